@@ -1,0 +1,87 @@
+import type * as tfjs from '@tensorflow/tfjs-core';
+
+/** What {@link wasmAdapter} and {@link cpuAdapter} report from `probe()`. */
+export interface CpuBackendProbe {
+  available: boolean;
+  /** Why the backend cannot run here, when it cannot. */
+  reason?: string;
+}
+
+/** The tfjs namespace the adapter activates the backend in (core passes its own). */
+export type TfNamespace = typeof tfjs;
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Makes `tf` run on `backendName`, or says why it cannot. */
+async function setTfBackend(tf: TfNamespace, backendName: string): Promise<void> {
+  const ok = await tf.setBackend(backendName);
+  if (!ok) {
+    throw new Error(`tfjs could not initialise its '${backendName}' backend`);
+  }
+  await tf.ready();
+}
+
+/**
+ * TensorFlow.js on WebAssembly (`@tensorflow/tfjs-backend-wasm`, SIMD where the
+ * engine has it): bcnmf's default backend. The .wasm binaries ship inside the npm
+ * package, so nothing is downloaded at install or run time.
+ *
+ * Its heap is a 32-bit WebAssembly memory and ends at 4 GiB: data, coefficients and
+ * temporaries of one fit must fit there.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs-core';
+ * await wasmAdapter.activate(tf);
+ * tf.getBackend(); // 'wasm'
+ */
+export const wasmAdapter = {
+  name: 'wasm',
+  tfjsBackend: 'wasm',
+  description: 'TensorFlow.js WebAssembly backend (@tensorflow/tfjs-backend-wasm)',
+  memoryLimitBytes: 4 * 1024 ** 3,
+  async probe(): Promise<CpuBackendProbe> {
+    if (typeof WebAssembly !== 'object') {
+      return { available: false, reason: 'this JavaScript engine has no WebAssembly' };
+    }
+    try {
+      await import('@tensorflow/tfjs-backend-wasm');
+      return { available: true };
+    } catch (error) {
+      return { available: false, reason: `@tensorflow/tfjs-backend-wasm failed to load: ${describe(error)}` };
+    }
+  },
+  async activate(tf: TfNamespace): Promise<void> {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await setTfBackend(tf, 'wasm');
+  },
+};
+
+/**
+ * TensorFlow.js in plain JavaScript (`@tensorflow/tfjs-backend-cpu`): slower than
+ * `wasm`, but runs wherever JavaScript does and is limited only by the JavaScript
+ * heap and typed-array sizes.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs-core';
+ * await cpuAdapter.activate(tf);
+ * tf.getBackend(); // 'cpu'
+ */
+export const cpuAdapter = {
+  name: 'cpu',
+  tfjsBackend: 'cpu',
+  description: 'TensorFlow.js plain-JavaScript backend (@tensorflow/tfjs-backend-cpu)',
+  async probe(): Promise<CpuBackendProbe> {
+    try {
+      await import('@tensorflow/tfjs-backend-cpu');
+      return { available: true };
+    } catch (error) {
+      return { available: false, reason: `@tensorflow/tfjs-backend-cpu failed to load: ${describe(error)}` };
+    }
+  },
+  async activate(tf: TfNamespace): Promise<void> {
+    await import('@tensorflow/tfjs-backend-cpu');
+    await setTfBackend(tf, 'cpu');
+  },
+};

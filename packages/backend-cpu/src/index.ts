@@ -1,0 +1,2 @@
+export { cpuAdapter, wasmAdapter } from './adapters.js';
+export type { CpuBackendProbe, TfNamespace } from './adapters.js';

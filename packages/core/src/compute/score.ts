@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { DataTensors, FactorState, Loss } from './updates.js';
+
+/** Rows per chunk so that a chunk's temporaries stay near 4 M values (16 MB). */
+function chunkRows(columns: number): number {
+  return Math.max(1, Math.floor(4_000_000 / Math.max(1, columns)));
+}
+
+/**
+ * Σ over rows of a per-row reduction of (data, coefficients · basis), computed in row
+ * chunks so that the n x m reconstruction never exists whole. Returns a scalar tensor.
+ */
+function sumInChunks(
+  data: tf.Tensor2D,
+  coefficients: tf.Tensor2D,
+  basis: tf.Tensor2D,
+  term: (data: tf.Tensor2D, reconstruction: tf.Tensor2D) => tf.Tensor,
+): tf.Scalar {
+  const [rows, columns] = data.shape;
+  const size = chunkRows(columns);
+  return tf.tidy(() => {
+    const parts: tf.Tensor[] = [];
+    for (let start = 0; start < rows; start += size) {
+      const count = Math.min(size, rows - start);
+      const part = tf.tidy(() => {
+        const x = count === rows ? data : tf.slice(data, [start, 0], [count, columns]);
+        const h = count === rows ? coefficients : tf.slice(coefficients, [start, 0], [count, -1]);
+        // Sum each row first, then the rows: less float32 rounding than one long sum.
+        return tf.sum(tf.sum(term(x, tf.matMul(h, basis)), 1));
+      });
+      parts.push(part);
+    }
+    return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;
+  });
+}
+
+/** ‖X − H W‖²_F as a scalar tensor. */
+export function squaredErrorSum(data: tf.Tensor2D, coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Scalar {
+  return sumInChunks(data, coefficients, basis, (x, r) => tf.square(tf.sub(x, r)));
+}
+
+/** Σ (X ∘ log(H W + eps) − H W): the Poisson log-likelihood without its log-factorial term. */
+export function poissonLogLikelihoodSum(
+  data: tf.Tensor2D,
+  coefficients: tf.Tensor2D,
+  basis: tf.Tensor2D,
+  eps: number,
+): tf.Scalar {
+  return sumInChunks(data, coefficients, basis, (x, r) => tf.sub(tf.mul(x, tf.log(tf.add(r, eps))), r));
+}
+
+/** Σ (X log X − X) with 0 log 0 = 0: turns a log-likelihood into a KL divergence. */
+export function poissonDivergenceConstant(data: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const positive = tf.greater(data, 0);
+    const safe = tf.where(positive, data, tf.onesLike(data));
+    return tf.sum(tf.sum(tf.sub(tf.mul(data, tf.log(safe)), data), 1));
+  });
+}
+
+/** One entry of a fit's history. */
+export interface ScoreRecord {
+  /** Iterations done when the scores were taken (0 = the initial state). */
+  iteration: number;
+  /**
+   * Target reconstruction error per element: mean squared error (Frobenius) or mean
+   * generalized KL divergence Σ(X log(X/WH) − X + WH)/numel (Poisson).
+   */
+  targetError: number;
+  /** The same for the background; null when fitting plain NMF. */
+  backgroundError: number | null;
+  /**
+   * The tracked score (ALGORITHM.md §2-3): MSE_X − α·MSE_Y for Frobenius (lower is
+   * better); LL_X/numel(X) − α·LL_Y/numel(Y) for Poisson (higher is better).
+   */
+  score: number;
+}
+
+/** Per-dataset constants of the Poisson errors, computed once per fit. */
+export interface ScoreConstants {
+  targetDivergenceConstant: number;
+  backgroundDivergenceConstant: number | null;
+}
+
+/** Computes the constants that {@link computeScores} needs (Poisson only). */
+export async function scoreConstants(loss: Loss, data: DataTensors): Promise<ScoreConstants> {
+  if (loss !== 'poisson') return { targetDivergenceConstant: 0, backgroundDivergenceConstant: null };
+  const parts = [poissonDivergenceConstant(data.target)];
+  if (data.background) parts.push(poissonDivergenceConstant(data.background));
+  const stacked = tf.stack(parts);
+  tf.dispose(parts);
+  const values = await stacked.data();
+  stacked.dispose();
+  return {
+    targetDivergenceConstant: values[0],
+    backgroundDivergenceConstant: data.background ? values[1] : null,
+  };
+}
+
+/**
+ * The history entry for `state`: both errors and the tracked score, read back from the
+ * device in one transfer.
+ */
+export async function computeScores(
+  iteration: number,
+  state: FactorState,
+  data: DataTensors,
+  loss: Loss,
+  alpha: number,
+  eps: number,
+  constants: ScoreConstants,
+): Promise<ScoreRecord> {
+  const withBackground = data.background !== null && state.backgroundCoefficients !== null;
+  const stacked = tf.tidy(() => {
+    const parts: tf.Scalar[] = [];
+    const sum = loss === 'frobenius'
+      ? (x: tf.Tensor2D, h: tf.Tensor2D) => squaredErrorSum(x, h, state.basis)
+      : (x: tf.Tensor2D, h: tf.Tensor2D) => poissonLogLikelihoodSum(x, h, state.basis, eps);
+    parts.push(sum(data.target, state.targetCoefficients));
+    if (withBackground) parts.push(sum(data.background!, state.backgroundCoefficients!));
+    return tf.stack(parts);
+  });
+  const sums = await stacked.data();
+  stacked.dispose();
+  const targetCount = data.target.size;
+  const backgroundCount = withBackground ? data.background!.size : 1;
+  if (loss === 'frobenius') {
+    const targetError = sums[0] / targetCount;
+    const backgroundError = withBackground ? sums[1] / backgroundCount : null;
+    return { iteration, targetError, backgroundError, score: targetError - alpha * (backgroundError ?? 0) };
+  }
+  const targetLogLik = sums[0] / targetCount;
+  const backgroundLogLik = withBackground ? sums[1] / backgroundCount : 0;
+  return {
+    iteration,
+    targetError: constants.targetDivergenceConstant / targetCount - targetLogLik,
+    backgroundError: withBackground ? (constants.backgroundDivergenceConstant ?? 0) / backgroundCount - backgroundLogLik : null,
+    score: targetLogLik - alpha * backgroundLogLik,
+  };
+}

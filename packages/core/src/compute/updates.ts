@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ComputeOps } from './ops.js';
+
+/** The loss bcNMF minimises: squared error, or the Poisson (KL) divergence. */
+export type Loss = 'frobenius' | 'poisson';
+
+/** W and the two coefficient matrices, in the public layout. */
+export interface FactorState {
+  /** W, k x features. */
+  basis: tf.Tensor2D;
+  /** H of the target, target samples x k. */
+  targetCoefficients: tf.Tensor2D;
+  /** H of the background, background samples x k; null when fitting plain NMF. */
+  backgroundCoefficients: tf.Tensor2D | null;
+}
+
+/** The data on the device, samples x features. */
+export interface DataTensors {
+  target: tf.Tensor2D;
+  background: tf.Tensor2D | null;
+}
+
+/** What one multiplicative step needs besides the state. */
+export interface StepParams {
+  loss: Loss;
+  alpha: number;
+  eps: number;
+  damping: number;
+}
+
+/**
+ * One multiplicative update of the coefficients of `data` with the basis fixed
+ * (ALGORITHM.md §2-3 in the samples x features layout):
+ * - Frobenius: H ∘ (X Wᵀ) ⊘ (H W Wᵀ + eps)
+ * - Poisson:   H ∘ ((X ⊘ (H W + eps)) Wᵀ) ⊘ (W 1 + eps)
+ * each ratio raised to `damping`. Returns a new tensor; the inputs are kept.
+ */
+export function updateCoefficients(
+  ops: ComputeOps,
+  loss: Loss,
+  data: tf.Tensor2D,
+  coefficients: tf.Tensor2D,
+  basis: tf.Tensor2D,
+  eps: number,
+  damping: number,
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    // Wᵀ is small (features x k): transposing it once beats a transposed product.
+    const basisT = tf.transpose(basis);
+    if (loss === 'frobenius') {
+      const gram = tf.matMul(basis, basisT) as tf.Tensor2D;
+      const numerator = ops.dataTimesThin(data, basisT);
+      const denominator = tf.matMul(coefficients, gram) as tf.Tensor2D;
+      return ops.multiplicativeUpdate(coefficients, numerator, denominator, eps, damping);
+    }
+    const ratio = ops.poissonRatio(data, coefficients, basis, eps);
+    const numerator = ops.dataTimesThin(ratio, basisT);
+    ratio.dispose();
+    const topicTotals = tf.reshape(tf.sum(basis, 1), [1, -1]) as tf.Tensor2D;
+    return ops.multiplicativeUpdate(coefficients, numerator, topicTotals, eps, damping);
+  });
+}
+
+/**
+ * The basis update from the already updated coefficients:
+ * - Frobenius: W ∘ (Hₓᵀ X + α (H_yᵀ H_y) W) ⊘ ((Hₓᵀ Hₓ) W + α H_yᵀ Y + eps)
+ * - Poisson:   W ∘ (Hₓᵀ (X ⊘ Hₓ W) + α colsum(H_y)) ⊘ (colsum(Hₓ) + α H_yᵀ (Y ⊘ H_y W) + eps)
+ * With no background (or α = 0) this is the NMF update of W.
+ */
+export function updateBasis(
+  ops: ComputeOps,
+  state: FactorState,
+  data: DataTensors,
+  params: StepParams,
+): tf.Tensor2D {
+  const { loss, alpha, eps, damping } = params;
+  const background = alpha > 0 && data.background && state.backgroundCoefficients
+    ? { data: data.background, coefficients: state.backgroundCoefficients }
+    : null;
+  return tf.tidy(() => {
+    const targetT = tf.transpose(state.targetCoefficients);
+    let numerator: tf.Tensor2D;
+    let denominator: tf.Tensor2D;
+    if (loss === 'frobenius') {
+      numerator = ops.thinTransposedTimesData(targetT, data.target);
+      denominator = tf.matMul(tf.matMul(targetT, state.targetCoefficients), state.basis);
+      if (background) {
+        const backgroundT = tf.transpose(background.coefficients);
+        const pushAway = tf.matMul(tf.matMul(backgroundT, background.coefficients), state.basis);
+        numerator = tf.add(numerator, tf.mul(pushAway, alpha));
+        denominator = tf.add(denominator, tf.mul(ops.thinTransposedTimesData(backgroundT, background.data), alpha));
+      }
+    } else {
+      const ratio = ops.poissonRatio(data.target, state.targetCoefficients, state.basis, eps);
+      numerator = ops.thinTransposedTimesData(targetT, ratio);
+      ratio.dispose();
+      denominator = tf.reshape(tf.sum(state.targetCoefficients, 0), [-1, 1]) as tf.Tensor2D;
+      if (background) {
+        const backgroundRatio = ops.poissonRatio(background.data, background.coefficients, state.basis, eps);
+        const backgroundT = tf.transpose(background.coefficients);
+        const explained = ops.thinTransposedTimesData(backgroundT, backgroundRatio);
+        backgroundRatio.dispose();
+        const backgroundTotals = tf.reshape(tf.sum(background.coefficients, 0), [-1, 1]) as tf.Tensor2D;
+        numerator = tf.add(numerator, tf.mul(backgroundTotals, alpha));
+        denominator = tf.add(denominator, tf.mul(explained, alpha));
+      }
+    }
+    return ops.multiplicativeUpdate(state.basis, numerator, denominator, eps, damping);
+  });
+}
+
+/**
+ * One bcNMF iteration in the reference's order: target coefficients, background
+ * coefficients, then the basis from the new coefficients. Returns new tensors; the
+ * caller disposes the old state.
+ */
+export function step(ops: ComputeOps, state: FactorState, data: DataTensors, params: StepParams): FactorState {
+  const { loss, eps, damping } = params;
+  const targetCoefficients = updateCoefficients(ops, loss, data.target, state.targetCoefficients, state.basis, eps, damping);
+  const backgroundCoefficients =
+    data.background && state.backgroundCoefficients
+      ? updateCoefficients(ops, loss, data.background, state.backgroundCoefficients, state.basis, eps, damping)
+      : null;
+  const basis = updateBasis(ops, { basis: state.basis, targetCoefficients, backgroundCoefficients }, data, params);
+  return { basis, targetCoefficients, backgroundCoefficients };
+}

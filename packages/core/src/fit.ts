@@ -1,0 +1,234 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from './backend/registry.js';
+import { resolveOps } from './compute/plain-ops.js';
+import type { ComputeOps } from './compute/ops.js';
+import { computeScores, scoreConstants, type ScoreConstants, type ScoreRecord } from './compute/score.js';
+import { step, type DataTensors, type FactorState, type StepParams } from './compute/updates.js';
+import { BcnmfError } from './errors.js';
+import { initialFactors } from './init/initial-factors.js';
+import type { MatrixInput } from './matrix/convert.js';
+import { DenseMatrix } from './matrix/dense-matrix.js';
+import { BcnmfModel, type StartSummary } from './model/model.js';
+import { resolveOptions, type BcnmfOptions, type ResolvedOptions } from './options.js';
+import { estimateFitBytes, prepareData, type PreparedData } from './prepare.js';
+
+/** Throws the signal's reason (an AbortError by default) when it has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
+}
+
+/**
+ * Relative change of the tracked score between two checks. The denominator takes the
+ * larger magnitude of the two, so a score crossing zero (MSE_X − α MSE_Y can) does not
+ * look converged or explode.
+ */
+export function relativeChange(previous: number, current: number): number {
+  const scale = Math.max(Math.abs(previous), Math.abs(current), 1e-300);
+  return Math.abs(current - previous) / scale;
+}
+
+/** True when `a` is a better tracked score than `b` for `loss`. */
+export function isBetterScore(loss: ResolvedOptions['loss'], a: number, b: number): boolean {
+  if (!Number.isFinite(a)) return false;
+  if (!Number.isFinite(b)) return true;
+  return loss === 'frobenius' ? a < b : a > b;
+}
+
+function tensorOf(m: DenseMatrix): tf.Tensor2D {
+  const data = m.data instanceof Float32Array ? m.data : Float32Array.from(m.data);
+  return tf.tensor2d(data, [m.rows, m.columns]);
+}
+
+function disposeState(state: FactorState | null): void {
+  if (!state) return;
+  tf.dispose([state.basis, state.targetCoefficients]);
+  state.backgroundCoefficients?.dispose();
+}
+
+interface StartResult {
+  basis: Float32Array;
+  targetCoefficients: Float32Array;
+  backgroundCoefficients: Float32Array | null;
+  history: ScoreRecord[];
+  iterations: number;
+  converged: boolean;
+  score: number;
+}
+
+async function runStart(
+  start: number,
+  ops: ComputeOps,
+  prepared: PreparedData,
+  data: DataTensors,
+  options: ResolvedOptions,
+  constants: ScoreConstants,
+  startedAt: number,
+  warn: (message: string) => void,
+): Promise<StartResult> {
+  const params: StepParams = { loss: options.loss, alpha: options.alpha, eps: options.eps, damping: options.damping };
+  let state: FactorState | null = null;
+  try {
+    const initial = await initialFactors(prepared.init, data, prepared.k, options.seed, start);
+    state = initial.state;
+    if (initial.zeros > 0) {
+      warn(`nndsvd left ${initial.zeros} zeros in the initial factors; multiplicative updates cannot change them (init 'nndsvda' fills them)`);
+    }
+    const score = async (iteration: number): Promise<ScoreRecord> => {
+      const record = await computeScores(iteration, state!, data, options.loss, options.alpha, options.eps, constants);
+      options.onProgress?.({
+        ...record,
+        start,
+        nStarts: options.nStarts,
+        maxIter: options.maxIter,
+        elapsedMs: performance.now() - startedAt,
+      });
+      return record;
+    };
+    const history: ScoreRecord[] = [await score(0)];
+    let iterations = 0;
+    let converged = false;
+    while (iterations < options.maxIter) {
+      throwIfAborted(options.signal);
+      const next: FactorState = step(ops, state, data, params);
+      disposeState(state);
+      state = next;
+      iterations++;
+      if (iterations % options.scoreEvery !== 0 && iterations !== options.maxIter) continue;
+      const record = await score(iterations);
+      const previous = history[history.length - 1].score;
+      history.push(record);
+      if (!Number.isFinite(record.score)) {
+        warn(`start ${start} diverged at iteration ${iterations} (score ${record.score}); try a smaller alpha or damping < 1`);
+        break;
+      }
+      if (options.tol > 0 && relativeChange(previous, record.score) <= options.tol) {
+        converged = true;
+        break;
+      }
+    }
+    const [basis, targetCoefficients, backgroundCoefficients] = await Promise.all([
+      state.basis.data() as Promise<Float32Array>,
+      state.targetCoefficients.data() as Promise<Float32Array>,
+      state.backgroundCoefficients ? (state.backgroundCoefficients.data() as Promise<Float32Array>) : null,
+    ]);
+    return {
+      basis,
+      targetCoefficients,
+      backgroundCoefficients,
+      history,
+      iterations,
+      converged,
+      score: history[history.length - 1].score,
+    };
+  } finally {
+    disposeState(state);
+  }
+}
+
+/**
+ * Fits background-contrastive NMF: one non-negative basis W shared by the target X and
+ * the background Y, with coefficients for each, by the multiplicative updates of
+ * ALGORITHM.md §2 (Frobenius) or §3 (Poisson) in the reference's order. Data are
+ * samples x features. `background` null fits plain NMF of the target (alpha must be 0).
+ *
+ * Everything is checked before any work starts; bad input throws a `BcnmfError`.
+ *
+ * @example
+ * const model = await fitBcnmf(target, background, { k: 2, alpha: 1, seed: 0 });
+ * model.W.shape;        // [2, features]
+ * model.Htarget.shape;  // [target samples, 2]
+ * model.topics({ top: 5 })[0].enrichment; // log2(target / background loading) of topic 1
+ */
+export async function fitBcnmf(
+  target: MatrixInput,
+  background: MatrixInput | null,
+  options: BcnmfOptions,
+): Promise<BcnmfModel> {
+  const startedAt = performance.now();
+  const resolved = resolveOptions(options, background !== null && background !== undefined);
+  throwIfAborted(resolved.signal);
+  const prepared = await prepareData(target, background ?? null, resolved);
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    resolved.onWarning(message);
+  };
+  prepared.warnings.forEach(warn);
+
+  const adapter = await useBackend(resolved.backend);
+  const needed = estimateFitBytes(prepared, resolved.loss);
+  if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
+    const gib = (bytes: number): string => (bytes / 1024 ** 3).toFixed(1);
+    throw new BcnmfError(
+      'TOO_LARGE',
+      `this fit needs about ${gib(needed)} GiB on backend '${resolved.backend}', whose memory ends at ` +
+        `${gib(adapter.memoryLimitBytes)} GiB (${adapter.description}); use backend 'cpu' (no fixed limit, slower), ` +
+        `'webgpu' on a GPU, fewer features (e.g. highly variable genes) or fewer samples`,
+    );
+  }
+  throwIfAborted(resolved.signal);
+
+  const ops = resolveOps(adapter.ops);
+  const data: DataTensors = { target: tensorOf(prepared.target), background: null };
+  try {
+    if (prepared.background) data.background = tensorOf(prepared.background);
+    const constants = await scoreConstants(resolved.loss, data);
+    let best: StartResult | null = null;
+    let bestStart = 0;
+    const starts: StartSummary[] = [];
+    for (let start = 0; start < resolved.nStarts; start++) {
+      const result = await runStart(start, ops, prepared, data, resolved, constants, startedAt, warn);
+      starts.push({ start, score: result.score, iterations: result.iterations, converged: result.converged });
+      if (best === null || isBetterScore(resolved.loss, result.score, best.score)) {
+        best = result;
+        bestStart = start;
+      }
+    }
+    const kept = best!;
+    const k = prepared.k;
+    const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
+    const features = prepared.target.columns;
+    return new BcnmfModel({
+      W: new DenseMatrix({ data: kept.basis, shape: [k, features], rowNames: topicNames, columnNames: prepared.featureNames }),
+      Htarget: new DenseMatrix({
+        data: kept.targetCoefficients,
+        shape: [prepared.target.rows, k],
+        rowNames: prepared.target.rowNames,
+        columnNames: topicNames,
+      }),
+      Hbackground: prepared.background && kept.backgroundCoefficients
+        ? new DenseMatrix({
+          data: kept.backgroundCoefficients,
+          shape: [prepared.background.rows, k],
+          rowNames: prepared.background.rowNames,
+          columnNames: topicNames,
+        })
+        : null,
+      history: kept.history,
+      iterations: kept.iterations,
+      converged: kept.converged,
+      wallTimeMs: performance.now() - startedAt,
+      starts,
+      bestStart,
+      warnings,
+      settings: {
+        k,
+        alpha: resolved.alpha,
+        loss: resolved.loss,
+        maxIter: resolved.maxIter,
+        tol: resolved.tol,
+        scoreEvery: resolved.scoreEvery,
+        seed: resolved.seed,
+        nStarts: resolved.nStarts,
+        damping: resolved.damping,
+        eps: resolved.eps,
+        init: typeof resolved.init === 'string' ? resolved.init : 'custom',
+        backend: resolved.backend,
+      },
+    });
+  } finally {
+    tf.dispose([data.target]);
+    data.background?.dispose();
+  }
+}

@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { DenseMatrix } from '../matrix/dense-matrix.js';
+import type { DataTensors, FactorState } from '../compute/updates.js';
+import type { InitMethod } from '../options.js';
+import { startGenerator, uniformArray } from '../random.js';
+import { nndsvd, projectOntoBasis } from './nndsvd.js';
+
+/** A checked explicit start (public layout). */
+export interface CheckedCustomInit {
+  W: DenseMatrix;
+  Htarget: DenseMatrix;
+  Hbackground: DenseMatrix | null;
+}
+
+function tensorOf(m: DenseMatrix): tf.Tensor2D {
+  const data = m.data instanceof Float32Array ? m.data : Float32Array.from(m.data);
+  return tf.tensor2d(data, [m.rows, m.columns]);
+}
+
+/**
+ * The factors a start begins from. 'random' draws W, then the target's, then the
+ * background's coefficients uniformly in [0, 1) from the start's own seeded generator
+ * (the reference's initialisation); 'nndsvd'/'nndsvda' take W and the target's
+ * coefficients from the target's NNDSVD and project the background onto that W.
+ */
+export async function initialFactors(
+  init: InitMethod | CheckedCustomInit,
+  data: DataTensors,
+  k: number,
+  seed: number,
+  start: number,
+): Promise<{ state: FactorState; zeros: number }> {
+  const [targetRows, features] = data.target.shape;
+  const backgroundRows = data.background ? data.background.shape[0] : 0;
+  if (typeof init === 'object') {
+    return {
+      state: {
+        basis: tensorOf(init.W),
+        targetCoefficients: tensorOf(init.Htarget),
+        backgroundCoefficients: init.Hbackground && data.background ? tensorOf(init.Hbackground) : null,
+      },
+      zeros: 0,
+    };
+  }
+  if (init === 'random') {
+    const random = startGenerator(seed, start);
+    const basis = uniformArray(random, k * features);
+    const target = uniformArray(random, targetRows * k);
+    const background = data.background ? uniformArray(random, backgroundRows * k) : null;
+    return {
+      state: {
+        basis: tf.tensor2d(basis, [k, features]),
+        targetCoefficients: tf.tensor2d(target, [targetRows, k]),
+        backgroundCoefficients: background ? tf.tensor2d(background, [backgroundRows, k]) : null,
+      },
+      zeros: 0,
+    };
+  }
+  const factors = await nndsvd(data.target, k, init === 'nndsvda', seed);
+  const background = data.background ? await projectOntoBasis(data.background, factors.basis, k) : null;
+  return {
+    state: {
+      basis: tf.tensor2d(factors.basis, [k, features]),
+      targetCoefficients: tf.tensor2d(factors.coefficients, [targetRows, k]),
+      backgroundCoefficients: background ? tf.tensor2d(background, [backgroundRows, k]) : null,
+    },
+    zeros: init === 'nndsvd' ? factors.zeros : 0,
+  };
+}

@@ -1,0 +1,217 @@
+import type { Loss } from './compute/updates.js';
+import type { ScoreRecord } from './compute/score.js';
+import { BcnmfError } from './errors.js';
+import type { MatrixInput } from './matrix/convert.js';
+import { DEFAULT_BACKEND } from './backend/registry.js';
+
+/** An explicit start, like scikit-learn's `init='custom'` (public layout). */
+export interface CustomInit {
+  /** W, k x features. */
+  W: MatrixInput;
+  /** Target coefficients, target samples x k. */
+  Htarget: MatrixInput;
+  /** Background coefficients, background samples x k (required when there is a background). */
+  Hbackground?: MatrixInput;
+}
+
+/** How the factors start. */
+export type InitMethod = 'random' | 'nndsvd' | 'nndsvda';
+
+/** Passed to `onProgress` each time the scores are computed. */
+export interface ProgressEvent extends ScoreRecord {
+  /** Which random start (0-based) is running. */
+  start: number;
+  nStarts: number;
+  maxIter: number;
+  /** Milliseconds since the fit began. */
+  elapsedMs: number;
+}
+
+/**
+ * Options of {@link fitBcnmf}. Every default is in {@link BCNMF_DEFAULTS}.
+ */
+export interface BcnmfOptions {
+  /** Number of topics (rows of W): 1 <= k <= min(features, target samples). Required. */
+  k: number;
+  /** Contrastive weight α >= 0; 0 fits plain NMF of the target. */
+  alpha?: number;
+  /** 'frobenius' (squared error) or 'poisson' (KL divergence). */
+  loss?: Loss;
+  /** Most iterations per start. */
+  maxIter?: number;
+  /**
+   * Stop when the tracked score's relative change between two score checks is at most
+   * `tol`; 0 runs exactly `maxIter` iterations.
+   */
+  tol?: number;
+  /** Iterations between score checks (each reads one number back from the device). */
+  scoreEvery?: number;
+  /** Seed of the random starts; the same seed on the same backend gives the same result. */
+  seed?: number;
+  /** Random starts; the one with the best final tracked score is kept. */
+  nStarts?: number;
+  /** Exponent in (0, 1] applied to each multiplicative ratio (1 = undamped). */
+  damping?: number;
+  /** Guard added to denominators (and to W H before dividing, for Poisson). */
+  eps?: number;
+  /** 'random' (uniform in [0, 1) like the reference), 'nndsvd', 'nndsvda', or explicit factors. */
+  init?: InitMethod | CustomInit;
+  /** Where to run: 'wasm' (default), 'cpu', 'webgpu' or 'cuda'. */
+  backend?: string;
+  /** Feature names, for inputs that carry none. */
+  featureNames?: readonly string[];
+  /** Reorder the background's features to the target's by name (the sets must be equal). */
+  alignFeaturesByName?: boolean;
+  /** Called at every score check. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Receives warnings (all-zero samples or features, ...); default: console.warn. */
+  onWarning?: (message: string) => void;
+  /** Aborts the fit between iterations; the fit then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The defaults of {@link BcnmfOptions}, in one place. `damping` and `eps` depend on the
+ * loss: 1 and 1e-10 for Frobenius, 0.5 and 1e-16 for Poisson (as the reference).
+ */
+export const BCNMF_DEFAULTS = {
+  alpha: 1,
+  loss: 'frobenius' as Loss,
+  maxIter: 200,
+  tol: 1e-4,
+  scoreEvery: 10,
+  seed: 0,
+  nStarts: 1,
+  damping: { frobenius: 1, poisson: 0.5 } as Record<Loss, number>,
+  eps: { frobenius: 1e-10, poisson: 1e-16 } as Record<Loss, number>,
+  init: 'random' as InitMethod,
+  backend: DEFAULT_BACKEND as string,
+  alignFeaturesByName: false,
+} as const;
+
+/** {@link BcnmfOptions} with every default filled in and every value checked. */
+export interface ResolvedOptions {
+  k: number;
+  alpha: number;
+  loss: Loss;
+  maxIter: number;
+  tol: number;
+  scoreEvery: number;
+  seed: number;
+  nStarts: number;
+  damping: number;
+  eps: number;
+  init: InitMethod | CustomInit;
+  backend: string;
+  featureNames: readonly string[] | undefined;
+  alignFeaturesByName: boolean;
+  onProgress: ((event: ProgressEvent) => void) | undefined;
+  onWarning: (message: string) => void;
+  signal: AbortSignal | undefined;
+}
+
+const KNOWN_KEYS: readonly (keyof BcnmfOptions)[] = [
+  'k', 'alpha', 'loss', 'maxIter', 'tol', 'scoreEvery', 'seed', 'nStarts', 'damping', 'eps', 'init',
+  'backend', 'featureNames', 'alignFeaturesByName', 'onProgress', 'onWarning', 'signal',
+];
+
+function fail(message: string): never {
+  throw new BcnmfError('INVALID_OPTION', message);
+}
+
+function integer(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    fail(`${name} must be an integer >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function finiteAtLeast(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    fail(`${name} must be a finite number >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Fills in defaults and checks every option that does not depend on the data
+ * (k's upper bound is checked once the data are known). Throws a `BcnmfError`
+ * ('INVALID_OPTION') that names the option and the value.
+ */
+export function resolveOptions(options: BcnmfOptions, hasBackground: boolean): ResolvedOptions {
+  if (options === null || typeof options !== 'object') fail('options must be an object with at least k');
+  const unknown = Object.keys(options).filter((key) => !(KNOWN_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    fail(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the options are ${KNOWN_KEYS.join(', ')}`);
+  }
+  const explicitInit = typeof options.init === 'object' && options.init !== null;
+  if (options.k === undefined && !explicitInit) fail('k (the number of topics) is required');
+  const k = options.k === undefined ? -1 : integer('k', options.k, 1);
+
+  const loss = options.loss ?? BCNMF_DEFAULTS.loss;
+  if (loss !== 'frobenius' && loss !== 'poisson') fail(`loss must be 'frobenius' or 'poisson', got ${String(loss)}`);
+
+  const alpha = finiteAtLeast('alpha', options.alpha ?? (hasBackground ? BCNMF_DEFAULTS.alpha : 0), 0);
+  if (!hasBackground && alpha !== 0) fail(`alpha is ${alpha} but there is no background; plain NMF needs alpha 0`);
+
+  const damping = options.damping ?? BCNMF_DEFAULTS.damping[loss];
+  if (typeof damping !== 'number' || !Number.isFinite(damping) || damping <= 0 || damping > 1) {
+    fail(`damping must be in (0, 1], got ${String(damping)}`);
+  }
+  const eps = options.eps ?? BCNMF_DEFAULTS.eps[loss];
+  if (typeof eps !== 'number' || !Number.isFinite(eps) || eps <= 0) fail(`eps must be a finite number > 0, got ${String(eps)}`);
+
+  const init = options.init ?? BCNMF_DEFAULTS.init;
+  if (typeof init === 'string') {
+    if (init !== 'random' && init !== 'nndsvd' && init !== 'nndsvda') {
+      fail(`init must be 'random', 'nndsvd', 'nndsvda' or {W, Htarget, Hbackground}, got '${init}'`);
+    }
+  } else if (init === null || typeof init !== 'object' || !('W' in init) || !('Htarget' in init)) {
+    fail(`init must be 'random', 'nndsvd', 'nndsvda' or {W, Htarget, Hbackground}`);
+  } else if (hasBackground && init.Hbackground === undefined) {
+    fail('init.Hbackground is required when fitting with a background');
+  } else if (!hasBackground && init.Hbackground !== undefined) {
+    fail('init.Hbackground was given but there is no background');
+  }
+  const nStarts = integer('nStarts', options.nStarts ?? BCNMF_DEFAULTS.nStarts, 1);
+  if (nStarts > 1 && init !== 'random') {
+    fail(`nStarts > 1 needs init 'random' (init ${typeof init === 'string' ? `'${init}'` : 'custom'} always starts from the same point)`);
+  }
+
+  const backend = options.backend ?? BCNMF_DEFAULTS.backend;
+  if (typeof backend !== 'string') fail(`backend must be a backend name, got ${String(backend)}`);
+
+  const featureNames = options.featureNames;
+  if (featureNames !== undefined && (!Array.isArray(featureNames) || featureNames.some((n) => typeof n !== 'string'))) {
+    fail('featureNames must be an array of strings');
+  }
+  for (const name of ['onProgress', 'onWarning'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
+  }
+  const signal = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) {
+    fail('signal must be an AbortSignal');
+  }
+  const alignFeaturesByName = options.alignFeaturesByName ?? BCNMF_DEFAULTS.alignFeaturesByName;
+  if (typeof alignFeaturesByName !== 'boolean') fail('alignFeaturesByName must be true or false');
+
+  return {
+    k,
+    alpha,
+    loss,
+    maxIter: integer('maxIter', options.maxIter ?? BCNMF_DEFAULTS.maxIter, 1),
+    tol: finiteAtLeast('tol', options.tol ?? BCNMF_DEFAULTS.tol, 0),
+    scoreEvery: integer('scoreEvery', options.scoreEvery ?? BCNMF_DEFAULTS.scoreEvery, 1),
+    seed: integer('seed', options.seed ?? BCNMF_DEFAULTS.seed, 0),
+    nStarts,
+    damping,
+    eps,
+    init,
+    backend,
+    featureNames,
+    alignFeaturesByName,
+    onProgress: options.onProgress,
+    onWarning: options.onWarning ?? ((message: string) => console.warn(`bcnmf: ${message}`)),
+    signal,
+  };
+}
