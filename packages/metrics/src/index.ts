@@ -1,0 +1,18 @@
+export { adjustedRandIndex } from './ari.js';
+export { contingencyTable } from './contingency.js';
+export type { ContingencyTable } from './contingency.js';
+export { METRICS_DEFAULTS } from './defaults.js';
+export { MetricsError } from './errors.js';
+export type { MetricsErrorCode } from './errors.js';
+export { EVALUATION_PROTOCOLS, evaluateEmbedding } from './evaluate.js';
+export type { EvaluateOptions, EvaluationProtocol, EvaluationResult } from './evaluate.js';
+export { kmeans } from './kmeans.js';
+export type { KmeansOptions, KmeansResult } from './kmeans.js';
+export type { Label } from './labels.js';
+export { AVERAGE_METHODS, normalizedMutualInfo } from './nmi.js';
+export type { AverageMethod, NmiOptions } from './nmi.js';
+export { rowNormalize } from './normalize.js';
+export type { DenseMatrixLike, PointsInput } from './points.js';
+export { silhouetteSamples, silhouetteScore } from './silhouette.js';
+export { umap2d } from './umap.js';
+export type { UmapOptions } from './umap.js';

@@ -1,0 +1,158 @@
+import { kmeans as mlKmeans } from 'ml-kmeans';
+import seedrandom from 'seedrandom';
+import { METRICS_DEFAULTS } from './defaults.js';
+import { invalidOption } from './errors.js';
+import { toRows, type PointsInput, type Rows } from './points.js';
+
+/** Options of {@link kmeans}; defaults in {@link METRICS_DEFAULTS} (`kmeans`). */
+export interface KmeansOptions {
+  /** Number of k-means++ initialisations; the lowest-inertia run wins. Default 10. */
+  nInit?: number;
+  /** Integer seed; the same seed and data give the same result. Default 0. */
+  seed?: number;
+  /** Most Lloyd iterations per initialisation. Default 300. */
+  maxIter?: number;
+  /** Convergence tolerance, relative to the mean per-feature variance. Default 1e-4. */
+  tol?: number;
+}
+
+/** The result of {@link kmeans}. */
+export interface KmeansResult {
+  /** Cluster index (0 … k−1) of each sample: its nearest centroid. */
+  labels: number[];
+  /** `k` centroids, each `cols` long. */
+  centroids: number[][];
+  /** Sum of squared euclidean distances of the samples to their nearest centroid. */
+  inertia: number;
+  /** Lloyd iterations of the winning initialisation. */
+  iterations: number;
+  /** Inertia of every initialisation, in order; `inertia` is the smallest of them. */
+  initInertias: number[];
+}
+
+/** @internal Validated k-means settings. */
+export interface KmeansSettings {
+  k: number;
+  nInit: number;
+  seed: number;
+  maxIter: number;
+  tol: number;
+}
+
+function positiveInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw invalidOption(`${name} must be an integer >= 1; got ${String(value)}`);
+  }
+  return value;
+}
+
+/** @internal Validates k against the number of samples, and the options. */
+export function kmeansSettings(k: unknown, n: number, options: KmeansOptions = {}): KmeansSettings {
+  if (options === null || typeof options !== 'object') throw invalidOption('options must be an object');
+  const d = METRICS_DEFAULTS.kmeans;
+  const kk = positiveInteger(k, 'k');
+  if (kk > n) throw invalidOption(`k = ${kk} clusters but there are only ${n} samples; k must be at most the number of samples`);
+  const nInit = positiveInteger(options.nInit ?? d.nInit, 'nInit');
+  const maxIter = positiveInteger(options.maxIter ?? d.maxIter, 'maxIter');
+  const seed = options.seed ?? d.seed;
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+    throw invalidOption(`seed must be an integer; got ${String(seed)}`);
+  }
+  const tol = options.tol ?? d.tol;
+  if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) {
+    throw invalidOption(`tol must be a finite number >= 0; got ${String(tol)}`);
+  }
+  return { k: kk, nInit, seed, maxIter, tol };
+}
+
+function meanFeatureVariance({ rows, n, d }: Rows): number {
+  let total = 0;
+  for (let f = 0; f < d; f++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += rows[i][f];
+    mean /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (rows[i][f] - mean) ** 2;
+    total += v / n;
+  }
+  return total / d;
+}
+
+/** Nearest centroid of every sample (ties to the lower index) and the total squared distance. */
+function assign(rows: number[][], centroids: number[][]): { labels: number[]; inertia: number } {
+  const labels = new Array<number>(rows.length);
+  let inertia = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    let best = 0;
+    let bestDist = Infinity;
+    for (let c = 0; c < centroids.length; c++) {
+      const centre = centroids[c];
+      let s = 0;
+      for (let f = 0; f < row.length; f++) {
+        const diff = row[f] - centre[f];
+        s += diff * diff;
+      }
+      if (s < bestDist) {
+        bestDist = s;
+        best = c;
+      }
+    }
+    labels[i] = best;
+    inertia += bestDist;
+  }
+  return { labels, inertia };
+}
+
+/** @internal The seed of each initialisation, derived from the user's seed. */
+export function initSeeds(seed: number, nInit: number): number[] {
+  const rng = seedrandom(`bcnmf-kmeans:${seed}`);
+  return Array.from({ length: nInit }, () => Math.floor(rng() * 0x7fffffff));
+}
+
+/** @internal k-means on validated rows with validated settings. */
+export function runKmeans(data: Rows, s: KmeansSettings): KmeansResult {
+  const tolerance = s.tol * meanFeatureVariance(data);
+  let best: KmeansResult | undefined;
+  const initInertias: number[] = [];
+  for (const initSeed of initSeeds(s.seed, s.nInit)) {
+    const run = mlKmeans(data.rows, s.k, {
+      initialization: 'kmeans++',
+      seed: initSeed,
+      maxIterations: s.maxIter,
+      tolerance,
+    });
+    const centroids = run.centroids.map((c) => Array.from(c));
+    // Labels from the final centroids, as scikit-learn's last E-step.
+    const { labels, inertia } = assign(data.rows, centroids);
+    initInertias.push(inertia);
+    if (best === undefined || inertia < best.inertia) {
+      best = { labels, centroids, inertia, iterations: run.iterations, initInertias };
+    }
+  }
+  return best!;
+}
+
+/**
+ * k-means clustering (Lloyd's algorithm, euclidean) with k-means++ initialisation, run
+ * `nInit` times from seeds derived from `seed`; the run with the lowest inertia is kept
+ * (the first one on ties). The iterations and the k-means++ seeding are those of the npm
+ * package ml-kmeans; the final labels are each sample's nearest final centroid.
+ *
+ * @param points - samples × features, rows of numbers or `{ data, shape }`
+ * @param k - number of clusters, 1 … rows
+ * @param options - `nInit` (10), `seed` (0), `maxIter` (300), `tol` (1e-4); see {@link METRICS_DEFAULTS}
+ * @throws {MetricsError} `INVALID_DATA` for empty, ragged or non-finite points;
+ *   `INVALID_OPTION` for k < 1, k > rows or a bad option
+ *
+ * @example
+ * const r = kmeans([[0, 0], [0, 1], [10, 10], [10, 11]], 2, { seed: 1 });
+ * r.labels; // [1, 1, 0, 0]
+ * r.centroids; // [[10, 10.5], [0, 0.5]]
+ * r.inertia; // 1
+ */
+export function kmeans(points: PointsInput, k: number, options: KmeansOptions = {}): KmeansResult {
+  const data = toRows(points);
+  const settings = kmeansSettings(k, data.n, options);
+  return runKmeans(data, settings);
+}
