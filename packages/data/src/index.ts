@@ -1,3 +1,30 @@
 // Public API of @bcnmf/data: explicit named re-exports only.
 export { createRandom, logGamma, SIMULATION_DEFAULTS, simulateBetaSeries } from './simulation/index.js';
 export type { Random, SimulatedData, SimulationOptions } from './simulation/index.js';
+export {
+  alignFeatures,
+  columnIndex,
+  cutEqualWidth,
+  DEFAULT_TARGET_SUM,
+  highlyVariableGenes,
+  imputeColumnMeans,
+  log1p,
+  normalizeTotal,
+  selectColumns,
+  selectFeatures,
+  selectHighlyVariableGenes,
+  selectRows,
+  standardize,
+} from './preprocess/index.js';
+export type {
+  AlignedFeatures,
+  HighlyVariableGenesOptions,
+  HighlyVariableGenesResult,
+  ImputeOptions,
+  NormalizeTotalOptions,
+  SelectFeaturesOptions,
+  SelectFeaturesResult,
+  StandardizeOptions,
+} from './preprocess/index.js';
+export { splitByAnnotation } from './split.js';
+export type { AnnotationValue, Annotations, SplitOptions, SplitResult } from './split.js';

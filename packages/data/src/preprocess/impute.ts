@@ -1,0 +1,53 @@
+import { BcnmfError, DenseMatrix } from '@bcnmf/core';
+
+/** Options of {@link imputeColumnMeans}. */
+export interface ImputeOptions {
+  /**
+   * Rows whose values give the column means and whose missing values are filled.
+   * Default: all rows. Rows outside the set are copied unchanged.
+   */
+  rows?: readonly number[];
+}
+
+/**
+ * Fills missing values (NaN) with the mean of their column over the chosen rows (NaN
+ * skipped), as pandas' `df.fillna(df.mean())` on those rows. A column with no value at
+ * all among the chosen rows is refused with `INVALID_DATA`. Returns a new Float64
+ * matrix, names kept.
+ *
+ * @example
+ * imputeColumnMeans(DenseMatrix.fromRows([[1, NaN], [3, 4], [NaN, 8]])).toArray();
+ * // [[1, 6], [3, 4], [2, 8]]
+ */
+export function imputeColumnMeans(m: DenseMatrix, options: ImputeOptions = {}): DenseMatrix {
+  const rows = options.rows ?? Array.from({ length: m.rows }, (_, i) => i);
+  for (const i of rows) {
+    if (!Number.isInteger(i) || i < 0 || i >= m.rows) throw new BcnmfError('INVALID_OPTION', `row index ${i} is outside 0..${m.rows - 1}`);
+  }
+  const c = m.columns;
+  const sum = new Float64Array(c);
+  const count = new Float64Array(c);
+  for (const i of rows) {
+    for (let j = 0; j < c; j++) {
+      const x = m.data[i * c + j];
+      if (!Number.isNaN(x)) {
+        sum[j] += x;
+        count[j]++;
+      }
+    }
+  }
+  const out = Float64Array.from(m.data);
+  for (let j = 0; j < c; j++) {
+    const needed = rows.some((i) => Number.isNaN(m.data[i * c + j]));
+    if (needed && count[j] === 0) {
+      const name = m.columnNames?.[j] ?? `column ${j}`;
+      throw new BcnmfError('INVALID_DATA', `${name} has no value in the selected rows, so its missing values cannot be filled`);
+    }
+  }
+  for (const i of rows) {
+    for (let j = 0; j < c; j++) {
+      if (Number.isNaN(out[i * c + j])) out[i * c + j] = sum[j] / count[j];
+    }
+  }
+  return new DenseMatrix({ data: out, shape: m.shape, rowNames: m.rowNames, columnNames: m.columnNames });
+}

@@ -1,0 +1,12 @@
+export { DEFAULT_TARGET_SUM, log1p, normalizeTotal } from './normalize.js';
+export type { NormalizeTotalOptions } from './normalize.js';
+export { columnIndex, selectColumns, selectFeatures, selectRows } from './subset.js';
+export type { SelectFeaturesOptions, SelectFeaturesResult } from './subset.js';
+export { imputeColumnMeans } from './impute.js';
+export type { ImputeOptions } from './impute.js';
+export { standardize } from './standardize.js';
+export type { StandardizeOptions } from './standardize.js';
+export { alignFeatures } from './align.js';
+export type { AlignedFeatures } from './align.js';
+export { cutEqualWidth, highlyVariableGenes, selectHighlyVariableGenes } from './hvg.js';
+export type { HighlyVariableGenesOptions, HighlyVariableGenesResult } from './hvg.js';

@@ -1,0 +1,49 @@
+import { DenseMatrix } from '@bcnmf/core';
+
+/** Options of {@link normalizeTotal}. */
+export interface NormalizeTotalOptions {
+  /** Every row is scaled to sum to this. Default `1e4` (counts per 10,000, "CP10K"). */
+  targetSum?: number;
+}
+
+/** Default of {@link NormalizeTotalOptions.targetSum}. */
+export const DEFAULT_TARGET_SUM = 1e4;
+
+function sameKind(data: Float32Array | Float64Array, length: number): Float32Array | Float64Array {
+  return data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+}
+
+/**
+ * Library-size normalisation: each row (cell) divided by its total and multiplied by
+ * `targetSum`, as scanpy's `normalize_total(adata, target_sum=...)`. A row whose total is
+ * 0 stays 0. Returns a new matrix of the same storage type, names kept.
+ *
+ * @example
+ * normalizeTotal(DenseMatrix.fromRows([[1, 3], [0, 0]]), { targetSum: 100 }).toArray();
+ * // [[25, 75], [0, 0]]
+ */
+export function normalizeTotal(m: DenseMatrix, options: NormalizeTotalOptions = {}): DenseMatrix {
+  const targetSum = options.targetSum ?? DEFAULT_TARGET_SUM;
+  const out = sameKind(m.data, m.data.length);
+  const c = m.columns;
+  for (let i = 0; i < m.rows; i++) {
+    let total = 0;
+    for (let j = 0; j < c; j++) total += m.data[i * c + j];
+    const f = total === 0 ? 0 : targetSum / total;
+    for (let j = 0; j < c; j++) out[i * c + j] = m.data[i * c + j] * f;
+  }
+  return new DenseMatrix({ data: out, shape: m.shape, rowNames: m.rowNames, columnNames: m.columnNames });
+}
+
+/**
+ * `log(1 + x)` of every value (natural logarithm), as scanpy's `log1p`. Returns a new
+ * matrix of the same storage type, names kept.
+ *
+ * @example
+ * log1p(DenseMatrix.fromRows([[0, Math.E - 1]])).toArray(); // [[0, 1]]
+ */
+export function log1p(m: DenseMatrix): DenseMatrix {
+  const out = sameKind(m.data, m.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.log1p(m.data[i]);
+  return new DenseMatrix({ data: out, shape: m.shape, rowNames: m.rowNames, columnNames: m.columnNames });
+}
