@@ -25,6 +25,13 @@ export class MetricsError extends Error {
   }
 }
 
+/** @internal How a bad value is named in a message: `NaN`, `null`, `a string`, `an object`. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined || typeof value === 'number') return String(value);
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
 /** @internal Shorthand for `new MetricsError('INVALID_DATA', message)`. */
 export function invalidData(message: string): MetricsError {
   return new MetricsError('INVALID_DATA', message);

@@ -1,4 +1,4 @@
-import { invalidData } from './errors.js';
+import { describeValue, invalidData } from './errors.js';
 
 /** A class or cluster label: a finite number or a string. `1` and `'1'` are different labels. */
 export type Label = number | string;
@@ -46,8 +46,7 @@ export function encodeLabels(labels: ArrayLike<Label>, what = 'labels'): Encoded
     } else if (typeof v === 'number' && Number.isFinite(v)) {
       seen.set(v === 0 ? 0 : v, 0); // -0 and 0 are one label
     } else {
-      const shown = typeof v === 'number' ? String(v) : `a ${v === null ? 'null' : typeof v}`;
-      throw invalidData(`${what}[${i}] is ${shown}; labels must be finite numbers or strings`);
+      throw invalidData(`${what}[${i}] is ${describeValue(v)}; labels must be finite numbers or strings`);
     }
   }
   const values = [...seen.keys()].sort(compareLabels);

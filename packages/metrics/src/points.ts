@@ -1,4 +1,4 @@
-import { invalidData } from './errors.js';
+import { describeValue, invalidData } from './errors.js';
 
 /**
  * A row-major dense matrix, structurally the same as `DenseMatrix` of `@bcnmf/core`
@@ -21,8 +21,7 @@ export interface Rows {
 
 function checkFinite(value: unknown, i: number, j: number, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    const shown = typeof value === 'number' ? String(value) : `a ${typeof value}`;
-    throw invalidData(`${what} has ${shown} at row ${i}, column ${j}; all values must be finite numbers`);
+    throw invalidData(`${what} has ${describeValue(value)} at row ${i}, column ${j}; all values must be finite numbers`);
   }
   return value;
 }
