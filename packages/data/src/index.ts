@@ -28,3 +28,25 @@ export type {
 } from './preprocess/index.js';
 export { splitByAnnotation } from './split.js';
 export type { AnnotationValue, Annotations, SplitOptions, SplitResult } from './split.js';
+export {
+  DATA_DIR_ENV,
+  DATASET_MANIFESTS,
+  downloadDataset,
+  getDatasetManifest,
+  listDatasets,
+  locateDataset,
+  RECORDED_CHECKSUMS_FILE,
+  resolveDataDir,
+  sha256File,
+  UNKNOWN_CHECKSUM,
+} from './registry/index.js';
+export type {
+  DatasetFile,
+  DatasetManifest,
+  DatasetSplit,
+  DownloadOptions,
+  DownloadProgress,
+  DownloadResult,
+  LocatedDataset,
+  LocateOptions,
+} from './registry/index.js';
