@@ -148,25 +148,25 @@ export async function fitBcnmf(
   const startedAt = performance.now();
   const resolved = resolveOptions(options, background !== null && background !== undefined);
   throwIfAborted(resolved.signal);
-  const prepared = await prepareData(target, background ?? null, resolved);
+  const adapter = await useBackend(resolved.backend);
+  const prepared = await prepareData(target, background ?? null, resolved, (t, b) => {
+    const needed = estimateFitBytes(t, b, resolved.k, resolved.loss);
+    if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
+      const gib = (bytes: number): string => (bytes / 1024 ** 3).toFixed(1);
+      throw new BcnmfError(
+        'TOO_LARGE',
+        `this fit needs about ${gib(needed)} GiB on backend '${resolved.backend}', whose memory ends at ` +
+          `${gib(adapter.memoryLimitBytes)} GiB (${adapter.description}); use backend 'cpu' (no fixed limit, slower), ` +
+          `'webgpu' on a GPU, fewer features (e.g. highly variable genes) or fewer samples`,
+      );
+    }
+  });
   const warnings: string[] = [];
   const warn = (message: string): void => {
     warnings.push(message);
     resolved.onWarning(message);
   };
   prepared.warnings.forEach(warn);
-
-  const adapter = await useBackend(resolved.backend);
-  const needed = estimateFitBytes(prepared, resolved.loss);
-  if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
-    const gib = (bytes: number): string => (bytes / 1024 ** 3).toFixed(1);
-    throw new BcnmfError(
-      'TOO_LARGE',
-      `this fit needs about ${gib(needed)} GiB on backend '${resolved.backend}', whose memory ends at ` +
-        `${gib(adapter.memoryLimitBytes)} GiB (${adapter.description}); use backend 'cpu' (no fixed limit, slower), ` +
-        `'webgpu' on a GPU, fewer features (e.g. highly variable genes) or fewer samples`,
-    );
-  }
   throwIfAborted(resolved.signal);
 
   const ops = resolveOps(adapter.ops);

@@ -2,6 +2,8 @@ export { BcnmfError } from './errors.js';
 export type { BcnmfErrorCode } from './errors.js';
 export { DenseMatrix } from './matrix/dense-matrix.js';
 export type { DenseData, DenseMatrixInit } from './matrix/dense-matrix.js';
+export { CsrMatrix } from './matrix/csr-matrix.js';
+export type { CsrIndptr, CsrMatrixInit, FromCooOptions, SparseData } from './matrix/csr-matrix.js';
 export { toDenseMatrix } from './matrix/convert.js';
 export type { DenseArrayInput, MatrixInput } from './matrix/convert.js';
 export { checkNonNegativeData } from './matrix/validate.js';

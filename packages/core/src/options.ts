@@ -31,8 +31,11 @@ export interface ProgressEvent extends ScoreRecord {
  * Options of {@link fitBcnmf}. Every default is in {@link BCNMF_DEFAULTS}.
  */
 export interface BcnmfOptions {
-  /** Number of topics (rows of W): 1 <= k <= min(features, target samples). Required. */
-  k: number;
+  /**
+   * Number of topics (rows of W): 1 <= k <= min(features, target samples). Required,
+   * unless an explicit `init` gives W (then k is its number of rows).
+   */
+  k?: number;
   /** Contrastive weight α >= 0; 0 fits plain NMF of the target. */
   alpha?: number;
   /** 'frobenius' (squared error) or 'poisson' (KL divergence). */

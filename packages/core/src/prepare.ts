@@ -102,9 +102,13 @@ export async function prepareData(
   targetInput: MatrixInput,
   backgroundInput: MatrixInput | null,
   options: ResolvedOptions,
+  checkSize: (target: DenseMatrix, background: DenseMatrix | null) => void = () => {},
 ): Promise<PreparedData> {
   const target = await toDenseMatrix(targetInput, 'target');
   let background = backgroundInput === null ? null : await toDenseMatrix(backgroundInput, 'background');
+  // Shapes are known now: a problem too large for the backend is refused before the
+  // values are read.
+  checkSize(target, background);
   const warnings: string[] = [];
   for (const [matrix, role] of [[target, 'target'], [background, 'background']] as const) {
     if (!matrix) continue;
@@ -158,12 +162,18 @@ export async function prepareData(
  * Bytes a fit holds on the device at its peak: the data, the Poisson updates' two
  * samples x features temporaries, and the factors, with a margin for tfjs.
  */
-export function estimateFitBytes(prepared: PreparedData, loss: ResolvedOptions['loss']): number {
-  const features = prepared.target.columns;
-  const targetRows = prepared.target.rows;
-  const backgroundRows = prepared.background?.rows ?? 0;
+export function estimateFitBytes(
+  target: DenseMatrix,
+  background: DenseMatrix | null,
+  k: number,
+  loss: ResolvedOptions['loss'],
+): number {
+  const features = target.columns;
+  const targetRows = target.rows;
+  const backgroundRows = background?.rows ?? 0;
   const data = (targetRows + backgroundRows) * features;
   const temporaries = loss === 'poisson' ? 2 * Math.max(targetRows, backgroundRows) * features : 0;
-  const factors = 4 * (prepared.k * features + (targetRows + backgroundRows) * prepared.k);
+  // a few copies of the factors live at once during an update
+  const factors = 4 * (Math.max(k, 1) * features + (targetRows + backgroundRows) * Math.max(k, 1));
   return 4 * (data + temporaries + factors) + 64 * 1024 ** 2;
 }

@@ -90,17 +90,10 @@ function invalid(message: string): never {
   throw new BcnmfError('INVALID_MODEL', message);
 }
 
-function rowsToMatrix(
-  value: unknown,
-  what: string,
-  shape: [number, number] | null,
-  rowNames: readonly string[] | undefined,
-  columnNames: readonly string[] | undefined,
-): DenseMatrix {
+function rowsToMatrix(value: unknown, what: string): DenseMatrix {
   if (!Array.isArray(value)) invalid(`${what} must be an array of rows`);
   const rows = value.length;
-  const columns = shape ? shape[1] : rows > 0 && Array.isArray(value[0]) ? value[0].length : 0;
-  if (shape && rows !== shape[0]) invalid(`${what} has ${rows} rows, expected ${shape[0]}`);
+  const columns = rows > 0 && Array.isArray(value[0]) ? value[0].length : 0;
   const data = new Float32Array(rows * columns);
   value.forEach((row: unknown, i: number) => {
     if (!Array.isArray(row) || row.length !== columns) invalid(`${what} row ${i} must have ${columns} numbers`);
@@ -109,7 +102,7 @@ function rowsToMatrix(
       data[i * columns + j] = v;
     });
   });
-  return new DenseMatrix({ data, shape: [rows, columns], rowNames, columnNames });
+  return new DenseMatrix({ data, shape: [rows, columns] });
 }
 
 function names(value: unknown, what: string, length: number): string[] | undefined {
@@ -309,24 +302,30 @@ export class BcnmfModel {
     }
     const k = settings.k;
     const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
-    const W = rowsToMatrix(m.W, 'W', null, topicNames, undefined);
+    const W = rowsToMatrix(m.W, 'W');
     if (W.rows !== k) invalid(`W has ${W.rows} rows but k is ${k}`);
     const features = W.columns;
     const featureNames = names(m.featureNames, 'featureNames', features);
-    const Htarget = rowsToMatrix(m.Htarget, 'Htarget', null, undefined, topicNames);
+    const Htarget = rowsToMatrix(m.Htarget, 'Htarget');
     if (Htarget.rows > 0 && Htarget.columns !== k) invalid(`Htarget has ${Htarget.columns} columns but k is ${k}`);
     const Hbackground = m.Hbackground === null || m.Hbackground === undefined
       ? null
-      : rowsToMatrix(m.Hbackground, 'Hbackground', null, undefined, topicNames);
+      : rowsToMatrix(m.Hbackground, 'Hbackground');
     if (Hbackground && Hbackground.rows > 0 && Hbackground.columns !== k) {
       invalid(`Hbackground has ${Hbackground.columns} columns but k is ${k}`);
     }
     if (!Array.isArray(m.history) || m.history.length === 0) invalid('history must be a non-empty array');
     return new BcnmfModel({
-      W: featureNames ? W.withNames({ columnNames: featureNames }) : W,
-      Htarget: Htarget.withNames({ rowNames: names(m.targetSampleNames, 'targetSampleNames', Htarget.rows) }),
+      W: W.withNames({ rowNames: topicNames, columnNames: featureNames }),
+      Htarget: Htarget.withNames({
+        rowNames: names(m.targetSampleNames, 'targetSampleNames', Htarget.rows),
+        columnNames: topicNames,
+      }),
       Hbackground: Hbackground
-        ? Hbackground.withNames({ rowNames: names(m.backgroundSampleNames, 'backgroundSampleNames', Hbackground.rows) })
+        ? Hbackground.withNames({
+          rowNames: names(m.backgroundSampleNames, 'backgroundSampleNames', Hbackground.rows),
+          columnNames: topicNames,
+        })
         : null,
       history: m.history.map((r) => ({ ...r })),
       iterations: Number(m.iterations),

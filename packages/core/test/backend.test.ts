@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_NAMES, BcnmfError, DEFAULT_BACKEND, listBackends, useBackend } from '../src/index.js';
+
+describe('backend registry', () => {
+  it('knows the four backend names, wasm first and by default', () => {
+    assert.deepEqual(BACKEND_NAMES, ['wasm', 'cpu', 'webgpu', 'cuda']);
+    assert.equal(DEFAULT_BACKEND, 'wasm');
+  });
+
+  it('activates wasm and cpu by name', async () => {
+    for (const name of ['wasm', 'cpu'] as const) {
+      const adapter = await useBackend(name);
+      assert.equal(tf.getBackend(), name);
+      assert.equal(adapter.tfjsBackend, name);
+    }
+  });
+
+  it('lists each backend with whether it runs here and why not', async () => {
+    const list = await listBackends();
+    assert.deepEqual(list.map((b) => b.name), ['wasm', 'cpu', 'webgpu', 'cuda']);
+    assert.ok(list.find((b) => b.name === 'wasm')!.available);
+    assert.ok(list.find((b) => b.name === 'cpu')!.available);
+    for (const b of list.filter((x) => !x.available)) {
+      assert.match(b.reason ?? '', /could not be loaded|cannot|failed|no /, `${b.name}: ${b.reason}`);
+    }
+  });
+
+  it('says which package a missing backend needs and which backends work', async () => {
+    const list = await listBackends();
+    for (const b of list.filter((x) => !x.available)) {
+      await assert.rejects(useBackend(b.name), (e: unknown) => {
+        assert.ok(e instanceof BcnmfError);
+        assert.equal(e.code, 'BACKEND_UNAVAILABLE');
+        assert.match(e.message, new RegExp(`backend '${b.name}'`));
+        assert.match(e.message, /available here: wasm, cpu/);
+        return true;
+      });
+    }
+  });
+
+  it('refuses unknown names', async () => {
+    await assert.rejects(useBackend('gpu'), /unknown backend 'gpu': the backends are wasm, cpu, webgpu, cuda/);
+  });
+});
