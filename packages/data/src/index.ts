@@ -50,3 +50,5 @@ export type {
   LocatedDataset,
   LocateOptions,
 } from './registry/index.js';
+export { loadMiceProtein, loadMnistFlowers, MICE_PROTEIN_SPLIT } from './datasets/index.js';
+export type { LoadedDataset, LoaderOptions } from './datasets/index.js';
