@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BcnmfError, DenseMatrix } from '@bcnmf/core';
+import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import {
   alignFeatures,
   cutEqualWidth,
@@ -9,7 +9,9 @@ import {
   log1p,
   normalizeTotal,
   selectFeatures,
+  selectColumns,
   selectHighlyVariableGenes,
+  selectRows,
   standardize,
 } from '../src/preprocess/index.js';
 import { createRandom } from '../src/simulation/random.js';
@@ -207,4 +209,34 @@ test('HVG refuses bad options and data', () => {
   assert.throws(() => highlyVariableGenes(m, { nTopGenes: 0 }), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION');
   assert.throws(() => highlyVariableGenes(DenseMatrix.fromRows([[1, 2]]), { nTopGenes: 1 }), isInvalidData);
   assert.throws(() => highlyVariableGenes(DenseMatrix.fromRows([[1, 1], [1, 1]]), { nTopGenes: 1 }), isInvalidData);
+});
+
+test('CSR input gives the same results as dense input (normalizeTotal, log1p, subsetting, HVG)', () => {
+  const rng = createRandom(8);
+  const G = 120;
+  const rows = Array.from({ length: 50 }, (_, i) =>
+    Array.from({ length: G }, (_, g) => (g < 3 ? 0 : rng.uniform() < 0.7 ? 0 : rng.poisson(1 + (g % 7) * (1 + (i % 3))))),
+  );
+  const names = Array.from({ length: G }, (_, g) => `gene${g}`);
+  const dense = DenseMatrix.fromRows(rows, { columnNames: names });
+  const sparse = CsrMatrix.fromDense(dense);
+  const nd = log1p(normalizeTotal(dense));
+  const ns = log1p(normalizeTotal(sparse));
+  assert.ok(ns instanceof CsrMatrix);
+  close(ns.toDense().data, nd.data, 1e-12, 'log1p(CP10K)');
+  assert.deepEqual(ns.columnNames, names);
+  const hd = highlyVariableGenes(nd, { nTopGenes: 25 });
+  const hs = highlyVariableGenes(ns, { nTopGenes: 25 });
+  close(hs.means, hd.means, 1e-12, 'means');
+  close(hs.dispersionsNorm, hd.dispersionsNorm, 1e-9, 'norm');
+  assert.deepEqual(hs.indices, hd.indices);
+  const sub = selectHighlyVariableGenes(ns, { nTopGenes: 25 });
+  assert.ok(sub instanceof CsrMatrix);
+  assert.deepEqual(sub.toDense().toArray(), selectHighlyVariableGenes(nd, { nTopGenes: 25 }).toArray());
+  const f = selectFeatures(sparse, ['gene5', 'gene1', 'nope']);
+  assert.ok(f.matrix instanceof CsrMatrix);
+  assert.deepEqual(f.matrix.toDense().toArray(), selectFeatures(dense, ['gene5', 'gene1']).matrix.toArray());
+  assert.deepEqual(f.missing, ['nope']);
+  assert.deepEqual(selectRows(sparse, [3, 1]).toDense().toArray(), selectRows(dense, [3, 1]).toArray());
+  assert.deepEqual(selectColumns(sparse, [9, 2]).toDense().toArray(), selectColumns(dense, [9, 2]).toArray());
 });

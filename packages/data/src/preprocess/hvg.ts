@@ -1,4 +1,4 @@
-import { BcnmfError, DenseMatrix } from '@bcnmf/core';
+import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { selectColumns } from './subset.js';
 
 /** Options of {@link highlyVariableGenes}. */
@@ -107,7 +107,7 @@ export function cutEqualWidth(values: Float64Array, nBins: number): { edges: Flo
  *    highest remaining norm; a gene is selected when `nan_to_num(norm, nan=-inf) >= cutoff`
  *    (so ties at the cut-off can select more than `n` genes, and NaN never is).
  *
- * Sums are taken in float64; scanpy on float32 data can differ in the last float32 digit.
+ * Accepts a DenseMatrix or a CsrMatrix (unstored cells are 0). Sums are taken in float64; scanpy on float32 data can differ in the last float32 digit.
  *
  * @example
  * // counts 4 cells x 4 genes, log1p'd; 2 bins
@@ -117,7 +117,7 @@ export function cutEqualWidth(values: Float64Array, nBins: number): { edges: Flo
  * r.names;           // ['a', 'c']
  * r.dispersionsNorm; // [1, NaN, 0.7071, -0.7071]
  */
-export function highlyVariableGenes(m: DenseMatrix, options: HighlyVariableGenesOptions): HighlyVariableGenesResult {
+export function highlyVariableGenes(m: DenseMatrix | CsrMatrix, options: HighlyVariableGenesOptions): HighlyVariableGenesResult {
   const nTop = options.nTopGenes;
   const nBins = options.nBins ?? 20;
   if (!Number.isInteger(nTop) || nTop < 1) throw new BcnmfError('INVALID_OPTION', `nTopGenes must be a positive integer, got ${nTop}`);
@@ -126,6 +126,7 @@ export function highlyVariableGenes(m: DenseMatrix, options: HighlyVariableGenes
   if (n < 2 || G < 1) throw new BcnmfError('INVALID_DATA', `highly variable genes need at least 2 cells and 1 gene, got ${n} x ${G}`);
   const factor = options.logBase === undefined ? 1 : Math.log(options.logBase);
 
+  if (m instanceof CsrMatrix) return seuratFromMoments(...sparseMoments(m, factor), nTop, nBins, m.columnNames);
   // 1-2: expm1, mean and variance (n - 1) per gene, two passes in float64
   const mean = new Float64Array(G);
   for (let i = 0; i < n; i++) for (let g = 0; g < G; g++) mean[g] += Math.expm1(m.data[i * G + g] * factor);
@@ -139,6 +140,25 @@ export function highlyVariableGenes(m: DenseMatrix, options: HighlyVariableGenes
   }
   for (let g = 0; g < G; g++) variance[g] /= n - 1;
   return seuratFromMoments(mean, variance, nTop, nBins, m.columnNames);
+}
+
+/** Mean and variance (n - 1) per column of expm1(stored values · factor), two passes; unstored cells are 0. */
+function sparseMoments(m: CsrMatrix, factor: number): [Float64Array, Float64Array] {
+  const { rows: n, columns: G } = m;
+  const mean = new Float64Array(G);
+  const stored = new Float64Array(G);
+  for (let p = 0; p < m.data.length; p++) {
+    mean[m.indices[p]] += Math.expm1(m.data[p] * factor);
+    stored[m.indices[p]]++;
+  }
+  for (let g = 0; g < G; g++) mean[g] /= n;
+  const variance = new Float64Array(G);
+  for (let p = 0; p < m.data.length; p++) {
+    const d = Math.expm1(m.data[p] * factor) - mean[m.indices[p]];
+    variance[m.indices[p]] += d * d;
+  }
+  for (let g = 0; g < G; g++) variance[g] = (variance[g] + (n - stored[g]) * mean[g] * mean[g]) / (n - 1);
+  return [mean, variance];
 }
 
 /** Steps 3-8 of {@link highlyVariableGenes}, from the per-gene mean and variance of expm1(data). */
@@ -225,6 +245,8 @@ function seuratFromMoments(
  * @example
  * selectHighlyVariableGenes(logData, { nTopGenes: 3000 }).columns; // 3000 (or more on ties)
  */
-export function selectHighlyVariableGenes(m: DenseMatrix, options: HighlyVariableGenesOptions): DenseMatrix {
+export function selectHighlyVariableGenes(m: DenseMatrix, options: HighlyVariableGenesOptions): DenseMatrix;
+export function selectHighlyVariableGenes(m: CsrMatrix, options: HighlyVariableGenesOptions): CsrMatrix;
+export function selectHighlyVariableGenes(m: DenseMatrix | CsrMatrix, options: HighlyVariableGenesOptions): DenseMatrix | CsrMatrix {
   return selectColumns(m, highlyVariableGenes(m, options).indices);
 }

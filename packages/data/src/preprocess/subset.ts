@@ -1,4 +1,4 @@
-import { BcnmfError, DenseMatrix } from '@bcnmf/core';
+import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 
 function sameKind(data: Float32Array | Float64Array, length: number): Float32Array | Float64Array {
   return data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
@@ -13,13 +13,17 @@ function checkIndices(what: string, indices: readonly number[], size: number): v
 }
 
 /**
- * The columns at the given indices, in the given order (names carried along).
+ * The columns at the given indices, in the given order (names carried along); dense or CSR.
  *
  * @example
  * selectColumns(DenseMatrix.fromRows([[1, 2, 3]]), [2, 0]).toArray(); // [[3, 1]]
  */
-export function selectColumns(m: DenseMatrix, indices: readonly number[]): DenseMatrix {
+export function selectColumns(m: DenseMatrix, indices: readonly number[]): DenseMatrix;
+export function selectColumns(m: CsrMatrix, indices: readonly number[]): CsrMatrix;
+export function selectColumns(m: DenseMatrix | CsrMatrix, indices: readonly number[]): DenseMatrix | CsrMatrix;
+export function selectColumns(m: DenseMatrix | CsrMatrix, indices: readonly number[]): DenseMatrix | CsrMatrix {
   checkIndices('column', indices, m.columns);
+  if (m instanceof CsrMatrix) return m.selectColumns(indices);
   const n = indices.length;
   const out = sameKind(m.data, m.rows * n);
   for (let i = 0; i < m.rows; i++) {
@@ -35,13 +39,17 @@ export function selectColumns(m: DenseMatrix, indices: readonly number[]): Dense
 }
 
 /**
- * The rows at the given indices, in the given order (names carried along).
+ * The rows at the given indices, in the given order (names carried along); dense or CSR.
  *
  * @example
  * selectRows(DenseMatrix.fromRows([[1], [2], [3]]), [2, 0]).toArray(); // [[3], [1]]
  */
-export function selectRows(m: DenseMatrix, indices: readonly number[]): DenseMatrix {
+export function selectRows(m: DenseMatrix, indices: readonly number[]): DenseMatrix;
+export function selectRows(m: CsrMatrix, indices: readonly number[]): CsrMatrix;
+export function selectRows(m: DenseMatrix | CsrMatrix, indices: readonly number[]): DenseMatrix | CsrMatrix;
+export function selectRows(m: DenseMatrix | CsrMatrix, indices: readonly number[]): DenseMatrix | CsrMatrix {
   checkIndices('row', indices, m.rows);
+  if (m instanceof CsrMatrix) return m.selectRows(indices);
   const c = m.columns;
   const out = sameKind(m.data, indices.length * c);
   indices.forEach((k, i) => out.set(m.data.subarray(k * c, (k + 1) * c), i * c));
@@ -64,15 +72,15 @@ export interface SelectFeaturesOptions {
 }
 
 /** What {@link selectFeatures} returns. */
-export interface SelectFeaturesResult {
-  /** The matrix restricted to the kept features. */
-  matrix: DenseMatrix;
+export interface SelectFeaturesResult<M extends DenseMatrix | CsrMatrix = DenseMatrix> {
+  /** The matrix restricted to the kept features (same kind as the input). */
+  matrix: M;
   /** Requested names the matrix does not have, in the order of the list. */
   missing: string[];
 }
 
 /** Index of each column name; refuses unnamed columns and duplicate names. */
-export function columnIndex(m: DenseMatrix, what = 'matrix'): Map<string, number> {
+export function columnIndex(m: DenseMatrix | CsrMatrix, what = 'matrix'): Map<string, number> {
   if (m.columnNames === undefined) {
     throw new BcnmfError('INVALID_DATA', `the ${what} has no column (feature) names`);
   }
@@ -85,7 +93,8 @@ export function columnIndex(m: DenseMatrix, what = 'matrix'): Map<string, number
 }
 
 /**
- * Keeps the features (columns) whose names are in `names`, e.g. the protein-coding genes.
+ * Keeps the features (columns) whose names are in `names`, e.g. the protein-coding genes;
+ * dense or CSR.
  *
  * @example
  * const m = DenseMatrix.fromRows([[1, 2, 3]], { columnNames: ['A', 'B', 'C'] });
@@ -93,7 +102,11 @@ export function columnIndex(m: DenseMatrix, what = 'matrix'): Map<string, number
  * r.matrix.columnNames; // ['A', 'C']
  * r.missing;            // ['Z']
  */
-export function selectFeatures(m: DenseMatrix, names: Iterable<string>, options: SelectFeaturesOptions = {}): SelectFeaturesResult {
+export function selectFeatures<M extends DenseMatrix | CsrMatrix>(
+  m: M,
+  names: Iterable<string>,
+  options: SelectFeaturesOptions = {},
+): SelectFeaturesResult<M> {
   const index = columnIndex(m);
   const order = options.order ?? 'matrix';
   const missing: string[] = [];
@@ -111,5 +124,5 @@ export function selectFeatures(m: DenseMatrix, names: Iterable<string>, options:
     throw new BcnmfError('INVALID_DATA', `${missing.length} requested features are not in the matrix: ${shown}`);
   }
   const indices = order === 'list' ? listed : [...listed].sort((a, b) => a - b);
-  return { matrix: selectColumns(m, indices), missing };
+  return { matrix: selectColumns(m, indices) as M, missing };
 }
