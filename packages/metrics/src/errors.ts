@@ -13,7 +13,7 @@ export type MetricsErrorCode = 'INVALID_DATA' | 'INVALID_OPTION';
  * @example
  * try { kmeans([[0], [1]], 3); }
  * catch (e) { if (e instanceof MetricsError) console.log(e.code, e.message); }
- * // INVALID_OPTION k = 3 clusters but there are only 2 samples
+ * // INVALID_OPTION k = 3 clusters but there are only 2 samples; k must be at most the number of samples
  */
 export class MetricsError extends Error {
   readonly code: MetricsErrorCode;

@@ -73,8 +73,8 @@ export function runUmap(data: Rows, s: UmapSettings): number[][] {
  *   `INVALID_OPTION` for a bad option
  *
  * @example
- * const xy = umap2d(points, { seed: 1 });
- * xy.length === points.length; // true
+ * const xy = umap2d([[0, 0], [0, 1], [1, 0], [9, 9], [9, 8], [8, 9]], { nNeighbors: 2, seed: 1 });
+ * xy.length; // 6
  * xy[0].length; // 2
  */
 export function umap2d(points: PointsInput, options: UmapOptions = {}): number[][] {
