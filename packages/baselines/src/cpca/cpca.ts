@@ -1,0 +1,346 @@
+import { DenseMatrix, type MatrixInput } from '@bcnmf/core';
+import { CPCA_DEFAULTS } from '../defaults.js';
+import { checkBoolean, checkInteger, checkNumber, invalidData, invalidModel, invalidOption } from '../errors.js';
+import { checkSameFeatures, toFloat64Matrix } from '../input.js';
+import { crossProduct, matmul, signLargestPositive } from '../linalg/dense.js';
+import { topEigenpairs } from '../linalg/symmetric-eigs.js';
+import { project } from '../pca.js';
+import { applyScaling, fitScaling, type ColumnScaling } from '../preprocess.js';
+import { alphaCandidates, selectAlphas, subspaceAffinity, type AlphaSelection } from './auto-alpha.js';
+import { jointPrincipalAxes } from './preproject.js';
+
+/** Options of {@link cpca}; defaults in {@link CPCA_DEFAULTS}. */
+export interface CpcaOptions {
+  /** Number of contrastive components. Default 2. */
+  nComponents?: number;
+  /** Divide each feature of each data set by its own standard deviation after centring. Default true. */
+  standardize?: boolean;
+  /** A fixed alpha >= 0, or 'auto' for the reference's spectral selection. Default 'auto'. */
+  alpha?: number | 'auto';
+  /** Joint pre-projection onto this many principal components when there are more features; null: never. Default 1000. */
+  preprocessPcaDim?: number | null;
+  /** Alpha candidates besides 0 for 'auto'. Default 40. */
+  nAlphas?: number;
+  /** The largest candidate is 10^maxLogAlpha. Default 3. */
+  maxLogAlpha?: number;
+  /** Spectral clusters of the candidates. Default 4. */
+  nAlphasToReturn?: number;
+  /** Seed of the eigensolver's start and of the k-means. Default 0. */
+  seed?: number;
+}
+
+/** One cPCA solution. */
+export interface CpcaResult {
+  alpha: number;
+  /** Target samples x nComponents. */
+  embedding: DenseMatrix;
+  /** nComponents x features: loadings in the (standardized) original feature space. */
+  components: DenseMatrix;
+  /** The top eigenvalues of C_fg - alpha C_bg. */
+  eigenvalues: number[];
+}
+
+/** The serialized form of a {@link CpcaModel}. */
+export interface CpcaModelJSON {
+  name: 'cPCA';
+  version: 1;
+  options: ResolvedCpcaOptions;
+  /** Target centring and scaling (new samples are transformed with them). */
+  means: number[];
+  scales: number[];
+  columnNames?: string[] | undefined;
+  alpha: number;
+  results: { alpha: number; embedding: number[][]; components: number[][]; eigenvalues: number[] }[];
+  selection: AlphaSelection | null;
+}
+
+type ResolvedCpcaOptions = Required<Omit<CpcaOptions, 'preprocessPcaDim'>> & { preprocessPcaDim: number | null };
+
+interface FitState {
+  /** standardized target, n x p */
+  zfg: Float64Array;
+  nFg: number;
+  p: number;
+  /** d x p axes of the pre-projection, or null */
+  axes: Float64Array | null;
+  d: number;
+  cfg: Float64Array;
+  cbg: Float64Array;
+  rowNames: readonly string[] | undefined;
+  columnNames: readonly string[] | undefined;
+}
+
+/**
+ * A fitted contrastive PCA (Abid et al. 2018, as its reference package): the directions
+ * of large target variance and small background variance, the top eigenvectors of
+ * `C_fg - alpha C_bg`. Each component is signed so that its largest-magnitude loading
+ * is positive.
+ */
+export class CpcaModel {
+  readonly name = 'cPCA';
+  readonly options: ResolvedCpcaOptions;
+  /** One result per alpha: the given alpha, or 0 and the automatically selected ones. */
+  readonly results: CpcaResult[];
+  /** The automatic selection's candidates, affinity and clusters; null with a fixed alpha. */
+  readonly selection: AlphaSelection | null;
+  /** The main alpha: the fixed one, or the smallest selected non-zero alpha (0 if none). */
+  readonly alpha: number;
+  readonly targetScaling: ColumnScaling;
+  private readonly state: FitState | null;
+  private readonly columnNames: readonly string[] | undefined;
+
+  private constructor(
+    options: ResolvedCpcaOptions,
+    results: CpcaResult[],
+    selection: AlphaSelection | null,
+    alpha: number,
+    targetScaling: ColumnScaling,
+    state: FitState | null,
+    columnNames: readonly string[] | undefined,
+  ) {
+    this.options = options;
+    this.results = results;
+    this.selection = selection;
+    this.alpha = alpha;
+    this.targetScaling = targetScaling;
+    this.state = state;
+    this.columnNames = columnNames;
+  }
+
+  /** The alphas of {@link results}, in order. */
+  get alphas(): number[] {
+    return this.results.map((r) => r.alpha);
+  }
+
+  /** The embedding (target samples x nComponents) at the main {@link alpha}. */
+  get embedding(): DenseMatrix {
+    return this.result(this.alpha).embedding;
+  }
+
+  /** The components (nComponents x features) at the main {@link alpha}. */
+  get components(): DenseMatrix {
+    return this.result(this.alpha).components;
+  }
+
+  /**
+   * The solution for any alpha >= 0: one of {@link results}, or computed from the
+   * fitted covariances (not available on a model restored by {@link CpcaModel.load}).
+   *
+   * @example
+   * const model = await cpca(target, background, { alpha: 1 });
+   * model.result(10).components.shape; // [2, features]
+   */
+  result(alpha: number): CpcaResult {
+    checkNumber('alpha', alpha, 0);
+    const found = this.results.find((r) => r.alpha === alpha);
+    if (found) return found;
+    if (!this.state) {
+      throw invalidOption(`alpha ${alpha} was not fitted and a loaded cPCA model has no covariances; fitted alphas: ${this.alphas.join(', ')}`);
+    }
+    return solve(this.state, alpha, this.options.nComponents, this.options.seed);
+  }
+
+  /** New target-like samples (same features) standardized with the target's statistics and projected: samples x nComponents. */
+  async transform(data: MatrixInput, alpha: number = this.alpha): Promise<DenseMatrix> {
+    const x = await toFloat64Matrix(data, 'data');
+    const comps = this.result(alpha).components;
+    checkSameFeatures(comps, 'the fitted model', x, 'data');
+    return project(applyScaling(x, this.targetScaling), x.rows, x.columns, comps.data as Float64Array, comps.rows, x.rowNames);
+  }
+
+  /** A JSON-safe object (the solutions, not the covariances); {@link CpcaModel.load} restores it. */
+  toJSON(): CpcaModelJSON {
+    return {
+      name: 'cPCA',
+      version: 1,
+      options: { ...this.options },
+      means: [...this.targetScaling.means],
+      scales: [...this.targetScaling.scales],
+      columnNames: this.columnNames ? [...this.columnNames] : undefined,
+      alpha: this.alpha,
+      results: this.results.map((r) => ({
+        alpha: r.alpha,
+        embedding: r.embedding.toArray(),
+        components: r.components.toArray(),
+        eigenvalues: [...r.eigenvalues],
+      })),
+      selection: this.selection,
+    };
+  }
+
+  /** Restores a model from {@link CpcaModel.toJSON}; throws `INVALID_MODEL` for anything else. */
+  static load(json: unknown): CpcaModel {
+    const j = json as CpcaModelJSON;
+    if (typeof j !== 'object' || j === null || j.name !== 'cPCA') {
+      throw invalidModel(`not a cPCA model (name: ${String((j as { name?: unknown } | null)?.name)})`);
+    }
+    if (!Array.isArray(j.results) || j.results.length === 0 || !Array.isArray(j.means) || !Array.isArray(j.scales)) {
+      throw invalidModel('cPCA model is damaged: results, means or scales missing');
+    }
+    const names = j.columnNames ? { columnNames: j.columnNames } : {};
+    const results = j.results.map((r) => ({
+      alpha: r.alpha,
+      embedding: DenseMatrix.fromRows(r.embedding),
+      components: DenseMatrix.fromRows(r.components, names),
+      eigenvalues: [...r.eigenvalues],
+    }));
+    if (results.some((r) => r.components.columns !== j.means.length)) throw invalidModel('cPCA model is damaged: components and means disagree');
+    const scaling: ColumnScaling = { means: [...j.means], scales: [...j.scales], constantColumns: [] };
+    return new CpcaModel({ ...j.options }, results, j.selection, j.alpha, scaling, null, j.columnNames);
+  }
+
+  /** @internal */
+  static async fit(target: MatrixInput, background: MatrixInput, options: CpcaOptions = {}): Promise<CpcaModel> {
+    if (background === null || background === undefined) throw invalidData('cPCA needs a background data set');
+    const fg = await toFloat64Matrix(target, 'target');
+    const bg = await toFloat64Matrix(background, 'background');
+    checkSameFeatures(fg, 'target', bg, 'background');
+    const opts = resolveCpcaOptions(options);
+    if (fg.rows < 2 || bg.rows < 2) throw invalidData(`cPCA needs at least 2 samples in target (${fg.rows}) and background (${bg.rows})`);
+    const p = fg.columns;
+    const fgScaling = fitScaling(fg, true, opts.standardize);
+    const bgScaling = fitScaling(bg, true, opts.standardize);
+    const zfg = applyScaling(fg, fgScaling);
+    const zbg = applyScaling(bg, bgScaling);
+
+    let axes: Float64Array | null = null;
+    let d = p;
+    let rfg = zfg;
+    let rbg = zbg;
+    if (opts.preprocessPcaDim !== null && p > opts.preprocessPcaDim) {
+      const joint = jointPrincipalAxes(zfg, fg.rows, zbg, bg.rows, p, opts.preprocessPcaDim, opts.seed);
+      axes = joint.axes;
+      d = joint.dim;
+      // reduced = Z · axes^T
+      rfg = projectRows(zfg, fg.rows, p, axes, d);
+      rbg = projectRows(zbg, bg.rows, p, axes, d);
+    }
+    const maxComponents = Math.min(d, p);
+    if (opts.nComponents > maxComponents) {
+      throw invalidOption(`nComponents must be an integer in [1, ${maxComponents}] (the ${axes ? 'pre-projected ' : ''}feature count), got ${opts.nComponents}`);
+    }
+    const state: FitState = {
+      zfg,
+      nFg: fg.rows,
+      p,
+      axes,
+      d,
+      cfg: crossProduct(rfg, fg.rows, d, fg.rows - 1),
+      cbg: crossProduct(rbg, bg.rows, d, bg.rows - 1),
+      rowNames: fg.rowNames,
+      columnNames: fg.columnNames,
+    };
+
+    let results: CpcaResult[];
+    let selection: AlphaSelection | null = null;
+    let alpha: number;
+    if (opts.alpha === 'auto') {
+      if (d < 2) throw invalidData(`automatic alpha selection compares 2-D projections but the data have ${d} usable dimension(s)`);
+      const candidates = alphaCandidates(opts.nAlphas, opts.maxLogAlpha);
+      const k = Math.max(2, opts.nComponents);
+      const solved = candidates.map((a) => solve(state, a, k, opts.seed));
+      const projections = solved.map((r) => {
+        const e = r.embedding;
+        const two = new Float64Array(e.rows * 2);
+        for (let i = 0; i < e.rows; i++) {
+          two[2 * i] = e.get(i, 0);
+          two[2 * i + 1] = e.get(i, 1);
+        }
+        return two;
+      });
+      const affinity = subspaceAffinity(projections, fg.rows);
+      if (opts.nAlphasToReturn > candidates.length) {
+        throw invalidOption(`nAlphasToReturn (${opts.nAlphasToReturn}) must be at most the number of candidates (${candidates.length})`);
+      }
+      selection = selectAlphas(candidates, affinity, opts.nAlphasToReturn, opts.seed);
+      results = selection.alphas.map((a) => {
+        const i = candidates.indexOf(a);
+        return k === opts.nComponents ? solved[i] : truncate(solved[i], opts.nComponents);
+      });
+      alpha = selection.alphas.length > 1 ? selection.alphas[1] : 0;
+    } else {
+      results = [solve(state, opts.alpha, opts.nComponents, opts.seed)];
+      alpha = opts.alpha;
+    }
+    return new CpcaModel(opts, results, selection, alpha, fgScaling, state, fg.columnNames);
+  }
+}
+
+/**
+ * Contrastive PCA of `target` against `background` (samples x features each, same
+ * features), as the reference cPCA package: centre (and with `standardize`, scale) each
+ * data set on its own, pre-project jointly onto 1000 PCs when there are more than 1000
+ * features, then the top eigenvectors of `C_fg - alpha C_bg` for a fixed alpha or for
+ * the automatically selected ones.
+ *
+ * @example
+ * const model = await cpca(target, background); // alpha: 'auto'
+ * model.alphas; // e.g. [0, 0.78..., 10.8..., 281.2...]
+ * model.result(model.alphas[2]).embedding.shape; // [target samples, 2]
+ * (await cpca(target, background, { alpha: 2 })).components.shape; // [2, features]
+ */
+export function cpca(target: MatrixInput, background: MatrixInput, options: CpcaOptions = {}): Promise<CpcaModel> {
+  return CpcaModel.fit(target, background, options);
+}
+
+function projectRows(z: Float64Array, n: number, p: number, axes: Float64Array, d: number): Float64Array {
+  // z (n x p) times axes^T (p x d)
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < d; c++) {
+      let s = 0;
+      const oz = i * p;
+      const oa = c * p;
+      for (let j = 0; j < p; j++) s += z[oz + j] * axes[oa + j];
+      out[i * d + c] = s;
+    }
+  }
+  return out;
+}
+
+function solve(state: FitState, alpha: number, k: number, seed: number): CpcaResult {
+  const { d, p } = state;
+  const m = new Float64Array(d * d);
+  for (let i = 0; i < m.length; i++) m[i] = state.cfg[i] - alpha * state.cbg[i];
+  const { values, vectors } = topEigenpairs(m, d, k, { seed });
+  const reduced = new Float64Array(k * d);
+  vectors.forEach((v, c) => reduced.set(v, c * d));
+  const comps = state.axes ? matmul(reduced, k, d, state.axes, p) : reduced;
+  signLargestPositive(comps, k, p);
+  const components = new DenseMatrix({ data: comps, shape: [k, p], columnNames: state.columnNames });
+  const embedding = project(state.zfg, state.nFg, p, comps, k, state.rowNames);
+  return { alpha, embedding, components, eigenvalues: values };
+}
+
+function truncate(r: CpcaResult, k: number): CpcaResult {
+  const cols = r.components.columns;
+  const n = r.embedding.rows;
+  const kk = r.embedding.columns;
+  const emb = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) emb[i * k + c] = r.embedding.data[i * kk + c];
+  return {
+    alpha: r.alpha,
+    embedding: new DenseMatrix({ data: emb, shape: [n, k], rowNames: r.embedding.rowNames }),
+    components: new DenseMatrix({ data: r.components.data.slice(0, k * cols), shape: [k, cols], columnNames: r.components.columnNames }),
+    eigenvalues: r.eigenvalues.slice(0, k),
+  };
+}
+
+function resolveCpcaOptions(options: CpcaOptions): ResolvedCpcaOptions {
+  if (typeof options !== 'object' || options === null) throw invalidOption('cPCA options must be an object');
+  const known = Object.keys(CPCA_DEFAULTS);
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidOption(`unknown cPCA option '${key}' (known: ${known.join(', ')})`);
+  const alphaIn = options.alpha ?? CPCA_DEFAULTS.alpha;
+  const alpha = alphaIn === 'auto' ? 'auto' : checkNumber('alpha', alphaIn, 0);
+  const dimIn = options.preprocessPcaDim === undefined ? CPCA_DEFAULTS.preprocessPcaDim : options.preprocessPcaDim;
+  return {
+    nComponents: checkInteger('nComponents', options.nComponents ?? CPCA_DEFAULTS.nComponents, 1),
+    standardize: checkBoolean('standardize', options.standardize ?? CPCA_DEFAULTS.standardize),
+    alpha,
+    preprocessPcaDim: dimIn === null ? null : checkInteger('preprocessPcaDim', dimIn, 2),
+    nAlphas: checkInteger('nAlphas', options.nAlphas ?? CPCA_DEFAULTS.nAlphas, 1),
+    maxLogAlpha: checkNumber('maxLogAlpha', options.maxLogAlpha ?? CPCA_DEFAULTS.maxLogAlpha, -1, true),
+    nAlphasToReturn: checkInteger('nAlphasToReturn', options.nAlphasToReturn ?? CPCA_DEFAULTS.nAlphasToReturn, 2),
+    seed: checkInteger('seed', options.seed ?? CPCA_DEFAULTS.seed, 0),
+  };
+}

@@ -1,0 +1,178 @@
+import { DenseMatrix, type MatrixInput } from '@bcnmf/core';
+import { Matrix } from 'ml-matrix';
+import { PCA as MlPca } from 'ml-pca';
+import { PCA_DEFAULTS } from './defaults.js';
+import { checkBoolean, checkInteger, invalidModel, invalidOption } from './errors.js';
+import { checkSameFeatures, toFloat64Matrix } from './input.js';
+import { signLargestPositive } from './linalg/dense.js';
+import { applyScaling, fitScaling, type ColumnScaling } from './preprocess.js';
+
+/** Options of {@link pca}; defaults in {@link PCA_DEFAULTS}. */
+export interface PcaOptions {
+  /** Number of components, 1 .. min(samples, features). Default 2. */
+  nComponents?: number;
+  /** Centre each feature. Default true. */
+  center?: boolean;
+  /** Divide each feature by its standard deviation (ddof 0); zero-variance features are not divided. Default false. */
+  scale?: boolean;
+  /** ml-pca solver. Default 'SVD'. */
+  method?: 'SVD' | 'covarianceMatrix';
+}
+
+/** The serialized form of a {@link PcaModel}. */
+export interface PcaModelJSON {
+  name: 'PCA';
+  version: 1;
+  options: Required<PcaOptions>;
+  means: number[];
+  scales: number[];
+  /** nComponents x features. */
+  components: number[][];
+  explainedVariance: number[];
+  explainedVarianceRatio: number[];
+  /** samples x nComponents: the fitted target's scores. */
+  embedding: number[][];
+  columnNames?: string[] | undefined;
+}
+
+/**
+ * A fitted principal component analysis (rows = samples). Components are unit vectors
+ * in feature space, each signed so that its largest-magnitude loading is positive.
+ *
+ * @example
+ * const model = await pca([[1, 2], [2, 4], [3, 6.5]], { nComponents: 1 });
+ * model.explainedVarianceRatio; // [0.99943...]
+ * (await model.transform([[2, 4]])).toArray(); // [[-0.1523...]]
+ */
+export class PcaModel {
+  readonly name = 'PCA';
+  readonly options: Required<PcaOptions>;
+  /** nComponents x features, unit rows. */
+  readonly components: DenseMatrix;
+  /** Variance along each component (eigenvalues of the covariance, ddof 1), as scikit-learn's `explained_variance_`. */
+  readonly explainedVariance: number[];
+  /** Fraction of the total variance along each component, as scikit-learn's `explained_variance_ratio_`. */
+  readonly explainedVarianceRatio: number[];
+  /** The fitted target projected on the components (samples x nComponents). */
+  readonly embedding: DenseMatrix;
+  readonly scaling: ColumnScaling;
+
+  private constructor(
+    options: Required<PcaOptions>,
+    scaling: ColumnScaling,
+    components: DenseMatrix,
+    explainedVariance: number[],
+    explainedVarianceRatio: number[],
+    embedding: DenseMatrix,
+  ) {
+    this.options = options;
+    this.scaling = scaling;
+    this.components = components;
+    this.explainedVariance = explainedVariance;
+    this.explainedVarianceRatio = explainedVarianceRatio;
+    this.embedding = embedding;
+  }
+
+  /** Fits PCA on `target` (samples x features); see {@link pca}. */
+  static async fit(target: MatrixInput, options: PcaOptions = {}): Promise<PcaModel> {
+    const x = await toFloat64Matrix(target, 'target');
+    const opts = resolvePcaOptions(options, x);
+    const scaling = fitScaling(x, opts.center, opts.scale);
+    const z = applyScaling(x, scaling);
+    const n = x.rows;
+    const p = x.columns;
+    const ml = new MlPca(Matrix.from1DArray(n, p, z), { method: opts.method, center: false, scale: false });
+    const vectors = ml.getEigenvectors(); // features x m, columns = components
+    const eigenvalues = ml.getEigenvalues();
+    let total = 0;
+    for (const v of eigenvalues) total += Math.max(v, 0);
+    const k = opts.nComponents;
+    const comp = new Float64Array(k * p);
+    for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) comp[c * p + j] = vectors.get(j, c);
+    signLargestPositive(comp, k, p);
+    const explainedVariance = eigenvalues.slice(0, k).map((v) => Math.max(v, 0));
+    const explainedVarianceRatio = explainedVariance.map((v) => (total > 0 ? v / total : 0));
+    const components = new DenseMatrix({ data: comp, shape: [k, p], columnNames: x.columnNames });
+    const embedding = project(z, n, p, comp, k, x.rowNames);
+    return new PcaModel(opts, scaling, components, explainedVariance, explainedVarianceRatio, embedding);
+  }
+
+  /** Projects new samples (same features) onto the components: samples x nComponents. */
+  async transform(data: MatrixInput): Promise<DenseMatrix> {
+    const x = await toFloat64Matrix(data, 'data');
+    checkSameFeatures(this.components, 'the fitted model', x, 'data');
+    return project(applyScaling(x, this.scaling), x.rows, x.columns, this.components.data as Float64Array, this.components.rows, x.rowNames);
+  }
+
+  /** A JSON-safe object; {@link PcaModel.load} restores the model. */
+  toJSON(): PcaModelJSON {
+    return {
+      name: 'PCA',
+      version: 1,
+      options: { ...this.options },
+      means: [...this.scaling.means],
+      scales: [...this.scaling.scales],
+      components: this.components.toArray(),
+      explainedVariance: [...this.explainedVariance],
+      explainedVarianceRatio: [...this.explainedVarianceRatio],
+      embedding: this.embedding.toArray(),
+      columnNames: this.components.columnNames ? [...this.components.columnNames] : undefined,
+    };
+  }
+
+  /** Restores a model from {@link PcaModel.toJSON}; throws `INVALID_MODEL` for anything else. */
+  static load(json: unknown): PcaModel {
+    const j = json as PcaModelJSON;
+    if (typeof j !== 'object' || j === null || j.name !== 'PCA') {
+      throw invalidModel(`not a PCA model (name: ${String((j as { name?: unknown } | null)?.name)})`);
+    }
+    if (!Array.isArray(j.components) || !Array.isArray(j.means) || !Array.isArray(j.scales) || j.means.length !== j.scales.length) {
+      throw invalidModel('PCA model is damaged: components, means or scales missing');
+    }
+    const components = DenseMatrix.fromRows(j.components, j.columnNames ? { columnNames: j.columnNames } : {});
+    if (components.columns !== j.means.length) throw invalidModel('PCA model is damaged: components and means disagree');
+    const scaling: ColumnScaling = { means: [...j.means], scales: [...j.scales], constantColumns: [] };
+    return new PcaModel({ ...j.options }, scaling, components, [...j.explainedVariance], [...j.explainedVarianceRatio], DenseMatrix.fromRows(j.embedding));
+  }
+}
+
+/**
+ * Principal component analysis of `target` (samples x features) through ml-pca
+ * (its SVD or covariance method), with centring and optional scaling.
+ *
+ * @example
+ * const model = await pca([[1, 2], [2, 4], [3, 6.5]], { nComponents: 1 });
+ * model.components.toArray(); // [[0.4049..., 0.9143...]]
+ * model.embedding.shape; // [3, 1]
+ */
+export function pca(target: MatrixInput, options: PcaOptions = {}): Promise<PcaModel> {
+  return PcaModel.fit(target, options);
+}
+
+function resolvePcaOptions(options: PcaOptions, x: DenseMatrix): Required<PcaOptions> {
+  if (typeof options !== 'object' || options === null) throw invalidOption('PCA options must be an object');
+  const known = ['nComponents', 'center', 'scale', 'method'];
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidOption(`unknown PCA option '${key}' (known: ${known.join(', ')})`);
+  const max = Math.min(x.rows, x.columns);
+  const nComponents = checkInteger('nComponents', options.nComponents ?? PCA_DEFAULTS.nComponents, 1, max);
+  const center = checkBoolean('center', options.center ?? PCA_DEFAULTS.center);
+  const scale = checkBoolean('scale', options.scale ?? PCA_DEFAULTS.scale);
+  const method = options.method ?? PCA_DEFAULTS.method;
+  if (method !== 'SVD' && method !== 'covarianceMatrix') throw invalidOption(`method must be 'SVD' or 'covarianceMatrix', got ${String(method)}`);
+  return { nComponents, center, scale, method };
+}
+
+/** `z (n x p) · comp^T (p x k)` as an n x k DenseMatrix. */
+export function project(z: Float64Array, n: number, p: number, comp: Float64Array, k: number, rowNames?: readonly string[]): DenseMatrix {
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      const oz = i * p;
+      const oc = c * p;
+      for (let j = 0; j < p; j++) s += z[oz + j] * comp[oc + j];
+      out[i * k + c] = s;
+    }
+  }
+  return new DenseMatrix({ data: out, shape: [n, k], rowNames });
+}
