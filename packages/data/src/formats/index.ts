@@ -17,5 +17,5 @@ export type {
   UnsValue,
   WriteH5adInput,
 } from './h5ad.js';
-export { textChunks, textLines } from './text-stream.js';
+export { forEachLine, textChunks, textLines } from './text-stream.js';
 export { writeAtomically } from './atomic-write.js';

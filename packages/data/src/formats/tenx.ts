@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BcnmfError, CsrMatrix } from '@bcnmf/core';
-import { textLines } from './text-stream.js';
+import { forEachLine, textLines } from './text-stream.js';
 
 /** Options of {@link readTenx}. */
 export interface ReadTenxOptions {
@@ -59,6 +59,37 @@ function tokens(line: string): string[] {
   return line.trim().split(/[ \t]+/);
 }
 
+/**
+ * Splits an entry line into at most 4 tokens without a regular expression (the hot loop
+ * of a Matrix Market read); returns the token count, tokens in `out`.
+ */
+function splitEntry(line: string, out: string[]): number {
+  let count = 0;
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    let c = line.charCodeAt(i);
+    while (c === 32 || c === 9) c = line.charCodeAt(++i);
+    if (i >= n) break;
+    const start = i;
+    while (i < n && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+    if (count < 4) out[count] = line.slice(start, i);
+    count++;
+  }
+  return count;
+}
+
+/** A non-negative decimal integer without sign or exponent, or NaN. */
+function parseIndex(token: string): number {
+  let v = 0;
+  for (let k = 0; k < token.length; k++) {
+    const d = token.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return Number.isInteger(Number(token)) ? Number(token) : NaN;
+    v = v * 10 + d;
+  }
+  return token.length > 0 ? v : NaN;
+}
+
 const MTX_HEADER = /^%%MatrixMarket\s+matrix\s+coordinate\s+(integer|real|pattern|double)\s+general\s*$/i;
 
 /**
@@ -76,7 +107,9 @@ async function readMtx(
   let c = new Int32Array(0);
   let v: Float32Array | Float64Array = new Float32Array(0);
   let count = 0;
-  for await (const [line, number] of textLines(path)) {
+  let want = 3;
+  const t: string[] = ['', '', '', ''];
+  await forEachLine(path, (line, number) => {
     if (field === undefined) {
       const m = MTX_HEADER.exec(line.trim());
       if (!m) {
@@ -86,13 +119,14 @@ async function readMtx(
         );
       }
       field = m[1].toLowerCase();
-      continue;
+      want = field === 'pattern' ? 2 : 3;
+      return;
     }
-    if (line.startsWith('%') || line.trim().length === 0) continue;
-    const t = tokens(line);
     if (size === undefined) {
-      const nums = t.map(Number);
-      if (t.length !== 3 || !nums.every((x) => Number.isInteger(x) && x >= 0)) {
+      if (line.startsWith('%') || line.trim().length === 0) return;
+      const parts = tokens(line);
+      const nums = parts.map(Number);
+      if (parts.length !== 3 || !nums.every((x) => Number.isInteger(x) && x >= 0)) {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: the size line must be "rows columns entries", got ${JSON.stringify(line)}`);
       }
       size = [nums[0], nums[1], nums[2]];
@@ -105,28 +139,32 @@ async function readMtx(
       r = new Int32Array(size[2]);
       c = new Int32Array(size[2]);
       v = kind === 'float32' ? new Float32Array(size[2]) : new Float64Array(size[2]);
-      continue;
+      return;
     }
-    const want = field === 'pattern' ? 2 : 3;
-    if (t.length !== want) {
+    const found = splitEntry(line, t);
+    if (found === 0 || line.charCodeAt(0) === 37 /* % */) return;
+    if (found !== want) {
       throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: expected ${want} numbers for a ${field} entry, got ${JSON.stringify(line)}`);
     }
     if (count >= size[2]) {
       throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: more entries than the ${size[2]} the size line announces`);
     }
-    const i = Number(t[0]);
-    const j = Number(t[1]);
-    if (!Number.isInteger(i) || i < 1 || i > size[0]) {
+    const i = parseIndex(t[0]);
+    const j = parseIndex(t[1]);
+    if (!(i >= 1 && i <= size[0])) {
       throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: row index ${t[0]} is outside 1..${size[0]}`);
     }
-    if (!Number.isInteger(j) || j < 1 || j > size[1]) {
+    if (!(j >= 1 && j <= size[1])) {
       throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: column index ${t[1]} is outside 1..${size[1]}`);
     }
     let value = 1;
     if (want === 3) {
-      value = Number(t[2]);
-      if (Number.isNaN(value) && !/^[+-]?nan$/i.test(t[2])) {
-        throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${JSON.stringify(t[2])} is not a number`);
+      value = field === 'integer' ? parseIndex(t[2]) : Number(t[2]);
+      if (Number.isNaN(value)) {
+        value = Number(t[2]);
+        if (Number.isNaN(value) && !/^[+-]?nan$/i.test(t[2])) {
+          throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${JSON.stringify(t[2])} is not a number`);
+        }
       }
       if (field === 'integer' && !Number.isInteger(value)) {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${t[2]} is not an integer in an integer matrix`);
@@ -136,7 +174,7 @@ async function readMtx(
     c[count] = j - 1;
     v[count] = value;
     count++;
-  }
+  });
   if (field === undefined) throw new BcnmfError('INVALID_DATA', `${path}: the file is empty`);
   if (size === undefined) throw new BcnmfError('INVALID_DATA', `${path}: the size line ("rows columns entries") is missing`);
   if (count !== size[2]) {

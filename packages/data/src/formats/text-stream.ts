@@ -81,3 +81,26 @@ export async function* textLines(path: string): AsyncGenerator<[line: string, li
     yield [pending.endsWith('\r') ? pending.slice(0, -1) : pending, ++lineNumber];
   }
 }
+
+/**
+ * Calls `onLine(line, lineNumber)` for every line of a text file (plain or `.gz`), like
+ * {@link textLines} but without an async step per line: several times faster on files of
+ * millions of short lines (Matrix Market entries).
+ */
+export async function forEachLine(path: string, onLine: (line: string, lineNumber: number) => void): Promise<void> {
+  let pending = '';
+  let lineNumber = 0;
+  for await (const chunk of textChunks(path)) {
+    let start = 0;
+    const text = pending.length > 0 ? pending + chunk : chunk;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      onLine(text.slice(start, end), ++lineNumber);
+      start = nl + 1;
+    }
+    pending = text.slice(start);
+  }
+  if (pending.length > 0) onLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending, ++lineNumber);
+}
