@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import * as api from '../src/index.js';
+
+describe('public API', () => {
+  it('exports exactly these runtime names', () => {
+    assert.deepEqual(Object.keys(api).sort(), [
+      'BcnmfFitted', 'CPCA_DEFAULTS', 'CpcaModel', 'METHOD_NAMES', 'NMF_DEFAULTS', 'NmfModel', 'PCA_DEFAULTS', 'PcaModel',
+      'alphaCandidates', 'cpca', 'fullEigenpairs', 'getMethod', 'methods', 'nmf', 'pca', 'selectAlphas', 'spectralClustering',
+      'subspaceAffinity', 'topEigenpairs',
+    ]);
+  });
+  it('src/index.ts re-exports these names, types included, explicitly', () => {
+    const source = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8');
+    assert.ok(!/export \*/.test(source));
+    const names = [...source.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((s) => s.trim())).filter(Boolean).sort();
+    assert.deepEqual(names, [
+      'AlphaSelection', 'BcnmfFitted', 'CPCA_DEFAULTS', 'CpcaModel', 'CpcaModelJSON', 'CpcaOptions', 'CpcaResult', 'Eigenpairs',
+      'FittedMethod', 'METHOD_NAMES', 'Method', 'MethodName', 'NMF_DEFAULTS', 'NmfModel', 'NmfModelJSON', 'NmfOptions',
+      'PCA_DEFAULTS', 'PcaModel', 'PcaModelJSON', 'PcaOptions', 'SpectralClusteringOptions', 'TopEigenOptions', 'alphaCandidates',
+      'cpca', 'fullEigenpairs', 'getMethod', 'methods', 'nmf', 'pca', 'selectAlphas', 'spectralClustering', 'subspaceAffinity',
+      'topEigenpairs',
+    ]);
+  });
+});
