@@ -215,6 +215,17 @@ describe('h5ad', () => {
       }),
       invalid('INVALID_DATA', /nox\.h5ad: the file has no X/),
     );
+    // obs index shorter than X's rows
+    const short = join(dir, 'short-obs.h5ad');
+    const g = new h5wasm.File(short, 'w');
+    g.create_dataset({ name: 'X', data: Float64Array.of(1, 2, 3, 4), shape: [2, 2] });
+    const obs = g.create_group('obs');
+    obs.create_attribute('_index', '_index');
+    obs.create_attribute('column-order', new Float64Array(0));
+    obs.create_dataset({ name: '_index', data: ['only-one'] });
+    g.close();
+    await assert.rejects(readH5ad(short), invalid('INVALID_DATA', /short-obs\.h5ad: obs\/_index \(the index\) has 1 values but the table has 2 rows/));
+    rmSync(short);
     rmSync(noX);
     rmSync(text);
     assertFolderHolds(['csr.h5ad', 'dense.h5ad', 'handmade.h5ad', 'bad-csr.h5ad']);
