@@ -106,9 +106,10 @@ const cpcaMethod: Method<CpcaOptions> = {
  * listed here.
  *
  * @example
- * for (const method of Object.values(methods)) {
- *   const fitted = await method.fit(target, method.usesBackground ? background : null, options[method.name]);
- *   console.log(method.name, fitted.embedding.shape); // e.g. 'pca' [200, 2]
+ * for (const name of METHOD_NAMES) {
+ *   const method = getMethod(name);
+ *   const fitted = await method.fit(target, method.usesBackground ? background : null, options[name]);
+ *   console.log(name, fitted.embedding.shape); // e.g. 'pca' [200, 2]
  * }
  */
 export const methods = {
