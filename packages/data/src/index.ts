@@ -50,5 +50,46 @@ export type {
   LocatedDataset,
   LocateOptions,
 } from './registry/index.js';
-export { loadMiceProtein, loadMnistFlowers, MICE_PROTEIN_SPLIT } from './datasets/index.js';
-export type { LoadedDataset, LoaderOptions } from './datasets/index.js';
+export {
+  findTenxFolder,
+  loadMaitra2023,
+  loadMcFarland2020,
+  loadMiceProtein,
+  loadMnistFlowers,
+  loadZheng2017,
+  MICE_PROTEIN_SPLIT,
+  stackRows,
+} from './datasets/index.js';
+export type { LoadedDataset, LoaderOptions, Maitra2023Options, McFarland2020Options, Zheng2017Options } from './datasets/index.js';
+export {
+  addResultsToH5ad,
+  categoricalValues,
+  DelimitedParser,
+  delimiterFromPath,
+  forEachLine,
+  readDelimited,
+  readH5ad,
+  readTenx,
+  textChunks,
+  textLines,
+  toCategorical,
+  writeAtomically,
+  writeH5ad,
+} from './formats/index.js';
+export type {
+  BcnmfResults,
+  DelimitedTable,
+  H5adColumn,
+  H5adColumnInput,
+  H5adData,
+  H5adFrame,
+  NumericValues,
+  Orientation,
+  ReadDelimitedOptions,
+  ReadH5adOptions,
+  ReadTenxOptions,
+  RecordHandler,
+  TenxData,
+  UnsValue,
+  WriteH5adInput,
+} from './formats/index.js';

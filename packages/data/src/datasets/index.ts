@@ -1,3 +1,10 @@
 export type { LoadedDataset, LoaderOptions } from './types.js';
 export { loadMiceProtein, MICE_PROTEIN_SPLIT } from './mice-protein.js';
 export { loadMnistFlowers } from './mnist-flowers.js';
+export { loadZheng2017 } from './zheng2017.js';
+export type { Zheng2017Options } from './zheng2017.js';
+export { loadMcFarland2020 } from './mcfarland2020.js';
+export type { McFarland2020Options } from './mcfarland2020.js';
+export { loadMaitra2023 } from './maitra2023.js';
+export type { Maitra2023Options } from './maitra2023.js';
+export { findTenxFolder, stackRows } from './common.js';

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as api from '../src/index.js';
+import * as formats from '../src/formats/index.js';
+
+test('the public API (runtime exports, sorted) is exactly this list', () => {
+  assert.deepEqual(Object.keys(api).sort(), [
+    'DATASET_MANIFESTS',
+    'DATA_DIR_ENV',
+    'DEFAULT_TARGET_SUM',
+    'DelimitedParser',
+    'MICE_PROTEIN_SPLIT',
+    'RECORDED_CHECKSUMS_FILE',
+    'SIMULATION_DEFAULTS',
+    'UNKNOWN_CHECKSUM',
+    'addResultsToH5ad',
+    'alignFeatures',
+    'categoricalValues',
+    'columnIndex',
+    'createRandom',
+    'cutEqualWidth',
+    'delimiterFromPath',
+    'downloadDataset',
+    'findTenxFolder',
+    'forEachLine',
+    'getDatasetManifest',
+    'highlyVariableGenes',
+    'imputeColumnMeans',
+    'listDatasets',
+    'loadMaitra2023',
+    'loadMcFarland2020',
+    'loadMiceProtein',
+    'loadMnistFlowers',
+    'loadZheng2017',
+    'locateDataset',
+    'log1p',
+    'logGamma',
+    'normalizeTotal',
+    'readDelimited',
+    'readH5ad',
+    'readTenx',
+    'resolveDataDir',
+    'selectColumns',
+    'selectFeatures',
+    'selectHighlyVariableGenes',
+    'selectRows',
+    'sha256File',
+    'simulateBetaSeries',
+    'splitByAnnotation',
+    'stackRows',
+    'standardize',
+    'textChunks',
+    'textLines',
+    'toCategorical',
+    'writeAtomically',
+    'writeH5ad',
+  ]);
+});
+
+test('every runtime export of the formats module is re-exported by the package', () => {
+  const missing = Object.keys(formats).filter((name) => !(name in api));
+  assert.deepEqual(missing, []);
+});
