@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// One test run for the whole repository: every packages/*/test, apps/*/test and
-// benchmarks/test file in one `node --test` call (Node 20's runner takes no globs, so
+// One test run for the whole repository: every packages/*/test, apps/*/test,
+// benchmarks/test and scripts/test file in one `node --test` call (Node 20's runner takes no globs, so
 // the files are listed here), TypeScript through tsx, workspace packages resolved to
 // their sources through the "source" export condition. Ends with the runner's summary
 // and a final `N passed, N failed, N skipped` line.
@@ -41,6 +41,7 @@ for (const group of ['packages', 'apps']) {
   for (const name of names) walk(join(groupDir, name, 'test'), files);
 }
 walk(join(root, 'benchmarks', 'test'), files);
+walk(join(root, 'scripts', 'test'), files);
 const selected = files
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))

@@ -1,0 +1,21 @@
+import { BcnmfError } from '@bcnmf/core';
+
+/** Bad usage or bad input: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit code for an error: 2 for bad usage or input, 1 for anything else. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError) return 2;
+  if (error instanceof BcnmfError) {
+    return error.code === 'INVALID_DATA' || error.code === 'INVALID_OPTION' || error.code === 'INVALID_MODEL' ||
+        error.code === 'BACKEND_UNAVAILABLE' || error.code === 'TOO_LARGE'
+      ? 2
+      : 1;
+  }
+  return 1;
+}
