@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from './backend/registry.js';
 import { resolveOps } from './compute/plain-ops.js';
 import type { ComputeOps } from './compute/ops.js';
+import { disposeData, uploadMatrix } from './compute/data-tensor.js';
 import { computeScores, scoreConstants, type ScoreConstants, type ScoreRecord } from './compute/score.js';
 import { step, type DataTensors, type FactorState, type StepParams } from './compute/updates.js';
 import { BcnmfError } from './errors.js';
@@ -35,11 +36,6 @@ export function isBetterScore(loss: ResolvedOptions['loss'], a: number, b: numbe
   return loss === 'frobenius' ? a < b : a > b;
 }
 
-function tensorOf(m: DenseMatrix): tf.Tensor2D {
-  const data = m.data instanceof Float32Array ? m.data : Float32Array.from(m.data);
-  return tf.tensor2d(data, [m.rows, m.columns]);
-}
-
 function disposeState(state: FactorState | null): void {
   if (!state) return;
   tf.dispose([state.basis, state.targetCoefficients]);
@@ -69,7 +65,7 @@ async function runStart(
   const params: StepParams = { loss: options.loss, alpha: options.alpha, eps: options.eps, damping: options.damping };
   let state: FactorState | null = null;
   try {
-    const initial = await initialFactors(prepared.init, data, prepared.k, options.seed, start);
+    const initial = await initialFactors(ops, prepared.init, data, prepared.k, options.seed, start);
     state = initial.state;
     if (initial.zeros > 0) {
       warn(`nndsvd left ${initial.zeros} zeros in the initial factors; multiplicative updates cannot change them (init 'nndsvda' fills them)`);
@@ -170,9 +166,9 @@ export async function fitBcnmf(
   throwIfAborted(resolved.signal);
 
   const ops = resolveOps(adapter.ops);
-  const data: DataTensors = { target: tensorOf(prepared.target), background: null };
+  const data: DataTensors = { target: uploadMatrix(prepared.target), background: null };
   try {
-    if (prepared.background) data.background = tensorOf(prepared.background);
+    if (prepared.background) data.background = uploadMatrix(prepared.background);
     const constants = await scoreConstants(resolved.loss, data);
     let best: StartResult | null = null;
     let bestStart = 0;
@@ -228,7 +224,7 @@ export async function fitBcnmf(
       },
     });
   } finally {
-    tf.dispose([data.target]);
-    data.background?.dispose();
+    disposeData(data.target);
+    disposeData(data.background);
   }
 }

@@ -1,14 +1,18 @@
 import { BcnmfError } from './errors.js';
-import { toDenseMatrix, type MatrixInput } from './matrix/convert.js';
+import { toDataMatrix, toDenseMatrix, type MatrixInput } from './matrix/convert.js';
+import { CsrMatrix } from './matrix/csr-matrix.js';
 import { DenseMatrix } from './matrix/dense-matrix.js';
+
+/** A data matrix on the host: dense, or sparse (CSR). */
+export type DataMatrix = DenseMatrix | CsrMatrix;
 import { checkNonNegativeData } from './matrix/validate.js';
 import type { CheckedCustomInit } from './init/initial-factors.js';
 import type { CustomInit, InitMethod, ResolvedOptions } from './options.js';
 
 /** Target and background, checked and aligned, ready to go to the device. */
 export interface PreparedData {
-  target: DenseMatrix;
-  background: DenseMatrix | null;
+  target: DataMatrix;
+  background: DataMatrix | null;
   featureNames: readonly string[] | undefined;
   k: number;
   init: InitMethod | CheckedCustomInit;
@@ -21,7 +25,7 @@ function differingName(a: readonly string[], b: readonly string[]): number {
 }
 
 /** The background's columns reordered to `names` (the target's order). */
-function alignByName(background: DenseMatrix, names: readonly string[]): DenseMatrix {
+function alignByName(background: DataMatrix, names: readonly string[]): DataMatrix {
   const own = background.columnNames!;
   const index = new Map<string, number>();
   own.forEach((name, j) => {
@@ -40,6 +44,7 @@ function alignByName(background: DenseMatrix, names: readonly string[]): DenseMa
     );
   }
   const order = names.map((name) => index.get(name)!);
+  if (background instanceof CsrMatrix) return background.selectColumns(order).withNames({ columnNames: names });
   const columns = names.length;
   const data = new (background.data.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(background.data.length);
   for (let i = 0; i < background.rows; i++) {
@@ -49,10 +54,10 @@ function alignByName(background: DenseMatrix, names: readonly string[]): DenseMa
 }
 
 function resolveFeatureNames(
-  target: DenseMatrix,
-  background: DenseMatrix | null,
+  target: DataMatrix,
+  background: DataMatrix | null,
   options: ResolvedOptions,
-): { background: DenseMatrix | null; featureNames: readonly string[] | undefined } {
+): { background: DataMatrix | null; featureNames: readonly string[] | undefined } {
   if (options.featureNames && options.featureNames.length !== target.columns) {
     throw new BcnmfError(
       'INVALID_OPTION',
@@ -102,10 +107,10 @@ export async function prepareData(
   targetInput: MatrixInput,
   backgroundInput: MatrixInput | null,
   options: ResolvedOptions,
-  checkSize: (target: DenseMatrix, background: DenseMatrix | null) => void = () => {},
+  checkSize: (target: DataMatrix, background: DataMatrix | null) => void = () => {},
 ): Promise<PreparedData> {
-  const target = await toDenseMatrix(targetInput, 'target');
-  let background = backgroundInput === null ? null : await toDenseMatrix(backgroundInput, 'background');
+  const target = await toDataMatrix(targetInput, 'target');
+  let background = backgroundInput === null ? null : await toDataMatrix(backgroundInput, 'background');
   // Shapes are known now: a problem too large for the backend is refused before the
   // values are read.
   checkSize(target, background);
@@ -163,16 +168,21 @@ export async function prepareData(
  * samples x features temporaries, and the factors, with a margin for tfjs.
  */
 export function estimateFitBytes(
-  target: DenseMatrix,
-  background: DenseMatrix | null,
+  target: DataMatrix,
+  background: DataMatrix | null,
   k: number,
   loss: ResolvedOptions['loss'],
 ): number {
   const features = target.columns;
   const targetRows = target.rows;
   const backgroundRows = background?.rows ?? 0;
-  const data = (targetRows + backgroundRows) * features;
-  const temporaries = loss === 'poisson' ? 2 * Math.max(targetRows, backgroundRows) * features : 0;
+  // Dense data: one value per entry. Sparse: row id, column id and value per stored
+  // entry, and the products' nnz x k gathers (two at a time).
+  const stored = (m: DataMatrix | null): number =>
+    !m ? 0 : m instanceof CsrMatrix ? m.nnz * (3 + 2 * Math.max(k, 1)) : m.rows * m.columns;
+  const data = stored(target) + stored(background);
+  const denseTemporary = (m: DataMatrix | null): number => (m && !(m instanceof CsrMatrix) ? m.rows * m.columns : 0);
+  const temporaries = loss === 'poisson' ? 2 * Math.max(denseTemporary(target), denseTemporary(background)) : 0;
   // a few copies of the factors live at once during an update
   const factors = 4 * (Math.max(k, 1) * features + (targetRows + backgroundRows) * Math.max(k, 1));
   return 4 * (data + temporaries + factors) + 64 * 1024 ** 2;

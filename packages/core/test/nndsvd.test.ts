@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { useBackend } from '../src/index.js';
+import { plainOps, useBackend } from '../src/index.js';
 import { nndsvd, truncatedSvd } from '../src/init/nndsvd.js';
 import { rng, toRows, uniformMat } from './helpers/reference.js';
 
@@ -50,7 +50,7 @@ describe('NNDSVD initialisation', () => {
     await useBackend('wasm');
     const x = toRows(uniformMat(30, 14, rng('svd'), 0, 2));
     const data = tf.tensor2d(x);
-    const { s, u, v } = await truncatedSvd(data, 4, 0);
+    const { s, u, v } = await truncatedSvd(plainOps, data, 4, 0);
     data.dispose();
     const exact = new SingularValueDecomposition(new Matrix(x), { autoTranspose: true });
     for (let j = 0; j < 4; j++) {
@@ -67,7 +67,7 @@ describe('NNDSVD initialisation', () => {
       await useBackend('wasm');
       const x = toRows(uniformMat(25, 12, rng(`nndsvd${fill}`), 0, 3));
       const data = tf.tensor2d(x);
-      const result = await nndsvd(data, 3, fill, 0);
+      const result = await nndsvd(plainOps, data, 3, fill, 0);
       data.dispose();
       const expected = plainNndsvd(x, 3, fill);
       const close = (a: ArrayLike<number>, b: number[]) => {

@@ -18,6 +18,7 @@ it('exports exactly these names', () => {
     'listBackends',
     'plainOps',
     'summarizeTopics',
+    'toDataMatrix',
     'toDenseMatrix',
     'useBackend',
   ]);

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { SparseTensor } from './data-tensor.js';
 
 /**
  * The few operations one bcNMF iteration needs. Core runs them as plain TensorFlow.js
@@ -25,4 +26,10 @@ export interface ComputeOps {
   ): tf.Tensor2D;
   /** `data ⊘ (coefficients · basis + eps)` (n x m), the Poisson updates' ratio. */
   poissonRatio(data: tf.Tensor2D, coefficients: tf.Tensor2D, basis: tf.Tensor2D, eps: number): tf.Tensor2D;
+  /** {@link dataTimesThin} for sparse data. */
+  sparseTimesThin(data: SparseTensor, thin: tf.Tensor2D): tf.Tensor2D;
+  /** {@link thinTransposedTimesData} for sparse data. */
+  thinTransposedTimesSparse(thinT: tf.Tensor2D, data: SparseTensor): tf.Tensor2D;
+  /** {@link poissonRatio} for sparse data: only the stored entries (the others are 0). */
+  sparsePoissonRatio(data: SparseTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D, eps: number): SparseTensor;
 }

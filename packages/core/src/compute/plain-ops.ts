@@ -1,5 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { withValues, type SparseTensor } from './data-tensor.js';
 import type { ComputeOps } from './ops.js';
+
+/** (coefficients · basis) at each stored entry of `data`: Σₖ H[row, k] W[k, col]. */
+export function reconstructionAtEntries(data: SparseTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const rows = tf.gather(coefficients, data.rowIds);
+    const columns = tf.gather(tf.transpose(basis), data.colIds);
+    return tf.sum(tf.mul(rows, columns), 1) as tf.Tensor1D;
+  });
+}
+
+/** Σ over the stored entries of value · (a row of `table` picked by `pick`), scattered by `into`. */
+function gatherScale(table: tf.Tensor2D, pick: tf.Tensor1D, values: tf.Tensor1D): tf.Tensor2D {
+  return tf.mul(tf.gather(table, pick), tf.expandDims(values, 1));
+}
 
 /**
  * {@link ComputeOps} as plain TensorFlow.js ops: runs on every tfjs backend and is the
@@ -23,6 +38,25 @@ export const plainOps: ComputeOps = {
   },
   poissonRatio(data, coefficients, basis, eps) {
     return tf.tidy(() => tf.div(data, tf.add(tf.matMul(coefficients, basis), eps)));
+  },
+  // Sparse products as gather + scatter-add over the stored entries: out[i] = Σ_p
+  // v_p · thin[col_p] over the entries p of row i (tf.scatterND adds repeated indices).
+  sparseTimesThin(data, thin) {
+    return tf.tidy(() => {
+      const contributions = gatherScale(thin, data.colIds, data.values);
+      return tf.scatterND(tf.expandDims(data.rowIds, 1), contributions, [data.shape[0], thin.shape[1]]) as tf.Tensor2D;
+    });
+  },
+  thinTransposedTimesSparse(thinT, data) {
+    return tf.tidy(() => {
+      const contributions = gatherScale(tf.transpose(thinT), data.rowIds, data.values);
+      const byColumn = tf.scatterND(tf.expandDims(data.colIds, 1), contributions, [data.shape[1], thinT.shape[0]]);
+      return tf.transpose(byColumn) as tf.Tensor2D;
+    });
+  },
+  sparsePoissonRatio(data, coefficients, basis, eps) {
+    const values = tf.tidy(() => tf.div(data.values, tf.add(reconstructionAtEntries(data, coefficients, basis), eps)) as tf.Tensor1D);
+    return withValues(data, values);
   },
 };
 

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dataSize, isSparse, type DataTensor, type SparseTensor } from './data-tensor.js';
+import { reconstructionAtEntries } from './plain-ops.js';
 import type { DataTensors, FactorState, Loss } from './updates.js';
 
 /** Rows per chunk so that a chunk's temporaries stay near 4 M values (16 MB). */
@@ -34,27 +36,58 @@ function sumInChunks(
   });
 }
 
+/**
+ * Σ over all entries of (H W)²: sum((Hᵀ H) ∘ (W Wᵀ)), k x k work instead of n x m.
+ */
+function reconstructionSquareSum(coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const coefficientGram = tf.matMul(tf.transpose(coefficients), coefficients);
+    const basisGram = tf.matMul(basis, tf.transpose(basis));
+    return tf.sum(tf.mul(coefficientGram, basisGram));
+  });
+}
+
 /** ‖X − H W‖²_F as a scalar tensor. */
-export function squaredErrorSum(data: tf.Tensor2D, coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Scalar {
+export function squaredErrorSum(data: DataTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Scalar {
+  if (isSparse(data)) {
+    // Σ over stored entries of (x − r)², plus r² over the zeros: (Σ_all r²) − Σ_stored r².
+    return tf.tidy(() => {
+      const r = reconstructionAtEntries(data, coefficients, basis);
+      const stored = tf.sum(tf.square(tf.sub(data.values, r)));
+      const zeros = tf.sub(reconstructionSquareSum(coefficients, basis), tf.sum(tf.square(r)));
+      return tf.add(stored, tf.relu(zeros)) as tf.Scalar;
+    });
+  }
   return sumInChunks(data, coefficients, basis, (x, r) => tf.square(tf.sub(x, r)));
 }
 
 /** Σ (X ∘ log(H W + eps) − H W): the Poisson log-likelihood without its log-factorial term. */
 export function poissonLogLikelihoodSum(
-  data: tf.Tensor2D,
+  data: DataTensor,
   coefficients: tf.Tensor2D,
   basis: tf.Tensor2D,
   eps: number,
 ): tf.Scalar {
+  if (isSparse(data)) {
+    // zeros add nothing to Σ x log(r); Σ_all r = Σₖ (Σᵢ Hᵢₖ)(Σⱼ Wₖⱼ)
+    return tf.tidy(() => {
+      const r = reconstructionAtEntries(data, coefficients, basis);
+      const logTerm = tf.sum(tf.mul(data.values, tf.log(tf.add(r, eps))));
+      const total = tf.sum(tf.mul(tf.sum(coefficients, 0), tf.sum(basis, 1)));
+      return tf.sub(logTerm, total) as tf.Scalar;
+    });
+  }
   return sumInChunks(data, coefficients, basis, (x, r) => tf.sub(tf.mul(x, tf.log(tf.add(r, eps))), r));
 }
 
 /** Σ (X log X − X) with 0 log 0 = 0: turns a log-likelihood into a KL divergence. */
-export function poissonDivergenceConstant(data: tf.Tensor2D): tf.Scalar {
+export function poissonDivergenceConstant(data: DataTensor): tf.Scalar {
   return tf.tidy(() => {
-    const positive = tf.greater(data, 0);
-    const safe = tf.where(positive, data, tf.onesLike(data));
-    return tf.sum(tf.sum(tf.sub(tf.mul(data, tf.log(safe)), data), 1));
+    const values = isSparse(data) ? (data as SparseTensor).values : data;
+    const positive = tf.greater(values, 0);
+    const safe = tf.where(positive, values, tf.onesLike(values));
+    const terms = tf.sub(tf.mul(values, tf.log(safe)), values);
+    return (terms.rank === 2 ? tf.sum(tf.sum(terms, 1)) : tf.sum(terms)) as tf.Scalar;
   });
 }
 
@@ -114,16 +147,16 @@ export async function computeScores(
   const stacked = tf.tidy(() => {
     const parts: tf.Scalar[] = [];
     const sum = loss === 'frobenius'
-      ? (x: tf.Tensor2D, h: tf.Tensor2D) => squaredErrorSum(x, h, state.basis)
-      : (x: tf.Tensor2D, h: tf.Tensor2D) => poissonLogLikelihoodSum(x, h, state.basis, eps);
+      ? (x: DataTensor, h: tf.Tensor2D) => squaredErrorSum(x, h, state.basis)
+      : (x: DataTensor, h: tf.Tensor2D) => poissonLogLikelihoodSum(x, h, state.basis, eps);
     parts.push(sum(data.target, state.targetCoefficients));
     if (withBackground) parts.push(sum(data.background!, state.backgroundCoefficients!));
     return tf.stack(parts);
   });
   const sums = await stacked.data();
   stacked.dispose();
-  const targetCount = data.target.size;
-  const backgroundCount = withBackground ? data.background!.size : 1;
+  const targetCount = dataSize(data.target);
+  const backgroundCount = withBackground ? dataSize(data.background!) : 1;
   if (loss === 'frobenius') {
     const targetError = sums[0] / targetCount;
     const backgroundError = withBackground ? sums[1] / backgroundCount : null;

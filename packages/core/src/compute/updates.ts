@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { isSparse, type DataTensor } from './data-tensor.js';
 import type { ComputeOps } from './ops.js';
 
 /** The loss bcNMF minimises: squared error, or the Poisson (KL) divergence. */
@@ -14,10 +15,31 @@ export interface FactorState {
   backgroundCoefficients: tf.Tensor2D | null;
 }
 
-/** The data on the device, samples x features. */
+/** The data on the device, samples x features, dense or sparse. */
 export interface DataTensors {
-  target: tf.Tensor2D;
-  background: tf.Tensor2D | null;
+  target: DataTensor;
+  background: DataTensor | null;
+}
+
+/** data (n x m) times thin (m x k), dense or sparse. */
+export function dataTimes(ops: ComputeOps, data: DataTensor, thin: tf.Tensor2D): tf.Tensor2D {
+  return isSparse(data) ? ops.sparseTimesThin(data, thin) : ops.dataTimesThin(data, thin);
+}
+
+/** thinT (k x n) times data (n x m), dense or sparse. */
+export function timesData(ops: ComputeOps, thinT: tf.Tensor2D, data: DataTensor): tf.Tensor2D {
+  return isSparse(data) ? ops.thinTransposedTimesSparse(thinT, data) : ops.thinTransposedTimesData(thinT, data);
+}
+
+/** data ⊘ (coefficients · basis + eps), dense or (on the stored entries) sparse. */
+function poissonRatio(ops: ComputeOps, data: DataTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D, eps: number): DataTensor {
+  return isSparse(data) ? ops.sparsePoissonRatio(data, coefficients, basis, eps) : ops.poissonRatio(data, coefficients, basis, eps);
+}
+
+/** Frees a ratio early (a sparse one shares its indices with the data). */
+function disposeRatio(ratio: DataTensor): void {
+  if (isSparse(ratio)) ratio.values.dispose();
+  else ratio.dispose();
 }
 
 /** What one multiplicative step needs besides the state. */
@@ -38,7 +60,7 @@ export interface StepParams {
 export function updateCoefficients(
   ops: ComputeOps,
   loss: Loss,
-  data: tf.Tensor2D,
+  data: DataTensor,
   coefficients: tf.Tensor2D,
   basis: tf.Tensor2D,
   eps: number,
@@ -49,13 +71,13 @@ export function updateCoefficients(
     const basisT = tf.transpose(basis);
     if (loss === 'frobenius') {
       const gram = tf.matMul(basis, basisT) as tf.Tensor2D;
-      const numerator = ops.dataTimesThin(data, basisT);
+      const numerator = dataTimes(ops, data, basisT);
       const denominator = tf.matMul(coefficients, gram) as tf.Tensor2D;
       return ops.multiplicativeUpdate(coefficients, numerator, denominator, eps, damping);
     }
-    const ratio = ops.poissonRatio(data, coefficients, basis, eps);
-    const numerator = ops.dataTimesThin(ratio, basisT);
-    ratio.dispose();
+    const ratio = poissonRatio(ops, data, coefficients, basis, eps);
+    const numerator = dataTimes(ops, ratio, basisT);
+    disposeRatio(ratio);
     const topicTotals = tf.reshape(tf.sum(basis, 1), [1, -1]) as tf.Tensor2D;
     return ops.multiplicativeUpdate(coefficients, numerator, topicTotals, eps, damping);
   });
@@ -82,24 +104,24 @@ export function updateBasis(
     let numerator: tf.Tensor2D;
     let denominator: tf.Tensor2D;
     if (loss === 'frobenius') {
-      numerator = ops.thinTransposedTimesData(targetT, data.target);
+      numerator = timesData(ops, targetT, data.target);
       denominator = tf.matMul(tf.matMul(targetT, state.targetCoefficients), state.basis);
       if (background) {
         const backgroundT = tf.transpose(background.coefficients);
         const pushAway = tf.matMul(tf.matMul(backgroundT, background.coefficients), state.basis);
         numerator = tf.add(numerator, tf.mul(pushAway, alpha));
-        denominator = tf.add(denominator, tf.mul(ops.thinTransposedTimesData(backgroundT, background.data), alpha));
+        denominator = tf.add(denominator, tf.mul(timesData(ops, backgroundT, background.data), alpha));
       }
     } else {
-      const ratio = ops.poissonRatio(data.target, state.targetCoefficients, state.basis, eps);
-      numerator = ops.thinTransposedTimesData(targetT, ratio);
-      ratio.dispose();
+      const ratio = poissonRatio(ops, data.target, state.targetCoefficients, state.basis, eps);
+      numerator = timesData(ops, targetT, ratio);
+      disposeRatio(ratio);
       denominator = tf.reshape(tf.sum(state.targetCoefficients, 0), [-1, 1]) as tf.Tensor2D;
       if (background) {
-        const backgroundRatio = ops.poissonRatio(background.data, background.coefficients, state.basis, eps);
+        const backgroundRatio = poissonRatio(ops, background.data, background.coefficients, state.basis, eps);
         const backgroundT = tf.transpose(background.coefficients);
-        const explained = ops.thinTransposedTimesData(backgroundT, backgroundRatio);
-        backgroundRatio.dispose();
+        const explained = timesData(ops, backgroundT, backgroundRatio);
+        disposeRatio(backgroundRatio);
         const backgroundTotals = tf.reshape(tf.sum(background.coefficients, 0), [-1, 1]) as tf.Tensor2D;
         numerator = tf.add(numerator, tf.mul(backgroundTotals, alpha));
         denominator = tf.add(denominator, tf.mul(explained, alpha));

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DenseMatrix } from '../matrix/dense-matrix.js';
+import { dataShape } from '../compute/data-tensor.js';
+import type { ComputeOps } from '../compute/ops.js';
 import type { DataTensors, FactorState } from '../compute/updates.js';
 import type { InitMethod } from '../options.js';
 import { startGenerator, uniformArray } from '../random.js';
@@ -24,14 +26,15 @@ function tensorOf(m: DenseMatrix): tf.Tensor2D {
  * coefficients from the target's NNDSVD and project the background onto that W.
  */
 export async function initialFactors(
+  ops: ComputeOps,
   init: InitMethod | CheckedCustomInit,
   data: DataTensors,
   k: number,
   seed: number,
   start: number,
 ): Promise<{ state: FactorState; zeros: number }> {
-  const [targetRows, features] = data.target.shape;
-  const backgroundRows = data.background ? data.background.shape[0] : 0;
+  const [targetRows, features] = dataShape(data.target);
+  const backgroundRows = data.background ? dataShape(data.background)[0] : 0;
   if (typeof init === 'object') {
     return {
       state: {
@@ -56,8 +59,8 @@ export async function initialFactors(
       zeros: 0,
     };
   }
-  const factors = await nndsvd(data.target, k, init === 'nndsvda', seed);
-  const background = data.background ? await projectOntoBasis(data.background, factors.basis, k) : null;
+  const factors = await nndsvd(ops, data.target, k, init === 'nndsvda', seed);
+  const background = data.background ? await projectOntoBasis(ops, data.background, factors.basis, k) : null;
   return {
     state: {
       basis: tf.tensor2d(factors.basis, [k, features]),

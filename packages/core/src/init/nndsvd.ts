@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, QrDecomposition, SingularValueDecomposition, pseudoInverse } from 'ml-matrix';
+import { dataShape, dataSize, isSparse, type DataTensor } from '../compute/data-tensor.js';
+import type { ComputeOps } from '../compute/ops.js';
+import { dataTimes, timesData } from '../compute/updates.js';
 import { normalArray, startGenerator } from '../random.js';
 
 /** The top singular triplets of a matrix: X ≈ U diag(s) Vᵀ. */
@@ -34,34 +37,34 @@ function orthonormalColumns(m: Matrix): Matrix {
  * products with the data run on the tfjs backend; everything k-sized runs in float64
  * with ml-matrix. Exact when k + 10 >= rank(data).
  */
-export async function truncatedSvd(data: tf.Tensor2D, k: number, seed: number): Promise<TruncatedSvd> {
-  const [rows, columns] = data.shape;
+export async function truncatedSvd(ops: ComputeOps, data: DataTensor, k: number, seed: number): Promise<TruncatedSvd> {
+  const [rows, columns] = dataShape(data);
   const probes = Math.min(k + 10, rows, columns);
   const random = startGenerator(seed, 0, 'svd');
   const omega = toMatrix(normalArray(random, columns * probes), columns, probes);
 
-  // dataTimes(B) = X B (n x p); dataTTimes(Q) = Xᵀ Q (m x p), computed as (Qᵀ X)ᵀ so
+  // times(B) = X B (n x p); transposedTimes(Q) = Xᵀ Q (m x p), computed as (Qᵀ X)ᵀ so
   // that no product asks for a transposed operand.
-  const dataTimes = async (b: Matrix): Promise<Matrix> => {
-    const product = tf.tidy(() => tf.matMul(data, toTensor(b)));
+  const times = async (b: Matrix): Promise<Matrix> => {
+    const product = tf.tidy(() => dataTimes(ops, data, toTensor(b)));
     const values = await product.data();
     product.dispose();
     return toMatrix(values, rows, b.columns);
   };
-  const dataTTimes = async (q: Matrix): Promise<Matrix> => {
-    const product = tf.tidy(() => tf.matMul(toTensor(q.transpose()), data));
+  const transposedTimes = async (q: Matrix): Promise<Matrix> => {
+    const product = tf.tidy(() => timesData(ops, toTensor(q.transpose()), data));
     const values = await product.data();
     product.dispose();
     return toMatrix(values, q.columns, columns).transpose();
   };
 
-  let q = orthonormalColumns(await dataTimes(omega));
+  let q = orthonormalColumns(await times(omega));
   for (let i = 0; i < 4; i++) {
-    const z = orthonormalColumns(await dataTTimes(q));
-    q = orthonormalColumns(await dataTimes(z));
+    const z = orthonormalColumns(await transposedTimes(q));
+    q = orthonormalColumns(await times(z));
   }
   // B = Qᵀ X (p x m); its SVD through Bᵀ = U_b S V_bᵀ (m x p, tall): B = V_b S U_bᵀ.
-  const bT = await dataTTimes(q);
+  const bT = await transposedTimes(q);
   const svd = new SingularValueDecomposition(bT, { autoTranspose: true });
   const order = svd.diagonal.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]).slice(0, k);
   const u = q.mmul(svd.rightSingularVectors);
@@ -71,6 +74,14 @@ export async function truncatedSvd(data: tf.Tensor2D, k: number, seed: number): 
     return out;
   };
   return { u: pick(u), s: order.map(([s]) => s), v: pick(svd.leftSingularVectors) };
+}
+
+/** The mean over all entries (zeros included). */
+async function meanOf(data: DataTensor): Promise<number> {
+  const total = tf.tidy(() => tf.sum(isSparse(data) ? data.values : data));
+  const sum = (await total.data())[0];
+  total.dispose();
+  return sum / dataSize(data);
 }
 
 function positivePart(values: number[]): number[] {
@@ -102,13 +113,14 @@ export interface NndsvdFactors {
  * zeroed; with `fill` ('nndsvda') zeros become the mean of the data.
  */
 export async function nndsvd(
-  data: tf.Tensor2D,
+  ops: ComputeOps,
+  data: DataTensor,
   k: number,
   fill: boolean,
   seed: number,
 ): Promise<NndsvdFactors> {
-  const [rows, columns] = data.shape;
-  const { u, s, v } = await truncatedSvd(data, k, seed);
+  const [rows, columns] = dataShape(data);
+  const { u, s, v } = await truncatedSvd(ops, data, k, seed);
   const basis = new Float32Array(k * columns);
   const coefficients = new Float32Array(rows * k);
   for (let j = 0; j < k; j++) {
@@ -146,11 +158,7 @@ export async function nndsvd(
   }
   let zeros = 0;
   let mean = 0;
-  if (fill) {
-    const total = tf.tidy(() => tf.mean(data));
-    mean = (await total.data())[0];
-    total.dispose();
-  }
+  if (fill) mean = await meanOf(data);
   for (const array of [basis, coefficients]) {
     for (let i = 0; i < array.length; i++) {
       if (array[i] < 1e-6) {
@@ -167,18 +175,22 @@ export async function nndsvd(
  * Y Wᵀ (W Wᵀ)⁺ clipped at zero, zeros replaced by the background's mean (so that the
  * multiplicative updates can move them).
  */
-export async function projectOntoBasis(data: tf.Tensor2D, basis: Float32Array, k: number): Promise<Float32Array> {
-  const columns = data.shape[1];
+export async function projectOntoBasis(
+  ops: ComputeOps,
+  data: DataTensor,
+  basis: Float32Array,
+  k: number,
+): Promise<Float32Array> {
+  const columns = dataShape(data)[1];
   const w = toMatrix(basis, k, columns);
   const pinv = pseudoInverse(w.mmul(w.transpose()));
   const product = tf.tidy(() => {
     const basisT = tf.transpose(tf.tensor2d(basis, [k, columns]));
-    return tf.matMul(tf.matMul(data, basisT), toTensor(pinv));
+    return tf.matMul(dataTimes(ops, data, basisT), toTensor(pinv));
   });
-  const meanTensor = tf.tidy(() => tf.mean(data));
   const values = Float32Array.from(await product.data());
-  const mean = (await meanTensor.data())[0];
-  tf.dispose([product, meanTensor]);
+  product.dispose();
+  const mean = await meanOf(data);
   for (let i = 0; i < values.length; i++) if (!(values[i] > 1e-6)) values[i] = mean;
   return values;
 }

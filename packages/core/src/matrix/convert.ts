@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix } from 'ml-matrix';
 import { BcnmfError } from '../errors.js';
+import { CsrMatrix } from './csr-matrix.js';
 import { DenseMatrix, type DenseData } from './dense-matrix.js';
 
 /** A dense row-major array with its shape and optional names. */
@@ -13,10 +14,27 @@ export interface DenseArrayInput {
 
 /**
  * Every form a data matrix (samples x features) may take: an array of rows, a dense
- * row-major typed array with its shape, a {@link DenseMatrix}, an ml-matrix `Matrix`,
- * or a TensorFlow.js `Tensor2D`.
+ * row-major typed array with its shape, a {@link DenseMatrix}, a sparse
+ * {@link CsrMatrix}, an ml-matrix `Matrix`, or a TensorFlow.js `Tensor2D`.
  */
-export type MatrixInput = readonly (readonly number[])[] | DenseArrayInput | DenseMatrix | Matrix | tf.Tensor2D;
+export type MatrixInput =
+  | readonly (readonly number[])[]
+  | DenseArrayInput
+  | DenseMatrix
+  | CsrMatrix
+  | Matrix
+  | tf.Tensor2D;
+
+/**
+ * Like {@link toDenseMatrix}, but a {@link CsrMatrix} stays sparse: the form data take
+ * into a fit or a transform.
+ *
+ * @example
+ * (await toDataMatrix(CsrMatrix.fromDense(DenseMatrix.fromRows([[0, 1]])), 'target')).nnz; // 1
+ */
+export async function toDataMatrix(input: MatrixInput, role: string): Promise<DenseMatrix | CsrMatrix> {
+  return input instanceof CsrMatrix ? input : toDenseMatrix(input, role);
+}
 
 /**
  * Converts any {@link MatrixInput} into a {@link DenseMatrix}, or throws a `BcnmfError`
@@ -28,6 +46,7 @@ export type MatrixInput = readonly (readonly number[])[] | DenseArrayInput | Den
  */
 export async function toDenseMatrix(input: MatrixInput, role: string): Promise<DenseMatrix> {
   if (input instanceof DenseMatrix) return input;
+  if (input instanceof CsrMatrix) return input.toDense();
   if (input instanceof tf.Tensor) {
     if (input.rank !== 2) {
       throw new BcnmfError('INVALID_DATA', `${role} must be a 2-D tensor, got rank ${input.rank}`);
@@ -67,6 +86,6 @@ export async function toDenseMatrix(input: MatrixInput, role: string): Promise<D
   }
   throw new BcnmfError(
     'INVALID_DATA',
-    `${role} must be number[][], {data, shape}, a DenseMatrix, an ml-matrix Matrix or a tfjs Tensor2D`,
+    `${role} must be number[][], {data, shape}, a DenseMatrix, a CsrMatrix, an ml-matrix Matrix or a tfjs Tensor2D`,
   );
 }

@@ -1,4 +1,5 @@
 import { BcnmfError } from '../errors.js';
+import { CsrMatrix } from './csr-matrix.js';
 import type { DenseMatrix } from './dense-matrix.js';
 
 /** What {@link checkNonNegativeData} found besides errors. */
@@ -9,49 +10,38 @@ export interface DataCheck {
   zeroColumns: number;
 }
 
-function place(matrix: DenseMatrix, i: number, j: number): string {
+function place(matrix: DenseMatrix | CsrMatrix, i: number, j: number): string {
   const row = matrix.rowNames ? ` (sample '${matrix.rowNames[i]}')` : '';
   const column = matrix.columnNames ? ` (feature '${matrix.columnNames[j]}')` : '';
   return `row ${i}${row}, column ${j}${column}`;
 }
 
 /**
- * Checks that `matrix` can be factorized: not empty, every value finite and
+ * Checks that `matrix` (dense or CSR) can be factorized: not empty, every value finite and
  * non-negative. Throws a `BcnmfError` ('INVALID_DATA') naming `role` and the first bad
  * value's row and column; counts all-zero rows and columns, which are legal.
  *
  * @example
  * checkNonNegativeData(DenseMatrix.fromRows([[1, 0], [2, 0]]), 'target'); // { zeroRows: 0, zeroColumns: 1 }
  */
-export function checkNonNegativeData(matrix: DenseMatrix, role: string): DataCheck {
-  const { rows, columns, data } = matrix;
+export function checkNonNegativeData(matrix: DenseMatrix | CsrMatrix, role: string): DataCheck {
+  const { rows, columns } = matrix;
   if (rows === 0 || columns === 0) {
     throw new BcnmfError('INVALID_DATA', `${role} is empty (${rows} samples x ${columns} features)`);
   }
   const columnHasValue = new Uint8Array(columns);
   let zeroRows = 0;
+  const sparse = matrix instanceof CsrMatrix ? matrix : null;
+  const values = matrix.data;
   for (let i = 0; i < rows; i++) {
     let rowHasValue = false;
-    const offset = i * columns;
-    for (let j = 0; j < columns; j++) {
-      const v = data[offset + j];
+    const start = sparse ? Number(sparse.indptr[i]) : i * columns;
+    const end = sparse ? Number(sparse.indptr[i + 1]) : start + columns;
+    for (let p = start; p < end; p++) {
+      const v = values[p];
+      const j = sparse ? sparse.indices[p] : p - start;
       // One comparison passes every valid value; the slow path explains the others.
-      if (!(v >= 0 && v < Infinity)) {
-        if (Number.isNaN(v)) {
-          throw new BcnmfError(
-            'INVALID_DATA',
-            `${role} has a missing value (NaN) at ${place(matrix, i, j)}; fill missing values first, ` +
-              `e.g. with column means (@bcnmf/data imputes them)`,
-          );
-        }
-        if (!Number.isFinite(v)) {
-          throw new BcnmfError('INVALID_DATA', `${role} has an infinite value (${v}) at ${place(matrix, i, j)}`);
-        }
-        throw new BcnmfError(
-          'INVALID_DATA',
-          `${role} has a negative value (${v}) at ${place(matrix, i, j)}; NMF needs non-negative data`,
-        );
-      }
+      if (!(v >= 0 && v < Infinity)) explainBadValue(matrix, role, v, i, j);
       if (v > 0) {
         rowHasValue = true;
         columnHasValue[j] = 1;
@@ -62,4 +52,21 @@ export function checkNonNegativeData(matrix: DenseMatrix, role: string): DataChe
   let zeroColumns = 0;
   for (let j = 0; j < columns; j++) if (!columnHasValue[j]) zeroColumns++;
   return { zeroRows, zeroColumns };
+}
+
+function explainBadValue(matrix: DenseMatrix | CsrMatrix, role: string, v: number, i: number, j: number): never {
+  if (Number.isNaN(v)) {
+    throw new BcnmfError(
+      'INVALID_DATA',
+      `${role} has a missing value (NaN) at ${place(matrix, i, j)}; fill missing values first, ` +
+        `e.g. with column means (@bcnmf/data imputes them)`,
+    );
+  }
+  if (!Number.isFinite(v)) {
+    throw new BcnmfError('INVALID_DATA', `${role} has an infinite value (${v}) at ${place(matrix, i, j)}`);
+  }
+  throw new BcnmfError(
+    'INVALID_DATA',
+    `${role} has a negative value (${v}) at ${place(matrix, i, j)}; NMF needs non-negative data`,
+  );
 }

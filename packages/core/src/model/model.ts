@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../backend/registry.js';
 import { resolveOps } from '../compute/plain-ops.js';
+import { disposeData, uploadMatrix } from '../compute/data-tensor.js';
 import { computeScores, scoreConstants, type ScoreRecord } from '../compute/score.js';
 import { updateCoefficients, type Loss } from '../compute/updates.js';
 import { BcnmfError } from '../errors.js';
-import { toDenseMatrix, type MatrixInput } from '../matrix/convert.js';
+import { toDataMatrix, toDenseMatrix, type MatrixInput } from '../matrix/convert.js';
 import { DenseMatrix } from '../matrix/dense-matrix.js';
 import { checkNonNegativeData } from '../matrix/validate.js';
 import { startGenerator, uniformArray } from '../random.js';
@@ -203,7 +204,7 @@ export class BcnmfModel {
     if (!Number.isSafeInteger(seed) || seed < 0) {
       throw new BcnmfError('INVALID_OPTION', `seed must be an integer >= 0, got ${String(seed)}`);
     }
-    const matrix = await toDenseMatrix(samples, 'samples');
+    const matrix = await toDataMatrix(samples, 'samples');
     checkNonNegativeData(matrix, 'samples');
     const { k } = this.settings;
     if (matrix.columns !== this.W.columns) {
@@ -233,7 +234,7 @@ export class BcnmfModel {
     const adapter = await useBackend(options.backend ?? this.settings.backend);
     const ops = resolveOps(adapter.ops);
     const { loss, eps, damping } = this.settings;
-    const data = tf.tensor2d(Float32Array.from(matrix.data), [matrix.rows, matrix.columns]);
+    const data = uploadMatrix(matrix);
     const basis = tf.tensor2d(Float32Array.from(this.W.data), [k, this.W.columns]);
     let coefficients = tf.tensor2d(start, [matrix.rows, k]);
     try {
@@ -260,7 +261,8 @@ export class BcnmfModel {
         columnNames: this.W.rowNames,
       });
     } finally {
-      tf.dispose([data, basis, coefficients]);
+      disposeData(data);
+      tf.dispose([basis, coefficients]);
     }
   }
 
