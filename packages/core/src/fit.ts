@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from './backend/registry.js';
+import { DEFAULT_BACKEND_CHAIN, useFirstAvailableBackend } from './backend/registry.js';
 import { resolveOps } from './compute/plain-ops.js';
 import type { ComputeOps } from './compute/ops.js';
 import { disposeData, uploadMatrix } from './compute/data-tensor.js';
@@ -144,24 +144,27 @@ export async function fitBcnmf(
   const startedAt = performance.now();
   const resolved = resolveOptions(options, background !== null && background !== undefined);
   throwIfAborted(resolved.signal);
-  const adapter = await useBackend(resolved.backend);
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    resolved.onWarning(message);
+  };
+  const { name: backend, adapter } = await useFirstAvailableBackend(
+    resolved.backendIsDefault ? DEFAULT_BACKEND_CHAIN : [resolved.backend],
+    warn,
+  );
   const prepared = await prepareData(target, background ?? null, resolved, (t, b) => {
     const needed = estimateFitBytes(t, b, resolved.k, resolved.loss);
     if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
       const gib = (bytes: number): string => (bytes / 1024 ** 3).toFixed(1);
       throw new BcnmfError(
         'TOO_LARGE',
-        `this fit needs about ${gib(needed)} GiB on backend '${resolved.backend}', whose memory ends at ` +
+        `this fit needs about ${gib(needed)} GiB on backend '${backend}', whose memory ends at ` +
           `${gib(adapter.memoryLimitBytes)} GiB (${adapter.description}); use backend 'cpu' (no fixed limit, slower), ` +
           `'webgpu' on a GPU, fewer features (e.g. highly variable genes) or fewer samples`,
       );
     }
   });
-  const warnings: string[] = [];
-  const warn = (message: string): void => {
-    warnings.push(message);
-    resolved.onWarning(message);
-  };
   prepared.warnings.forEach(warn);
   throwIfAborted(resolved.signal);
 
@@ -220,7 +223,7 @@ export async function fitBcnmf(
         damping: resolved.damping,
         eps: resolved.eps,
         init: typeof resolved.init === 'string' ? resolved.init : 'custom',
-        backend: resolved.backend,
+        backend,
       },
     });
   } finally {

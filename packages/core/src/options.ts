@@ -59,7 +59,10 @@ export interface BcnmfOptions {
   eps?: number;
   /** 'random' (uniform in [0, 1) like the reference), 'nndsvd', 'nndsvda', or explicit factors. */
   init?: InitMethod | CustomInit;
-  /** Where to run: 'wasm' (default), 'cpu', 'webgpu' or 'cuda'. */
+  /**
+   * Where to run: 'wasm', 'cpu', 'webgpu' or 'cuda'. Unset: 'wasm', falling back to
+   * 'cpu' (with a warning) where WebAssembly cannot run.
+   */
   backend?: string;
   /** Feature names, for inputs that carry none. */
   featureNames?: readonly string[];
@@ -106,6 +109,8 @@ export interface ResolvedOptions {
   eps: number;
   init: InitMethod | CustomInit;
   backend: string;
+  /** True when the caller named no backend (the default chain applies). */
+  backendIsDefault: boolean;
   featureNames: readonly string[] | undefined;
   alignFeaturesByName: boolean;
   onProgress: ((event: ProgressEvent) => void) | undefined;
@@ -211,6 +216,7 @@ export function resolveOptions(options: BcnmfOptions, hasBackground: boolean): R
     eps,
     init,
     backend,
+    backendIsDefault: options.backend === undefined,
     featureNames,
     alignFeaturesByName,
     onProgress: options.onProgress,

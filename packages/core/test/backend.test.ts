@@ -44,3 +44,19 @@ describe('backend registry', () => {
     await assert.rejects(useBackend('gpu'), /unknown backend 'gpu': the backends are wasm, cpu, webgpu, cuda/);
   });
 });
+
+describe('fallback to the next backend', () => {
+  it('skips a backend that cannot run, with a warning, and uses the next', async () => {
+    const { useFirstAvailableBackend } = await import('../src/backend/registry.js');
+    const unavailable = (await listBackends()).filter((b) => !b.available).map((b) => b.name);
+    if (unavailable.length === 0) return; // every backend runs here: nothing to fall back from
+    const warnings: string[] = [];
+    const chosen = await useFirstAvailableBackend([unavailable[0], 'cpu'], (w) => warnings.push(w));
+    assert.equal(chosen.name, 'cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], new RegExp(`backend '${unavailable[0]}'.*falling back to the next backend`));
+    await assert.rejects(useFirstAvailableBackend([unavailable[0]], () => {}), /BACKEND_UNAVAILABLE|backend/);
+    await assert.rejects(useFirstAvailableBackend(['tpu', 'cpu'], () => {}), /unknown backend 'tpu'/);
+  });
+});

@@ -153,3 +153,30 @@ export async function useBackend(name: string): Promise<BackendAdapter> {
   }
   return adapter;
 }
+
+/** The backends tried, in order, when a fit names none: wasm, then plain JavaScript. */
+export const DEFAULT_BACKEND_CHAIN: readonly BackendName[] = ['wasm', 'cpu'];
+
+/**
+ * Activates the first backend of `chain` that runs here, calling `warn` for each one
+ * skipped; throws the last one's error when none runs. A fit that names no backend uses
+ * {@link DEFAULT_BACKEND_CHAIN}: wasm, falling back to the pure-JavaScript cpu backend.
+ */
+export async function useFirstAvailableBackend(
+  chain: readonly string[],
+  warn: (message: string) => void,
+): Promise<{ name: string; adapter: BackendAdapter }> {
+  let lastError: unknown = new BcnmfError('BACKEND_UNAVAILABLE', 'no backend was named');
+  for (const name of chain) {
+    // an unknown name is a mistake, not a reason to fall back
+    if (!isBackendName(name)) return { name, adapter: await useBackend(name) };
+    try {
+      return { name, adapter: await useBackend(name) };
+    } catch (error) {
+      if (!(error instanceof BcnmfError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
+      lastError = error;
+      if (name !== chain[chain.length - 1]) warn(`${error.message.split(' (available here')[0]}; falling back to the next backend`);
+    }
+  }
+  throw lastError;
+}
