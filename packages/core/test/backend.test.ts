@@ -60,3 +60,25 @@ describe('fallback to the next backend', () => {
     await assert.rejects(useFirstAvailableBackend(['tpu', 'cpu'], () => {}), /unknown backend 'tpu'/);
   });
 });
+
+describe('registerBackend', () => {
+  it('lets a backend package provide a name without core importing it', async () => {
+    const { registerBackend } = await import('../src/index.js');
+    const calls: string[] = [];
+    const cpu = (await import('@bcnmf/backend-cpu')).cpuAdapter;
+    registerBackend('cuda', {
+      tfjsBackend: 'cpu',
+      description: 'a test stand-in that runs on tfjs-backend-cpu',
+      probe: async () => ({ available: true }),
+      activate: async (t) => {
+        calls.push('activate');
+        await cpu.activate(t);
+      },
+    });
+    const adapter = await useBackend('cuda');
+    assert.equal(adapter.description, 'a test stand-in that runs on tfjs-backend-cpu');
+    assert.deepEqual(calls, ['activate']);
+    assert.throws(() => registerBackend('tpu' as never, adapter), /unknown backend 'tpu'/);
+    assert.throws(() => registerBackend('cuda', {} as never), /needs an adapter with probe\(\) and activate\(\)/);
+  });
+});

@@ -17,6 +17,7 @@ it('exports exactly these names', () => {
     'fitBcnmf',
     'listBackends',
     'plainOps',
+    'registerBackend',
     'summarizeTopics',
     'toDataMatrix',
     'toDenseMatrix',

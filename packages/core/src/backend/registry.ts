@@ -48,6 +48,27 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
 }
 
+/**
+ * Makes `adapter` the provider of backend `name` without importing its package by name:
+ * for package managers whose strict layout keeps core from resolving an optional backend
+ * package (pnpm), and for tests. Backend packages call it when they are imported, so
+ * `import '@bcnmf/backend-webgpu'` once is enough.
+ *
+ * @example
+ * import { webgpuAdapter } from '@bcnmf/backend-webgpu';
+ * registerBackend('webgpu', webgpuAdapter);
+ */
+export function registerBackend(name: BackendName, adapter: BackendAdapter): void {
+  if (!isBackendName(name)) {
+    throw new BcnmfError('BACKEND_UNAVAILABLE', `unknown backend '${String(name)}': the backends are ${BACKEND_NAMES.join(', ')}`);
+  }
+  if (!adapter || typeof adapter.activate !== 'function' || typeof adapter.probe !== 'function') {
+    throw new BcnmfError('BACKEND_UNAVAILABLE', `registerBackend('${name}', ...) needs an adapter with probe() and activate()`);
+  }
+  loaded.set(name, adapter);
+  activated.delete(name);
+}
+
 async function importAdapter(name: BackendName): Promise<BackendAdapter> {
   const cached = loaded.get(name);
   if (cached) return cached;
@@ -59,7 +80,7 @@ async function importAdapter(name: BackendName): Promise<BackendAdapter> {
     throw new BcnmfError(
       'BACKEND_UNAVAILABLE',
       `backend '${name}' needs the package ${source.packageName}, which could not be loaded (${describe(error)}); ` +
-        `install it, or use another backend`,
+        `install it next to @bcnmf/core (with pnpm, also import it once so that it registers itself), or use another backend`,
     );
   }
   const adapter = module[source.exportName] as BackendAdapter | undefined;
