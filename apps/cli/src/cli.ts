@@ -1,4 +1,9 @@
+import { COMPARE_USAGE, runCompare } from './commands/compare.js';
 import { DEMO_USAGE, runDemo } from './commands/demo.js';
+import { FIT_USAGE, runFit } from './commands/fit.js';
+import { runTopics, TOPICS_USAGE } from './commands/topics.js';
+import { runTransform, TRANSFORM_USAGE } from './commands/transform.js';
+import type { CommandContext } from './context.js';
 import { exitCodeOf, UsageError } from './errors.js';
 
 export const USAGE = `bcnmf: background-contrastive non-negative matrix factorization
@@ -6,14 +11,42 @@ export const USAGE = `bcnmf: background-contrastive non-negative matrix factoriz
 Usage: bcnmf <command> [options]
 
 Commands:
-  demo      fit bcNMF and plain NMF to simulated data and compare what they find
-  help      show this help, or a command's: bcnmf help demo
+  fit        fit bcNMF to a target and a background (CSV/TSV, .h5ad or 10x) and write the results
+  compare    bcNMF, NMF, PCA and cPCA on the same inputs, scored by ARI against labels
+  transform  coefficients of new samples through a saved model
+  topics     top features of each topic of a saved model, and its enrichment in the target
+  demo       fit bcNMF and plain NMF to simulated data and compare what they find
+  help       show this help, or a command's: bcnmf help fit
 
-Options for every command: --debug (print stack traces)`;
+Options for every command: --debug (print stack traces)
+Exit codes: 0 success, 2 bad usage or input, 1 other failures`;
 
-const COMMANDS: Record<string, { usage: string; run: (argv: string[], print: (line: string) => void) => Promise<unknown> }> = {
-  demo: { usage: DEMO_USAGE, run: runDemo },
+interface Command {
+  usage: string;
+  run: (argv: string[], ctx: CommandContext) => Promise<unknown>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  fit: { usage: FIT_USAGE, run: runFit },
+  compare: { usage: COMPARE_USAGE, run: runCompare },
+  transform: { usage: TRANSFORM_USAGE, run: runTransform },
+  topics: { usage: TOPICS_USAGE, run: runTopics },
+  demo: { usage: DEMO_USAGE, run: (argv, ctx) => runDemo(argv, ctx.print) },
 };
+
+/** Where the command line writes, and what its stderr is. */
+export interface CliIO {
+  /** One line on stdout. */
+  out: (line: string) => void;
+  /** One line on stderr. */
+  err: (line: string) => void;
+  /** Whether stderr is a terminal (a progress bar) or not (plain progress lines). Default false. */
+  isTTY?: boolean;
+  /** The stream a progress bar draws on, when isTTY. */
+  errStream?: NodeJS.WritableStream;
+  /** Aborts a running fit; the command fails with exit code 1 and leaves no output. */
+  signal?: AbortSignal;
+}
 
 /**
  * Runs the command line and returns the exit code: 0 on success, 2 for bad usage or
@@ -22,9 +55,11 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], print: (li
  */
 export async function main(
   argv: string[],
-  io: { out: (line: string) => void; err: (line: string) => void } = {
+  io: CliIO = {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
+    isTTY: process.stderr.isTTY === true,
+    errStream: process.stderr,
   },
 ): Promise<number> {
   const debug = argv.includes('--debug');
@@ -33,7 +68,8 @@ export async function main(
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       const topic = rest[0];
-      io.out(topic && COMMANDS[topic] ? COMMANDS[topic].usage : USAGE);
+      if (topic !== undefined && !COMMANDS[topic]) throw new UsageError(`unknown command '${topic}'; the commands are ${Object.keys(COMMANDS).join(', ')}`);
+      io.out(topic ? COMMANDS[topic].usage : USAGE);
       return command === undefined ? 2 : 0;
     }
     const entry = COMMANDS[command];
@@ -42,11 +78,11 @@ export async function main(
       io.out(entry.usage);
       return 0;
     }
-    await entry.run(rest, io.out);
+    await entry.run(rest, { print: io.out, err: io.err, isTTY: io.isTTY ?? false, errStream: io.errStream, signal: io.signal });
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    io.err(`bcnmf: ${message}`);
+    io.err(`bcnmf: ${message.split('\n')[0]}`);
     if (debug && error instanceof Error && error.stack) io.err(error.stack);
     return exitCodeOf(error);
   }

@@ -1,4 +1,5 @@
 import { BcnmfError } from '@bcnmf/core';
+import { MetricsError } from '@bcnmf/metrics';
 
 /** Bad usage or bad input: exit code 2. */
 export class UsageError extends Error {
@@ -17,5 +18,6 @@ export function exitCodeOf(error: unknown): number {
       ? 2
       : 1;
   }
+  if (error instanceof MetricsError) return 2;
   return 1;
 }

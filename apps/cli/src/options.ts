@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
 /** Parses a numeric command-line value, or throws a UsageError naming the flag. */
@@ -15,4 +16,64 @@ export function numberOption(
     throw new UsageError(`${flag} must be ${integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got '${raw}'`);
   }
   return value;
+}
+
+/** Like {@link numberOption} for a flag without a default: undefined when absent. */
+export function optionalNumber(
+  flag: string,
+  raw: string | undefined,
+  limits: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
+  return raw === undefined ? undefined : numberOption(flag, raw, 0, limits);
+}
+
+/** A value that must be one of `choices`, or a UsageError listing them. */
+export function choiceOption<T extends string>(flag: string, raw: string | undefined, choices: readonly T[], fallback: T): T;
+export function choiceOption<T extends string>(flag: string, raw: string | undefined, choices: readonly T[]): T | undefined;
+export function choiceOption<T extends string>(flag: string, raw: string | undefined, choices: readonly T[], fallback?: T): T | undefined {
+  if (raw === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new UsageError(`${flag} must be ${choices.map((c) => `'${c}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got '${raw}'`);
+  }
+  return raw as T;
+}
+
+/** A comma-separated list (empty items dropped), or undefined when the flag is absent. */
+export function listOption(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** The value of a required flag, or a UsageError saying it is missing. */
+export function required<T>(flag: string, value: T | undefined, usage?: string): T {
+  if (value === undefined) throw new UsageError(`${flag} is required${usage ? ` (${usage})` : ''}`);
+  return value;
+}
+
+/** A regular expression given on the command line, or a UsageError. */
+export function patternOption(flag: string, raw: string | undefined): RegExp | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return new RegExp(raw);
+  } catch (error) {
+    throw new UsageError(`${flag} is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type StrictConfig<O extends Options> = { args: string[]; options: O; strict: true; allowPositionals: false };
+/** The parsed flags of a command: one property per option, typed by the option's spec. */
+export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<StrictConfig<O>>>['values'];
+
+/**
+ * node:util parseArgs, strict, no positionals; its errors (unknown flags, a flag without
+ * its value) become UsageErrors, which exit with code 2.
+ */
+export function parseCommand<O extends Options>(argv: string[], options: O, command: string): ParsedFlags<O> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(`${message} (bcnmf help ${command})`);
+  }
 }

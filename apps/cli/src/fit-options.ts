@@ -1,0 +1,70 @@
+import { BACKEND_NAMES, type BcnmfOptions, type InitMethod } from '@bcnmf/core';
+import { UsageError } from './errors.js';
+import { choiceOption, optionalNumber } from './options.js';
+
+/** parseArgs option specs of the fit settings (shared by fit and compare). */
+export const FIT_SETTING_OPTIONS = {
+  k: { type: 'string' },
+  alpha: { type: 'string' },
+  loss: { type: 'string' },
+  'max-iter': { type: 'string' },
+  tol: { type: 'string' },
+  'score-every': { type: 'string' },
+  seed: { type: 'string' },
+  'n-starts': { type: 'string' },
+  damping: { type: 'string' },
+  init: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
+
+/** Usage text of the fit settings. */
+export const FIT_SETTINGS_USAGE = `  --k N                number of topics
+  --alpha A            contrastive weight >= 0 (0 = plain NMF of the target)
+  --loss NAME          frobenius (default) or poisson
+  --max-iter N         most iterations per start (default 200)
+  --tol T              stop when the tracked score changes by at most this fraction
+                       between score checks (default 1e-4); 0 runs exactly --max-iter
+  --score-every N      iterations between score checks and progress updates (default 10)
+  --seed S             seed of the random starts (default 0)
+  --n-starts N         random starts; the best final score is kept (default 1)
+  --damping D          exponent in (0, 1] on each multiplicative ratio (default 1, poisson 0.5)
+  --init NAME          random (default), nndsvd or nndsvda
+  --backend NAME       wasm (default), cpu, webgpu or cuda`;
+
+type SettingFlags = { [K in keyof typeof FIT_SETTING_OPTIONS]?: string };
+
+/** The fitBcnmf options the flags set (k and alpha may be absent: the caller decides). */
+export function fitSettings(values: SettingFlags): Omit<BcnmfOptions, 'k' | 'alpha'> & { k?: number; alpha?: number } {
+  const init = choiceOption<InitMethod>('--init', values.init, ['random', 'nndsvd', 'nndsvda']);
+  const backend = choiceOption('--backend', values.backend, BACKEND_NAMES as readonly string[]);
+  return {
+    k: optionalNumber('--k', values.k, { min: 1, integer: true }),
+    alpha: optionalNumber('--alpha', values.alpha, { min: 0 }),
+    loss: choiceOption('--loss', values.loss, ['frobenius', 'poisson'] as const, 'frobenius'),
+    maxIter: optionalNumber('--max-iter', values['max-iter'], { min: 1, integer: true }),
+    tol: optionalNumber('--tol', values.tol, { min: 0 }),
+    scoreEvery: optionalNumber('--score-every', values['score-every'], { min: 1, integer: true }),
+    seed: optionalNumber('--seed', values.seed, { min: 0, integer: true }),
+    nStarts: optionalNumber('--n-starts', values['n-starts'], { min: 1, integer: true }),
+    damping: dampingOption(values.damping),
+    ...(init !== undefined ? { init } : {}),
+    ...(backend !== undefined ? { backend } : {}),
+  };
+}
+
+function dampingOption(raw: string | undefined): number | undefined {
+  const value = optionalNumber('--damping', raw);
+  if (value !== undefined && !(value > 0 && value <= 1)) throw new UsageError(`--damping must be in (0, 1], got '${raw}'`);
+  return value;
+}
+
+/** Drops undefined entries, so that core fills its defaults (it refuses unknown keys, not undefined ones). */
+export function defined<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A flag that must be given. */
+export function requireNumber(flag: string, value: number | undefined): number {
+  if (value === undefined) throw new UsageError(`${flag} is required`);
+  return value;
+}

@@ -1,0 +1,122 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DenseMatrix, type BcnmfModel, type CustomInit } from '@bcnmf/core';
+import { addResultsToH5ad, readDelimited } from '@bcnmf/data';
+import { UsageError } from './errors.js';
+import { csvLine, formatFloat32 } from './format.js';
+import { columnNamesOf, h5adOutputName, matchNames, rowNamesOf, someNames, type Inputs } from './input.js';
+
+/**
+ * A matrix as CSV text: a header `corner,<column names>`, then one line per row, the
+ * row's name first, values as the shortest text that reads back as the same float32.
+ */
+export function matrixCsv(m: DenseMatrix, corner: string): string {
+  const lines = [csvLine([corner, ...columnNamesOf(m)])];
+  const names = rowNamesOf(m);
+  for (let i = 0; i < m.rows; i++) {
+    const fields = [csvLine([names[i]])];
+    const row = m.row(i);
+    for (let j = 0; j < m.columns; j++) fields.push(formatFloat32(row[j]));
+    lines.push(fields.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** history.csv: iteration, target error, background error and tracked score at each score check. */
+export function historyCsv(model: BcnmfModel): string {
+  const lines = ['iteration,target_error,background_error,score'];
+  for (const r of model.history) {
+    lines.push([r.iteration, r.targetError, r.backgroundError ?? '', r.score].map(String).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The files `bcnmf fit` writes into its output folder. */
+export const FIT_FILES = ['W.csv', 'H_target.csv', 'H_background.csv', 'model.json', 'history.csv'] as const;
+
+/**
+ * Writes a fit's results into `dir`: W.csv, H_target.csv, H_background.csv, model.json,
+ * history.csv, and for each .h5ad input a copy with the results added. Returns the
+ * names of the files written.
+ */
+export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: Inputs): Promise<string[]> {
+  if (!model.Hbackground) throw new Error('a bcNMF fit of the command line always has a background');
+  writeFileSync(join(dir, 'W.csv'), matrixCsv(model.W, 'topic'));
+  writeFileSync(join(dir, 'H_target.csv'), matrixCsv(model.Htarget, 'sample'));
+  writeFileSync(join(dir, 'H_background.csv'), matrixCsv(model.Hbackground, 'sample'));
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(model.toJSON()) + '\n');
+  writeFileSync(join(dir, 'history.csv'), historyCsv(model));
+  const written: string[] = [...FIT_FILES];
+  const taken = new Set<string>();
+  const k = model.settings.k;
+  for (const source of inputs.h5adSources) {
+    // rows and features that are not part of the fit are NaN
+    const embedding = new Float32Array(source.nObs * k).fill(NaN);
+    for (const part of source.parts) {
+      const H = part.role === 'target' ? model.Htarget : model.Hbackground;
+      part.rows.forEach((fileRow, i) => embedding.set(H.row(i), fileRow * k));
+    }
+    const loadings = new Float32Array(source.nVar * k).fill(NaN);
+    source.featureIndices.forEach((fileColumn, j) => {
+      for (let t = 0; t < k; t++) loadings[fileColumn * k + t] = model.W.get(t, j);
+    });
+    const name = h5adOutputName(source, taken);
+    const settings: Record<string, string | number | boolean> = {
+      ...model.settings,
+      iterations: model.iterations,
+      converged: model.converged,
+      finalScore: model.finalScore,
+      role: source.parts.map((p) => p.role).join('+'),
+    };
+    await addResultsToH5ad(source.path, join(dir, name), {
+      embedding: new DenseMatrix({ data: embedding, shape: [source.nObs, k] }),
+      loadings: new DenseMatrix({ data: loadings, shape: [source.nVar, k] }),
+      settings,
+    });
+    written.push(name);
+  }
+  return written;
+}
+
+async function readFactor(dir: string, file: string): Promise<DenseMatrix> {
+  const path = join(dir, file);
+  if (!existsSync(path)) throw new UsageError(`--init-from ${dir}: there is no ${file} (it needs W.csv, H_target.csv and H_background.csv of an earlier fit)`);
+  return (await readDelimited(path)).matrix;
+}
+
+function reorderRows(m: DenseMatrix, wanted: readonly string[], file: string, what: string, dir: string): DenseMatrix {
+  const match = matchNames(rowNamesOf(m), wanted);
+  if (!match.indices || match.extra.length > 0) {
+    const parts = [
+      match.absent.length > 0 ? `it lacks ${match.absent.length} of the ${what} (${someNames(match.absent)})` : '',
+      match.extra.length > 0 ? `it has ${match.extra.length} ${what} not in the data (${someNames(match.extra)})` : '',
+      match.duplicates.length > 0 ? `names repeat (${someNames(match.duplicates)})` : '',
+    ];
+    throw new UsageError(`--init-from ${dir}: ${file} does not match the data: ${parts.filter(Boolean).join('; ')}`);
+  }
+  const data = new Float64Array(wanted.length * m.columns);
+  match.indices.forEach((r, i) => data.set(m.row(r), i * m.columns));
+  return new DenseMatrix({ data, shape: [wanted.length, m.columns], rowNames: [...wanted], columnNames: m.columnNames });
+}
+
+/**
+ * The start of a fit from the W.csv, H_target.csv and H_background.csv of an earlier run:
+ * W's columns matched to the data's features by name, H's rows to the samples by name.
+ * Refuses files that do not match, saying what differs.
+ */
+export async function readInitFrom(dir: string, inputs: Inputs, k: number | undefined): Promise<CustomInit & { k: number }> {
+  const W = await readFactor(dir, 'W.csv');
+  const Htarget = await readFactor(dir, 'H_target.csv');
+  const Hbackground = await readFactor(dir, 'H_background.csv');
+  if (k !== undefined && W.rows !== k) throw new UsageError(`--k is ${k} but ${join(dir, 'W.csv')} has ${W.rows} topics`);
+  for (const [m, file] of [[Htarget, 'H_target.csv'], [Hbackground, 'H_background.csv']] as const) {
+    if (m.columns !== W.rows) throw new UsageError(`--init-from ${dir}: ${file} has ${m.columns} topic columns but W.csv has ${W.rows} topics`);
+  }
+  const Wt = reorderRows(W.transpose(), inputs.featureNames, 'W.csv', 'features', dir).transpose();
+  return {
+    k: W.rows,
+    W: Wt,
+    Htarget: reorderRows(Htarget, rowNamesOf(inputs.target), 'H_target.csv', 'target samples', dir),
+    Hbackground: reorderRows(Hbackground, rowNamesOf(inputs.background), 'H_background.csv', 'background samples', dir),
+  };
+}
