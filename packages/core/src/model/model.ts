@@ -3,27 +3,20 @@ import { useBackend } from '../backend/registry.js';
 import { resolveOps } from '../compute/plain-ops.js';
 import { disposeData, uploadMatrix } from '../compute/data-tensor.js';
 import { computeScores, scoreConstants, type ScoreRecord } from '../compute/score.js';
-import { updateCoefficients, type Loss } from '../compute/updates.js';
+import { updateCoefficients } from '../compute/updates.js';
 import { BcnmfError } from '../errors.js';
 import { toDataMatrix, toDenseMatrix, type MatrixInput } from '../matrix/convert.js';
 import { DenseMatrix } from '../matrix/dense-matrix.js';
 import { checkNonNegativeData } from '../matrix/validate.js';
 import { startGenerator, uniformArray } from '../random.js';
+import type { ResolvedOptions } from '../options.js';
 import { summarizeTopics, type TopicSummary } from './topics.js';
 
 /** The settings a model was fitted with (defaults filled in). */
-export interface ModelSettings {
-  k: number;
-  alpha: number;
-  loss: Loss;
-  maxIter: number;
-  tol: number;
-  scoreEvery: number;
-  seed: number;
-  nStarts: number;
-  damping: number;
-  eps: number;
+export interface ModelSettings
+  extends Pick<ResolvedOptions, 'k' | 'alpha' | 'loss' | 'maxIter' | 'tol' | 'scoreEvery' | 'seed' | 'nStarts' | 'damping' | 'eps'> {
   init: 'random' | 'nndsvd' | 'nndsvda' | 'custom';
+  /** The backend the fit ran on. */
   backend: string;
 }
 
