@@ -8,6 +8,7 @@ export {
   explainLoadError,
   isNotInstalledError,
 } from './adapter.js';
+export { registerWithCore } from './register.js';
 export type {
   CudaAdapter,
   CudaAdapterOptions,
@@ -17,3 +18,8 @@ export type {
   TfjsNodeModule,
   TfjsNodePackage,
 } from './adapter.js';
+
+import { registerWithCore } from './register.js';
+
+// Importing the package once makes backend 'cuda' known to @bcnmf/core.
+await registerWithCore();

@@ -14,5 +14,6 @@ it('exports exactly these names', () => {
     'cudaAdapter',
     'explainLoadError',
     'isNotInstalledError',
+    'registerWithCore',
   ]);
 });
