@@ -190,14 +190,18 @@ function countMissing(m: AnyMatrix): number {
   return n;
 }
 
-/** Refuses missing values, naming the sample and feature of the first one. */
-export function refuseMissing(m: AnyMatrix, source: string): void {
+/**
+ * Refuses missing values, naming the sample (row) and feature (column) of the first one;
+ * `fileRows` maps the matrix's rows to the data rows of the file they came from.
+ */
+export function refuseMissing(m: AnyMatrix, source: string, fileRows?: readonly number[]): void {
   const at = firstMissing(m);
   if (!at) return;
   const [i, j] = at;
+  const row = (fileRows ? fileRows[i] : i) + 1;
   throw new UsageError(
-    `${source} has missing values (${countMissing(m)}), the first at row ${i + 1} (sample '${rowNamesOf(m)[i]}'), ` +
-      `column ${j + 1} (feature '${columnNamesOf(m)[j]}'); pass --impute mean to fill them with column means`,
+    `${source} has ${countMissing(m)} missing values, the first at data row ${row} (sample '${rowNamesOf(m)[i]}'), ` +
+      `column '${columnNamesOf(m)[j]}'; pass --impute mean to fill them with column means`,
   );
 }
 
@@ -297,6 +301,8 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
   let targetLabels: string[] | undefined;
   let targetSource: string;
   let backgroundSource: string;
+  let targetRows: number[] | undefined;
+  let backgroundRows: number[] | undefined;
   const h5adSources: H5adSource[] = [];
 
   if (flags.input !== undefined) {
@@ -319,6 +325,8 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     target = file.matrix instanceof DenseMatrix ? split.target : selectRows(file.matrix, split.targetIndices);
     background = file.matrix instanceof DenseMatrix ? split.background : selectRows(file.matrix, split.backgroundIndices);
     if (labelColumn !== undefined) targetLabels = split.targetLabels;
+    targetRows = split.targetIndices;
+    backgroundRows = split.backgroundIndices;
     targetSource = `${flags.input} (${column} in ${targetValues.join(', ')})`;
     backgroundSource = `${flags.input} (${column} in ${backgroundValues.join(', ')})`;
     if (file.h5ad) {
@@ -363,8 +371,8 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     [target, background] = result.parts;
     imputed = result.filled;
   } else {
-    refuseMissing(target, targetSource);
-    refuseMissing(background, backgroundSource);
+    refuseMissing(target, targetSource, targetRows);
+    refuseMissing(background, backgroundSource, backgroundRows);
   }
   return { target, background, featureNames: columnNamesOf(target), targetLabels, h5adSources, imputed, targetSource, backgroundSource };
 }

@@ -61,8 +61,9 @@ export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: In
       for (let t = 0; t < k; t++) loadings[fileColumn * k + t] = model.W.get(t, j);
     });
     const name = h5adOutputName(source, taken);
+    const scalars = Object.entries(model.settings).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v));
     const settings: Record<string, string | number | boolean> = {
-      ...model.settings,
+      ...(Object.fromEntries(scalars) as Record<string, string | number | boolean>),
       iterations: model.iterations,
       converged: model.converged,
       finalScore: model.finalScore,

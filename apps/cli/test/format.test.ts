@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { ProgressEvent } from '@bcnmf/core';
+import { csvField, formatFloat32 } from '../src/format.js';
+import { checkOutputDir, writeOutputDir } from '../src/output.js';
+import { etaSeconds, progressLine } from '../src/progress.js';
+import { random, tempDir } from './helpers.js';
+
+describe('formatFloat32', () => {
+  it('reads back as the same float32, for random values across magnitudes and edge cases', () => {
+    const r = random(7);
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    const values: number[] = [0, 1, -1, 0.1, 1 / 3, 2 ** -149, 2 ** -126, 3.4028234663852886e38, 16777217, 1e-7, 123456789];
+    for (let n = 0; n < 20000; n++) {
+      bits[0] = Math.floor(r() * 2 ** 32);
+      if (Number.isFinite(asFloat[0])) values.push(asFloat[0]);
+    }
+    for (let n = 0; n < 5000; n++) values.push(r() * 10 ** Math.floor(r() * 12 - 6));
+    for (const v of values) {
+      const text = formatFloat32(v);
+      assert.equal(Math.fround(Number(text)), Math.fround(v), `${v} -> ${text}`);
+    }
+  });
+
+  it('is short: the fewest digits that read back', () => {
+    assert.equal(formatFloat32(Math.fround(0.1)), '0.1');
+    assert.equal(String(Math.fround(0.1)), '0.10000000149011612');
+    assert.equal(formatFloat32(1 / 3), '0.33333334');
+    assert.equal(formatFloat32(Math.fround(2.5)), '2.5');
+    assert.equal(formatFloat32(1e10), '10000000000');
+    assert.equal(formatFloat32(Math.fround(1.5e-7)), '1.5e-7');
+    assert.equal(formatFloat32(2 ** -149), '1e-45');
+    assert.equal(formatFloat32(NaN), 'NaN');
+    // the shortest text never has more than 9 significant digits
+    const r = random(3);
+    for (let n = 0; n < 2000; n++) {
+      const digits = formatFloat32(r()).replace(/e.*$/, '').replace(/^[0.-]+/, '').replace('.', '');
+      assert.ok(digits.length <= 9, digits);
+    }
+  });
+
+  it('quotes CSV fields that need it', () => {
+    assert.equal(csvField('plain'), 'plain');
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  });
+});
+
+describe('output folder', () => {
+  it('appears whole on success, replaces with overwrite, and leaves nothing on failure', async () => {
+    const { dir, remove } = tempDir('out');
+    try {
+      const out = join(dir, 'result');
+      await writeOutputDir(out, false, async (d) => writeFileSync(join(d, 'a.txt'), '1'));
+      assert.deepEqual(readdirSync(out), ['a.txt']);
+      assert.throws(() => checkOutputDir(out, false), /exists and is not empty; pass --overwrite/);
+      await writeOutputDir(out, true, async (d) => writeFileSync(join(d, 'b.txt'), '2'));
+      assert.deepEqual(readdirSync(out), ['b.txt'], 'overwrite replaces the folder, old files gone');
+      const failed = join(dir, 'failed');
+      await assert.rejects(
+        writeOutputDir(failed, false, async (d) => {
+          writeFileSync(join(d, 'partial.txt'), 'x');
+          throw new Error('disk full');
+        }),
+        /disk full/,
+      );
+      assert.equal(existsSync(failed), false);
+      assert.deepEqual(readdirSync(dir), ['result'], 'no temporary sibling left');
+      mkdirSync(join(dir, 'empty'));
+      checkOutputDir(join(dir, 'empty'), false); // an empty folder is fine
+      assert.throws(() => checkOutputDir(join(dir, 'nope', 'x'), false), /parent folder does not exist/);
+    } finally {
+      remove();
+    }
+  });
+});
+
+describe('progress', () => {
+  it('plain lines give iteration, score, elapsed and ETA', () => {
+    const line = progressLine('bcnmf fit', {
+      start: 0, nStarts: 1, maxIter: 200, iteration: 50, elapsedMs: 5000, score: 0.5, targetError: 1, backgroundError: 2, backgroundErrors: [2],
+    } as ProgressEvent);
+    assert.equal(line, 'bcnmf fit: iteration 50/200  score 0.5  target error 1  background error 2  elapsed 5.0 s  ETA 15 s');
+    assert.equal(etaSeconds(1000, 0, 10), null);
+    assert.equal(etaSeconds(2000, 1, 2), 2);
+  });
+});
