@@ -38,14 +38,28 @@ export function isBetterScore(loss: ResolvedOptions['loss'], a: number, b: numbe
 
 function disposeState(state: FactorState | null): void {
   if (!state) return;
-  tf.dispose([state.basis, state.targetCoefficients]);
-  state.backgroundCoefficients?.dispose();
+  tf.dispose([state.basis, state.targetCoefficients, ...state.backgroundCoefficients]);
+}
+
+/** A row of a matrix given as an array of rows (as opposed to a matrix in a list). */
+function isRow(value: unknown): boolean {
+  return ArrayBuffer.isView(value) || (Array.isArray(value) && (value.length === 0 || typeof value[0] === 'number'));
+}
+
+/**
+ * The backgrounds as a list: null → none; an array of matrices → each; anything else
+ * (including an array of rows) → one.
+ */
+export function backgroundList(background: MatrixInput | readonly MatrixInput[] | null | undefined): MatrixInput[] {
+  if (background === null || background === undefined) return [];
+  if (Array.isArray(background) && background.length > 0 && !background.some(isRow)) return [...background] as MatrixInput[];
+  return [background as MatrixInput];
 }
 
 interface StartResult {
   basis: Float32Array;
   targetCoefficients: Float32Array;
-  backgroundCoefficients: Float32Array | null;
+  backgroundCoefficients: Float32Array[];
   history: ScoreRecord[];
   iterations: number;
   converged: boolean;
@@ -62,7 +76,7 @@ async function runStart(
   startedAt: number,
   warn: (message: string) => void,
 ): Promise<StartResult> {
-  const params: StepParams = { loss: options.loss, alpha: options.alpha, eps: options.eps, damping: options.damping };
+  const params: StepParams = { loss: options.loss, alphas: options.alphas, eps: options.eps, damping: options.damping };
   let state: FactorState | null = null;
   try {
     const initial = await initialFactors(ops, prepared.init, data, prepared.k, options.seed, start);
@@ -71,7 +85,7 @@ async function runStart(
       warn(`nndsvd left ${initial.zeros} zeros in the initial factors; multiplicative updates cannot change them (init 'nndsvda' fills them)`);
     }
     const score = async (iteration: number): Promise<ScoreRecord> => {
-      const record = await computeScores(iteration, state!, data, options.loss, options.alpha, options.eps, constants);
+      const record = await computeScores(iteration, state!, data, options.loss, options.alphas, options.eps, constants);
       options.onProgress?.({
         ...record,
         start,
@@ -103,11 +117,9 @@ async function runStart(
         break;
       }
     }
-    const [basis, targetCoefficients, backgroundCoefficients] = await Promise.all([
-      state.basis.data() as Promise<Float32Array>,
-      state.targetCoefficients.data() as Promise<Float32Array>,
-      state.backgroundCoefficients ? (state.backgroundCoefficients.data() as Promise<Float32Array>) : null,
-    ]);
+    const [basis, targetCoefficients, ...backgroundCoefficients] = (await Promise.all(
+      [state.basis, state.targetCoefficients, ...state.backgroundCoefficients].map((t) => t.data()),
+    )) as Float32Array[];
     return {
       basis,
       targetCoefficients,
@@ -126,7 +138,9 @@ async function runStart(
  * Fits background-contrastive NMF: one non-negative basis W shared by the target X and
  * the background Y, with coefficients for each, by the multiplicative updates of
  * ALGORITHM.md §2 (Frobenius) or §3 (Poisson) in the reference's order. Data are
- * samples x features. `background` null fits plain NMF of the target (alpha must be 0).
+ * samples x features. `background` null fits plain NMF of the target (alpha must be 0);
+ * an array of backgrounds, each with its own alpha (`alpha: [a1, a2]`), pushes W away
+ * from each of them: W's update sums their terms, and each keeps its coefficients.
  *
  * Everything is checked before any work starts; bad input throws a `BcnmfError`.
  *
@@ -138,11 +152,12 @@ async function runStart(
  */
 export async function fitBcnmf(
   target: MatrixInput,
-  background: MatrixInput | null,
+  background: MatrixInput | readonly MatrixInput[] | null,
   options: BcnmfOptions,
 ): Promise<BcnmfModel> {
   const startedAt = performance.now();
-  const resolved = resolveOptions(options, background !== null && background !== undefined);
+  const backgrounds = backgroundList(background);
+  const resolved = resolveOptions(options, backgrounds.length);
   throwIfAborted(resolved.signal);
   const warnings: string[] = [];
   const warn = (message: string): void => {
@@ -153,7 +168,7 @@ export async function fitBcnmf(
     resolved.backendIsDefault ? DEFAULT_BACKEND_CHAIN : [resolved.backend],
     warn,
   );
-  const prepared = await prepareData(target, background ?? null, resolved, (t, b) => {
+  const prepared = await prepareData(target, backgrounds, resolved, (t, b) => {
     const needed = estimateFitBytes(t, b, resolved.k, resolved.loss);
     if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
       const gib = (bytes: number): string => (bytes / 1024 ** 3).toFixed(1);
@@ -169,9 +184,9 @@ export async function fitBcnmf(
   throwIfAborted(resolved.signal);
 
   const ops = resolveOps(adapter.ops);
-  const data: DataTensors = { target: uploadMatrix(prepared.target), background: null };
+  const data: DataTensors = { target: uploadMatrix(prepared.target), backgrounds: [] };
   try {
-    if (prepared.background) data.background = uploadMatrix(prepared.background);
+    for (const matrix of prepared.backgrounds) data.backgrounds.push(uploadMatrix(matrix));
     const constants = await scoreConstants(resolved.loss, data);
     let best: StartResult | null = null;
     let bestStart = 0;
@@ -196,14 +211,12 @@ export async function fitBcnmf(
         rowNames: prepared.target.rowNames,
         columnNames: topicNames,
       }),
-      Hbackground: prepared.background && kept.backgroundCoefficients
-        ? new DenseMatrix({
-          data: kept.backgroundCoefficients,
-          shape: [prepared.background.rows, k],
-          rowNames: prepared.background.rowNames,
-          columnNames: topicNames,
-        })
-        : null,
+      Hbackgrounds: prepared.backgrounds.map((matrix, b) => new DenseMatrix({
+        data: kept.backgroundCoefficients[b],
+        shape: [matrix.rows, k],
+        rowNames: matrix.rowNames,
+        columnNames: topicNames,
+      })),
       history: kept.history,
       iterations: kept.iterations,
       converged: kept.converged,
@@ -214,6 +227,7 @@ export async function fitBcnmf(
       settings: {
         k,
         alpha: resolved.alpha,
+        alphas: resolved.alphas,
         loss: resolved.loss,
         maxIter: resolved.maxIter,
         tol: resolved.tol,
@@ -228,6 +242,6 @@ export async function fitBcnmf(
     });
   } finally {
     disposeData(data.target);
-    disposeData(data.background);
+    data.backgrounds.forEach(disposeData);
   }
 }

@@ -10,8 +10,11 @@ export interface CustomInit {
   W: MatrixInput;
   /** Target coefficients, target samples x k. */
   Htarget: MatrixInput;
-  /** Background coefficients, background samples x k (required when there is a background). */
-  Hbackground?: MatrixInput;
+  /**
+   * Background coefficients, background samples x k (required when there is a
+   * background); one per background, as an array, when there are several.
+   */
+  Hbackground?: MatrixInput | readonly MatrixInput[];
 }
 
 /** How the factors start. */
@@ -36,8 +39,11 @@ export interface BcnmfOptions {
    * unless an explicit `init` gives W (then k is its number of rows).
    */
   k?: number;
-  /** Contrastive weight α >= 0; 0 fits plain NMF of the target. */
-  alpha?: number;
+  /**
+   * Contrastive weight α >= 0; 0 fits plain NMF of the target. With several backgrounds,
+   * one weight each (an array), or one number for all.
+   */
+  alpha?: number | readonly number[];
   /** 'frobenius' (squared error) or 'poisson' (KL divergence). */
   loss?: Loss;
   /** Most iterations per start. */
@@ -98,7 +104,10 @@ export const BCNMF_DEFAULTS = {
 /** {@link BcnmfOptions} with every default filled in and every value checked. */
 export interface ResolvedOptions {
   k: number;
+  /** The first background's weight (0 without background). */
   alpha: number;
+  /** One weight per background. */
+  alphas: number[];
   loss: Loss;
   maxIter: number;
   tol: number;
@@ -146,7 +155,8 @@ function finiteAtLeast(name: string, value: unknown, min: number): number {
  * (k's upper bound is checked once the data are known). Throws a `BcnmfError`
  * ('INVALID_OPTION') that names the option and the value.
  */
-export function resolveOptions(options: BcnmfOptions, hasBackground: boolean): ResolvedOptions {
+export function resolveOptions(options: BcnmfOptions, backgroundCount: number): ResolvedOptions {
+  const hasBackground = backgroundCount > 0;
   if (options === null || typeof options !== 'object') fail('options must be an object with at least k');
   const unknown = Object.keys(options).filter((key) => !(KNOWN_KEYS as readonly string[]).includes(key));
   if (unknown.length > 0) {
@@ -159,8 +169,17 @@ export function resolveOptions(options: BcnmfOptions, hasBackground: boolean): R
   const loss = options.loss ?? BCNMF_DEFAULTS.loss;
   if (loss !== 'frobenius' && loss !== 'poisson') fail(`loss must be 'frobenius' or 'poisson', got ${String(loss)}`);
 
-  const alpha = finiteAtLeast('alpha', options.alpha ?? (hasBackground ? BCNMF_DEFAULTS.alpha : 0), 0);
-  if (!hasBackground && alpha !== 0) fail(`alpha is ${alpha} but there is no background; plain NMF needs alpha 0`);
+  let alphas: number[];
+  if (Array.isArray(options.alpha)) {
+    if (options.alpha.length !== backgroundCount) {
+      fail(`alpha has ${options.alpha.length} weights but there ${backgroundCount === 1 ? 'is 1 background' : `are ${backgroundCount} backgrounds`}; give one weight per background`);
+    }
+    alphas = options.alpha.map((a: unknown, b: number) => finiteAtLeast(`alpha[${b}]`, a, 0));
+  } else {
+    const alpha = finiteAtLeast('alpha', options.alpha ?? (hasBackground ? BCNMF_DEFAULTS.alpha : 0), 0);
+    if (!hasBackground && alpha !== 0) fail(`alpha is ${alpha} but there is no background; plain NMF needs alpha 0`);
+    alphas = new Array<number>(backgroundCount).fill(alpha);
+  }
 
   const damping = options.damping ?? BCNMF_DEFAULTS.damping[loss];
   if (typeof damping !== 'number' || !Number.isFinite(damping) || damping <= 0 || damping > 1) {
@@ -180,6 +199,8 @@ export function resolveOptions(options: BcnmfOptions, hasBackground: boolean): R
     fail('init.Hbackground is required when fitting with a background');
   } else if (!hasBackground && init.Hbackground !== undefined) {
     fail('init.Hbackground was given but there is no background');
+  } else if (backgroundCount > 1 && (!Array.isArray(init.Hbackground) || init.Hbackground.length !== backgroundCount)) {
+    fail(`init.Hbackground must be an array of ${backgroundCount} matrices, one per background`);
   }
   const nStarts = integer('nStarts', options.nStarts ?? BCNMF_DEFAULTS.nStarts, 1);
   if (nStarts > 1 && init !== 'random') {
@@ -205,7 +226,8 @@ export function resolveOptions(options: BcnmfOptions, hasBackground: boolean): R
 
   return {
     k,
-    alpha,
+    alpha: alphas[0] ?? 0,
+    alphas,
     loss,
     maxIter: integer('maxIter', options.maxIter ?? BCNMF_DEFAULTS.maxIter, 1),
     tol: finiteAtLeast('tol', options.tol ?? BCNMF_DEFAULTS.tol, 0),

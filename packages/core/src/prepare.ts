@@ -12,7 +12,8 @@ import type { CustomInit, InitMethod, ResolvedOptions } from './options.js';
 /** Target and background, checked and aligned, ready to go to the device. */
 export interface PreparedData {
   target: DataMatrix;
-  background: DataMatrix | null;
+  /** One per background (none for plain NMF). */
+  backgrounds: DataMatrix[];
   featureNames: readonly string[] | undefined;
   k: number;
   init: InitMethod | CheckedCustomInit;
@@ -25,11 +26,11 @@ function differingName(a: readonly string[], b: readonly string[]): number {
 }
 
 /** The background's columns reordered to `names` (the target's order). */
-function alignByName(background: DataMatrix, names: readonly string[]): DataMatrix {
+function alignByName(background: DataMatrix, names: readonly string[], role: string): DataMatrix {
   const own = background.columnNames!;
   const index = new Map<string, number>();
   own.forEach((name, j) => {
-    if (index.has(name)) throw new BcnmfError('INVALID_DATA', `background has the feature name '${name}' twice`);
+    if (index.has(name)) throw new BcnmfError('INVALID_DATA', `${role} has the feature name '${name}' twice`);
     index.set(name, j);
   });
   const missing = names.filter((name) => !index.has(name));
@@ -38,9 +39,9 @@ function alignByName(background: DataMatrix, names: readonly string[]): DataMatr
     const show = (list: string[]): string => list.slice(0, 5).join(', ') + (list.length > 5 ? `, … (${list.length})` : '');
     throw new BcnmfError(
       'INVALID_DATA',
-      'target and background must have the same features to be aligned by name' +
-        (missing.length ? `; missing from the background: ${show(missing)}` : '') +
-        (extra.length ? `; only in the background: ${show(extra)}` : ''),
+      `target and ${role} must have the same features to be aligned by name` +
+        (missing.length ? `; missing from the ${role}: ${show(missing)}` : '') +
+        (extra.length ? `; only in the ${role}: ${show(extra)}` : ''),
     );
   }
   const order = names.map((name) => index.get(name)!);
@@ -53,35 +54,37 @@ function alignByName(background: DataMatrix, names: readonly string[]): DataMatr
   return new DenseMatrix({ data, shape: [background.rows, columns], rowNames: background.rowNames, columnNames: names });
 }
 
-function resolveFeatureNames(
-  target: DataMatrix,
-  background: DataMatrix | null,
-  options: ResolvedOptions,
-): { background: DataMatrix | null; featureNames: readonly string[] | undefined } {
+function checkFeatureNameCount(target: DataMatrix, options: ResolvedOptions): void {
   if (options.featureNames && options.featureNames.length !== target.columns) {
     throw new BcnmfError(
       'INVALID_OPTION',
       `featureNames has ${options.featureNames.length} names but the target has ${target.columns} features`,
     );
   }
-  const targetNames = target.columnNames ?? options.featureNames;
-  const backgroundNames = background ? background.columnNames ?? options.featureNames : undefined;
-  if (!background || !targetNames || !backgroundNames) {
-    return { background, featureNames: targetNames ?? backgroundNames };
-  }
+}
+
+/** The background with the target's features in the target's order (by name on request). */
+function matchFeatures(
+  targetNames: readonly string[] | undefined,
+  background: DataMatrix,
+  role: string,
+  options: ResolvedOptions,
+): DataMatrix {
+  const backgroundNames = background.columnNames ?? options.featureNames;
+  if (!targetNames || !backgroundNames) return background;
   if (options.alignFeaturesByName) {
     const named = background.columnNames ? background : background.withNames({ columnNames: backgroundNames });
-    return { background: alignByName(named, targetNames), featureNames: targetNames };
+    return alignByName(named, targetNames, role);
   }
   const j = differingName(targetNames, backgroundNames);
   if (j >= 0) {
     throw new BcnmfError(
       'INVALID_DATA',
-      `target and background features differ at column ${j} ('${targetNames[j]}' vs '${backgroundNames[j]}'); ` +
+      `target and ${role} features differ at column ${j} ('${targetNames[j]}' vs '${backgroundNames[j]}'); ` +
         'pass alignFeaturesByName: true to reorder the background by name',
     );
   }
-  return { background, featureNames: targetNames };
+  return background;
 }
 
 async function checkFactor(
@@ -105,18 +108,20 @@ async function checkFactor(
  */
 export async function prepareData(
   targetInput: MatrixInput,
-  backgroundInput: MatrixInput | null,
+  backgroundInputs: readonly MatrixInput[],
   options: ResolvedOptions,
-  checkSize: (target: DataMatrix, background: DataMatrix | null) => void = () => {},
+  checkSize: (target: DataMatrix, backgrounds: DataMatrix[]) => void = () => {},
 ): Promise<PreparedData> {
+  const roles = backgroundInputs.map((_, b) => (backgroundInputs.length === 1 ? 'background' : `background ${b + 1}`));
   const target = await toDataMatrix(targetInput, 'target');
-  let background = backgroundInput === null ? null : await toDataMatrix(backgroundInput, 'background');
+  let backgrounds: DataMatrix[] = [];
+  for (let b = 0; b < backgroundInputs.length; b++) backgrounds.push(await toDataMatrix(backgroundInputs[b], roles[b]));
   // Shapes are known now: a problem too large for the backend is refused before the
   // values are read.
-  checkSize(target, background);
+  checkSize(target, backgrounds);
   const warnings: string[] = [];
-  for (const [matrix, role] of [[target, 'target'], [background, 'background']] as const) {
-    if (!matrix) continue;
+  const all: [DataMatrix, string][] = [[target, 'target'], ...backgrounds.map((m, b): [DataMatrix, string] => [m, roles[b]])];
+  for (const [matrix, role] of all) {
     const check = checkNonNegativeData(matrix, role);
     if (check.zeroRows > 0) {
       warnings.push(`${role} has ${check.zeroRows} all-zero sample${check.zeroRows > 1 ? 's' : ''}; their coefficients stay zero`);
@@ -125,14 +130,18 @@ export async function prepareData(
       warnings.push(`${role} has ${check.zeroColumns} all-zero feature${check.zeroColumns > 1 ? 's' : ''}`);
     }
   }
-  if (background && background.columns !== target.columns) {
-    throw new BcnmfError(
-      'INVALID_DATA',
-      `target has ${target.columns} features but background has ${background.columns}; they must have the same features`,
-    );
-  }
-  const named = resolveFeatureNames(target, background, options);
-  background = named.background;
+  backgrounds.forEach((background, b) => {
+    if (background.columns !== target.columns) {
+      throw new BcnmfError(
+        'INVALID_DATA',
+        `target has ${target.columns} features but ${roles[b]} has ${background.columns}; they must have the same features`,
+      );
+    }
+  });
+  checkFeatureNameCount(target, options);
+  const targetNames = target.columnNames ?? options.featureNames;
+  backgrounds = backgrounds.map((background, b) => matchFeatures(targetNames, background, roles[b], options));
+  const featureNames = targetNames ?? backgrounds.find((m) => m.columnNames)?.columnNames ?? undefined;
 
   let k = options.k;
   let init: PreparedData['init'];
@@ -145,12 +154,20 @@ export async function prepareData(
       throw new BcnmfError('INVALID_OPTION', `k is ${k} but init.W has ${w.rows} rows (one per topic)`);
     }
     k = w.rows;
+    const backgroundInits: readonly MatrixInput[] = custom.Hbackground === undefined
+      ? []
+      : backgrounds.length > 1
+        ? (custom.Hbackground as readonly MatrixInput[])
+        : [custom.Hbackground as MatrixInput];
+    const Hbackground: DenseMatrix[] = [];
+    for (let b = 0; b < backgrounds.length; b++) {
+      const role = backgrounds.length === 1 ? 'init.Hbackground' : `init.Hbackground[${b}]`;
+      Hbackground.push(await checkFactor(backgroundInits[b], role, backgrounds[b].rows, k));
+    }
     init = {
       W: await checkFactor(w, 'init.W', k, target.columns),
       Htarget: await checkFactor(custom.Htarget, 'init.Htarget', target.rows, k),
-      Hbackground: background && custom.Hbackground !== undefined
-        ? await checkFactor(custom.Hbackground, 'init.Hbackground', background.rows, k)
-        : null,
+      Hbackground,
     };
   }
   const limit = Math.min(target.columns, target.rows);
@@ -160,7 +177,7 @@ export async function prepareData(
       `k must be between 1 and min(features, target samples) = ${limit}, got ${k}`,
     );
   }
-  return { target, background, featureNames: named.featureNames, k, init, warnings };
+  return { target, backgrounds, featureNames, k, init, warnings };
 }
 
 /**
@@ -169,20 +186,20 @@ export async function prepareData(
  */
 export function estimateFitBytes(
   target: DataMatrix,
-  background: DataMatrix | null,
+  backgrounds: readonly DataMatrix[],
   k: number,
   loss: ResolvedOptions['loss'],
 ): number {
   const features = target.columns;
   const targetRows = target.rows;
-  const backgroundRows = background?.rows ?? 0;
+  const backgroundRows = backgrounds.reduce((sum, m) => sum + m.rows, 0);
   // Dense data: one value per entry. Sparse: row id, column id and value per stored
   // entry, and the products' nnz x k gathers (two at a time).
   const stored = (m: DataMatrix | null): number =>
     !m ? 0 : m instanceof CsrMatrix ? m.nnz * (3 + 2 * Math.max(k, 1)) : m.rows * m.columns;
-  const data = stored(target) + stored(background);
+  const data = [target, ...backgrounds].reduce((sum, m) => sum + stored(m), 0);
   const denseTemporary = (m: DataMatrix | null): number => (m && !(m instanceof CsrMatrix) ? m.rows * m.columns : 0);
-  const temporaries = loss === 'poisson' ? 2 * Math.max(denseTemporary(target), denseTemporary(background)) : 0;
+  const temporaries = loss === 'poisson' ? 2 * Math.max(...[target, ...backgrounds].map(denseTemporary)) : 0;
   // a few copies of the factors live at once during an update
   const factors = 4 * (Math.max(k, 1) * features + (targetRows + backgroundRows) * Math.max(k, 1));
   return 4 * (data + temporaries + factors) + 64 * 1024 ** 2;

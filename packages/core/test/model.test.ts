@@ -113,6 +113,8 @@ describe('BcnmfModel serialization', () => {
     invalid({ ...json, W: json.W.slice(1) }, /W has 1 rows but k is 2/);
     invalid({ ...json, W: [json.W[0], json.W[1].slice(1)] }, /W row 1 must have 50 numbers/);
     invalid({ ...json, Htarget: json.Htarget.map((r) => [...r, 1]) }, /Htarget has 3 columns but k is 2/);
+    invalid({ ...json, Hbackgrounds: [json.Hbackgrounds[0].map((r) => r.slice(1))] }, /Hbackgrounds\[0\] has 1 columns but k is 2/);
+    invalid({ ...json, Hbackgrounds: null }, /Hbackgrounds must be an array/);
     invalid({ ...json, W: [json.W[0].map(() => -1), json.W[1]] }, /W\[0\]\[0\] is not a non-negative number/);
     invalid({ ...json, featureNames: ['a'] }, /featureNames must be 50 strings or null/);
   });
@@ -124,13 +126,14 @@ describe('topic summary', () => {
     const Ht = DenseMatrix.fromRows([[4, 1], [2, 1]]);
     const Hb = DenseMatrix.fromRows([[1, 2], [0, 4], [2, 0]]);
     const model = new BcnmfModel({
-      W, Htarget: Ht, Hbackground: Hb, history: [{ iteration: 0, targetError: 1, backgroundError: 1, score: 0 }],
+      W, Htarget: Ht, Hbackgrounds: [Hb], history: [{ iteration: 0, targetError: 1, backgroundError: 1, backgroundErrors: [1], score: 0 }],
       iterations: 0, converged: false, wallTimeMs: 0, starts: [], bestStart: 0, warnings: [],
-      settings: { k: 2, alpha: 1, loss: 'frobenius', maxIter: 1, tol: 0, scoreEvery: 1, seed: 0, nStarts: 1, damping: 1, eps: 1e-10, init: 'random', backend: 'wasm' },
+      settings: { k: 2, alpha: 1, alphas: [1], loss: 'frobenius', maxIter: 1, tol: 0, scoreEvery: 1, seed: 0, nStarts: 1, damping: 1, eps: 1e-10, init: 'random', backend: 'wasm' },
     });
     const [t1, t2] = model.topics({ top: 2 });
     assert.equal(t1.targetMean, 3);
     assert.equal(t1.backgroundMean, 1);
+    assert.deepEqual(t1.backgroundMeans, [1]);
     assert.ok(Math.abs(t1.enrichment! - Math.log2(3)) < 1e-6);
     assert.deepEqual(t1.topFeatures.map((f) => [f.name, f.weight, f.share]), [['b', 3, 0.75], ['c', 1, 0.25]]);
     assert.equal(t2.targetMean, 1);

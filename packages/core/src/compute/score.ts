@@ -100,11 +100,13 @@ export interface ScoreRecord {
    * generalized KL divergence Σ(X log(X/WH) − X + WH)/numel (Poisson).
    */
   targetError: number;
-  /** The same for the background; null when fitting plain NMF. */
+  /** The same for the (first) background; null when fitting plain NMF. */
   backgroundError: number | null;
+  /** The same for every background, in order (empty for plain NMF). */
+  backgroundErrors: number[];
   /**
-   * The tracked score (ALGORITHM.md §2-3): MSE_X − α·MSE_Y for Frobenius (lower is
-   * better); LL_X/numel(X) − α·LL_Y/numel(Y) for Poisson (higher is better).
+   * The tracked score (ALGORITHM.md §2-3): MSE_X − Σ α_b·MSE_Y_b for Frobenius (lower is
+   * better); LL_X/numel(X) − Σ α_b·LL_Y_b/numel(Y_b) for Poisson (higher is better).
    */
   score: number;
 }
@@ -112,26 +114,22 @@ export interface ScoreRecord {
 /** Per-dataset constants of the Poisson errors, computed once per fit. */
 export interface ScoreConstants {
   targetDivergenceConstant: number;
-  backgroundDivergenceConstant: number | null;
+  backgroundDivergenceConstants: number[];
 }
 
 /** Computes the constants that {@link computeScores} needs (Poisson only). */
 export async function scoreConstants(loss: Loss, data: DataTensors): Promise<ScoreConstants> {
-  if (loss !== 'poisson') return { targetDivergenceConstant: 0, backgroundDivergenceConstant: null };
-  const parts = [poissonDivergenceConstant(data.target)];
-  if (data.background) parts.push(poissonDivergenceConstant(data.background));
+  if (loss !== 'poisson') return { targetDivergenceConstant: 0, backgroundDivergenceConstants: data.backgrounds.map(() => 0) };
+  const parts = [data.target, ...data.backgrounds].map(poissonDivergenceConstant);
   const stacked = tf.stack(parts);
   tf.dispose(parts);
   const values = await stacked.data();
   stacked.dispose();
-  return {
-    targetDivergenceConstant: values[0],
-    backgroundDivergenceConstant: data.background ? values[1] : null,
-  };
+  return { targetDivergenceConstant: values[0], backgroundDivergenceConstants: Array.from(values.subarray(1)) };
 }
 
 /**
- * The history entry for `state`: both errors and the tracked score, read back from the
+ * The history entry for `state`: the errors and the tracked score, read back from the
  * device in one transfer.
  */
 export async function computeScores(
@@ -139,35 +137,33 @@ export async function computeScores(
   state: FactorState,
   data: DataTensors,
   loss: Loss,
-  alpha: number,
+  alphas: readonly number[],
   eps: number,
   constants: ScoreConstants,
 ): Promise<ScoreRecord> {
-  const withBackground = data.background !== null && state.backgroundCoefficients !== null;
   const stacked = tf.tidy(() => {
-    const parts: tf.Scalar[] = [];
     const sum = loss === 'frobenius'
       ? (x: DataTensor, h: tf.Tensor2D) => squaredErrorSum(x, h, state.basis)
       : (x: DataTensor, h: tf.Tensor2D) => poissonLogLikelihoodSum(x, h, state.basis, eps);
-    parts.push(sum(data.target, state.targetCoefficients));
-    if (withBackground) parts.push(sum(data.background!, state.backgroundCoefficients!));
-    return tf.stack(parts);
+    return tf.stack([
+      sum(data.target, state.targetCoefficients),
+      ...data.backgrounds.map((background, b) => sum(background, state.backgroundCoefficients[b])),
+    ]);
   });
   const sums = await stacked.data();
   stacked.dispose();
-  const targetCount = dataSize(data.target);
-  const backgroundCount = withBackground ? dataSize(data.background!) : 1;
+  const perElement = [data.target, ...data.backgrounds].map((d, i) => sums[i] / dataSize(d));
+  let errors: number[];
+  let score: number;
   if (loss === 'frobenius') {
-    const targetError = sums[0] / targetCount;
-    const backgroundError = withBackground ? sums[1] / backgroundCount : null;
-    return { iteration, targetError, backgroundError, score: targetError - alpha * (backgroundError ?? 0) };
+    errors = perElement;
+    score = errors[0] - alphas.reduce((acc, alpha, b) => acc + alpha * errors[b + 1], 0);
+  } else {
+    const counts = [data.target, ...data.backgrounds].map(dataSize);
+    const divergence = [constants.targetDivergenceConstant, ...constants.backgroundDivergenceConstants];
+    errors = perElement.map((logLik, i) => divergence[i] / counts[i] - logLik);
+    score = perElement[0] - alphas.reduce((acc, alpha, b) => acc + alpha * perElement[b + 1], 0);
   }
-  const targetLogLik = sums[0] / targetCount;
-  const backgroundLogLik = withBackground ? sums[1] / backgroundCount : 0;
-  return {
-    iteration,
-    targetError: constants.targetDivergenceConstant / targetCount - targetLogLik,
-    backgroundError: withBackground ? (constants.backgroundDivergenceConstant ?? 0) / backgroundCount - backgroundLogLik : null,
-    score: targetLogLik - alpha * backgroundLogLik,
-  };
+  const backgroundErrors = errors.slice(1);
+  return { iteration, targetError: errors[0], backgroundError: backgroundErrors[0] ?? null, backgroundErrors, score };
 }

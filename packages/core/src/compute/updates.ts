@@ -5,20 +5,30 @@ import type { ComputeOps } from './ops.js';
 /** The loss bcNMF minimises: squared error, or the Poisson (KL) divergence. */
 export type Loss = 'frobenius' | 'poisson';
 
-/** W and the two coefficient matrices, in the public layout. */
+/** W and the coefficient matrices, in the public layout. */
 export interface FactorState {
   /** W, k x features. */
   basis: tf.Tensor2D;
   /** H of the target, target samples x k. */
   targetCoefficients: tf.Tensor2D;
-  /** H of the background, background samples x k; null when fitting plain NMF. */
-  backgroundCoefficients: tf.Tensor2D | null;
+  /** H of each background, background samples x k; empty when fitting plain NMF. */
+  backgroundCoefficients: tf.Tensor2D[];
 }
 
 /** The data on the device, samples x features, dense or sparse. */
 export interface DataTensors {
   target: DataTensor;
-  background: DataTensor | null;
+  /** One entry per background (none for plain NMF). */
+  backgrounds: DataTensor[];
+}
+
+/** What one multiplicative step needs besides the state. */
+export interface StepParams {
+  loss: Loss;
+  /** One contrastive weight per background. */
+  alphas: readonly number[];
+  eps: number;
+  damping: number;
 }
 
 /** data (n x m) times thin (m x k), dense or sparse. */
@@ -42,13 +52,6 @@ function disposeRatio(ratio: DataTensor): void {
   else ratio.dispose();
 }
 
-/** What one multiplicative step needs besides the state. */
-export interface StepParams {
-  loss: Loss;
-  alpha: number;
-  eps: number;
-  damping: number;
-}
 
 /**
  * One multiplicative update of the coefficients of `data` with the basis fixed
@@ -84,10 +87,10 @@ export function updateCoefficients(
 }
 
 /**
- * The basis update from the already updated coefficients:
- * - Frobenius: W ∘ (Hₓᵀ X + α (H_yᵀ H_y) W) ⊘ ((Hₓᵀ Hₓ) W + α H_yᵀ Y + eps)
- * - Poisson:   W ∘ (Hₓᵀ (X ⊘ Hₓ W) + α colsum(H_y)) ⊘ (colsum(Hₓ) + α H_yᵀ (Y ⊘ H_y W) + eps)
- * With no background (or α = 0) this is the NMF update of W.
+ * The basis update from the already updated coefficients, summing the background terms:
+ * - Frobenius: W ∘ (Hₓᵀ X + Σ_b α_b (H_bᵀ H_b) W) ⊘ ((Hₓᵀ Hₓ) W + Σ_b α_b H_bᵀ Y_b + eps)
+ * - Poisson:   W ∘ (Hₓᵀ (X ⊘ Hₓ W) + Σ_b α_b colsum(H_b)) ⊘ (colsum(Hₓ) + Σ_b α_b H_bᵀ (Y_b ⊘ H_b W) + eps)
+ * With no background (or every α = 0) this is the NMF update of W.
  */
 export function updateBasis(
   ops: ComputeOps,
@@ -95,10 +98,10 @@ export function updateBasis(
   data: DataTensors,
   params: StepParams,
 ): tf.Tensor2D {
-  const { loss, alpha, eps, damping } = params;
-  const background = alpha > 0 && data.background && state.backgroundCoefficients
-    ? { data: data.background, coefficients: state.backgroundCoefficients }
-    : null;
+  const { loss, alphas, eps, damping } = params;
+  const backgrounds = data.backgrounds
+    .map((background, b) => ({ data: background, coefficients: state.backgroundCoefficients[b], alpha: alphas[b] }))
+    .filter((b) => b.alpha > 0);
   return tf.tidy(() => {
     const targetT = tf.transpose(state.targetCoefficients);
     let numerator: tf.Tensor2D;
@@ -106,25 +109,25 @@ export function updateBasis(
     if (loss === 'frobenius') {
       numerator = timesData(ops, targetT, data.target);
       denominator = tf.matMul(tf.matMul(targetT, state.targetCoefficients), state.basis);
-      if (background) {
+      for (const background of backgrounds) {
         const backgroundT = tf.transpose(background.coefficients);
         const pushAway = tf.matMul(tf.matMul(backgroundT, background.coefficients), state.basis);
-        numerator = tf.add(numerator, tf.mul(pushAway, alpha));
-        denominator = tf.add(denominator, tf.mul(timesData(ops, backgroundT, background.data), alpha));
+        numerator = tf.add(numerator, tf.mul(pushAway, background.alpha));
+        denominator = tf.add(denominator, tf.mul(timesData(ops, backgroundT, background.data), background.alpha));
       }
     } else {
       const ratio = poissonRatio(ops, data.target, state.targetCoefficients, state.basis, eps);
       numerator = timesData(ops, targetT, ratio);
       disposeRatio(ratio);
       denominator = tf.reshape(tf.sum(state.targetCoefficients, 0), [-1, 1]) as tf.Tensor2D;
-      if (background) {
+      for (const background of backgrounds) {
         const backgroundRatio = poissonRatio(ops, background.data, background.coefficients, state.basis, eps);
         const backgroundT = tf.transpose(background.coefficients);
         const explained = timesData(ops, backgroundT, backgroundRatio);
         disposeRatio(backgroundRatio);
         const backgroundTotals = tf.reshape(tf.sum(background.coefficients, 0), [-1, 1]) as tf.Tensor2D;
-        numerator = tf.add(numerator, tf.mul(backgroundTotals, alpha));
-        denominator = tf.add(denominator, tf.mul(explained, alpha));
+        numerator = tf.add(numerator, tf.mul(backgroundTotals, background.alpha));
+        denominator = tf.add(denominator, tf.mul(explained, background.alpha));
       }
     }
     return ops.multiplicativeUpdate(state.basis, numerator, denominator, eps, damping);
@@ -132,17 +135,15 @@ export function updateBasis(
 }
 
 /**
- * One bcNMF iteration in the reference's order: target coefficients, background
+ * One bcNMF iteration in the reference's order: target coefficients, each background's
  * coefficients, then the basis from the new coefficients. Returns new tensors; the
  * caller disposes the old state.
  */
 export function step(ops: ComputeOps, state: FactorState, data: DataTensors, params: StepParams): FactorState {
   const { loss, eps, damping } = params;
   const targetCoefficients = updateCoefficients(ops, loss, data.target, state.targetCoefficients, state.basis, eps, damping);
-  const backgroundCoefficients =
-    data.background && state.backgroundCoefficients
-      ? updateCoefficients(ops, loss, data.background, state.backgroundCoefficients, state.basis, eps, damping)
-      : null;
+  const backgroundCoefficients = data.backgrounds.map((background, b) =>
+    updateCoefficients(ops, loss, background, state.backgroundCoefficients[b], state.basis, eps, damping));
   const basis = updateBasis(ops, { basis: state.basis, targetCoefficients, backgroundCoefficients }, data, params);
   return { basis, targetCoefficients, backgroundCoefficients };
 }

@@ -11,7 +11,8 @@ import { nndsvd, projectOntoBasis } from './nndsvd.js';
 export interface CheckedCustomInit {
   W: DenseMatrix;
   Htarget: DenseMatrix;
-  Hbackground: DenseMatrix | null;
+  /** One per background. */
+  Hbackground: DenseMatrix[];
 }
 
 function tensorOf(m: DenseMatrix): tf.Tensor2D {
@@ -34,13 +35,13 @@ export async function initialFactors(
   start: number,
 ): Promise<{ state: FactorState; zeros: number }> {
   const [targetRows, features] = dataShape(data.target);
-  const backgroundRows = data.background ? dataShape(data.background)[0] : 0;
+  const backgroundRows = data.backgrounds.map((b) => dataShape(b)[0]);
   if (typeof init === 'object') {
     return {
       state: {
         basis: tensorOf(init.W),
         targetCoefficients: tensorOf(init.Htarget),
-        backgroundCoefficients: init.Hbackground && data.background ? tensorOf(init.Hbackground) : null,
+        backgroundCoefficients: init.Hbackground.map(tensorOf),
       },
       zeros: 0,
     };
@@ -49,23 +50,24 @@ export async function initialFactors(
     const random = startGenerator(seed, start);
     const basis = uniformArray(random, k * features);
     const target = uniformArray(random, targetRows * k);
-    const background = data.background ? uniformArray(random, backgroundRows * k) : null;
+    const backgrounds = backgroundRows.map((rows) => uniformArray(random, rows * k));
     return {
       state: {
         basis: tf.tensor2d(basis, [k, features]),
         targetCoefficients: tf.tensor2d(target, [targetRows, k]),
-        backgroundCoefficients: background ? tf.tensor2d(background, [backgroundRows, k]) : null,
+        backgroundCoefficients: backgrounds.map((values, b) => tf.tensor2d(values, [backgroundRows[b], k])),
       },
       zeros: 0,
     };
   }
   const factors = await nndsvd(ops, data.target, k, init === 'nndsvda', seed);
-  const background = data.background ? await projectOntoBasis(ops, data.background, factors.basis, k) : null;
+  const backgrounds: Float32Array[] = [];
+  for (const background of data.backgrounds) backgrounds.push(await projectOntoBasis(ops, background, factors.basis, k));
   return {
     state: {
       basis: tf.tensor2d(factors.basis, [k, features]),
       targetCoefficients: tf.tensor2d(factors.coefficients, [targetRows, k]),
-      backgroundCoefficients: background ? tf.tensor2d(background, [backgroundRows, k]) : null,
+      backgroundCoefficients: backgrounds.map((values, b) => tf.tensor2d(values, [backgroundRows[b], k])),
     },
     zeros: init === 'nndsvd' ? factors.zeros : 0,
   };

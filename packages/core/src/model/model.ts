@@ -14,7 +14,10 @@ import { summarizeTopics, type TopicSummary } from './topics.js';
 
 /** The settings a model was fitted with (defaults filled in). */
 export interface ModelSettings
-  extends Pick<ResolvedOptions, 'k' | 'alpha' | 'loss' | 'maxIter' | 'tol' | 'scoreEvery' | 'seed' | 'nStarts' | 'damping' | 'eps'> {
+  extends Pick<
+    ResolvedOptions,
+    'k' | 'alpha' | 'alphas' | 'loss' | 'maxIter' | 'tol' | 'scoreEvery' | 'seed' | 'nStarts' | 'damping' | 'eps'
+  > {
   init: 'random' | 'nndsvd' | 'nndsvda' | 'custom';
   /** The backend the fit ran on. */
   backend: string;
@@ -33,7 +36,8 @@ export interface StartSummary {
 export interface BcnmfModelInit {
   W: DenseMatrix;
   Htarget: DenseMatrix;
-  Hbackground: DenseMatrix | null;
+  /** One per background (none for plain NMF). */
+  Hbackgrounds: DenseMatrix[];
   history: ScoreRecord[];
   iterations: number;
   converged: boolean;
@@ -65,10 +69,12 @@ export interface BcnmfModelJSON {
   settings: ModelSettings;
   featureNames: string[] | null;
   targetSampleNames: string[] | null;
-  backgroundSampleNames: string[] | null;
+  /** Per background: its sample names, or null. */
+  backgroundSampleNames: (string[] | null)[];
   W: number[][];
   Htarget: number[][];
-  Hbackground: number[][] | null;
+  /** Per background: its coefficients. */
+  Hbackgrounds: number[][][];
   history: ScoreRecord[];
   iterations: number;
   converged: boolean;
@@ -122,8 +128,8 @@ export class BcnmfModel {
   readonly W: DenseMatrix;
   /** Target coefficients, target samples x k. */
   readonly Htarget: DenseMatrix;
-  /** Background coefficients, background samples x k; null for plain NMF. */
-  readonly Hbackground: DenseMatrix | null;
+  /** Coefficients of each background, background samples x k (empty for plain NMF). */
+  readonly Hbackgrounds: readonly DenseMatrix[];
   /** Scores at iteration 0, every `scoreEvery` iterations and at the end (of the kept start). */
   readonly history: readonly ScoreRecord[];
   /** Iterations run by the kept start. */
@@ -143,7 +149,7 @@ export class BcnmfModel {
   constructor(init: BcnmfModelInit) {
     this.W = init.W;
     this.Htarget = init.Htarget;
-    this.Hbackground = init.Hbackground;
+    this.Hbackgrounds = init.Hbackgrounds;
     this.history = init.history;
     this.iterations = init.iterations;
     this.converged = init.converged;
@@ -152,6 +158,11 @@ export class BcnmfModel {
     this.bestStart = init.bestStart;
     this.warnings = init.warnings;
     this.settings = init.settings;
+  }
+
+  /** The (first) background's coefficients, background samples x k; null for plain NMF. */
+  get Hbackground(): DenseMatrix | null {
+    return this.Hbackgrounds[0] ?? null;
   }
 
   /** Feature names (columns of W), when the data had them. */
@@ -174,7 +185,7 @@ export class BcnmfModel {
    * `top` features by weight (default 10).
    */
   topics(options: { top?: number } = {}): TopicSummary[] {
-    return summarizeTopics(this.W, this.Htarget, this.Hbackground, options);
+    return summarizeTopics(this.W, this.Htarget, this.Hbackgrounds, options);
   }
 
   /**
@@ -231,10 +242,10 @@ export class BcnmfModel {
     const basis = tf.tensor2d(Float32Array.from(this.W.data), [k, this.W.columns]);
     let coefficients = tf.tensor2d(start, [matrix.rows, k]);
     try {
-      const tensors = { target: data, background: null };
+      const tensors = { target: data, backgrounds: [] };
       const constants = await scoreConstants(loss, tensors);
       const error = async (): Promise<number> =>
-        (await computeScores(0, { basis, targetCoefficients: coefficients, backgroundCoefficients: null }, tensors, loss, 0, eps, constants)).targetError;
+        (await computeScores(0, { basis, targetCoefficients: coefficients, backgroundCoefficients: [] }, tensors, loss, [], eps, constants)).targetError;
       let previous = await error();
       for (let iteration = 1; iteration <= maxIter; iteration++) {
         const next = updateCoefficients(ops, loss, data, coefficients, basis, eps, damping);
@@ -267,10 +278,10 @@ export class BcnmfModel {
       settings: { ...this.settings },
       featureNames: this.featureNames ? [...this.featureNames] : null,
       targetSampleNames: this.Htarget.rowNames ? [...this.Htarget.rowNames] : null,
-      backgroundSampleNames: this.Hbackground?.rowNames ? [...this.Hbackground.rowNames] : null,
+      backgroundSampleNames: this.Hbackgrounds.map((h) => (h.rowNames ? [...h.rowNames] : null)),
       W: this.W.toArray(),
       Htarget: this.Htarget.toArray(),
-      Hbackground: this.Hbackground ? this.Hbackground.toArray() : null,
+      Hbackgrounds: this.Hbackgrounds.map((h) => h.toArray()),
       history: this.history.map((record) => ({ ...record })),
       iterations: this.iterations,
       converged: this.converged,
@@ -303,12 +314,13 @@ export class BcnmfModel {
     const featureNames = names(m.featureNames, 'featureNames', features);
     const Htarget = rowsToMatrix(m.Htarget, 'Htarget');
     if (Htarget.rows > 0 && Htarget.columns !== k) invalid(`Htarget has ${Htarget.columns} columns but k is ${k}`);
-    const Hbackground = m.Hbackground === null || m.Hbackground === undefined
-      ? null
-      : rowsToMatrix(m.Hbackground, 'Hbackground');
-    if (Hbackground && Hbackground.rows > 0 && Hbackground.columns !== k) {
-      invalid(`Hbackground has ${Hbackground.columns} columns but k is ${k}`);
-    }
+    if (!Array.isArray(m.Hbackgrounds)) invalid('Hbackgrounds must be an array (one matrix per background)');
+    const Hbackgrounds = m.Hbackgrounds.map((h, b) => {
+      const matrix = rowsToMatrix(h, `Hbackgrounds[${b}]`);
+      if (matrix.rows > 0 && matrix.columns !== k) invalid(`Hbackgrounds[${b}] has ${matrix.columns} columns but k is ${k}`);
+      return matrix;
+    });
+    const backgroundSampleNames = Array.isArray(m.backgroundSampleNames) ? m.backgroundSampleNames : [];
     if (!Array.isArray(m.history) || m.history.length === 0) invalid('history must be a non-empty array');
     return new BcnmfModel({
       W: W.withNames({ rowNames: topicNames, columnNames: featureNames }),
@@ -316,12 +328,10 @@ export class BcnmfModel {
         rowNames: names(m.targetSampleNames, 'targetSampleNames', Htarget.rows),
         columnNames: topicNames,
       }),
-      Hbackground: Hbackground
-        ? Hbackground.withNames({
-          rowNames: names(m.backgroundSampleNames, 'backgroundSampleNames', Hbackground.rows),
-          columnNames: topicNames,
-        })
-        : null,
+      Hbackgrounds: Hbackgrounds.map((h, b) => h.withNames({
+        rowNames: names(backgroundSampleNames[b], `backgroundSampleNames[${b}]`, h.rows),
+        columnNames: topicNames,
+      })),
       history: m.history.map((r) => ({ ...r })),
       iterations: Number(m.iterations),
       converged: Boolean(m.converged),
@@ -329,7 +339,7 @@ export class BcnmfModel {
       starts: Array.isArray(m.starts) ? m.starts.map((s) => ({ ...s })) : [],
       bestStart: Number(m.bestStart ?? 0),
       warnings: Array.isArray(m.warnings) ? m.warnings.map(String) : [],
-      settings: { ...settings },
+      settings: { ...settings, alphas: Array.isArray(settings.alphas) ? [...settings.alphas] : [] },
     });
   }
 }

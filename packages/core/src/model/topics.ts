@@ -20,8 +20,10 @@ export interface TopicSummary {
   topic: string;
   /** Mean coefficient over the target samples. */
   targetMean: number;
-  /** Mean coefficient over the background samples; null without a background. */
+  /** Mean coefficient over all background samples (of every background); null without a background. */
   backgroundMean: number | null;
+  /** Mean coefficient over each background's samples, in order (empty without a background). */
+  backgroundMeans: number[];
   /**
    * log2(targetMean / backgroundMean), guarded against zeros: > 0 means the topic is
    * used more in the target. Null without a background.
@@ -51,12 +53,18 @@ function columnMeans(m: DenseMatrix): Float64Array {
 export function summarizeTopics(
   basis: DenseMatrix,
   targetCoefficients: DenseMatrix,
-  backgroundCoefficients: DenseMatrix | null,
+  backgroundCoefficients: DenseMatrix | readonly DenseMatrix[] | null,
   options: { top?: number } = {},
 ): TopicSummary[] {
   const top = Math.max(0, Math.min(options.top ?? 10, basis.columns));
+  const backgrounds = backgroundCoefficients === null ? [] : Array.isArray(backgroundCoefficients)
+    ? (backgroundCoefficients as readonly DenseMatrix[])
+    : [backgroundCoefficients as DenseMatrix];
   const targetMeans = columnMeans(targetCoefficients);
-  const backgroundMeans = backgroundCoefficients ? columnMeans(backgroundCoefficients) : null;
+  const perBackground = backgrounds.map(columnMeans);
+  const pooledRows = backgrounds.reduce((sum, m) => sum + m.rows, 0);
+  const backgroundMeans = backgrounds.length === 0 ? null : Float64Array.from(targetMeans, (_, t) =>
+    backgrounds.reduce((sum, m, b) => sum + perBackground[b][t] * m.rows, 0) / Math.max(1, pooledRows));
   const largest = Math.max(...targetMeans, ...(backgroundMeans ?? []), 0);
   const guard = largest > 0 ? largest * 1e-9 : 1e-30;
   const summaries: TopicSummary[] = [];
@@ -71,6 +79,7 @@ export function summarizeTopics(
       topic: basis.rowNames?.[t] ?? `topic_${t + 1}`,
       targetMean: targetMeans[t],
       backgroundMean,
+      backgroundMeans: perBackground.map((means) => means[t]),
       enrichment: backgroundMean === null ? null : Math.log2((targetMeans[t] + guard) / (backgroundMean + guard)),
       topFeatures: order.map((index) => ({
         index,

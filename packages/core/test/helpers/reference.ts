@@ -122,3 +122,39 @@ export function maxRelativeDifference(a: ArrayLike<number>, b: ArrayLike<number>
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (Math.abs(b[i]) + floor));
   return worst;
 }
+
+export interface RefMultiState {
+  W: Mat; // M x K
+  Hx: Mat; // K x Nx
+  Hys: Mat[]; // K x Ny_b, one per background
+}
+
+/** §2 with several backgrounds: the W update sums α_b-weighted background terms. */
+export function frobeniusIterationMulti(X: Mat, Ys: Mat[], s: RefMultiState, alphas: number[], eps: number, damping: number): RefMultiState {
+  const Wt = transpose(s.W);
+  const WtW = mul(Wt, s.W);
+  const Hx = multiplicative(s.Hx, mul(Wt, X), mul(WtW, s.Hx), eps, damping);
+  const Hys = Ys.map((Y, b) => multiplicative(s.Hys[b], mul(Wt, Y), mul(WtW, s.Hys[b]), eps, damping));
+  let num = mul(X, transpose(Hx));
+  let den = mul(s.W, mul(Hx, transpose(Hx)));
+  Ys.forEach((Y, b) => {
+    num = add(num, scale(mul(s.W, mul(Hys[b], transpose(Hys[b]))), alphas[b]));
+    den = add(den, scale(mul(Y, transpose(Hys[b])), alphas[b]));
+  });
+  return { W: multiplicative(s.W, num, den, eps, damping), Hx, Hys };
+}
+
+/** §3 with several backgrounds. */
+export function poissonIterationMulti(X: Mat, Ys: Mat[], s: RefMultiState, alphas: number[], eps: number, damping: number): RefMultiState {
+  const Wt = transpose(s.W);
+  const Hx = multiplicative(s.Hx, mul(Wt, ratio(X, mul(s.W, s.Hx), eps)), mul(Wt, ones(X.rows, X.cols)), eps, damping);
+  const Hys = Ys.map((Y, b) =>
+    multiplicative(s.Hys[b], mul(Wt, ratio(Y, mul(s.W, s.Hys[b]), eps)), mul(Wt, ones(Y.rows, Y.cols)), eps, damping));
+  let num = mul(ratio(X, mul(s.W, Hx), eps), transpose(Hx));
+  let den = mul(ones(X.rows, X.cols), transpose(Hx));
+  Ys.forEach((Y, b) => {
+    num = add(num, scale(mul(ones(Y.rows, Y.cols), transpose(Hys[b])), alphas[b]));
+    den = add(den, scale(mul(ratio(Y, mul(s.W, Hys[b]), eps), transpose(Hys[b])), alphas[b]));
+  });
+  return { W: multiplicative(s.W, num, den, eps, damping), Hx, Hys };
+}
