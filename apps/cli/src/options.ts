@@ -73,7 +73,11 @@ export function parseCommand<O extends Options>(argv: string[], options: O, comm
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    throw new UsageError(`${message} (bcnmf help ${command})`);
+    const message = (error as Error).message;
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      throw new UsageError(`${ambiguous[1]} needs a value; a value that starts with '-' goes as ${ambiguous[1]}=-VALUE`);
+    }
+    throw new UsageError(`${message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '')} (bcnmf help ${command})`);
   }
 }

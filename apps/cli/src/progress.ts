@@ -48,7 +48,7 @@ export function fitProgress(ctx: CommandContext, label: string, quiet: boolean):
   const bar = new cliProgress.SingleBar(
     {
       stream: ctx.errStream,
-      format: `${label} |{bar}| {percentage}% | {startText}iteration {iteration}/{maxIter} | score {score} | {elapsed} elapsed | ETA {eta}`,
+      format: `${label} |{bar}| {percentage}% | {startText}iteration {iteration}/{maxIter} | score {scoreText} | {elapsedText} elapsed | ETA {etaText}`,
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -67,9 +67,9 @@ export function fitProgress(ctx: CommandContext, label: string, quiet: boolean):
         startText: event.nStarts > 1 ? `start ${event.start + 1}/${event.nStarts} ` : '',
         iteration: event.iteration,
         maxIter: event.maxIter,
-        score: formatShort(event.score),
-        elapsed: formatSeconds(event.elapsedMs / 1000),
-        eta: eta === null ? '?' : formatSeconds(eta),
+        scoreText: formatShort(event.score),
+        elapsedText: formatSeconds(event.elapsedMs / 1000),
+        etaText: eta === null ? '?' : formatSeconds(eta),
       };
       if (!started) {
         bar.start(total, done, payload);
