@@ -1,4 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs-core';
+import { cpuAccelerator, ensureCpuAccelerator, syncKernels } from './accelerator.js';
+import { cpuOps } from './cpu-ops.js';
 
 /** What {@link wasmAdapter} and {@link cpuAdapter} report from `probe()`. */
 export interface CpuBackendProbe {
@@ -59,19 +61,31 @@ export const wasmAdapter = {
 };
 
 /**
- * TensorFlow.js in plain JavaScript (`@tensorflow/tfjs-backend-cpu`): slower than
- * `wasm`, but runs wherever JavaScript does and is limited only by the JavaScript
- * heap and typed-array sizes.
+ * TensorFlow.js in plain JavaScript (`@tensorflow/tfjs-backend-cpu`), with native BLAS
+ * where this machine has it: when koffi loads and finds OpenBLAS (Accelerate on macOS),
+ * tfjs's matMul kernel for 'cpu' and the large products run as BLAS sgemm on all cores,
+ * on the backend's own arrays. Without BLAS the same backend runs tfjs's JavaScript
+ * kernels (slower). `cpuAccelerator()` says which path is active and why; the fused
+ * update and the sparse products are used on both paths. The tensors adopt Float32Array
+ * input without copying it; memory is limited only by the JavaScript heap.
  *
  * @example
  * import * as tf from '@tensorflow/tfjs-core';
  * await cpuAdapter.activate(tf);
  * tf.getBackend(); // 'cpu'
+ * cpuAccelerator().path; // 'blas' where libopenblas is installed, else 'tfjs'
  */
 export const cpuAdapter = {
   name: 'cpu',
   tfjsBackend: 'cpu',
-  description: 'TensorFlow.js plain-JavaScript backend (@tensorflow/tfjs-backend-cpu)',
+  get description(): string {
+    const info = cpuAccelerator();
+    const base = 'TensorFlow.js plain-JavaScript backend (@tensorflow/tfjs-backend-cpu)';
+    return info.path === 'blas'
+      ? `${base} with native BLAS (${info.library}, ${info.threads ?? '?'} threads)`
+      : `${base}, tfjs kernels (no native BLAS: ${info.reason})`;
+  },
+  ops: cpuOps,
   async probe(): Promise<CpuBackendProbe> {
     try {
       await import('@tensorflow/tfjs-backend-cpu');
@@ -82,6 +96,8 @@ export const cpuAdapter = {
   },
   async activate(tf: TfNamespace): Promise<void> {
     await import('@tensorflow/tfjs-backend-cpu');
+    await ensureCpuAccelerator();
+    syncKernels(tf);
     await setTfBackend(tf, 'cpu');
   },
 };

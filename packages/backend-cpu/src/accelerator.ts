@@ -1,0 +1,81 @@
+import type * as tfjs from '@tensorflow/tfjs-core';
+import { loadBlas, type Blas, type BlasLoadOptions, type CpuAcceleratorInfo } from './blas.js';
+import { blasBatchMatMulConfig } from './kernels/batch-mat-mul.js';
+import { fastTransposeConfig } from './kernels/transpose.js';
+import { kernelState } from './kernels/state.js';
+
+let loaded: { blas: Blas | null; reason: string | null } | null = null;
+let loading: Promise<void> | null = null;
+let originalBatchMatMul: tfjs.KernelConfig | null = null;
+let blasBatchMatMul: tfjs.KernelConfig | null = null;
+let fastTranspose: tfjs.KernelConfig | null = null;
+
+/** Which path the `cpu` backend's products take right now, and why. */
+export function cpuAccelerator(): CpuAcceleratorInfo {
+  if (!loaded) {
+    return { path: 'tfjs', library: null, config: null, threads: null, reason: 'not loaded yet: the cpu backend loads BLAS when it is activated' };
+  }
+  const { blas, reason } = loaded;
+  return blas
+    ? { path: 'blas', library: blas.library, config: blas.config, threads: blas.threads, reason: null }
+    : { path: 'tfjs', library: null, config: null, threads: null, reason };
+}
+
+async function load(options: BlasLoadOptions): Promise<void> {
+  const result = await loadBlas(options);
+  loaded = 'sgemm' in result ? { blas: result, reason: null } : { blas: null, reason: result.reason };
+  kernelState.blas = loaded.blas;
+}
+
+/** Loads BLAS once (the first call decides); later calls wait for the same load. */
+export async function ensureCpuAccelerator(): Promise<CpuAcceleratorInfo> {
+  if (!loaded) {
+    loading ??= load({});
+    await loading;
+  }
+  return cpuAccelerator();
+}
+
+/**
+ * Loads BLAS again with `options` (a library file, `disable`, or an injected koffi import
+ * for tests) and, when tfjs-backend-cpu is registered, switches its matMul kernel to
+ * match. Returns the path now active.
+ *
+ * @example
+ * await configureCpuAccelerator({ disable: true });
+ * cpuAccelerator().path; // 'tfjs'
+ */
+export async function configureCpuAccelerator(options: BlasLoadOptions = {}): Promise<CpuAcceleratorInfo> {
+  loading = load(options);
+  await loading;
+  syncKernels(kernelState.tf);
+  return cpuAccelerator();
+}
+
+/**
+ * Registers the 2-D transpose kernel (always: tfjs's is slow for the thin W and H) and
+ * the BLAS matMul kernel for tfjs's 'cpu' backend when BLAS is loaded, and
+ * tfjs's own one otherwise, so that every tf.matMul on 'cpu' (scores, small products,
+ * other packages' code) takes the same path as the backend's operations.
+ */
+export function syncKernels(tf: typeof tfjs): void {
+  kernelState.tf = tf;
+  const transpose = tf.getKernel('Transpose', 'cpu');
+  if (transpose && transpose !== fastTranspose) {
+    fastTranspose = fastTransposeConfig(transpose);
+    tf.unregisterKernel('Transpose', 'cpu');
+    tf.registerKernel(fastTranspose);
+  }
+  const current = tf.getKernel('BatchMatMul', 'cpu');
+  if (!current) return; // tfjs-backend-cpu not imported yet
+  if (current !== blasBatchMatMul) originalBatchMatMul = current;
+  if (kernelState.blas) {
+    if (current === blasBatchMatMul) return;
+    blasBatchMatMul = blasBatchMatMulConfig(() => kernelState.blas, originalBatchMatMul!);
+    tf.unregisterKernel('BatchMatMul', 'cpu');
+    tf.registerKernel(blasBatchMatMul);
+  } else if (current === blasBatchMatMul && originalBatchMatMul) {
+    tf.unregisterKernel('BatchMatMul', 'cpu');
+    tf.registerKernel(originalBatchMatMul);
+  }
+}

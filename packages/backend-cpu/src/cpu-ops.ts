@@ -1,0 +1,24 @@
+import { dataTimesThin } from './kernels/data-times-thin.js';
+import { multiplicativeUpdate } from './kernels/multiplicative-update.js';
+import { poissonRatio } from './kernels/poisson-ratio.js';
+import { sparsePoissonRatio } from './kernels/sparse-poisson-ratio.js';
+import { sparseTimesThin } from './kernels/sparse-times-thin.js';
+import { thinTransposedTimesData } from './kernels/thin-transposed-times-data.js';
+import { thinTransposedTimesSparse } from './kernels/thin-transposed-times-sparse.js';
+
+/**
+ * The `cpu` backend's implementations of core's `ComputeOps`: dense products through
+ * native BLAS when it is loaded (tfjs's matMul otherwise), the multiplicative update in
+ * one fused pass, and sparse products straight over the CSR entries. They read the
+ * tensors' arrays in place (tfjs-backend-cpu keeps them as typed arrays) and never
+ * write them.
+ */
+export const cpuOps = {
+  dataTimesThin,
+  thinTransposedTimesData,
+  multiplicativeUpdate,
+  poissonRatio,
+  sparseTimesThin,
+  thinTransposedTimesSparse,
+  sparsePoissonRatio,
+};
