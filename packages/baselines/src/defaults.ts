@@ -52,3 +52,23 @@ export const NMF_DEFAULTS = {
   /** Exponent of the multiplicative update (1: undamped, Lee & Seung). */
   damping: 1,
 } as const;
+
+/** Defaults of {@link AlphaPathOptions} and {@link AlphaPathSelectionOptions}. */
+export const ALPHA_PATH_DEFAULTS = {
+  /** Candidate alphas besides 0: this many, log-spaced from 0.1 to 10^maxLogAlpha. */
+  nAlphas: 15,
+  /** Largest candidate alpha is 10^maxLogAlpha. */
+  maxLogAlpha: 2,
+  /** Iterations of the first (cold) fit, at the smallest alpha. */
+  maxIter: 200,
+  /** Iterations of each warm-started fit after the first. */
+  pathMaxIter: 50,
+  /** Start each fit from the previous one's factors. */
+  warmStart: true,
+  /** Spectral clusters of the path (the one holding alpha = 0 is dropped). */
+  nClusters: 4,
+  /** What the selection compares: the target embeddings (samples x k) or the bases (features x k). */
+  compare: 'embedding' as 'embedding' | 'basis',
+  /** Seed of the fits and of the spectral clustering's k-means. */
+  seed: 0,
+} as const;

@@ -1,10 +1,12 @@
+export { fitAlphaPath, selectFromAlphaPath } from './alpha-path.js';
+export type { AlphaPath, AlphaPathOptions, AlphaPathSelection, AlphaPathSelectionOptions } from './alpha-path.js';
 export { alphaCandidates, selectAlphas, subspaceAffinity } from './cpca/auto-alpha.js';
 export type { AlphaSelection } from './cpca/auto-alpha.js';
 export { CpcaModel, cpca } from './cpca/cpca.js';
 export type { CpcaModelJSON, CpcaOptions, CpcaResult } from './cpca/cpca.js';
 export { spectralClustering } from './cluster/spectral.js';
 export type { SpectralClusteringOptions } from './cluster/spectral.js';
-export { CPCA_DEFAULTS, NMF_DEFAULTS, PCA_DEFAULTS } from './defaults.js';
+export { ALPHA_PATH_DEFAULTS, CPCA_DEFAULTS, NMF_DEFAULTS, PCA_DEFAULTS } from './defaults.js';
 export { fullEigenpairs, topEigenpairs } from './linalg/symmetric-eigs.js';
 export type { Eigenpairs, TopEigenOptions } from './linalg/symmetric-eigs.js';
 export { BcnmfFitted, METHOD_NAMES, getMethod, methods } from './methods.js';

@@ -6,9 +6,9 @@ import * as api from '../src/index.js';
 describe('public API', () => {
   it('exports exactly these runtime names', () => {
     assert.deepEqual(Object.keys(api).sort(), [
-      'BcnmfFitted', 'CPCA_DEFAULTS', 'CpcaModel', 'METHOD_NAMES', 'NMF_DEFAULTS', 'NmfModel', 'PCA_DEFAULTS', 'PcaModel',
-      'alphaCandidates', 'cpca', 'fullEigenpairs', 'getMethod', 'methods', 'nmf', 'pca', 'selectAlphas', 'spectralClustering',
-      'subspaceAffinity', 'topEigenpairs',
+      'ALPHA_PATH_DEFAULTS', 'BcnmfFitted', 'CPCA_DEFAULTS', 'CpcaModel', 'METHOD_NAMES', 'NMF_DEFAULTS', 'NmfModel', 'PCA_DEFAULTS',
+      'PcaModel', 'alphaCandidates', 'cpca', 'fitAlphaPath', 'fullEigenpairs', 'getMethod', 'methods', 'nmf', 'pca', 'selectAlphas',
+      'selectFromAlphaPath', 'spectralClustering', 'subspaceAffinity', 'topEigenpairs',
     ]);
   });
   it('src/index.ts re-exports these names, types included, explicitly', () => {
@@ -16,11 +16,12 @@ describe('public API', () => {
     assert.ok(!/export \*/.test(source));
     const names = [...source.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((s) => s.trim())).filter(Boolean).sort();
     assert.deepEqual(names, [
+      'ALPHA_PATH_DEFAULTS', 'AlphaPath', 'AlphaPathOptions', 'AlphaPathSelection', 'AlphaPathSelectionOptions',
       'AlphaSelection', 'BcnmfFitted', 'CPCA_DEFAULTS', 'CpcaModel', 'CpcaModelJSON', 'CpcaOptions', 'CpcaResult', 'Eigenpairs',
       'FittedMethod', 'METHOD_NAMES', 'Method', 'MethodName', 'NMF_DEFAULTS', 'NmfModel', 'NmfModelJSON', 'NmfOptions',
       'PCA_DEFAULTS', 'PcaModel', 'PcaModelJSON', 'PcaOptions', 'SpectralClusteringOptions', 'TopEigenOptions', 'alphaCandidates',
-      'cpca', 'fullEigenpairs', 'getMethod', 'methods', 'nmf', 'pca', 'selectAlphas', 'spectralClustering', 'subspaceAffinity',
-      'topEigenpairs',
+      'cpca', 'fitAlphaPath', 'fullEigenpairs', 'getMethod', 'methods', 'nmf', 'pca', 'selectAlphas', 'selectFromAlphaPath', 'spectralClustering',
+      'subspaceAffinity', 'topEigenpairs',
     ]);
   });
 });

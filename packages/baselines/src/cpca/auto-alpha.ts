@@ -1,4 +1,5 @@
 import { spectralClustering } from '../cluster/spectral.js';
+import { determinant, Matrix } from 'ml-matrix';
 import { orthonormalColumns } from '../linalg/dense.js';
 
 /** What the automatic alpha selection saw and chose. */
@@ -29,11 +30,16 @@ export function alphaCandidates(nAlphas: number, maxLogAlpha: number): number[] 
 }
 
 /**
- * Affinity between 2-D subspaces given by `n x 2` projections: each is orthonormalised
- * (QR) to `Q_i`, and `affinity(i, j)` is the product of the singular values of
- * `Q_i^T Q_j` (the cosines of the two principal angles), i.e. `|det(Q_i^T Q_j)|`.
+ * Affinity between `dim`-dimensional subspaces given by `n x dim` projections
+ * (row-major): each is orthonormalised (Gram–Schmidt) to `Q_i`, and `affinity(i, j)` is
+ * the product of the singular values of `Q_i^T Q_j` (the cosines of the principal
+ * angles), i.e. `|det(Q_i^T Q_j)|`. cPCA uses `dim = 2`.
+ *
+ * @example
+ * subspaceAffinity([new Float64Array([1, 0, 0, 1, 0, 0]), new Float64Array([0, 1, 1, 0, 0, 0])], 3); // [[1, 1], [1, 1]]
  */
-export function subspaceAffinity(projections: readonly Float64Array[], n: number): number[][] {
+export function subspaceAffinity(projections: readonly Float64Array[], n: number, dim = 2): number[][] {
+  if (dim !== 2) return subspaceAffinityAnyDim(projections, n, dim);
   const qs = projections.map((p) => orthonormalColumns(p, n, 2));
   const m = qs.length;
   const out: number[][] = [];
@@ -58,6 +64,30 @@ export function subspaceAffinity(projections: readonly Float64Array[], n: number
         m11 += a1 * b1;
       }
       const v = Math.abs(m00 * m11 - m01 * m10);
+      const value = Number.isFinite(v) ? Math.min(v, 1) : 0;
+      out[i][j] = value;
+      out[j][i] = value;
+    }
+  }
+  return out;
+}
+
+function subspaceAffinityAnyDim(projections: readonly Float64Array[], n: number, dim: number): number[][] {
+  const qs = projections.map((p) => orthonormalColumns(p, n, dim));
+  const m = qs.length;
+  const out: number[][] = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  for (let i = 0; i < m; i++) {
+    out[i][i] = 1;
+    for (let j = i + 1; j < m; j++) {
+      const cross = new Matrix(dim, dim);
+      for (let r = 0; r < n; r++) {
+        for (let a = 0; a < dim; a++) {
+          const qa = qs[i][r * dim + a];
+          if (qa === 0) continue;
+          for (let b = 0; b < dim; b++) cross.set(a, b, cross.get(a, b) + qa * qs[j][r * dim + b]);
+        }
+      }
+      const v = Math.abs(determinant(cross));
       const value = Number.isFinite(v) ? Math.min(v, 1) : 0;
       out[i][j] = value;
       out[j][i] = value;
