@@ -128,6 +128,38 @@ export async function scoreConstants(loss: Loss, data: DataTensors): Promise<Sco
   return { targetDivergenceConstant: values[0], backgroundDivergenceConstants: Array.from(values.subarray(1)) };
 }
 
+/** The per-dataset sum a score needs: ‖X − HW‖² (Frobenius) or the log-likelihood (Poisson). */
+export function scoreSum(loss: Loss, data: DataTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D, eps: number): tf.Scalar {
+  return loss === 'frobenius' ? squaredErrorSum(data, coefficients, basis) : poissonLogLikelihoodSum(data, coefficients, basis, eps);
+}
+
+/**
+ * A history entry from per-dataset sums (target first, then each background): their
+ * entry counts, and for Poisson the divergence constants Σ(X log X − X).
+ */
+export function scoreRecord(
+  iteration: number,
+  loss: Loss,
+  sums: ArrayLike<number>,
+  counts: readonly number[],
+  divergenceConstants: readonly number[],
+  alphas: readonly number[],
+): ScoreRecord {
+  const perElement = counts.map((count, i) => sums[i] / count);
+  const weighted = (values: number[]): number => values[0] - alphas.reduce((acc, alpha, b) => acc + alpha * values[b + 1], 0);
+  const errors = loss === 'frobenius'
+    ? perElement
+    : perElement.map((logLik, i) => divergenceConstants[i] / counts[i] - logLik);
+  const backgroundErrors = errors.slice(1);
+  return {
+    iteration,
+    targetError: errors[0],
+    backgroundError: backgroundErrors[0] ?? null,
+    backgroundErrors,
+    score: weighted(perElement),
+  };
+}
+
 /**
  * The history entry for `state`: the errors and the tracked score, read back from the
  * device in one transfer.
@@ -141,29 +173,12 @@ export async function computeScores(
   eps: number,
   constants: ScoreConstants,
 ): Promise<ScoreRecord> {
-  const stacked = tf.tidy(() => {
-    const sum = loss === 'frobenius'
-      ? (x: DataTensor, h: tf.Tensor2D) => squaredErrorSum(x, h, state.basis)
-      : (x: DataTensor, h: tf.Tensor2D) => poissonLogLikelihoodSum(x, h, state.basis, eps);
-    return tf.stack([
-      sum(data.target, state.targetCoefficients),
-      ...data.backgrounds.map((background, b) => sum(background, state.backgroundCoefficients[b])),
-    ]);
-  });
+  const stacked = tf.tidy(() => tf.stack([
+    scoreSum(loss, data.target, state.targetCoefficients, state.basis, eps),
+    ...data.backgrounds.map((background, b) => scoreSum(loss, background, state.backgroundCoefficients[b], state.basis, eps)),
+  ]));
   const sums = await stacked.data();
   stacked.dispose();
-  const perElement = [data.target, ...data.backgrounds].map((d, i) => sums[i] / dataSize(d));
-  let errors: number[];
-  let score: number;
-  if (loss === 'frobenius') {
-    errors = perElement;
-    score = errors[0] - alphas.reduce((acc, alpha, b) => acc + alpha * errors[b + 1], 0);
-  } else {
-    const counts = [data.target, ...data.backgrounds].map(dataSize);
-    const divergence = [constants.targetDivergenceConstant, ...constants.backgroundDivergenceConstants];
-    errors = perElement.map((logLik, i) => divergence[i] / counts[i] - logLik);
-    score = perElement[0] - alphas.reduce((acc, alpha, b) => acc + alpha * perElement[b + 1], 0);
-  }
-  const backgroundErrors = errors.slice(1);
-  return { iteration, targetError: errors[0], backgroundError: backgroundErrors[0] ?? null, backgroundErrors, score };
+  const counts = [data.target, ...data.backgrounds].map(dataSize);
+  return scoreRecord(iteration, loss, sums, counts, [constants.targetDivergenceConstant, ...constants.backgroundDivergenceConstants], alphas);
 }

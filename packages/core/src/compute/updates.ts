@@ -87,11 +87,82 @@ export function updateCoefficients(
 }
 
 /**
- * The basis update from the already updated coefficients, summing the background terms:
+ * What one data set contributes to the basis update, given its updated coefficients H
+ * (both parts are sums over samples, so a data set's statistics are the sums of its
+ * batches' statistics: minibatches reproduce the full-batch update exactly):
+ * - Frobenius: `cross` = Hᵀ X (k x m), `mass` = Hᵀ H (k x k);
+ * - Poisson: `cross` = Hᵀ (X ⊘ (H W + eps)) (k x m), `mass` = colsum(H) (k x 1).
+ */
+export interface BasisStatistics {
+  cross: tf.Tensor2D;
+  mass: tf.Tensor2D;
+}
+
+/** {@link BasisStatistics} of `data` with coefficients `coefficients` and the current basis. */
+export function basisStatistics(
+  ops: ComputeOps,
+  loss: Loss,
+  data: DataTensor,
+  coefficients: tf.Tensor2D,
+  basis: tf.Tensor2D,
+  eps: number,
+): BasisStatistics {
+  return tf.tidy(() => {
+    const coefficientsT = tf.transpose(coefficients);
+    if (loss === 'frobenius') {
+      return {
+        cross: timesData(ops, coefficientsT, data),
+        mass: tf.matMul(coefficientsT, coefficients) as tf.Tensor2D,
+      };
+    }
+    const ratio = poissonRatio(ops, data, coefficients, basis, eps);
+    const cross = timesData(ops, coefficientsT, ratio);
+    disposeRatio(ratio);
+    return { cross, mass: tf.reshape(tf.sum(coefficients, 0), [-1, 1]) as tf.Tensor2D };
+  });
+}
+
+/** `a + b`, disposing both (for accumulating batches' statistics). */
+export function addStatistics(a: BasisStatistics | null, b: BasisStatistics): BasisStatistics {
+  if (!a) return b;
+  const sum = { cross: tf.add(a.cross, b.cross) as tf.Tensor2D, mass: tf.add(a.mass, b.mass) as tf.Tensor2D };
+  tf.dispose([a.cross, a.mass, b.cross, b.mass]);
+  return sum;
+}
+
+/**
+ * The basis update from the target's and the backgrounds' statistics:
  * - Frobenius: W ∘ (Hₓᵀ X + Σ_b α_b (H_bᵀ H_b) W) ⊘ ((Hₓᵀ Hₓ) W + Σ_b α_b H_bᵀ Y_b + eps)
  * - Poisson:   W ∘ (Hₓᵀ (X ⊘ Hₓ W) + Σ_b α_b colsum(H_b)) ⊘ (colsum(Hₓ) + Σ_b α_b H_bᵀ (Y_b ⊘ H_b W) + eps)
  * With no background (or every α = 0) this is the NMF update of W.
  */
+export function applyBasisUpdate(
+  ops: ComputeOps,
+  loss: Loss,
+  basis: tf.Tensor2D,
+  target: BasisStatistics,
+  backgrounds: readonly { statistics: BasisStatistics; alpha: number }[],
+  eps: number,
+  damping: number,
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    let numerator: tf.Tensor2D = target.cross;
+    let denominator: tf.Tensor2D = loss === 'frobenius' ? tf.matMul(target.mass, basis) : target.mass;
+    for (const { statistics, alpha } of backgrounds) {
+      if (!(alpha > 0)) continue;
+      if (loss === 'frobenius') {
+        numerator = tf.add(numerator, tf.mul(tf.matMul(statistics.mass, basis), alpha));
+        denominator = tf.add(denominator, tf.mul(statistics.cross, alpha));
+      } else {
+        numerator = tf.add(numerator, tf.mul(statistics.mass, alpha));
+        denominator = tf.add(denominator, tf.mul(statistics.cross, alpha));
+      }
+    }
+    return ops.multiplicativeUpdate(basis, numerator, denominator, eps, damping);
+  });
+}
+
+/** The basis update of one full-batch iteration, from the already updated coefficients. */
 export function updateBasis(
   ops: ComputeOps,
   state: FactorState,
@@ -99,38 +170,16 @@ export function updateBasis(
   params: StepParams,
 ): tf.Tensor2D {
   const { loss, alphas, eps, damping } = params;
-  const backgrounds = data.backgrounds
-    .map((background, b) => ({ data: background, coefficients: state.backgroundCoefficients[b], alpha: alphas[b] }))
-    .filter((b) => b.alpha > 0);
   return tf.tidy(() => {
-    const targetT = tf.transpose(state.targetCoefficients);
-    let numerator: tf.Tensor2D;
-    let denominator: tf.Tensor2D;
-    if (loss === 'frobenius') {
-      numerator = timesData(ops, targetT, data.target);
-      denominator = tf.matMul(tf.matMul(targetT, state.targetCoefficients), state.basis);
-      for (const background of backgrounds) {
-        const backgroundT = tf.transpose(background.coefficients);
-        const pushAway = tf.matMul(tf.matMul(backgroundT, background.coefficients), state.basis);
-        numerator = tf.add(numerator, tf.mul(pushAway, background.alpha));
-        denominator = tf.add(denominator, tf.mul(timesData(ops, backgroundT, background.data), background.alpha));
-      }
-    } else {
-      const ratio = poissonRatio(ops, data.target, state.targetCoefficients, state.basis, eps);
-      numerator = timesData(ops, targetT, ratio);
-      disposeRatio(ratio);
-      denominator = tf.reshape(tf.sum(state.targetCoefficients, 0), [-1, 1]) as tf.Tensor2D;
-      for (const background of backgrounds) {
-        const backgroundRatio = poissonRatio(ops, background.data, background.coefficients, state.basis, eps);
-        const backgroundT = tf.transpose(background.coefficients);
-        const explained = timesData(ops, backgroundT, backgroundRatio);
-        disposeRatio(backgroundRatio);
-        const backgroundTotals = tf.reshape(tf.sum(background.coefficients, 0), [-1, 1]) as tf.Tensor2D;
-        numerator = tf.add(numerator, tf.mul(backgroundTotals, background.alpha));
-        denominator = tf.add(denominator, tf.mul(explained, background.alpha));
-      }
-    }
-    return ops.multiplicativeUpdate(state.basis, numerator, denominator, eps, damping);
+    const target = basisStatistics(ops, loss, data.target, state.targetCoefficients, state.basis, eps);
+    const backgrounds = data.backgrounds
+      .map((background, b) => ({ background, coefficients: state.backgroundCoefficients[b], alpha: alphas[b] }))
+      .filter((b) => b.alpha > 0)
+      .map((b) => ({
+        statistics: basisStatistics(ops, loss, b.background, b.coefficients, state.basis, eps),
+        alpha: b.alpha,
+      }));
+    return applyBasisUpdate(ops, loss, state.basis, target, backgrounds, eps, damping);
   });
 }
 
