@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CsrMatrix, DenseMatrix } from '@bcnmf/core';
+import { CsrMatrix, DenseMatrix, type MatrixInput } from '@bcnmf/core';
 import {
   categoricalValues,
   imputeColumnMeans,
@@ -378,11 +378,11 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
 }
 
 /**
- * A matrix as @bcnmf/core's fitBcnmf takes it. Core's MatrixInput does not include
- * CsrMatrix yet (packages/core/src/matrix/convert.ts), so CSR inputs are densified here.
+ * A matrix as @bcnmf/core takes it: dense as it is, CSR (10x, sparse .h5ad) kept sparse
+ * (core's MatrixInput includes CsrMatrix; methods that need dense data convert it).
  */
-export function fitInput(m: AnyMatrix): DenseMatrix {
-  return toDense(m);
+export function fitInput(m: AnyMatrix): MatrixInput {
+  return m;
 }
 
 /** The file name of an output .h5ad next to the others: `<stem>.bcnmf.h5ad`. */

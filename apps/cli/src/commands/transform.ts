@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { choiceOption, optionalNumber, parseCommand } from '../options.js';
+import { choiceOption, optionalNumber, parseCommand, patternOption } from '../options.js';
 import { fitInput, columnNamesOf, imputeTogether, matchNames, readInputFile, refuseMissing, someNames } from '../input.js';
 import { loadModel } from '../model-file.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
@@ -18,6 +18,7 @@ sample,topic_1,...,topic_k.
 
   --model FILE         model.json written by bcnmf fit (or its folder)
   --input FILE         samples: CSV/TSV, .h5ad or a 10x folder
+  --features PATTERN   read only the features whose name matches (e.g. to skip annotation columns)
   --features-in-rows   CSV/TSV with one feature per line
   --impute mean        fill missing values with the input's column means (default: refused)
   --out FILE           the coefficients (CSV)
@@ -31,6 +32,7 @@ sample,topic_1,...,topic_k.
 const OPTIONS = {
   model: { type: 'string' },
   input: { type: 'string' },
+  features: { type: 'string' },
   'features-in-rows': { type: 'boolean' },
   impute: { type: 'string' },
   out: { type: 'string' },
@@ -68,7 +70,8 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   const modelFeatures = model.featureNames;
   if (!modelFeatures) throw new UsageError(`--model ${values.model}: the model has no feature names to match the input's by`);
 
-  const file = await readInputFile(values.input!, { featuresInRows: values['features-in-rows'] ?? false });
+  const features = patternOption('--features', values.features);
+  const file = await readInputFile(values.input!, { features, featuresInRows: values['features-in-rows'] ?? false });
   const match = matchNames(columnNamesOf(file.matrix), modelFeatures);
   if (!match.indices) {
     const why = match.absent.length > 0
