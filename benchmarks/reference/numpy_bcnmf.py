@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """The reference bcNMF updates (ALGORITHM.md §2-3, features x samples layout) in NumPy,
-float32, timed per iteration. Prints one JSON line: {"loss", "ms_per_iteration", ...}.
+float32, timed per iteration. Prints one JSON line: {"loss", "ms_per_iteration", "repeats_ms",
+"max_rss_mb", "numpy", "blas"}: the median over REPEATS, every repeat, the process's peak
+resident memory, NumPy's version and the BLAS it runs (threadpoolctl, when installed).
 
 Usage: python3 numpy_bcnmf.py FEATURES N_TARGET N_BACKGROUND K ITERATIONS LOSS [REPEATS]
 """
 import json
+import resource
 import sys
 import time
 
@@ -48,5 +51,30 @@ for r in range(repeats):
     for _ in range(iterations):
         W, Hx, Hy = step(W, Hx, Hy)
     times.append((time.perf_counter() - start) * 1000 / iterations)
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        try:  # NumPy 2: the BLAS it was built with
+            blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+            return {"internal_api": blas.get("name"), "version": blas.get("version"), "architecture": None, "num_threads": None}
+        except Exception:
+            return None
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            return {k: pool.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+    return None
+
+
+repeats_ms = list(times)
 times.sort()
-print(json.dumps({"loss": loss, "ms_per_iteration": times[len(times) // 2], "numpy": np.__version__}))
+print(json.dumps({
+    "loss": loss,
+    "ms_per_iteration": times[len(times) // 2],
+    "repeats_ms": repeats_ms,
+    "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "numpy": np.__version__,
+    "blas": blas_info(),
+}))

@@ -1,0 +1,83 @@
+// One measurement in its own process, so that its peak memory is its own: prints one JSON
+// line. Run by bench.ts; usage: worker.ts '<json job>'.
+import { cpuAccelerator } from '@bcnmf/backend-cpu';
+import { nmf, pca } from '@bcnmf/baselines';
+import { fitBcnmf, type Loss } from '@bcnmf/core';
+import { uniformData } from './data.js';
+
+export type Job =
+  | { kind: 'iteration'; backend: string; loss: Loss; features: number; target: number; background: number; k: number; iterations: number; repeats: number }
+  | { kind: 'nmf'; backend: string; samples: number; features: number; k: number; iterations: number; repeats: number }
+  | { kind: 'pca'; samples: number; features: number; k: number; repeats: number }
+  | { kind: 'memory'; backend: string; loss: Loss; samples: number; features: number; k: number; iterations: number };
+
+export interface JobResult {
+  /** Median ms per iteration (kind 'iteration') or per fit (the others). */
+  ms: number;
+  repeatsMs: number[];
+  maxRssMb: number;
+  /** RSS before the data were made: the runtime's own share. */
+  baseRssMb: number;
+  dataMb: number;
+  accelerator: string;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mb = (bytes: number): number => bytes / 1024 ** 2;
+
+async function run(job: Job): Promise<JobResult> {
+  const baseRssMb = mb(process.memoryUsage().rss);
+  const samples: number[] = [];
+  let dataMb = 0;
+  if (job.kind === 'iteration') {
+    const target = uniformData(job.target, job.features, 1);
+    const background = uniformData(job.background, job.features, 2);
+    dataMb = mb(target.data.byteLength + background.data.byteLength);
+    const fit = async (maxIter: number): Promise<number> => {
+      const started = performance.now();
+      await fitBcnmf(target, background, { k: job.k, loss: job.loss, maxIter, tol: 0, scoreEvery: maxIter, backend: job.backend, onWarning: () => {} });
+      return performance.now() - started;
+    };
+    await fit(1); // warm-up: backend start
+    // the difference of two fits, so that set-up, transfers and the two scores cancel
+    for (let r = 0; r < job.repeats; r++) samples.push(((await fit(1 + job.iterations)) - (await fit(1))) / job.iterations);
+  } else if (job.kind === 'nmf') {
+    const x = uniformData(job.samples, job.features, 1);
+    dataMb = mb(x.data.byteLength);
+    const fit = () => nmf(x, { nComponents: job.k, maxIter: job.iterations, tol: 0, backend: job.backend, init: 'random' });
+    await fit();
+    for (let r = 0; r < job.repeats; r++) {
+      const started = performance.now();
+      await fit();
+      samples.push(performance.now() - started);
+    }
+  } else if (job.kind === 'pca') {
+    const x = uniformData(job.samples, job.features, 1);
+    dataMb = mb(x.data.byteLength);
+    await pca(x, { nComponents: job.k });
+    for (let r = 0; r < job.repeats; r++) {
+      const started = performance.now();
+      await pca(x, { nComponents: job.k });
+      samples.push(performance.now() - started);
+    }
+  } else {
+    const x = uniformData(job.samples, job.features, 1);
+    dataMb = mb(x.data.byteLength);
+    const started = performance.now();
+    await fitBcnmf(x, null, { k: job.k, loss: job.loss, maxIter: job.iterations, tol: 0, scoreEvery: job.iterations, backend: job.backend, onWarning: () => {} });
+    samples.push(performance.now() - started);
+  }
+  const info = cpuAccelerator();
+  return {
+    ms: median(samples),
+    repeatsMs: samples,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    baseRssMb,
+    dataMb,
+    accelerator: info.path === 'blas' ? `BLAS ${info.library}${info.config ? ` [${info.config}]` : ''}` : `tfjs (${info.reason})`,
+  };
+}
+
+const job = JSON.parse(process.argv[2]) as Job;
+const result = await run(job);
+console.log(JSON.stringify(result));
