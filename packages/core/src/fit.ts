@@ -12,6 +12,9 @@ import { DenseMatrix } from './matrix/dense-matrix.js';
 import { BcnmfModel, type StartSummary } from './model/model.js';
 import { resolveOptions, type BcnmfOptions, type ResolvedOptions } from './options.js';
 import { estimateFitBytes, prepareData, type PreparedData } from './prepare.js';
+import type { BackendAdapter } from './backend/adapter.js';
+import { isBatchSource, type BatchSource } from './matrix/batch-source.js';
+import { minibatchSize, prepareMinibatch, runMinibatchStart } from './minibatch.js';
 
 /** Throws the signal's reason (an AbortError by default) when it has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -50,10 +53,14 @@ function isRow(value: unknown): boolean {
  * The backgrounds as a list: null → none; an array of matrices → each; anything else
  * (including an array of rows) → one.
  */
-export function backgroundList(background: MatrixInput | readonly MatrixInput[] | null | undefined): MatrixInput[] {
+export function backgroundList(
+  background: MatrixInput | BatchSource | readonly (MatrixInput | BatchSource)[] | null | undefined,
+): (MatrixInput | BatchSource)[] {
   if (background === null || background === undefined) return [];
-  if (Array.isArray(background) && background.length > 0 && !background.some(isRow)) return [...background] as MatrixInput[];
-  return [background as MatrixInput];
+  if (Array.isArray(background) && background.length > 0 && !background.some(isRow)) {
+    return [...background] as (MatrixInput | BatchSource)[];
+  }
+  return [background as MatrixInput | BatchSource];
 }
 
 interface StartResult {
@@ -151,8 +158,8 @@ async function runStart(
  * model.topics({ top: 5 })[0].enrichment; // log2(target / background loading) of topic 1
  */
 export async function fitBcnmf(
-  target: MatrixInput,
-  background: MatrixInput | readonly MatrixInput[] | null,
+  target: MatrixInput | BatchSource,
+  background: MatrixInput | BatchSource | readonly (MatrixInput | BatchSource)[] | null,
   options: BcnmfOptions,
 ): Promise<BcnmfModel> {
   const startedAt = performance.now();
@@ -168,6 +175,96 @@ export async function fitBcnmf(
     resolved.backendIsDefault ? DEFAULT_BACKEND_CHAIN : [resolved.backend],
     warn,
   );
+  const ops = resolveOps(adapter.ops);
+  const minibatch = resolved.batchSize !== undefined || isBatchSource(target) || backgrounds.some(isBatchSource);
+  const run = minibatch
+    ? await fitInMinibatches(target, backgrounds, resolved, adapter, backend, ops, startedAt, warn)
+    : await fitFullBatch(target as MatrixInput, backgrounds as MatrixInput[], resolved, adapter, backend, ops, startedAt, warn);
+  const { kept, starts, bestStart, k, shapes } = run;
+  const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
+  const features = shapes.columns;
+  return new BcnmfModel({
+    W: new DenseMatrix({ data: kept.basis, shape: [k, features], rowNames: topicNames, columnNames: shapes.featureNames }),
+    Htarget: new DenseMatrix({
+      data: kept.targetCoefficients,
+      shape: [shapes.rows[0], k],
+      rowNames: shapes.rowNames[0],
+      columnNames: topicNames,
+    }),
+    Hbackgrounds: kept.backgroundCoefficients.map((values, b) => new DenseMatrix({
+      data: values,
+      shape: [shapes.rows[b + 1], k],
+      rowNames: shapes.rowNames[b + 1],
+      columnNames: topicNames,
+    })),
+    history: kept.history,
+    iterations: kept.iterations,
+    converged: kept.converged,
+    wallTimeMs: performance.now() - startedAt,
+    starts,
+    bestStart,
+    warnings,
+    settings: {
+      k,
+      alpha: resolved.alpha,
+      alphas: resolved.alphas,
+      loss: resolved.loss,
+      maxIter: resolved.maxIter,
+      tol: resolved.tol,
+      scoreEvery: resolved.scoreEvery,
+      seed: resolved.seed,
+      nStarts: resolved.nStarts,
+      damping: resolved.damping,
+      eps: resolved.eps,
+      init: typeof resolved.init === 'string' ? resolved.init : 'custom',
+      backend,
+      ...(minibatch ? { batchSize: run.batchSize } : {}),
+    },
+  });
+}
+
+/** What either way of fitting hands to the model. */
+interface FitRun {
+  kept: StartResult;
+  starts: StartSummary[];
+  bestStart: number;
+  k: number;
+  batchSize?: number;
+  shapes: {
+    columns: number;
+    featureNames: readonly string[] | undefined;
+    /** Rows of the target, then of each background. */
+    rows: number[];
+    rowNames: (readonly string[] | undefined)[];
+  };
+}
+
+/** Runs every start and keeps the best. */
+async function bestOfStarts(nStarts: number, loss: ResolvedOptions['loss'], run: (start: number) => Promise<StartResult>) {
+  let best: StartResult | null = null;
+  let bestStart = 0;
+  const starts: StartSummary[] = [];
+  for (let start = 0; start < nStarts; start++) {
+    const result = await run(start);
+    starts.push({ start, score: result.score, iterations: result.iterations, converged: result.converged });
+    if (best === null || isBetterScore(loss, result.score, best.score)) {
+      best = result;
+      bestStart = start;
+    }
+  }
+  return { kept: best!, starts, bestStart };
+}
+
+async function fitFullBatch(
+  target: MatrixInput,
+  backgrounds: MatrixInput[],
+  resolved: ResolvedOptions,
+  adapter: BackendAdapter,
+  backend: string,
+  ops: ComputeOps,
+  startedAt: number,
+  warn: (message: string) => void,
+): Promise<FitRun> {
   const prepared = await prepareData(target, backgrounds, resolved, (t, b) => {
     const needed = estimateFitBytes(t, b, resolved.k, resolved.loss);
     if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
@@ -176,72 +273,61 @@ export async function fitBcnmf(
         'TOO_LARGE',
         `this fit needs about ${gib(needed)} GiB on backend '${backend}', whose memory ends at ` +
           `${gib(adapter.memoryLimitBytes)} GiB (${adapter.description}); use backend 'cpu' (no fixed limit, slower), ` +
-          `'webgpu' on a GPU, fewer features (e.g. highly variable genes) or fewer samples`,
+          `'webgpu' on a GPU, minibatches (batchSize), fewer features (e.g. highly variable genes) or fewer samples`,
       );
     }
   });
   prepared.warnings.forEach(warn);
   throwIfAborted(resolved.signal);
-
-  const ops = resolveOps(adapter.ops);
   const data: DataTensors = { target: uploadMatrix(prepared.target), backgrounds: [] };
   try {
     for (const matrix of prepared.backgrounds) data.backgrounds.push(uploadMatrix(matrix));
     const constants = await scoreConstants(resolved.loss, data);
-    let best: StartResult | null = null;
-    let bestStart = 0;
-    const starts: StartSummary[] = [];
-    for (let start = 0; start < resolved.nStarts; start++) {
-      const result = await runStart(start, ops, prepared, data, resolved, constants, startedAt, warn);
-      starts.push({ start, score: result.score, iterations: result.iterations, converged: result.converged });
-      if (best === null || isBetterScore(resolved.loss, result.score, best.score)) {
-        best = result;
-        bestStart = start;
-      }
-    }
-    const kept = best!;
-    const k = prepared.k;
-    const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
-    const features = prepared.target.columns;
-    return new BcnmfModel({
-      W: new DenseMatrix({ data: kept.basis, shape: [k, features], rowNames: topicNames, columnNames: prepared.featureNames }),
-      Htarget: new DenseMatrix({
-        data: kept.targetCoefficients,
-        shape: [prepared.target.rows, k],
-        rowNames: prepared.target.rowNames,
-        columnNames: topicNames,
-      }),
-      Hbackgrounds: prepared.backgrounds.map((matrix, b) => new DenseMatrix({
-        data: kept.backgroundCoefficients[b],
-        shape: [matrix.rows, k],
-        rowNames: matrix.rowNames,
-        columnNames: topicNames,
-      })),
-      history: kept.history,
-      iterations: kept.iterations,
-      converged: kept.converged,
-      wallTimeMs: performance.now() - startedAt,
-      starts,
-      bestStart,
-      warnings,
-      settings: {
-        k,
-        alpha: resolved.alpha,
-        alphas: resolved.alphas,
-        loss: resolved.loss,
-        maxIter: resolved.maxIter,
-        tol: resolved.tol,
-        scoreEvery: resolved.scoreEvery,
-        seed: resolved.seed,
-        nStarts: resolved.nStarts,
-        damping: resolved.damping,
-        eps: resolved.eps,
-        init: typeof resolved.init === 'string' ? resolved.init : 'custom',
-        backend,
+    const best = await bestOfStarts(resolved.nStarts, resolved.loss, (start) =>
+      runStart(start, ops, prepared, data, resolved, constants, startedAt, warn));
+    const matrices = [prepared.target, ...prepared.backgrounds];
+    return {
+      ...best,
+      k: prepared.k,
+      shapes: {
+        columns: prepared.target.columns,
+        featureNames: prepared.featureNames,
+        rows: matrices.map((m) => m.rows),
+        rowNames: matrices.map((m) => m.rowNames),
       },
-    });
+    };
   } finally {
     disposeData(data.target);
     data.backgrounds.forEach(disposeData);
   }
+}
+
+async function fitInMinibatches(
+  target: MatrixInput | BatchSource,
+  backgrounds: (MatrixInput | BatchSource)[],
+  resolved: ResolvedOptions,
+  adapter: BackendAdapter,
+  backend: string,
+  ops: ComputeOps,
+  startedAt: number,
+  warn: (message: string) => void,
+): Promise<FitRun> {
+  const prepared = await prepareMinibatch(target, backgrounds, resolved);
+  const batchSize = minibatchSize(resolved, prepared, adapter, backend);
+  prepared.warnings.forEach(warn);
+  throwIfAborted(resolved.signal);
+  const best = await bestOfStarts(resolved.nStarts, resolved.loss, (start) =>
+    runMinibatchStart(start, ops, prepared, resolved, batchSize, startedAt, warn));
+  const sources = prepared.datasets.map((d) => d.source);
+  return {
+    ...best,
+    k: prepared.k,
+    batchSize,
+    shapes: {
+      columns: sources[0].columns,
+      featureNames: prepared.featureNames,
+      rows: sources.map((s) => s.rows),
+      rowNames: sources.map((s) => s.rowNames),
+    },
+  };
 }

@@ -7,6 +7,8 @@ export type { CsrIndptr, CsrMatrixInit, FromCooOptions, SparseData } from './mat
 export { toDataMatrix, toDenseMatrix } from './matrix/convert.js';
 export type { DenseArrayInput, MatrixInput } from './matrix/convert.js';
 export { checkNonNegativeData } from './matrix/validate.js';
+export { isBatchSource, matrixBatchSource } from './matrix/batch-source.js';
+export type { BatchSource } from './matrix/batch-source.js';
 export type { DataCheck } from './matrix/validate.js';
 export { fitBcnmf } from './fit.js';
 export { BCNMF_DEFAULTS } from './options.js';

@@ -74,6 +74,15 @@ export interface BcnmfOptions {
   featureNames?: readonly string[];
   /** Reorder the background's features to the target's by name (the sets must be equal). */
   alignFeaturesByName?: boolean;
+  /**
+   * Fit in minibatches of this many samples (rows): per epoch each batch's coefficients
+   * are updated with W fixed and the batch's share of W's update is accumulated; W is
+   * updated once per epoch (`maxIter` = epochs). Only a batch is on the device at a time.
+   * Set automatically (4096) when an input is a `BatchSource`.
+   */
+  batchSize?: number;
+  /** In minibatches: visit the batches in a seeded random order each epoch (default true). */
+  shuffle?: boolean;
   /** Called at every score check. */
   onProgress?: (event: ProgressEvent) => void;
   /** Receives warnings (all-zero samples or features, ...); default: console.warn. */
@@ -99,6 +108,9 @@ export const BCNMF_DEFAULTS = {
   init: 'random' as InitMethod,
   backend: DEFAULT_BACKEND as string,
   alignFeaturesByName: false,
+  /** Rows per batch when an input is a BatchSource and batchSize is not given. */
+  sourceBatchSize: 4096,
+  shuffle: true,
 } as const;
 
 /** {@link BcnmfOptions} with every default filled in and every value checked. */
@@ -122,6 +134,9 @@ export interface ResolvedOptions {
   backendIsDefault: boolean;
   featureNames: readonly string[] | undefined;
   alignFeaturesByName: boolean;
+  /** Rows per batch; undefined = full batch. */
+  batchSize: number | undefined;
+  shuffle: boolean;
   onProgress: ((event: ProgressEvent) => void) | undefined;
   onWarning: (message: string) => void;
   signal: AbortSignal | undefined;
@@ -129,7 +144,7 @@ export interface ResolvedOptions {
 
 const KNOWN_KEYS: readonly (keyof BcnmfOptions)[] = [
   'k', 'alpha', 'loss', 'maxIter', 'tol', 'scoreEvery', 'seed', 'nStarts', 'damping', 'eps', 'init',
-  'backend', 'featureNames', 'alignFeaturesByName', 'onProgress', 'onWarning', 'signal',
+  'backend', 'featureNames', 'alignFeaturesByName', 'batchSize', 'shuffle', 'onProgress', 'onWarning', 'signal',
 ];
 
 function fail(message: string): never {
@@ -223,6 +238,9 @@ export function resolveOptions(options: BcnmfOptions, backgroundCount: number): 
   }
   const alignFeaturesByName = options.alignFeaturesByName ?? BCNMF_DEFAULTS.alignFeaturesByName;
   if (typeof alignFeaturesByName !== 'boolean') fail('alignFeaturesByName must be true or false');
+  const batchSize = options.batchSize === undefined ? undefined : integer('batchSize', options.batchSize, 1);
+  const shuffle = options.shuffle ?? BCNMF_DEFAULTS.shuffle;
+  if (typeof shuffle !== 'boolean') fail('shuffle must be true or false');
 
   return {
     k,
@@ -241,6 +259,8 @@ export function resolveOptions(options: BcnmfOptions, backgroundCount: number): 
     backendIsDefault: options.backend === undefined,
     featureNames,
     alignFeaturesByName,
+    batchSize,
+    shuffle,
     onProgress: options.onProgress,
     onWarning: options.onWarning ?? ((message: string) => console.warn(`bcnmf: ${message}`)),
     signal,

@@ -10,21 +10,27 @@ export interface DataCheck {
   zeroColumns: number;
 }
 
-function place(matrix: DenseMatrix | CsrMatrix, i: number, j: number): string {
+function place(matrix: DenseMatrix | CsrMatrix, i: number, j: number, rowOffset: number): string {
   const row = matrix.rowNames ? ` (sample '${matrix.rowNames[i]}')` : '';
   const column = matrix.columnNames ? ` (feature '${matrix.columnNames[j]}')` : '';
-  return `row ${i}${row}, column ${j}${column}`;
+  return `row ${i + rowOffset}${row}, column ${j}${column}`;
 }
 
 /**
  * Checks that `matrix` (dense or CSR) can be factorized: not empty, every value finite and
  * non-negative. Throws a `BcnmfError` ('INVALID_DATA') naming `role` and the first bad
- * value's row and column; counts all-zero rows and columns, which are legal.
+ * value's row and column (plus `rowOffset`, for a batch of a larger matrix); counts
+ * all-zero rows and columns, which are legal.
  *
  * @example
  * checkNonNegativeData(DenseMatrix.fromRows([[1, 0], [2, 0]]), 'target'); // { zeroRows: 0, zeroColumns: 1 }
  */
-export function checkNonNegativeData(matrix: DenseMatrix | CsrMatrix, role: string): DataCheck {
+export function checkNonNegativeData(
+  matrix: DenseMatrix | CsrMatrix,
+  role: string,
+  options: { rowOffset?: number } = {},
+): DataCheck {
+  const rowOffset = options.rowOffset ?? 0;
   const { rows, columns } = matrix;
   if (rows === 0 || columns === 0) {
     throw new BcnmfError('INVALID_DATA', `${role} is empty (${rows} samples x ${columns} features)`);
@@ -41,7 +47,7 @@ export function checkNonNegativeData(matrix: DenseMatrix | CsrMatrix, role: stri
       const v = values[p];
       const j = sparse ? sparse.indices[p] : p - start;
       // One comparison passes every valid value; the slow path explains the others.
-      if (!(v >= 0 && v < Infinity)) explainBadValue(matrix, role, v, i, j);
+      if (!(v >= 0 && v < Infinity)) explainBadValue(matrix, role, v, i, j, rowOffset);
       if (v > 0) {
         rowHasValue = true;
         columnHasValue[j] = 1;
@@ -54,19 +60,26 @@ export function checkNonNegativeData(matrix: DenseMatrix | CsrMatrix, role: stri
   return { zeroRows, zeroColumns };
 }
 
-function explainBadValue(matrix: DenseMatrix | CsrMatrix, role: string, v: number, i: number, j: number): never {
+function explainBadValue(
+  matrix: DenseMatrix | CsrMatrix,
+  role: string,
+  v: number,
+  i: number,
+  j: number,
+  rowOffset: number,
+): never {
   if (Number.isNaN(v)) {
     throw new BcnmfError(
       'INVALID_DATA',
-      `${role} has a missing value (NaN) at ${place(matrix, i, j)}; fill missing values first, ` +
+      `${role} has a missing value (NaN) at ${place(matrix, i, j, rowOffset)}; fill missing values first, ` +
         `e.g. with column means (@bcnmf/data imputes them)`,
     );
   }
   if (!Number.isFinite(v)) {
-    throw new BcnmfError('INVALID_DATA', `${role} has an infinite value (${v}) at ${place(matrix, i, j)}`);
+    throw new BcnmfError('INVALID_DATA', `${role} has an infinite value (${v}) at ${place(matrix, i, j, rowOffset)}`);
   }
   throw new BcnmfError(
     'INVALID_DATA',
-    `${role} has a negative value (${v}) at ${place(matrix, i, j)}; NMF needs non-negative data`,
+    `${role} has a negative value (${v}) at ${place(matrix, i, j, rowOffset)}; NMF needs non-negative data`,
   );
 }

@@ -21,6 +21,8 @@ export interface ModelSettings
   init: 'random' | 'nndsvd' | 'nndsvda' | 'custom';
   /** The backend the fit ran on. */
   backend: string;
+  /** Rows per batch, for a minibatch fit. */
+  batchSize?: number;
 }
 
 /** How one random start ended. */

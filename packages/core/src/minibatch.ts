@@ -1,0 +1,291 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendAdapter } from './backend/adapter.js';
+import { disposeData, uploadMatrix } from './compute/data-tensor.js';
+import type { ComputeOps } from './compute/ops.js';
+import { poissonDivergenceConstant, scoreRecord, scoreSum, type ScoreRecord } from './compute/score.js';
+import {
+  addStatistics, applyBasisUpdate, basisStatistics, updateCoefficients, type BasisStatistics,
+} from './compute/updates.js';
+import { BcnmfError } from './errors.js';
+import { isBatchSource, matrixBatchSource, type BatchSource } from './matrix/batch-source.js';
+import { toDataMatrix, toDenseMatrix, type MatrixInput } from './matrix/convert.js';
+import type { CsrMatrix } from './matrix/csr-matrix.js';
+import type { DenseMatrix } from './matrix/dense-matrix.js';
+import { checkNonNegativeData } from './matrix/validate.js';
+import { BCNMF_DEFAULTS, type CustomInit, type ResolvedOptions } from './options.js';
+import { startGenerator, uniformArray } from './random.js';
+
+/** One data set of a minibatch fit: where its rows come from and its coefficients. */
+interface Dataset {
+  role: string;
+  source: BatchSource;
+  /** Its values were checked up front (in memory); streamed ones are checked as read. */
+  checked: boolean;
+  counts: number;
+}
+
+/** What one start of a minibatch fit returns (the same shape as a full-batch start). */
+export interface MinibatchStart {
+  basis: Float32Array;
+  targetCoefficients: Float32Array;
+  backgroundCoefficients: Float32Array[];
+  history: ScoreRecord[];
+  iterations: number;
+  converged: boolean;
+  score: number;
+}
+
+/** The inputs of a minibatch fit, checked, with their shapes and names. */
+export interface MinibatchData {
+  datasets: Dataset[];
+  k: number;
+  featureNames: readonly string[] | undefined;
+  init: 'random' | { W: DenseMatrix; Htarget: DenseMatrix; Hbackground: DenseMatrix[] };
+  warnings: string[];
+}
+
+/**
+ * Checks and wraps the inputs of a minibatch fit: matrices in memory are validated whole
+ * (as in a full-batch fit) and served as views; `BatchSource`s are checked batch by batch
+ * as the first epoch reads them. Features must agree in count and, where both sides
+ * have names, in order.
+ */
+export async function prepareMinibatch(
+  target: MatrixInput | BatchSource,
+  backgrounds: readonly (MatrixInput | BatchSource)[],
+  options: ResolvedOptions,
+): Promise<MinibatchData> {
+  const roles = ['target', ...backgrounds.map((_, b) => (backgrounds.length === 1 ? 'background' : `background ${b + 1}`))];
+  const warnings: string[] = [];
+  const datasets: Dataset[] = [];
+  for (const [i, input] of [target, ...backgrounds].entries()) {
+    const role = roles[i];
+    if (isBatchSource(input)) {
+      if (input.rows < 1 || input.columns < 1) {
+        throw new BcnmfError('INVALID_DATA', `${role} is empty (${input.rows} samples x ${input.columns} features)`);
+      }
+      datasets.push({ role, source: input, checked: false, counts: input.rows * input.columns });
+      continue;
+    }
+    const matrix: DenseMatrix | CsrMatrix = await toDataMatrix(input as MatrixInput, role);
+    const check = checkNonNegativeData(matrix, role);
+    if (check.zeroRows > 0) warnings.push(`${role} has ${check.zeroRows} all-zero sample${check.zeroRows > 1 ? 's' : ''}; their coefficients stay zero`);
+    if (check.zeroColumns > 0) warnings.push(`${role} has ${check.zeroColumns} all-zero feature${check.zeroColumns > 1 ? 's' : ''}`);
+    datasets.push({ role, source: matrixBatchSource(matrix), checked: true, counts: matrix.rows * matrix.columns });
+  }
+  const columns = datasets[0].source.columns;
+  const featureNames = datasets[0].source.columnNames ?? options.featureNames;
+  for (const dataset of datasets.slice(1)) {
+    if (dataset.source.columns !== columns) {
+      throw new BcnmfError(
+        'INVALID_DATA',
+        `target has ${columns} features but ${dataset.role} has ${dataset.source.columns}; they must have the same features`,
+      );
+    }
+    const names = dataset.source.columnNames;
+    if (featureNames && names) {
+      const j = featureNames.findIndex((name, index) => names[index] !== name);
+      if (j >= 0) {
+        throw new BcnmfError(
+          'INVALID_DATA',
+          `target and ${dataset.role} features differ at column ${j} ('${featureNames[j]}' vs '${names[j]}'); ` +
+            'in minibatches the features must be in the same order (align them before streaming)',
+        );
+      }
+    }
+  }
+  if (options.alignFeaturesByName) {
+    throw new BcnmfError('INVALID_OPTION', 'alignFeaturesByName is not available in minibatches; align the features first');
+  }
+  let k = options.k;
+  let init: MinibatchData['init'] = 'random';
+  if (typeof options.init === 'object') {
+    const custom = options.init as CustomInit;
+    const W = await toDenseMatrix(custom.W, 'init.W');
+    if (k !== -1 && W.rows !== k) throw new BcnmfError('INVALID_OPTION', `k is ${k} but init.W has ${W.rows} rows (one per topic)`);
+    k = W.rows;
+    const shapes = datasets.map((d) => d.source.rows);
+    const backgroundInits = custom.Hbackground === undefined ? [] : backgrounds.length > 1
+      ? (custom.Hbackground as readonly MatrixInput[])
+      : [custom.Hbackground as MatrixInput];
+    const factors = [custom.Htarget, ...backgroundInits];
+    const checkedFactors: DenseMatrix[] = [];
+    for (let i = 0; i < datasets.length; i++) {
+      const role = i === 0 ? 'init.Htarget' : backgrounds.length === 1 ? 'init.Hbackground' : `init.Hbackground[${i - 1}]`;
+      const m = await toDenseMatrix(factors[i], role);
+      if (m.rows !== shapes[i] || m.columns !== k) {
+        throw new BcnmfError('INVALID_OPTION', `${role} must be ${shapes[i]} x ${k}, got ${m.rows} x ${m.columns}`);
+      }
+      checkNonNegativeData(m, role);
+      checkedFactors.push(m);
+    }
+    if (W.columns !== columns) throw new BcnmfError('INVALID_OPTION', `init.W must be ${k} x ${columns}, got ${W.rows} x ${W.columns}`);
+    checkNonNegativeData(W, 'init.W');
+    init = { W, Htarget: checkedFactors[0], Hbackground: checkedFactors.slice(1) };
+  } else if (options.init !== 'random') {
+    throw new BcnmfError(
+      'INVALID_OPTION',
+      `init '${options.init}' needs the whole target at once; minibatch fits start from init 'random' or explicit factors`,
+    );
+  }
+  const limit = Math.min(columns, datasets[0].source.rows);
+  if (k < 1 || k > limit) {
+    throw new BcnmfError('INVALID_OPTION', `k must be between 1 and min(features, target samples) = ${limit}, got ${k}`);
+  }
+  return { datasets, k, featureNames, init, warnings };
+}
+
+/** Bytes one batch holds on the device (dense worst case, with the Poisson temporaries). */
+export function estimateBatchBytes(batchSize: number, columns: number, k: number, loss: ResolvedOptions['loss']): number {
+  const entries = batchSize * columns;
+  return 4 * (entries * (loss === 'poisson' ? 3 : 1) + 4 * batchSize * k + 4 * k * columns) + 64 * 1024 ** 2;
+}
+
+/** The batches of an epoch: [dataset, first row, rows], in a seeded random order on request. */
+function epochBatches(datasets: readonly Dataset[], batchSize: number, shuffle: boolean, random: () => number): [number, number, number][] {
+  const batches: [number, number, number][] = [];
+  datasets.forEach((d, index) => {
+    for (let start = 0; start < d.source.rows; start += batchSize) batches.push([index, start, Math.min(batchSize, d.source.rows - start)]);
+  });
+  if (shuffle) {
+    for (let i = batches.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [batches[i], batches[j]] = [batches[j], batches[i]];
+    }
+  }
+  return batches;
+}
+
+/**
+ * One start of a minibatch fit. Each epoch reads every batch once: the batch's
+ * coefficients get one multiplicative update with W fixed, and the batch's share of the
+ * basis statistics (sums over samples) is accumulated; W is updated once at the end of
+ * the epoch. Because a sample's coefficient update depends only on W and that sample,
+ * and W's statistics are sums over samples, an epoch equals one full-batch iteration
+ * whatever the batch size (up to float rounding). The score of an epoch is accumulated
+ * during its pass: the coefficients after the epoch's update with the basis before it.
+ */
+export async function runMinibatchStart(
+  start: number,
+  ops: ComputeOps,
+  prepared: MinibatchData,
+  options: ResolvedOptions,
+  batchSize: number,
+  startedAt: number,
+  warn: (message: string) => void,
+): Promise<MinibatchStart> {
+  const { k, datasets } = prepared;
+  const { loss, eps, damping, alphas } = options;
+  const columns = datasets[0].source.columns;
+  const coefficients: Float32Array[] = [];
+  let basis: tf.Tensor2D;
+  if (prepared.init === 'random') {
+    // The same draws, in the same order, as a full-batch fit's random start.
+    const random = startGenerator(options.seed, start);
+    basis = tf.tensor2d(uniformArray(random, k * columns), [k, columns]);
+    for (const d of datasets) coefficients.push(uniformArray(random, d.source.rows * k));
+  } else {
+    basis = tf.tensor2d(Float32Array.from(prepared.init.W.data), [k, columns]);
+    coefficients.push(Float32Array.from(prepared.init.Htarget.data), ...prepared.init.Hbackground.map((h) => Float32Array.from(h.data)));
+  }
+  const order = startGenerator(options.seed, start, 'batches');
+  const divergence = new Float64Array(datasets.length);
+  const history: ScoreRecord[] = [];
+  let iterations = 0;
+  let converged = false;
+  try {
+    for (let epoch = 1; epoch <= options.maxIter; epoch++) {
+      const scoring = epoch % options.scoreEvery === 0 || epoch === options.maxIter;
+      const firstPass = epoch === 1;
+      const statistics: (BasisStatistics | null)[] = datasets.map(() => null);
+      const sums = new Float64Array(datasets.length);
+      for (const [index, first, count] of epochBatches(datasets, batchSize, options.shuffle, order)) {
+        if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
+        const dataset = datasets[index];
+        const matrix = await dataset.source.readRows(first, count);
+        if (matrix.rows !== count || matrix.columns !== columns) {
+          throw new BcnmfError(
+            'INVALID_DATA',
+            `${dataset.role} returned a ${matrix.rows} x ${matrix.columns} batch for rows ${first}..${first + count - 1} (expected ${count} x ${columns})`,
+          );
+        }
+        if (firstPass && !dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first });
+        const data = uploadMatrix(matrix);
+        const h = tf.tensor2d(coefficients[index].subarray(first * k, (first + count) * k), [count, k]);
+        try {
+          const updated = updateCoefficients(ops, loss, data, h, basis, eps, damping);
+          const needsStatistics = index === 0 || alphas[index - 1] > 0;
+          if (needsStatistics) statistics[index] = addStatistics(statistics[index], basisStatistics(ops, loss, data, updated, basis, eps));
+          const parts: tf.Scalar[] = [];
+          if (scoring) parts.push(scoreSum(loss, data, updated, basis, eps));
+          if (firstPass && loss === 'poisson') parts.push(poissonDivergenceConstant(data));
+          const stacked = parts.length ? tf.stack(parts) : null;
+          tf.dispose(parts);
+          const [values, scalars] = await Promise.all([updated.data(), stacked ? stacked.data() : null]);
+          stacked?.dispose();
+          coefficients[index].set(values as Float32Array, first * k);
+          updated.dispose();
+          if (scalars) {
+            if (scoring) sums[index] += scalars[0];
+            if (firstPass && loss === 'poisson') divergence[index] += scalars[scoring ? 1 : 0];
+          }
+        } finally {
+          disposeData(data);
+          h.dispose();
+        }
+      }
+      const next = applyBasisUpdate(
+        ops, loss, basis, statistics[0]!,
+        statistics.slice(1).map((s, b) => ({ statistics: s!, alpha: alphas[b] })).filter((s) => s.statistics),
+        eps, damping,
+      );
+      statistics.forEach((s) => s && tf.dispose([s.cross, s.mass]));
+      basis.dispose();
+      basis = next;
+      iterations = epoch;
+      if (!scoring) continue;
+      const record = scoreRecord(epoch, loss, sums, datasets.map((d) => d.counts), Array.from(divergence), alphas);
+      options.onProgress?.({ ...record, start, nStarts: options.nStarts, maxIter: options.maxIter, elapsedMs: performance.now() - startedAt });
+      const previous = history[history.length - 1];
+      history.push(record);
+      if (!Number.isFinite(record.score)) {
+        warn(`start ${start} diverged at epoch ${epoch} (score ${record.score}); try a smaller alpha or damping < 1`);
+        break;
+      }
+      if (previous && options.tol > 0) {
+        const scale = Math.max(Math.abs(previous.score), Math.abs(record.score), 1e-300);
+        if (Math.abs(record.score - previous.score) / scale <= options.tol) {
+          converged = true;
+          break;
+        }
+      }
+    }
+    const values = Float32Array.from(await basis.data());
+    return {
+      basis: values,
+      targetCoefficients: coefficients[0],
+      backgroundCoefficients: coefficients.slice(1),
+      history,
+      iterations,
+      converged,
+      score: history.length ? history[history.length - 1].score : NaN,
+    };
+  } finally {
+    basis.dispose();
+  }
+}
+
+/** The rows per batch of a minibatch fit, checked against the backend's memory. */
+export function minibatchSize(options: ResolvedOptions, prepared: MinibatchData, adapter: BackendAdapter, backend: string): number {
+  const batchSize = options.batchSize ?? BCNMF_DEFAULTS.sourceBatchSize;
+  const columns = prepared.datasets[0].source.columns;
+  const needed = estimateBatchBytes(batchSize, columns, prepared.k, options.loss);
+  if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
+    throw new BcnmfError(
+      'TOO_LARGE',
+      `a batch of ${batchSize} samples x ${columns} features needs about ${(needed / 1024 ** 3).toFixed(1)} GiB on backend ` +
+        `'${backend}', more than its ${(adapter.memoryLimitBytes / 1024 ** 3).toFixed(1)} GiB; use a smaller batchSize`,
+    );
+  }
+  return batchSize;
+}
