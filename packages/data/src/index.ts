@@ -93,3 +93,19 @@ export type {
   UnsValue,
   WriteH5adInput,
 } from './formats/index.js';
+export {
+  generateSparseH5ad,
+  matrixSource,
+  openCsvSource,
+  openH5adSource,
+  openMtxSource,
+  ROW_NAMES_LIMIT,
+} from './streaming/index.js';
+export type {
+  BatchSource,
+  CsvSourceOptions,
+  GeneratedSparse,
+  GenerateSparseOptions,
+  H5adSourceOptions,
+  MtxSourceOptions,
+} from './streaming/index.js';

@@ -1,0 +1,106 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import h5wasm from 'h5wasm/node';
+import type { Dataset, Group } from 'h5wasm/node';
+import { BcnmfError } from '@bcnmf/core';
+
+let ready: Promise<void> | undefined;
+
+/** Loads h5wasm's wasm once and makes HDF5 errors throw instead of printing. */
+export function h5ready(): Promise<void> {
+  ready ??= h5wasm.ready.then((module) => {
+    module.activate_throwing_error_handler();
+  });
+  return ready;
+}
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Refuses a path that is missing, not a file, or without the HDF5 signature (at 0, 512, 1024, ...). */
+export function checkHdf5File(path: string): void {
+  if (!existsSync(path)) throw new BcnmfError('INVALID_DATA', `${path}: no such file`);
+  if (!statSync(path).isFile()) throw new BcnmfError('INVALID_DATA', `${path}: not a file`);
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(8);
+    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
+      if (readSync(fd, buffer, 0, 8, offset) === 8 && HDF5_SIGNATURE.every((b, k) => buffer[k] === b)) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  throw new BcnmfError('INVALID_DATA', `${path}: not an HDF5 file (no HDF5 signature)`);
+}
+
+/** An HDF5 failure as BcnmfError('INVALID_DATA') naming the file and what was being done. */
+export function h5error(path: string, where: string, error: unknown): BcnmfError {
+  if (error instanceof BcnmfError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const first = message.split('\n').find((l) => /minor|error/i.test(l)) ?? message.split('\n')[0];
+  return new BcnmfError('INVALID_DATA', `${path}: ${where}: HDF5 error (${first.trim()})`);
+}
+
+export function isGroup(node: unknown): node is Group {
+  return node instanceof h5wasm.Group;
+}
+
+export function isDataset(node: unknown): node is Dataset {
+  return node instanceof h5wasm.Dataset;
+}
+
+export function attr(node: Group | Dataset, name: string): unknown {
+  const a = node.attrs[name];
+  return a === undefined ? undefined : a.value;
+}
+
+export function toNumbers(value: unknown): number[] {
+  if (value === null || value === undefined) return [];
+  if (typeof value === 'number' || typeof value === 'bigint') return [Number(value)];
+  if (ArrayBuffer.isView(value) || Array.isArray(value)) return Array.from(value as ArrayLike<number | bigint>, (x) => Number(x));
+  return [];
+}
+
+export function toStrings(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.map((x) => String(x));
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number | bigint>, (x) => String(x));
+  return [];
+}
+
+/** Numbers of a typed array as float32 / float64 (no copy when already of that kind). */
+export function toFloat(values: unknown, kind: 'float32' | 'float64', path: string, where: string): Float32Array | Float64Array {
+  if (kind === 'float32' && values instanceof Float32Array) return values;
+  if (kind === 'float64' && values instanceof Float64Array) return values;
+  if (!ArrayBuffer.isView(values)) throw new BcnmfError('INVALID_DATA', `${path}: ${where} is not numeric`);
+  const src = values as unknown as ArrayLike<number | bigint>;
+  const out = kind === 'float32' ? new Float32Array(src.length) : new Float64Array(src.length);
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    for (let k = 0; k < src.length; k++) out[k] = Number(src[k]);
+  } else {
+    out.set(src as ArrayLike<number>);
+  }
+  return out;
+}
+
+/** Integers of a typed array as Int32Array; refuses values outside 32 bits. */
+export function toInt32(values: unknown, path: string, where: string): Int32Array {
+  if (values instanceof Int32Array) return values;
+  if (!ArrayBuffer.isView(values)) throw new BcnmfError('INVALID_DATA', `${path}: ${where} is not an integer array`);
+  const src = values as unknown as ArrayLike<number | bigint>;
+  const out = new Int32Array(src.length);
+  for (let k = 0; k < src.length; k++) {
+    const v = Number(src[k]);
+    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
+      throw new BcnmfError('INVALID_DATA', `${path}: ${where}[${k}] = ${v} does not fit a 32-bit index`);
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The name of the index dataset of a dataframe group (its `_index` attribute, else '_index'). */
+export function indexName(group: Group): string {
+  const key = attr(group, '_index');
+  return typeof key === 'string' ? key : '_index';
+}
