@@ -1,0 +1,11 @@
+export { TFJS_WEBGPU_VERSION, createWebGPUAdapter, webgpuAdapter } from './adapter.js';
+export type { TfNamespace, WebGPUAdapter, WebGPUAdapterOptions, WebGPUBackendProbe } from './adapter.js';
+export { WebGPUUnavailableError, findWebGPU, formatDeviceInfo } from './gpu.js';
+export type { DawnBackend, DawnModule, FindWebGPUOptions, FoundWebGPU, GpuLike, WebGPUDeviceInfo, WebGPUSource } from './gpu.js';
+export { KERNEL_CONFIGS, registerWebGPUKernels } from './kernels/index.js';
+export { DATA_TIMES_THIN } from './kernels/data-times-thin.js';
+export { THIN_TRANSPOSED_TIMES_DATA } from './kernels/thin-transposed-times-data.js';
+export { MULTIPLICATIVE_UPDATE } from './kernels/multiplicative-update.js';
+export { POISSON_RATIO } from './kernels/poisson-ratio.js';
+export { webgpuOps } from './ops.js';
+export type { WebGPUComputeOps } from './ops.js';
