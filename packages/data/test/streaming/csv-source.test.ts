@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import type { DenseMatrix } from '@bcnmf/core';
 import { openCsvSource, readDelimited } from '../../src/index.js';
 import { denseValues, readAllShuffled, rejects } from './helpers.js';
 
@@ -86,7 +87,7 @@ describe('openCsvSource', () => {
     await source.close();
     const named = await openCsvSource(file('named.csv', 'id,a\nr1,1\nr2,2\n'), { rowNames: false });
     assert.equal(named.rowNames, undefined);
-    assert.deepEqual((await named.readRows(1, 1)).toArray(), [[2]]);
+    assert.deepEqual(((await named.readRows(1, 1)) as DenseMatrix).toArray(), [[2]]);
     await named.close();
   });
 
@@ -115,7 +116,7 @@ describe('openCsvSource', () => {
   it('refuses to read a batch once the file has changed', async () => {
     const path = file('changing.csv', 'id,a\nr1,1\nr2,2\n');
     const source = await openCsvSource(path);
-    assert.deepEqual((await source.readRows(0, 2)).toArray(), [[1], [2]]);
+    assert.deepEqual(((await source.readRows(0, 2)) as DenseMatrix).toArray(), [[1], [2]]);
     writeFileSync(path, 'id,a\nr1,10\nr2,20\nr3,3\n');
     utimesSync(path, new Date(), new Date(Date.now() + 5000));
     await rejects(source.readRows(0, 1), 'INVALID_DATA', /changing\.csv: the file changed after it was opened/);
