@@ -1,0 +1,191 @@
+/// <reference lib="webworker" />
+// The fitting worker: picks a backend (WebGPU where the browser has it and the backend
+// package is bundled, else tfjs's WebAssembly backend), preprocesses, runs bcNMF with
+// progress messages, scores the embedding against the labels and sends the results.
+// Everything runs here, in the browser: no data leave the page.
+import { BcnmfError, DenseMatrix, fitBcnmf, useBackend, type BcnmfModel } from '@bcnmf/core';
+import { log1p, normalizeTotal, simulateBetaSeries } from './browser-data.js';
+import { evaluateEmbedding, kmeans } from '@bcnmf/metrics';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { alignFeatures, type NamedMatrix } from './align.js';
+import type { BackendChoice, FitSettings, FromWorker, MatrixMessage, ToWorker } from './protocol.js';
+import type { FitResult } from './results.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+// tfjs-backend-wasm fetches its .wasm next to the page unless told where they are; the
+// three files are emitted into the build (assets/) by the ?url imports above.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': new URL(wasmPlain, self.location.href).href,
+  'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, self.location.href).href,
+  'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, self.location.href).href,
+});
+
+function post(message: FromWorker): void {
+  self.postMessage(message);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The backend to run on, and a note on why (shown on the page). */
+async function chooseBackend(choice: BackendChoice): Promise<{ name: 'webgpu' | 'wasm' | 'cpu'; note: string }> {
+  if (choice === 'wasm' || choice === 'cpu') {
+    await useBackend(choice);
+    return { name: choice, note: 'as chosen' };
+  }
+  const gpu = (self.navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  let reason: string;
+  if (!gpu) {
+    reason = 'this browser has no WebGPU';
+  } else {
+    let adapter: unknown = null;
+    try {
+      adapter = await gpu.requestAdapter();
+    } catch (error) {
+      reason = `WebGPU adapter request failed: ${describe(error)}`;
+    }
+    if (!adapter) {
+      reason = 'WebGPU gives no adapter here (no usable GPU)';
+    } else {
+      try {
+        await useBackend('webgpu');
+        return { name: 'webgpu', note: 'WebGPU' };
+      } catch (error) {
+        reason = /needs the package/.test(describe(error))
+          ? 'the WebGPU backend (@bcnmf/backend-webgpu) is not part of this build'
+          : `the WebGPU backend failed: ${describe(error).split(' (available here')[0]}`;
+      }
+    }
+  }
+  if (choice === 'webgpu') throw new BcnmfError('BACKEND_UNAVAILABLE', `WebGPU was asked for, but ${reason!}`);
+  await useBackend('wasm');
+  return { name: 'wasm', note: `WebAssembly, because ${reason!}` };
+}
+
+function preprocess(m: NamedMatrix, settings: FitSettings): DenseMatrix {
+  const dense = new DenseMatrix({ data: m.data, shape: m.shape, rowNames: m.sampleNames, columnNames: m.featureNames });
+  return settings.preprocessing === 'log1p-cp10k' ? log1p(normalizeTotal(dense)) : dense;
+}
+
+function resultOf(model: BcnmfModel, labels: string[] | null, settings: FitSettings, backend: string, sampleNames: string[], featureNames: string[]): FitResult {
+  const H = model.Htarget;
+  let clusters: number[];
+  let ari: number | null = null;
+  if (labels) {
+    const distinct = new Set(labels).size;
+    if (distinct < 2) throw new BcnmfError('INVALID_DATA', `the labels hold ${distinct} distinct value; the ARI needs at least 2 groups`);
+    if (distinct > Math.min(50, H.rows - 1)) {
+      throw new BcnmfError('INVALID_DATA', `the labels hold ${distinct} distinct values for ${H.rows} samples: choose a column of groups (or no labels)`);
+    }
+    const evaluation = evaluateEmbedding(H, labels, { protocol: 'raw', nInit: 20, seed: settings.seed });
+    clusters = evaluation.clusterLabels.map(Number);
+    ari = evaluation.ari;
+  } else {
+    clusters = H.rows >= 2 ? kmeans(H, 2, { nInit: 20, seed: settings.seed }).labels : H.rows === 1 ? [0] : [];
+  }
+  return {
+    Htarget: { data: H.data, shape: [H.rows, H.columns] },
+    W: { data: model.W.data, shape: [model.W.rows, model.W.columns] },
+    sampleNames,
+    featureNames,
+    history: model.history.map((h) => ({ iteration: h.iteration, score: h.score, targetError: h.targetError, backgroundError: h.backgroundError })),
+    topics: model.topics({ top: 10 }).map((t) => ({
+      topic: t.topic,
+      targetMean: t.targetMean,
+      backgroundMean: t.backgroundMean,
+      enrichment: t.enrichment,
+      topFeatures: t.topFeatures.map((f) => ({ index: f.index, name: f.name, weight: f.weight })),
+    })),
+    labels,
+    clusters,
+    ari,
+    settings: {
+      k: settings.k,
+      alpha: settings.alpha,
+      loss: settings.loss,
+      maxIter: settings.maxIter,
+      tol: settings.tol,
+      seed: settings.seed,
+      preprocessing: settings.preprocessing,
+      backend,
+    },
+    scoreDirection: model.scoreDirection,
+    backend,
+    iterations: model.iterations,
+    wallTimeMs: model.wallTimeMs,
+    warnings: [...model.warnings],
+    modelJson: JSON.stringify(model),
+  };
+}
+
+async function run(target: NamedMatrix, background: NamedMatrix, labels: string[] | null, settings: FitSettings): Promise<void> {
+  const aligned = alignFeatures(target, background);
+  if (aligned.note) post({ type: 'status', text: aligned.note });
+  const X = preprocess(aligned.target, settings);
+  const Y = preprocess(aligned.background, settings);
+  post({
+    type: 'data',
+    targetShape: [X.rows, X.columns],
+    backgroundShape: [Y.rows, Y.columns],
+    description: settings.preprocessing === 'log1p-cp10k' ? 'log1p(counts per 10,000)' : 'as given',
+  });
+  post({ type: 'status', text: 'starting the backend' });
+  const backend = await chooseBackend(settings.backend);
+  post({ type: 'backend', name: backend.name, note: backend.note });
+  post({ type: 'status', text: 'fitting' });
+  const model = await fitBcnmf(X, Y, {
+    k: settings.k,
+    alpha: settings.alpha,
+    loss: settings.loss,
+    maxIter: settings.maxIter,
+    tol: settings.tol,
+    seed: settings.seed,
+    backend: backend.name,
+    scoreEvery: 10,
+    onWarning: (text) => post({ type: 'status', text: `warning: ${text}` }),
+    onProgress: (event) =>
+      post({
+        type: 'progress',
+        iteration: event.iteration,
+        maxIter: settings.maxIter,
+        score: event.score,
+        targetError: event.targetError,
+        backgroundError: event.backgroundError,
+        elapsedMs: event.elapsedMs,
+      }),
+  });
+  post({ type: 'status', text: 'scoring the embedding' });
+  const result = resultOf(model, labels, settings, backend.name, aligned.target.sampleNames, aligned.target.featureNames);
+  post({ type: 'result', result });
+}
+
+function fromMessage(m: MatrixMessage): NamedMatrix {
+  return { data: m.data, shape: m.shape, sampleNames: m.sampleNames, featureNames: m.featureNames };
+}
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  try {
+    if (message.type === 'demo') {
+      post({ type: 'status', text: `simulating (ALGORITHM.md §8 at scale ${message.demo.scale})` });
+      const sim = simulateBetaSeries({ beta: message.demo.beta, seed: message.settings.seed, scale: message.demo.scale });
+      const asNamed = (m: DenseMatrix): NamedMatrix => ({
+        data: Float32Array.from(m.data),
+        shape: [m.rows, m.columns],
+        sampleNames: m.rowNames ? [...m.rowNames] : [],
+        featureNames: m.columnNames ? [...m.columnNames] : [],
+      });
+      const labels = Array.from(sim.targetLabels, (l) => `program ${l}`);
+      await run(asNamed(sim.target), asNamed(sim.background), labels, message.settings);
+    } else {
+      await run(fromMessage(message.target), fromMessage(message.background), message.labels, message.settings);
+    }
+  } catch (error) {
+    post({ type: 'error', message: describe(error) });
+  }
+};

@@ -1,0 +1,220 @@
+// End to end in a real browser: builds the page with Vite, serves it from 127.0.0.1 and
+// drives Debian's chromium (playwright-core): the built-in demo and its ARI, the
+// downloads, offline use (service worker) with the demo and the MNIST-on-patches files
+// (features in rows, detected) through the file inputs, and bad files.
+// Skipped, with the reason printed, where chromium is missing.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { BcnmfModel } from '@bcnmf/core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { serveStatic, type StaticServer } from './helpers/server.js';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = process.env.BCNMF_CHROMIUM ?? '/usr/bin/chromium';
+const MNIST = join(appDir, '../../../shared/datasets/mnist-flowers');
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--enable-unsafe-webgpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+/** The demo separates the two target-only groups with ARI ≈ 0.97 (seed 0; 0.97-0.99 over seeds 0-2 in Node). */
+const DEMO_MIN_ARI = 0.8;
+/** MNIST on patches, k = 2, alpha = 1, seed 0: ARI ≈ 0.88 (plain NMF: 0.33). */
+const MNIST_MIN_ARI = 0.6;
+
+const skip = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (Debian: apt-get install chromium; or set BCNMF_CHROMIUM)`;
+
+describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
+  let dist: string;
+  let builtHere = false;
+  let server: StaticServer;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const shots = mkdtempSync(join(tmpdir(), 'bcnmf-web-screenshots-'));
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    if (process.env.BCNMF_WEB_DIST) {
+      dist = process.env.BCNMF_WEB_DIST;
+    } else {
+      dist = mkdtempSync(join(tmpdir(), 'bcnmf-web-dist-'));
+      builtHere = true;
+      const { build } = await import('vite');
+      await build({ root: appDir, configFile: join(appDir, 'vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+    }
+    assert.ok(existsSync(join(dist, 'index.html')), `no index.html in ${dist}`);
+    server = await serveStatic(dist);
+    profile = mkdtempSync(join(tmpdir(), 'bcnmf-web-chromium-'));
+    const { chromium } = await import('playwright-core');
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      acceptDownloads: true,
+      viewport: { width: 1200, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    if (builtHere) rmSync(dist, { recursive: true, force: true });
+  });
+
+  /** Waits until a run ends; returns the error shown, if any. */
+  async function waitForRun(timeout = 240_000): Promise<void> {
+    await page.waitForFunction(() => document.body.dataset.state !== 'running', undefined, { timeout, polling: 250 });
+    const error = await page.locator('#error').textContent();
+    assert.equal(await page.locator('#error').isHidden(), true, `the page shows an error: ${error}`);
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'done');
+  }
+
+  async function shownAri(): Promise<number> {
+    const text = await page.locator('#ari').textContent();
+    const value = Number(await page.locator('#ari').getAttribute('data-value'));
+    assert.match(text ?? '', /^-?\d\.\d{3}$/, `ARI shown as ${text}`);
+    assert.ok(Math.abs(value - Number(text)) < 0.0006, 'the ARI shown is the value computed');
+    return value;
+  }
+
+  it('runs the built-in demo with one click and shows its ARI, curve, scatter and heatmap', async (t) => {
+    await page.click('#run-demo');
+    await page.waitForFunction(() => document.body.dataset.state === 'running');
+    await waitForRun();
+    const ari = await shownAri();
+    t.diagnostic(`demo ARI shown: ${ari.toFixed(3)} on backend ${await page.evaluate(() => document.body.dataset.backend)}`);
+    assert.ok(ari > DEMO_MIN_ARI, `demo ARI ${ari} ≤ ${DEMO_MIN_ARI}`);
+    assert.match((await page.locator('#backend-used').textContent()) ?? '', /backend: (wasm|webgpu)/);
+    // score curve: a polyline with one point per score check (0, 10, ..., 300)
+    const points = (await page.locator('#score-chart polyline').getAttribute('points'))!.trim().split(/\s+/);
+    assert.equal(points.length, 31);
+    // scatter: one dot per target cell (500), two groups in the legend
+    assert.equal(await page.locator('#scatter circle[r="3"]').count(), 500);
+    assert.equal(await page.locator('#scatter circle[r="5"]').count(), 2);
+    // heatmap: 2 topics x the union of their top-10 genes
+    const cells = await page.locator('#heatmap rect').count();
+    assert.ok(cells >= 2 * 10 && cells <= 2 * 20, `${cells} heatmap cells`);
+    assert.equal(await page.locator('#topics tbody tr').count(), 2);
+    const shot = join(shots, 'demo.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`screenshot: ${shot}`);
+  });
+
+  it('offers the results as downloads (CSV, model.json) that read back', async () => {
+    const names = await page.locator('#downloads a').evaluateAll((links) => links.map((a) => a.getAttribute('download')));
+    assert.deepEqual(names, ['embedding.csv', 'loadings.csv', 'topics.csv', 'history.csv', 'model.json']);
+    const fetch = async (name: string): Promise<string> => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#downloads a[data-file="${name}"]`)]);
+      return readFileSync((await download.path())!, 'utf8');
+    };
+    const model = BcnmfModel.load(JSON.parse(await fetch('model.json')));
+    assert.deepEqual(model.W.shape, [2, 1500]);
+    assert.deepEqual(model.Htarget.shape, [500, 2]);
+    const embedding = (await fetch('embedding.csv')).trimEnd().split('\n');
+    assert.equal(embedding[0], 'sample,topic_1,topic_2,cluster,label');
+    assert.equal(embedding.length, 501);
+    const [name, h1, h2] = embedding[1].split(',');
+    assert.equal(name, model.Htarget.rowNames![0]);
+    assert.ok(Math.abs(Number(h1) - model.Htarget.get(0, 0)) <= 1e-6 * Math.max(1, Math.abs(Number(h1))));
+    assert.ok(Math.abs(Number(h2) - model.Htarget.get(0, 1)) <= 1e-6 * Math.max(1, Math.abs(Number(h2))));
+  });
+
+  it('works offline once loaded: reload without network, demo again', async (t) => {
+    await page.waitForFunction(() => document.body.dataset.offline === 'ready', undefined, { timeout: 60_000 });
+    await context.setOffline(true);
+    const before = server.requests.length;
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('#run-demo');
+    await page.waitForFunction(() => document.body.dataset.state === 'running');
+    await waitForRun();
+    const ari = await shownAri();
+    t.diagnostic(`demo ARI offline: ${ari.toFixed(3)}`);
+    assert.ok(ari > DEMO_MIN_ARI);
+    // the browser's own update check of sw.js bypasses the service worker (and fails offline)
+    const reached = server.requests.slice(before).filter((path) => path !== '/sw.js');
+    assert.deepEqual(reached, [], `requests reached the server while offline: ${reached.join(', ')}`);
+  });
+
+  it('loads the MNIST-on-patches files (pixels in rows) through the file inputs and fits them', { skip: existsSync(join(MNIST, 'target_images.csv')) ? false : `no MNIST files in ${MNIST}` }, async (t) => {
+    await page.setInputFiles('#target-file', join(MNIST, 'target_images.csv'));
+    await page.setInputFiles('#background-file', join(MNIST, 'background_images.csv'));
+    await page.setInputFiles('#labels-file', join(MNIST, 'target_labels.csv'));
+    await page.waitForFunction(() => document.querySelectorAll('.drop.loaded').length === 3);
+    assert.match((await page.locator('#orientation-note').textContent()) ?? '', /detected: features in rows/);
+    assert.match((await page.locator('#data-summary').textContent()) ?? '', /target \(target_images\.csv\): 200 samples x 784 features; background \(background_images\.csv\): 150 samples x 784 features/);
+    assert.equal(await page.locator('#label-column').inputValue(), '@file');
+    assert.match((await page.locator('#labels-note').textContent()) ?? '', /matched all 200 samples by name; 2 groups/);
+    await page.fill('#k', '2');
+    await page.fill('#alpha', '1');
+    await page.selectOption('#loss', 'frobenius');
+    await page.fill('#max-iter', '300');
+    await page.fill('#seed', '0');
+    await page.selectOption('#preprocessing', 'none');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset.state === 'running');
+    await waitForRun();
+    const ari = await shownAri();
+    t.diagnostic(`MNIST ARI shown: ${ari.toFixed(3)}`);
+    assert.ok(ari > MNIST_MIN_ARI, `MNIST ARI ${ari} ≤ ${MNIST_MIN_ARI}`);
+    assert.equal(await page.locator('#scatter circle[r="3"]').count(), 200);
+    assert.match((await page.locator('#topics').textContent()) ?? '', /pixel_\d+/);
+    // the toggle: samples in rows makes 784 "samples" of 200 / 150 features, which do not match
+    await page.selectOption('#orientation', 'samples-in-rows');
+    assert.match((await page.locator('#data-summary').textContent()) ?? '', /target \(target_images\.csv\): 784 samples x 200 features/);
+    await page.selectOption('#orientation', 'auto');
+    const shot = join(shots, 'mnist.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`screenshot: ${shot}`);
+  });
+
+  it('shows a readable error for bad files, and the page stays usable', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bcnmf-web-bad-'));
+    try {
+      const ragged = join(dir, 'ragged.csv');
+      writeFileSync(ragged, 'sample,g1,g2\ns1,1,2\ns2,3\n');
+      await page.setInputFiles('#target-file', ragged);
+      await page.waitForSelector('#error:not([hidden])');
+      assert.equal(await page.locator('#error').textContent(), 'ragged.csv, data row 2: 2 fields but the header has 3');
+      const shot = join(shots, 'bad-file.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      t.diagnostic(`screenshot: ${shot}`);
+
+      const notHdf5 = join(dir, 'broken.h5ad');
+      writeFileSync(notHdf5, 'this is not HDF5 at all');
+      await page.setInputFiles('#background-file', notHdf5);
+      await page.waitForFunction(() => /broken\.h5ad/.test(document.getElementById('error')!.textContent ?? ''));
+      assert.equal(await page.locator('#error').textContent(), 'broken.h5ad is not an HDF5 file (an .h5ad file starts with the HDF5 signature)');
+
+      const words = join(dir, 'words.csv');
+      writeFileSync(words, 'sample,g1,g2\ns1,1,2\ns2,3,-1\n');
+      await page.setInputFiles('#target-file', words);
+      await page.setInputFiles('#background-file', words);
+      await page.waitForFunction(() => document.querySelectorAll('.drop.loaded').length >= 2);
+      await page.selectOption('#label-column', '');
+      await page.click('#run');
+      await page.waitForFunction(() => document.body.dataset.state !== 'running' && !document.getElementById('error')!.hidden);
+      assert.match((await page.locator('#error').textContent()) ?? '', /negative/i);
+      assert.equal(await page.locator('h1').textContent(), 'bcNMF in the browser');
+      assert.deepEqual(pageErrors, [], `uncaught errors in the page: ${pageErrors.join('; ')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
