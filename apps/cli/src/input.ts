@@ -22,7 +22,8 @@ export type AnyMatrix = DenseMatrix | CsrMatrix;
 /** The input flags shared by fit, compare and transform. */
 export interface InputFlags {
   target?: string;
-  background?: string;
+  /** One background file, or several (fit's repeated --background). */
+  background?: string | string[];
   input?: string;
   'split-by'?: string;
   'target-values'?: string;
@@ -68,14 +69,20 @@ export interface H5adSource {
   nVar: number;
   /** Column of the file (var index) of each feature of the fit, in the fit's order. */
   featureIndices: number[];
-  /** File rows (obs index) of the target and background samples, in the fit's order. */
-  parts: { role: 'target' | 'background'; rows: number[] }[];
+  /**
+   * File rows (obs index) of the target and background samples, in the fit's order;
+   * `index` is which background (0 unless there are several).
+   */
+  parts: { role: 'target' | 'background'; rows: number[]; index?: number }[];
 }
 
 /** Everything a fit reads. */
 export interface Inputs {
   target: AnyMatrix;
+  /** The (first) background. */
   background: AnyMatrix;
+  /** Every background (one unless fit was given several), features in the target's order. */
+  backgrounds: AnyMatrix[];
   /** Feature names, the same for target and background (the target's order). */
   featureNames: string[];
   /** Labels of the target samples, from --label-column on a split input. */
@@ -86,6 +93,8 @@ export interface Inputs {
   /** Where target and background came from, for messages. */
   targetSource: string;
   backgroundSource: string;
+  /** Where each background came from. */
+  backgroundSources: string[];
 }
 
 /** One file read into a matrix, with what else it carries. */
@@ -287,26 +296,28 @@ function alignBackground(target: AnyMatrix, background: AnyMatrix, targetSource:
 
 /**
  * Reads the target and background of a command from its input flags: two files
- * (--target, --background) or one file split by an annotation (--input, --split-by);
- * applies --features, aligns the features by name, and refuses missing values unless
- * --impute mean fills them (column means over target and background together).
+ * (--target, --background, or several --background for fit) or one file split by an
+ * annotation (--input, --split-by); applies --features, aligns every background's
+ * features to the target's by name, and refuses missing values unless --impute mean
+ * fills them (column means over target and backgrounds together).
  */
 export async function readInputs(flags: InputFlags): Promise<Inputs> {
   const features = patternOption('--features', flags.features);
   const featuresInRows = flags['features-in-rows'] ?? false;
   if (flags.impute !== undefined && flags.impute !== 'mean') throw new UsageError(`--impute must be 'mean', got '${flags.impute}'`);
   const impute = flags.impute === 'mean';
+  const backgroundFiles = flags.background === undefined ? [] : Array.isArray(flags.background) ? flags.background : [flags.background];
   let target: AnyMatrix;
-  let background: AnyMatrix;
+  let backgrounds: AnyMatrix[];
   let targetLabels: string[] | undefined;
   let targetSource: string;
-  let backgroundSource: string;
+  let backgroundSources: string[];
   let targetRows: number[] | undefined;
   let backgroundRows: number[] | undefined;
   const h5adSources: H5adSource[] = [];
 
   if (flags.input !== undefined) {
-    if (flags.target !== undefined || flags.background !== undefined) {
+    if (flags.target !== undefined || backgroundFiles.length > 0) {
       throw new UsageError('give either --input (with --split-by) or --target and --background, not both');
     }
     const column = flags['split-by'];
@@ -323,12 +334,12 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     const probe = file.matrix instanceof DenseMatrix ? file.matrix : new DenseMatrix({ data: new Float64Array(0), shape: [rows, 0] });
     const split = splitByAnnotation(probe, file.annotations, { column, targetValues, backgroundValues, labelColumn });
     target = file.matrix instanceof DenseMatrix ? split.target : selectRows(file.matrix, split.targetIndices);
-    background = file.matrix instanceof DenseMatrix ? split.background : selectRows(file.matrix, split.backgroundIndices);
+    backgrounds = [file.matrix instanceof DenseMatrix ? split.background : selectRows(file.matrix, split.backgroundIndices)];
     if (labelColumn !== undefined) targetLabels = split.targetLabels;
     targetRows = split.targetIndices;
     backgroundRows = split.backgroundIndices;
     targetSource = `${flags.input} (${column} in ${targetValues.join(', ')})`;
-    backgroundSource = `${flags.input} (${column} in ${backgroundValues.join(', ')})`;
+    backgroundSources = [`${flags.input} (${column} in ${backgroundValues.join(', ')})`];
     if (file.h5ad) {
       h5adSources.push({
         path: flags.input,
@@ -337,7 +348,7 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
       });
     }
   } else {
-    if (flags.target === undefined || flags.background === undefined) {
+    if (flags.target === undefined || backgroundFiles.length === 0) {
       throw new UsageError('give --target FILE and --background FILE, or --input FILE with --split-by (bcnmf help fit)');
     }
     for (const flag of ['split-by', 'target-values', 'background-values'] as const) {
@@ -345,36 +356,50 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     }
     if (flags['label-column'] !== undefined) throw new UsageError('--label-column names an annotation of a split --input');
     const t = await readInputFile(flags.target, { features, featuresInRows });
-    const b = await readInputFile(flags.background, { features, featuresInRows });
     target = t.matrix;
     targetSource = flags.target;
-    backgroundSource = flags.background;
-    const order = alignBackground(t.matrix, b.matrix, targetSource, backgroundSource);
-    const identity = order.every((j, i) => j === i);
-    background = identity ? b.matrix : selectColumns(b.matrix, order);
+    backgroundSources = [...backgroundFiles];
+    backgrounds = [];
     if (t.h5ad) {
       h5adSources.push({ path: flags.target, ...t.h5ad, parts: [{ role: 'target', rows: Array.from({ length: t.matrix.rows }, (_, i) => i) }] });
     }
-    if (b.h5ad) {
-      h5adSources.push({
-        path: flags.background,
-        nObs: b.h5ad.nObs,
-        nVar: b.h5ad.nVar,
-        featureIndices: order.map((j) => b.h5ad!.featureIndices[j]),
-        parts: [{ role: 'background', rows: Array.from({ length: b.matrix.rows }, (_, i) => i) }],
-      });
+    for (const [index, path] of backgroundFiles.entries()) {
+      const b = await readInputFile(path, { features, featuresInRows });
+      const order = alignBackground(t.matrix, b.matrix, targetSource, path);
+      const identity = order.every((j, i) => j === i);
+      backgrounds.push(identity ? b.matrix : selectColumns(b.matrix, order));
+      if (b.h5ad) {
+        h5adSources.push({
+          path,
+          nObs: b.h5ad.nObs,
+          nVar: b.h5ad.nVar,
+          featureIndices: order.map((j) => b.h5ad!.featureIndices[j]),
+          parts: [{ role: 'background', rows: Array.from({ length: b.matrix.rows }, (_, i) => i), index }],
+        });
+      }
     }
   }
   let imputed = 0;
   if (impute) {
-    const result = imputeTogether([target, background]);
-    [target, background] = result.parts;
+    const result = imputeTogether([target, ...backgrounds]);
+    [target, ...backgrounds] = result.parts;
     imputed = result.filled;
   } else {
     refuseMissing(target, targetSource, targetRows);
-    refuseMissing(background, backgroundSource, backgroundRows);
+    backgrounds.forEach((b, i) => refuseMissing(b, backgroundSources[i], backgroundRows));
   }
-  return { target, background, featureNames: columnNamesOf(target), targetLabels, h5adSources, imputed, targetSource, backgroundSource };
+  return {
+    target,
+    background: backgrounds[0],
+    backgrounds,
+    featureNames: columnNamesOf(target),
+    targetLabels,
+    h5adSources,
+    imputed,
+    targetSource,
+    backgroundSource: backgroundSources[0],
+    backgroundSources,
+  };
 }
 
 /**
@@ -389,7 +414,9 @@ export function fitInput(m: AnyMatrix): MatrixInput {
 export function h5adOutputName(source: H5adSource, taken: Set<string>): string {
   const stem = basename(source.path).replace(/\.h5ad$/i, '');
   let name = `${stem}.bcnmf.h5ad`;
-  if (taken.has(name)) name = `${stem}.${source.parts.map((p) => p.role).join('+')}.bcnmf.h5ad`;
+  const role = source.parts.map((p) => (p.index ? `${p.role}_${p.index + 1}` : p.role)).join('+');
+  if (taken.has(name)) name = `${stem}.${role}.bcnmf.h5ad`;
+  for (let n = 2; taken.has(name); n++) name = `${stem}.${role}.${n}.bcnmf.h5ad`;
   taken.add(name);
   return name;
 }

@@ -22,8 +22,21 @@ export function matrixCsv(m: DenseMatrix, corner: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** history.csv: iteration, target error, background error and tracked score at each score check. */
+/**
+ * history.csv: iteration, target error, background error (one column per background,
+ * background_error_1, ..., when there are several) and tracked score at each score check.
+ */
 export function historyCsv(model: BcnmfModel): string {
+  const n = model.Hbackgrounds.length;
+  if (n > 1) {
+    // several backgrounds: one error column per background
+    const lines = [['iteration', 'target_error', ...Array.from({ length: n }, (_, b) => `background_error_${b + 1}`), 'score'].join(',')];
+    for (const r of model.history) {
+      const errors = Array.from({ length: n }, (_, b) => r.backgroundErrors?.[b] ?? '');
+      lines.push([r.iteration, r.targetError, ...errors, r.score].map(String).join(','));
+    }
+    return lines.join('\n') + '\n';
+  }
   const lines = ['iteration,target_error,background_error,score'];
   for (const r of model.history) {
     lines.push([r.iteration, r.targetError, r.backgroundError ?? '', r.score].map(String).join(','));
@@ -31,29 +44,39 @@ export function historyCsv(model: BcnmfModel): string {
   return lines.join('\n') + '\n';
 }
 
-/** The files `bcnmf fit` writes into its output folder. */
+/** The files `bcnmf fit` writes into its output folder (with one background). */
 export const FIT_FILES = ['W.csv', 'H_target.csv', 'H_background.csv', 'model.json', 'history.csv'] as const;
 
 /**
- * Writes a fit's results into `dir`: W.csv, H_target.csv, H_background.csv, model.json,
+ * The background coefficient files of a fit: `H_background.csv` for one background,
+ * `H_background_1.csv`, `H_background_2.csv`, ... for several.
+ */
+export function backgroundFiles(count: number): string[] {
+  return count === 1 ? ['H_background.csv'] : Array.from({ length: count }, (_, b) => `H_background_${b + 1}.csv`);
+}
+
+/**
+ * Writes a fit's results into `dir`: W.csv, H_target.csv, H_background.csv (or
+ * H_background_1.csv, H_background_2.csv, ... with several backgrounds), model.json,
  * history.csv, and for each .h5ad input a copy with the results added. Returns the
  * names of the files written.
  */
 export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: Inputs): Promise<string[]> {
-  if (!model.Hbackground) throw new Error('a bcNMF fit of the command line always has a background');
+  if (model.Hbackgrounds.length === 0) throw new Error('a bcNMF fit of the command line always has a background');
+  const hFiles = backgroundFiles(model.Hbackgrounds.length);
   writeFileSync(join(dir, 'W.csv'), matrixCsv(model.W, 'topic'));
   writeFileSync(join(dir, 'H_target.csv'), matrixCsv(model.Htarget, 'sample'));
-  writeFileSync(join(dir, 'H_background.csv'), matrixCsv(model.Hbackground, 'sample'));
+  model.Hbackgrounds.forEach((H, b) => writeFileSync(join(dir, hFiles[b]), matrixCsv(H, 'sample')));
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model.toJSON()) + '\n');
   writeFileSync(join(dir, 'history.csv'), historyCsv(model));
-  const written: string[] = [...FIT_FILES];
+  const written: string[] = ['W.csv', 'H_target.csv', ...hFiles, 'model.json', 'history.csv'];
   const taken = new Set<string>();
   const k = model.settings.k;
   for (const source of inputs.h5adSources) {
     // rows and features that are not part of the fit are NaN
     const embedding = new Float32Array(source.nObs * k).fill(NaN);
     for (const part of source.parts) {
-      const H = part.role === 'target' ? model.Htarget : model.Hbackground;
+      const H = part.role === 'target' ? model.Htarget : model.Hbackgrounds[part.index ?? 0];
       part.rows.forEach((fileRow, i) => embedding.set(H.row(i), fileRow * k));
     }
     const loadings = new Float32Array(source.nVar * k).fill(NaN);
@@ -81,7 +104,7 @@ export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: In
 
 async function readFactor(dir: string, file: string): Promise<DenseMatrix> {
   const path = join(dir, file);
-  if (!existsSync(path)) throw new UsageError(`--init-from ${dir}: there is no ${file} (it needs W.csv, H_target.csv and H_background.csv of an earlier fit)`);
+  if (!existsSync(path)) throw new UsageError(`--init-from ${dir}: there is no ${file} (it needs W.csv, H_target.csv and H_background.csv, or H_background_1.csv, ... for several backgrounds, of an earlier fit)`);
   return (await readDelimited(path)).matrix;
 }
 
@@ -101,23 +124,27 @@ function reorderRows(m: DenseMatrix, wanted: readonly string[], file: string, wh
 }
 
 /**
- * The start of a fit from the W.csv, H_target.csv and H_background.csv of an earlier run:
- * W's columns matched to the data's features by name, H's rows to the samples by name.
- * Refuses files that do not match, saying what differs.
+ * The start of a fit from the W.csv, H_target.csv and H_background.csv (H_background_1.csv,
+ * ... for several backgrounds) of an earlier run: W's columns matched to the data's
+ * features by name, H's rows to the samples by name. Refuses files that do not match,
+ * saying what differs.
  */
 export async function readInitFrom(dir: string, inputs: Inputs, k: number | undefined): Promise<CustomInit & { k: number }> {
   const W = await readFactor(dir, 'W.csv');
   const Htarget = await readFactor(dir, 'H_target.csv');
-  const Hbackground = await readFactor(dir, 'H_background.csv');
+  const hFiles = backgroundFiles(inputs.backgrounds.length);
+  const Hbackgrounds: DenseMatrix[] = [];
+  for (const file of hFiles) Hbackgrounds.push(await readFactor(dir, file));
   if (k !== undefined && W.rows !== k) throw new UsageError(`--k is ${k} but ${join(dir, 'W.csv')} has ${W.rows} topics`);
-  for (const [m, file] of [[Htarget, 'H_target.csv'], [Hbackground, 'H_background.csv']] as const) {
+  for (const [m, file] of [[Htarget, 'H_target.csv'] as const, ...Hbackgrounds.map((H, b) => [H, hFiles[b]] as const)]) {
     if (m.columns !== W.rows) throw new UsageError(`--init-from ${dir}: ${file} has ${m.columns} topic columns but W.csv has ${W.rows} topics`);
   }
   const Wt = reorderRows(W.transpose(), inputs.featureNames, 'W.csv', 'features', dir).transpose();
+  const aligned = Hbackgrounds.map((H, b) => reorderRows(H, rowNamesOf(inputs.backgrounds[b]), hFiles[b], 'background samples', dir));
   return {
     k: W.rows,
     W: Wt,
     Htarget: reorderRows(Htarget, rowNamesOf(inputs.target), 'H_target.csv', 'target samples', dir),
-    Hbackground: reorderRows(Hbackground, rowNamesOf(inputs.background), 'H_background.csv', 'background samples', dir),
+    Hbackground: aligned.length === 1 ? aligned[0] : aligned,
   };
 }

@@ -3,28 +3,40 @@ import { fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber } from '../fit-options.js';
+import { optionalNumber } from '../options.js';
 import { formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, type Inputs } from '../input.js';
 import { parseCommand } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
 import { fitProgress } from '../progress.js';
 import { readInitFrom, writeFitOutputs } from '../results.js';
+import { ALPHA_AUTO_OPTIONS, ALPHA_AUTO_USAGE, runAlphaAuto, type AlphaAutoSummary } from './alpha-auto.js';
 
-export const FIT_USAGE = `bcnmf fit (--target FILE --background FILE | --input FILE --split-by COLUMN --target-values A,B --background-values C)
-          --k N --alpha A --out DIR [options]
+export const FIT_USAGE = `bcnmf fit (--target FILE --background FILE [--background FILE2 ...] | --input FILE --split-by COLUMN --target-values A,B --background-values C)
+          --k N (--alpha A [--alpha A2 ...] | --alpha auto) --out DIR [options]
 
 Fits bcNMF and writes to DIR: W.csv (a row per topic), H_target.csv and H_background.csv
 (a row per sample), model.json (the model, for transform and topics), history.csv (the
 scores at each check) and, for an .h5ad input, a copy of it with the results added
 (obsm['X_bcnmf'], varm['bcnmf_W'], uns['bcnmf']).
 
+Several backgrounds: repeat --background FILE, and give one --alpha per background (the
+i-th --alpha goes with the i-th --background) or one --alpha for all of them. W is pushed
+away from every background; each has its own coefficients, written as H_background_1.csv,
+H_background_2.csv, ... (in --background order) instead of H_background.csv, and
+history.csv has a background_error_N column per background. A split --input has one
+background (one --background-values group).
+
 ${INPUT_USAGE}
 
 Fit:
 ${FIT_SETTINGS_USAGE}
+                       (repeat it per --background; or 'auto', below)
   --init-from DIR      start from W.csv, H_target.csv and H_background.csv of an earlier
                        run (rows matched by sample name, columns by feature name); --k may
                        then be left out
+
+${ALPHA_AUTO_USAGE}
 
 Output:
   --out DIR            output folder; written as a whole or not at all
@@ -35,6 +47,9 @@ Output:
 const OPTIONS = {
   ...INPUT_OPTIONS,
   ...FIT_SETTING_OPTIONS,
+  ...ALPHA_AUTO_OPTIONS,
+  background: { type: 'string', multiple: true },
+  alpha: { type: 'string', multiple: true },
   'init-from': { type: 'string' },
   out: { type: 'string' },
   overwrite: { type: 'boolean' },
@@ -47,16 +62,25 @@ export interface FitSummary {
   out: string;
   files: string[];
   target: { samples: number; features: number; source: string };
+  /** The (first) background. */
   background: { samples: number; features: number; source: string };
+  /** Every background, in --background order. */
+  backgrounds: { samples: number; features: number; source: string }[];
   imputed: number;
   k: number;
+  /** The (first) background's alpha. */
   alpha: number;
+  /** One alpha per background. */
+  alphas: number[];
   loss: string;
   iterations: number;
   converged: boolean;
   finalScore: number;
   targetError: number;
+  /** The (first) background's error. */
   backgroundError: number | null;
+  /** Every background's error, in --background order. */
+  backgroundErrors: number[];
   seconds: number;
   topics: { topic: string; targetMean: number; backgroundMean: number | null; enrichment: number | null }[];
 }
@@ -64,16 +88,42 @@ export interface FitSummary {
 /** Describes the inputs on stderr before a fit (unless quiet). */
 export function describeInputs(ctx: CommandContext, label: string, inputs: Inputs): void {
   const t = inputs.target;
-  const b = inputs.background;
-  ctx.err(`${label}: target ${t.rows} x ${t.columns} (${inputs.targetSource}), background ${b.rows} x ${b.columns} (${inputs.backgroundSource})` +
+  const several = inputs.backgrounds.length > 1;
+  const backgrounds = inputs.backgrounds
+    .map((b, i) => `background${several ? ` ${i + 1}` : ''} ${b.rows} x ${b.columns} (${inputs.backgroundSources[i]})`)
+    .join(', ');
+  ctx.err(`${label}: target ${t.rows} x ${t.columns} (${inputs.targetSource}), ${backgrounds}` +
     (inputs.imputed > 0 ? `; ${inputs.imputed} missing values filled with column means` : ''));
 }
 
-export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSummary> {
+/**
+ * The alphas of --alpha: one number per background, or one for all; a count that matches
+ * neither is refused.
+ */
+export function alphasFor(raw: readonly string[], backgrounds: number): number[] {
+  if (raw.length === 0) throw new UsageError('--alpha is required');
+  const values = raw.map((a) => requireNumber('--alpha', optionalNumber('--alpha', a, { min: 0 })));
+  if (values.length === 1) return new Array<number>(backgrounds).fill(values[0]);
+  if (values.length !== backgrounds) {
+    throw new UsageError(
+      `${values.length} --alpha values for ${backgrounds} background${backgrounds === 1 ? '' : 's'}: give one --alpha per --background ` +
+        '(the i-th --alpha goes with the i-th --background), or one --alpha for all',
+    );
+  }
+  return values;
+}
+
+export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSummary | AlphaAutoSummary> {
   const values = parseCommand(argv, OPTIONS, 'fit');
-  const settings = fitSettings(values);
+  const alphaFlags = values.alpha ?? [];
+  if (alphaFlags.includes('auto')) return runAlphaAuto(values, ctx);
+  for (const flag of Object.keys(ALPHA_AUTO_OPTIONS) as (keyof typeof ALPHA_AUTO_OPTIONS)[]) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --alpha auto`);
+  }
+  const settings = fitSettings({ ...values, alpha: undefined });
   if (values.out === undefined) throw new UsageError('--out DIR is required (bcnmf help fit)');
-  const alpha = requireNumber('--alpha', settings.alpha);
+  const nBackgrounds = values.input !== undefined ? 1 : Math.max(1, values.background?.length ?? 0);
+  const alphas = alphasFor(alphaFlags, nBackgrounds);
   if (values['init-from'] !== undefined && values.init !== undefined) {
     throw new UsageError('--init and --init-from both say how to start; give one');
   }
@@ -83,7 +133,9 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   checkOutputDir(values.out, overwrite);
 
   const inputs = await readInputs(values);
-  let options: BcnmfOptions = { ...settings, alpha };
+  // one background: exactly the single-background call; several: a list and an alpha each
+  const several = inputs.backgrounds.length > 1;
+  let options: BcnmfOptions = { ...settings, alpha: several ? alphas : alphas[0] };
   if (values['init-from'] !== undefined) {
     const { k, ...init } = await readInitFrom(values['init-from'], inputs, settings.k);
     options = { ...options, k, init };
@@ -92,12 +144,16 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const progress = fitProgress(ctx, 'bcnmf fit', quiet);
   let model: BcnmfModel;
   try {
-    model = await fitBcnmf(fitInput(inputs.target), fitInput(inputs.background), defined({
-      ...options,
-      onProgress: progress.onProgress,
-      onWarning: (message: string) => ctx.err(`bcnmf: warning: ${message}`),
-      signal: ctx.signal,
-    }));
+    model = await fitBcnmf(
+      fitInput(inputs.target),
+      several ? inputs.backgrounds.map(fitInput) : fitInput(inputs.background),
+      defined({
+        ...options,
+        onProgress: progress.onProgress,
+        onWarning: (message: string) => ctx.err(`bcnmf: warning: ${message}`),
+        signal: ctx.signal,
+      }),
+    );
   } finally {
     progress.stop();
   }
@@ -108,15 +164,18 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     files,
     target: { samples: inputs.target.rows, features: inputs.target.columns, source: inputs.targetSource },
     background: { samples: inputs.background.rows, features: inputs.background.columns, source: inputs.backgroundSource },
+    backgrounds: inputs.backgrounds.map((b, i) => ({ samples: b.rows, features: b.columns, source: inputs.backgroundSources[i] })),
     imputed: inputs.imputed,
     k: model.settings.k,
     alpha: model.settings.alpha,
+    alphas: [...model.settings.alphas],
     loss: model.settings.loss,
     iterations: model.iterations,
     converged: model.converged,
     finalScore: model.finalScore,
     targetError: last.targetError,
     backgroundError: last.backgroundError,
+    backgroundErrors: [...(last.backgroundErrors ?? [])],
     seconds: model.wallTimeMs / 1000,
     topics: model.topics({ top: 0 }).map(({ topic, targetMean, backgroundMean, enrichment }) => ({ topic, targetMean, backgroundMean, enrichment })),
   };
@@ -125,8 +184,12 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     return summary;
   }
   const stopped = model.converged ? `converged after ${model.iterations} iterations` : `${model.iterations} iterations`;
-  ctx.print(`bcnmf fit: k ${summary.k}, alpha ${summary.alpha}, ${summary.loss} loss: ${stopped} in ${formatSeconds(summary.seconds)}`);
-  ctx.print(`  final score ${formatShort(summary.finalScore)} (target error ${formatShort(summary.targetError)}, background error ${formatShort(summary.backgroundError)})`);
+  const alphaText = summary.alphas.length > 1 ? `alphas ${summary.alphas.join(', ')}` : `alpha ${summary.alpha}`;
+  ctx.print(`bcnmf fit: k ${summary.k}, ${alphaText}, ${summary.loss} loss: ${stopped} in ${formatSeconds(summary.seconds)}`);
+  const backgroundText = summary.backgroundErrors.length > 1
+    ? `background errors ${summary.backgroundErrors.map((e) => formatShort(e)).join(', ')}`
+    : `background error ${formatShort(summary.backgroundError)}`;
+  ctx.print(`  final score ${formatShort(summary.finalScore)} (target error ${formatShort(summary.targetError)}, ${backgroundText})`);
   const ranked = [...summary.topics].sort((a, b) => (b.enrichment ?? 0) - (a.enrichment ?? 0));
   ctx.print(`  topics by enrichment in the target (log2 target/background mean loading): ${ranked.map((t) => `${t.topic} ${formatShort(t.enrichment)}`).join(', ')}`);
   ctx.print(`wrote ${values.out}: ${files.join(' ')}`);
