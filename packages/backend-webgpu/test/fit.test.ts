@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { CsrMatrix, DenseMatrix, fitBcnmf, registerBackend, type BcnmfModel, type Loss } from '@bcnmf/core';
+import { webgpuAdapter } from '../src/index.js';
+import { gpuMemory, maxRelativeDifference, rng, uniform, webgpuOrReason } from './helpers/webgpu.js';
+
+// Whole fits through core on 'webgpu' (the custom kernels) against core's 'cpu' backend
+// (tfjs-backend-cpu, float32) from the same explicit init: both errors of every
+// iteration's history after 1 and 50 iterations, dense and sparse data.
+let skip: string | null = null;
+before(async () => {
+  skip = await webgpuOrReason();
+  registerBackend('webgpu', webgpuAdapter);
+});
+
+const random = rng(11);
+const features = 13;
+const k = 3;
+// sparse-ish counts: about a third zeros
+function counts(rows: number): DenseMatrix {
+  const data = uniform(rows, features, random, -2, 6).map((v) => Math.max(0, Math.round(v)));
+  return new DenseMatrix({ data, shape: [rows, features] });
+}
+const target = counts(21);
+const background = counts(18);
+const init = {
+  W: new DenseMatrix({ data: uniform(k, features, random, 0.2, 1), shape: [k, features] }),
+  Htarget: new DenseMatrix({ data: uniform(21, k, random, 0.2, 1), shape: [21, k] }),
+  Hbackground: new DenseMatrix({ data: uniform(18, k, random, 0.2, 1), shape: [18, k] }),
+};
+
+async function fit(backend: string, loss: Loss, maxIter: number, sparse: boolean): Promise<BcnmfModel> {
+  const x = sparse ? CsrMatrix.fromDense(target) : target;
+  const y = sparse ? CsrMatrix.fromDense(background) : background;
+  return fitBcnmf(x, y, { k, alpha: 0.5, loss, maxIter, tol: 0, scoreEvery: 1, init, backend });
+}
+
+function errors(model: BcnmfModel): number[] {
+  return model.history.flatMap((r) => [r.targetError, r.backgroundError ?? 0]);
+}
+
+describe('fits on webgpu match the cpu backend', () => {
+  for (const loss of ['frobenius', 'poisson'] as const) {
+    for (const sparse of [false, true]) {
+      for (const maxIter of [1, 50]) {
+        it(`${loss}, ${sparse ? 'sparse CSR' : 'dense'} data, ${maxIter} iteration${maxIter > 1 ? 's' : ''}`, async (t) => {
+          if (skip) return t.skip(skip);
+          const reference = await fit('cpu', loss, maxIter, sparse);
+          const ours = await fit('webgpu', loss, maxIter, sparse);
+          assert.equal(ours.history.length, maxIter + 1);
+          const tolerance = maxIter === 1 ? 1e-5 : 1e-3;
+          const errorDifference = maxRelativeDifference(errors(ours), errors(reference), 1e-6);
+          assert.ok(errorDifference <= tolerance, `errors differ by ${errorDifference} (relative) > ${tolerance}`);
+          const basisDifference = maxRelativeDifference(ours.W.data, reference.W.data, 1e-3);
+          assert.ok(basisDifference <= tolerance * 10, `W differs by ${basisDifference} (relative)`);
+        });
+      }
+    }
+  }
+
+  it('leaves no tensors or GPU buffers behind across a fit', async (t) => {
+    if (skip) return t.skip(skip);
+    await fit('webgpu', 'poisson', 3, false); // backend started, pipelines compiled
+    await fit('webgpu', 'frobenius', 3, true);
+    const tensors = tf.memory().numTensors;
+    const { numBytesInGPU } = gpuMemory();
+    for (const loss of ['frobenius', 'poisson'] as const) {
+      for (const sparse of [false, true]) await fit('webgpu', loss, 5, sparse);
+    }
+    assert.equal(tf.getBackend(), 'webgpu');
+    assert.equal(tf.memory().numTensors, tensors, 'tensors left after the fits');
+    assert.equal(gpuMemory().numBytesInGPU, numBytesInGPU, 'GPU buffer bytes in use after the fits');
+  });
+});

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import * as api from '../src/index.js';
+
+// The public API cannot change by accident: a change here is a change for users and
+// needs a changeset.
+it('exports exactly these names', () => {
+  assert.deepEqual(Object.keys(api).sort(), [
+    'DATA_TIMES_THIN',
+    'KERNEL_CONFIGS',
+    'MULTIPLICATIVE_UPDATE',
+    'POISSON_RATIO',
+    'TFJS_WEBGPU_VERSION',
+    'THIN_TRANSPOSED_TIMES_DATA',
+    'WebGPUUnavailableError',
+    'createWebGPUAdapter',
+    'findWebGPU',
+    'formatDeviceInfo',
+    'registerWebGPUKernels',
+    'webgpuAdapter',
+    'webgpuOps',
+  ]);
+});
