@@ -1,0 +1,136 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from './datadir.js';
+import { ReproduceUsageError } from './errors.js';
+import { EXPERIMENT_NAMES, EXPERIMENTS, getExperiment } from './registry.js';
+import { tableMarkdown } from './report/markdown.js';
+import type { ReproduceReport } from './report/types.js';
+import { checkOutDir, writeReport } from './report/write.js';
+import type { Experiment, RunOverrides } from './types.js';
+
+/** Default output folder, relative to the working directory. */
+export const DEFAULT_OUT_DIR = 'bcnmf-report';
+
+export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--out DIR] [--seeds N] [--quick] [--data-dir DIR]
+
+Regenerates a table of the bcNMF paper (ALGORITHM.md §7-8): every method of the
+experiment, mean ± sd of the ARI over seeds, beside the paper's reported values.
+Writes Markdown, CSV and JSON tables and SVG (and PNG) figures into --out.
+
+NAME: ${EXPERIMENT_NAMES.join(', ')}, or all (every experiment whose data are present)
+
+  --out DIR       output folder (default ./${DEFAULT_OUT_DIR}); replaced as a whole, written
+                  to a temporary sibling first
+  --seeds N       number of seeds 0..N-1 (default per experiment: simulation 3, mice-protein 10, others 5;
+                  with --quick 2, 3 for mice-protein)
+  --quick         a size that runs in a few minutes on 2 cores (what it changes is in the report)
+  --data-dir DIR  data sets folder (default $BCNMF_DATA_DIR, else ../shared/datasets from the
+                  repository root when it exists, else ~/.cache/bcnmf/datasets)`;
+
+/** Internal options of {@link runReproduce} (tests and benchmarks): sizes the command line does not offer. */
+export interface ReproduceOptions {
+  overrides?: RunOverrides;
+}
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        seeds: { type: 'string' },
+        quick: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (e) {
+    throw new ReproduceUsageError(`${(e as Error).message.split('\n')[0]} (bcnmf reproduce --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true as const };
+  if (positionals.length === 0) throw new ReproduceUsageError(`no experiment named; known: ${EXPERIMENT_NAMES.join(', ')}, all`);
+  if (positionals.length > 1) throw new ReproduceUsageError(`one experiment at a time, got ${positionals.join(' ')} (use all for every one)`);
+  let seeds: number | undefined;
+  if (values.seeds !== undefined) {
+    if (!/^\d+$/.test(values.seeds) || Number(values.seeds) < 1 || Number(values.seeds) > 1000) {
+      throw new ReproduceUsageError(`--seeds must be a whole number from 1 to 1000, got '${values.seeds}'`);
+    }
+    seeds = Number(values.seeds);
+  }
+  for (const flag of ['out', 'data-dir'] as const) {
+    if (values[flag] !== undefined && values[flag].trim() === '') throw new ReproduceUsageError(`--${flag} needs a folder`);
+  }
+  const name = positionals[0];
+  const experiments = name === 'all' ? [...EXPERIMENTS] : [getExperiment(name)];
+  return {
+    help: false as const,
+    name,
+    experiments,
+    seeds,
+    quick: values.quick === true,
+    outDir: resolve(values.out ?? DEFAULT_OUT_DIR),
+    dataDir: defaultDataDir(values['data-dir']),
+  };
+}
+
+function seedsFor(experiment: Experiment, quick: boolean, n: number | undefined): number[] {
+  const count = n ?? (quick ? experiment.seeds.quick : experiment.seeds.full);
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/**
+ * `bcnmf reproduce NAME [--out DIR] [--seeds N] [--quick] [--data-dir DIR]`: runs the
+ * experiment (or every one whose data are present, for `all`), prints progress and the
+ * table, and writes the report into --out. Experiments whose data are absent are
+ * reported (with where to get the data) and skipped, not an error. Bad usage throws
+ * {@link ReproduceUsageError} (`exitCode` 2) before any work.
+ */
+export async function runReproduce(argv: string[], print: (line: string) => void, options: ReproduceOptions = {}): Promise<ReproduceReport> {
+  const started = performance.now();
+  const args = parse(argv);
+  const report: ReproduceReport = {
+    request: args.help ? 'help' : args.name,
+    outDir: args.help ? '' : args.outDir,
+    experiments: [],
+    skipped: [],
+    files: [],
+    png: { written: false, reason: 'nothing written' },
+    seconds: 0,
+    date: new Date().toISOString(),
+  };
+  if (args.help) {
+    print(REPRODUCE_USAGE);
+    return report;
+  }
+  checkOutDir(args.outDir);
+  const overrides = options.overrides ?? {};
+  for (const experiment of args.experiments) {
+    const availability = await experiment.available(args.dataDir);
+    if (!availability.present) {
+      print(`${experiment.name}: not run, its data are not present.`);
+      for (const line of availability.message.split('\n')) print(`  ${line}`);
+      report.skipped.push({ name: experiment.name, message: availability.message });
+      continue;
+    }
+    const seeds = seedsFor(experiment, args.quick, args.seeds);
+    print(`${experiment.name}: ${experiment.title}; seeds ${seeds.join(', ')}${args.quick ? `; quick: ${experiment.quickChanges}` : ''}`);
+    const result = await experiment.run({ seeds, quick: args.quick, dataDir: args.dataDir, print, overrides });
+    report.experiments.push(result);
+    print('');
+    print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s); "reported" rows are the paper's values (${result.seconds.toFixed(1)} s)`);
+    for (const line of tableMarkdown(result).split('\n')) print(line);
+    print('');
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  if (report.experiments.length === 0) {
+    print(`nothing run (no data present for ${args.experiments.map((e) => e.name).join(', ')}); nothing written to ${args.outDir}`);
+    return report;
+  }
+  await writeReport(args.outDir, report);
+  print(`wrote ${report.files.length} files to ${args.outDir} (report.md, results.csv, report.json, per experiment .md/.csv/.json, figures/; ${report.png.reason})`);
+  return report;
+}

@@ -1,0 +1,33 @@
+// Public API of @bcnmf/reproduce: explicit named exports only.
+export { DEFAULT_OUT_DIR, REPRODUCE_USAGE, runReproduce } from './cli.js';
+export type { ReproduceOptions } from './cli.js';
+export { defaultDataDir } from './datadir.js';
+export { ReproduceUsageError } from './errors.js';
+export { EXPERIMENT_NAMES, EXPERIMENTS, getExperiment } from './registry.js';
+export { CPCA_BEST_LABEL } from './experiments/common.js';
+export { SIMULATION_BETAS, SIMULATION_QUICK } from './experiments/simulation.js';
+export { experimentMarkdown, reportMarkdown, tableMarkdown } from './report/markdown.js';
+export { CSV_HEADER, csvField, resultsCsv } from './report/csv.js';
+export { heatmapSvg, scatterSvg } from './report/svg.js';
+export { GENERATOR, writeReport } from './report/write.js';
+export type { ReproduceReport, SkippedExperiment } from './report/types.js';
+export { formatStats, summarize } from './stats.js';
+export type { CellStats } from './stats.js';
+export type {
+  Availability,
+  EvaluationSpec,
+  Experiment,
+  ExperimentResult,
+  Figure,
+  HeatmapFigure,
+  MethodId,
+  MethodSettings,
+  MethodSpec,
+  PaperTable,
+  PaperValue,
+  PreparedData,
+  ResultRow,
+  RunContext,
+  RunOverrides,
+  ScatterFigure,
+} from './types.js';

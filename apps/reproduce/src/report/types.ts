@@ -1,0 +1,24 @@
+import type { ExperimentResult } from '../types.js';
+
+/** An experiment that was asked for (or part of `all`) and not run, with why. */
+export interface SkippedExperiment {
+  name: string;
+  message: string;
+}
+
+/** What `runReproduce` did. */
+export interface ReproduceReport {
+  /** The experiment name asked for, or 'all'. */
+  request: string;
+  /** Absolute output folder. */
+  outDir: string;
+  experiments: ExperimentResult[];
+  skipped: SkippedExperiment[];
+  /** Files written, relative to outDir. */
+  files: string[];
+  /** Whether PNG copies of the figures were written, and if not why. */
+  png: { written: boolean; reason: string };
+  seconds: number;
+  /** ISO time of the run. */
+  date: string;
+}

@@ -1,0 +1,142 @@
+import { getMethod, type FittedMethod } from '@bcnmf/baselines';
+import type { DenseMatrix } from '@bcnmf/core';
+import { evaluateEmbedding, type EvaluationProtocol } from '@bcnmf/metrics';
+import type { EvaluationSpec, MethodSettings, MethodSpec, PreparedData } from './types.js';
+
+/** Methods whose fit takes a seed (PCA has none). */
+const SEEDED = new Set(['cpca', 'nmf', 'bcnmf']);
+
+/** What one method gave on one data set with one seed. */
+export interface MethodRun {
+  /** ARI of k-means on the (protocol's) embedding against the true labels. */
+  ari: number;
+  /** Seconds of the fit (0 when a fit was reused) plus the evaluation. */
+  seconds: number;
+  /** The 2-D points of a scatter: the first two embedding columns, or the UMAP. */
+  points: [number, number][];
+  xLabel: string;
+  yLabel: string;
+  /** bcNMF's basis W (topics x features). */
+  basis?: DenseMatrix;
+  /** A note on this run, e.g. cPCA's chosen alpha. */
+  detail: string;
+  /** cPCA with automatic alpha: the best ARI over its returned non-zero alphas (chosen by the labels). */
+  bestReturnedAlpha?: { alpha: number; ari: number };
+}
+
+/** The protocol a method's embedding is scored with. */
+export function protocolOf(spec: MethodSpec, evaluation: EvaluationSpec): EvaluationProtocol {
+  return spec.protocol ?? evaluation.protocol;
+}
+
+function score(embedding: DenseMatrix, labels: string[], protocol: EvaluationProtocol, evaluation: EvaluationSpec, seed: number) {
+  return evaluateEmbedding(embedding, labels, {
+    protocol,
+    k: evaluation.k,
+    nInit: evaluation.nInit,
+    seed,
+    ...(protocol === 'umap' ? { umap: { ...evaluation.umap, seed } } : {}),
+  });
+}
+
+/**
+ * Fits one method to prepared data with a seed and scores its embedding. `cache` keeps
+ * fits of `fitOnce` methods (keyed by the caller's data key and the method label).
+ */
+export async function runMethod(
+  spec: MethodSpec,
+  data: PreparedData,
+  seed: number,
+  evaluation: EvaluationSpec,
+  cache?: { key: string; fits: Map<string, FittedMethod> },
+): Promise<MethodRun> {
+  const started = performance.now();
+  const method = getMethod(spec.method);
+  const cacheKey = cache ? `${cache.key}\u0000${spec.label}` : '';
+  let fitted = spec.fitOnce && cache ? cache.fits.get(cacheKey) : undefined;
+  if (fitted === undefined) {
+    const options = SEEDED.has(spec.method) ? { ...spec.options, seed } : { ...spec.options };
+    fitted = await method.fit(data.target, method.usesBackground ? data.background : null, options);
+    if (spec.fitOnce && cache) cache.fits.set(cacheKey, fitted);
+  }
+  const protocol = protocolOf(spec, evaluation);
+  const result = score(fitted.embedding, data.labels, protocol, evaluation, seed);
+  const e = fitted.embedding;
+  let points: [number, number][];
+  let xLabel: string;
+  let yLabel: string;
+  if (result.umapCoordinates) {
+    points = result.umapCoordinates.map((p) => [p[0], p[1]]);
+    [xLabel, yLabel] = ['UMAP 1', 'UMAP 2'];
+  } else {
+    points = Array.from({ length: e.rows }, (_, i) => [e.get(i, 0), e.columns > 1 ? e.get(i, 1) : 0]);
+    const axis = spec.method === 'pca' || spec.method === 'cpca' ? 'PC' : 'H';
+    [xLabel, yLabel] = [`${spec.label} ${axis}1`, e.columns > 1 ? `${spec.label} ${axis}2` : '(none)'];
+  }
+  const run: MethodRun = { ari: result.ari, seconds: 0, points, xLabel, yLabel, detail: '' };
+  if (spec.method === 'bcnmf' && fitted.components) run.basis = fitted.components;
+  if (spec.method === 'cpca') {
+    const model = fitted as FittedMethod & { alpha: number; alphas?: number[]; result?: (a: number) => { embedding: DenseMatrix } };
+    run.detail = `α=${formatAlpha(model.alpha)}`;
+    const returned = (model.alphas ?? []).filter((a) => a > 0);
+    if (spec.options.alpha === 'auto' && returned.length > 0 && model.result) {
+      let best = { alpha: returned[0], ari: -Infinity };
+      for (const a of returned) {
+        const ari = score(model.result(a).embedding, data.labels, protocol, evaluation, seed).ari;
+        if (ari > best.ari) best = { alpha: a, ari };
+      }
+      run.bestReturnedAlpha = best;
+    }
+  }
+  run.seconds = (performance.now() - started) / 1000;
+  return run;
+}
+
+/** An alpha in 3 significant digits. */
+export function formatAlpha(alpha: number): string {
+  return alpha === 0 ? '0' : Number(alpha.toPrecision(3)).toString();
+}
+
+function settingValue(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return JSON.stringify(v);
+}
+
+/** The settings of each method, for the report: its options as given and a one-line description. */
+export function describeMethods(specs: MethodSpec[], evaluation: EvaluationSpec): MethodSettings[] {
+  return specs.map((spec) => {
+    const o = spec.options;
+    const parts: string[] = [];
+    switch (spec.method) {
+      case 'bcnmf':
+        parts.push(`K=${o.k}`, `alpha=${o.alpha}`, `${o.loss ?? 'frobenius'} loss`, `${o.maxIter} iterations${o.tol === 0 ? ' (tol 0: all run)' : ` (tol ${o.tol ?? 1e-4})`}`);
+        if (o.damping !== undefined) parts.push(`damping ${o.damping}`);
+        parts.push(`init ${o.init ?? 'random'}`, `${o.nStarts ?? 1} start(s)`);
+        break;
+      case 'nmf':
+        parts.push(`K=${o.nComponents}`, `${o.loss ?? 'frobenius'} loss`, `${o.maxIter} iterations${o.tol === 0 ? ' (tol 0: all run)' : ` (tol ${o.tol ?? 1e-4})`}`);
+        if (o.damping !== undefined) parts.push(`damping ${o.damping}`);
+        parts.push(`init ${o.init ?? 'random'}`);
+        break;
+      case 'pca':
+        parts.push(`${o.nComponents ?? 2} components`, o.scale ? 'standardised' : 'centred, not scaled', `solver ${o.method ?? 'SVD'}`);
+        break;
+      case 'cpca':
+        parts.push(
+          `${o.nComponents ?? 2} components`,
+          o.alpha === 'auto' || o.alpha === undefined
+            ? `alpha automatic (spectral selection over {0} ∪ ${o.nAlphas ?? 40} log-spaced candidates 0.1..${10 ** Number(o.maxLogAlpha ?? 3)}; the smallest selected non-zero alpha is scored)`
+            : `alpha=${o.alpha}`,
+          o.standardize === false ? 'not standardised' : 'standardised',
+          o.preprocessPcaDim === null ? 'no pre-projection' : `pre-projection onto ${o.preprocessPcaDim ?? 1000} PCs above that many features`,
+        );
+        break;
+    }
+    if (spec.fitOnce) parts.push('fitted once (seed-independent), k-means per seed');
+    const protocol = protocolOf(spec, evaluation);
+    const options: Record<string, string | number | boolean | null> = {};
+    for (const [key, value] of Object.entries(o)) options[key] = settingValue(value);
+    return { label: spec.label, method: spec.method, options, protocol, text: parts.join(', ') };
+  });
+}
