@@ -1,4 +1,5 @@
 import { COMPARE_USAGE, runCompare } from './commands/compare.js';
+import { DATASETS_USAGE, runDatasets } from './commands/datasets.js';
 import { DEMO_USAGE, runDemo } from './commands/demo.js';
 import { FIT_USAGE, runFit } from './commands/fit.js';
 import { runTopics, TOPICS_USAGE } from './commands/topics.js';
@@ -16,6 +17,7 @@ Commands:
   transform  coefficients of new samples through a saved model
   topics     top features of each topic of a saved model, and its enrichment in the target
   demo       fit bcNMF and plain NMF to simulated data and compare what they find
+  datasets   the paper's data sets: list, download NAME (checksummed), verify NAME
   help       show this help, or a command's: bcnmf help fit
 
 Options for every command: --debug (print stack traces)
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   transform: { usage: TRANSFORM_USAGE, run: runTransform },
   topics: { usage: TOPICS_USAGE, run: runTopics },
   demo: { usage: DEMO_USAGE, run: (argv, ctx) => runDemo(argv, ctx.print) },
+  datasets: { usage: DATASETS_USAGE, run: runDatasets },
 };
 
 /** Where the command line writes, and what its stderr is. */
