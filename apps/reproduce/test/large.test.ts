@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { EXPERIMENT_NAMES, ReproduceUsageError, runReproduce } from '../src/index.js';
+import { writeMaitra, writeMcFarland, writeZheng } from './helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'bcnmf-reproduce-large-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const small = { maxIter: 20, k: 2, nTopGenes: 15, cpcaAlphas: 5, umapEpochs: 50, scale: 0.1, betas: [2] };
+
+test('leukemia, tp53, mdd without data: a clear message with where to get them, nothing written, no error', async () => {
+  const empty = join(root, 'empty');
+  mkdirSync(empty);
+  for (const [name, registry, where] of [
+    ['leukemia', 'zheng2017-leukemia', /10xgenomics\.com/],
+    ['tp53', 'mcfarland2020-tp53', /figshare/],
+    ['mdd', 'maitra2023-mdd', /ncbi\.nlm\.nih\.gov\/geo/],
+  ] as const) {
+    const lines: string[] = [];
+    const out = join(root, `absent-${name}`);
+    const report = await runReproduce([name, '--data-dir', empty, '--out', out], (l) => lines.push(l));
+    assert.equal(report.experiments.length, 0);
+    assert.equal(report.skipped[0].name, name);
+    assert.match(report.skipped[0].message, new RegExp(registry));
+    assert.match(report.skipped[0].message, where);
+    assert.match(lines.join('\n'), /not run, its data are not present/);
+    assert.ok(!existsSync(out));
+  }
+});
+
+test('all: runs what is present (small files in the published formats), skips the rest, writes Markdown/CSV/JSON and SVG figures', async () => {
+  const dataDir = join(root, 'data');
+  writeZheng(dataDir);
+  writeMcFarland(dataDir);
+  await writeMaitra(dataDir);
+  const out = join(root, 'all');
+  const report = await runReproduce(['all', '--seeds', '2', '--data-dir', dataDir, '--out', out], () => {}, { overrides: small });
+  assert.deepEqual(report.experiments.map((r) => r.name), ['simulation', 'leukemia', 'tp53', 'mdd']);
+  assert.deepEqual(report.skipped.map((s) => s.name), ['mice-protein', 'mnist-flowers']);
+  const leuk = report.experiments[1];
+  assert.deepEqual(leuk.dataset.target, [28, 15]);
+  assert.equal(leuk.evaluation.protocol, 'row-normalized');
+  assert.equal(leuk.methods.find((m) => m.label === 'PCA')!.protocol, 'raw');
+  assert.match(leuk.methods.find((m) => m.label === 'bcNMF')!.text, /alpha=20/);
+  assert.deepEqual(report.experiments[2].dataset.target, [24, 15]);
+  const mdd = report.experiments[3];
+  assert.match(mdd.methods.find((m) => m.label === 'bcNMF')!.text, /alpha=300, poisson loss, 20 iterations .*damping 0\.5/);
+  assert.equal(mdd.evaluation.umap?.minDist, 0.2);
+  for (const r of report.experiments) for (const row of r.rows) assert.equal(row.cells[0].n, 2, `${r.name} ${row.method}`);
+
+  for (const f of ['report.md', 'report.json', 'results.csv', ...['simulation', 'leukemia', 'tp53', 'mdd'].flatMap((n) => [`${n}.md`, `${n}.csv`, `${n}.json`])]) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  const md = readFileSync(join(out, 'report.md'), 'utf8');
+  assert.match(md, /## Not run/);
+  assert.match(md, /\*\*mice-protein\*\*/);
+  assert.match(md, /\| bcNMF \(reported: paper\) \| 0\.621 \|/);
+  assert.match(md, /!\[.*\]\(figures\/leukemia-bcNMF-W-heatmap\.svg\)/);
+  const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.equal(json.experiments.length, 4);
+  assert.equal(json.skipped.length, 2);
+  const csv = readFileSync(join(out, 'results.csv'), 'utf8').trimEnd().split('\n');
+  assert.ok(csv.some((l) => l.startsWith('tp53,bcNMF,ARI,')));
+
+  // figures: a scatter per method with a <circle> per point, a heatmap with a <rect> per cell
+  const figures = readdirSync(join(out, 'figures'));
+  for (const name of ['leukemia', 'tp53', 'mdd']) {
+    for (const m of ['PCA', 'cPCA', 'NMF', 'bcNMF']) assert.ok(figures.includes(`${name}-${m}-scatter.svg`), `${name}-${m}`);
+    const r = report.experiments.find((x) => x.name === name)!;
+    const svg = readFileSync(join(out, 'figures', `${name}-bcNMF-scatter.svg`), 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>/);
+    assert.match(svg, /<\/svg>\n$/);
+    assert.equal((svg.match(/<circle /g) ?? []).length, r.dataset.target[0]);
+    const heat = readFileSync(join(out, 'figures', `${name}-bcNMF-W-heatmap.svg`), 'utf8');
+    assert.match(heat, /^<svg /);
+    const cells = heat.slice(heat.indexOf('<g class="cells"'), heat.indexOf('</g>'));
+    assert.equal((cells.match(/<rect /g) ?? []).length, 2 * 15);
+    // balanced tags (XML-ish)
+    for (const tag of ['svg', 'g', 'text', 'title']) {
+      assert.equal((heat.match(new RegExp(`<${tag}[ >]`, 'g')) ?? []).length, (heat.match(new RegExp(`</${tag}>`, 'g')) ?? []).length, tag);
+    }
+  }
+  if (report.png.written) assert.ok(figures.includes('tp53-bcNMF-scatter.png'));
+});
+
+test('bad usage: one-line errors with exitCode 2; a failing run leaves no --out behind', async () => {
+  const usage = async (argv: string[], pattern: RegExp) => {
+    await assert.rejects(runReproduce(argv, () => {}), (e: unknown) => {
+      assert.ok(e instanceof ReproduceUsageError);
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, pattern);
+      assert.ok(!e.message.includes('\n'), e.message);
+      return true;
+    });
+  };
+  await usage(['nonsense'], new RegExp(`unknown experiment 'nonsense'; known: ${EXPERIMENT_NAMES.join(', ')}, all`));
+  await usage([], /no experiment named/);
+  await usage(['simulation', '--seeds', '0'], /--seeds must be a whole number/);
+  await usage(['simulation', '--seeds', 'x'], /--seeds/);
+  await usage(['simulation', '--fast'], /--fast/);
+  await usage(['simulation', 'tp53'], /one experiment at a time/);
+  const notOurs = join(root, 'not-ours');
+  mkdirSync(notOurs);
+  writeFileSync(join(notOurs, 'precious.txt'), 'keep me');
+  await usage(['simulation', '--out', notOurs], /not a reproduce report folder/);
+  assert.equal(readFileSync(join(notOurs, 'precious.txt'), 'utf8'), 'keep me');
+
+  // a damaged data set fails the run: no output folder, no temporary sibling left
+  const bad = join(root, 'bad-data');
+  mkdirSync(join(bad, 'mice-protein'), { recursive: true });
+  writeFileSync(join(bad, 'mice-protein', 'Data_Cortex_Nuclear.csv'), 'MouseID,A_N,class\nm1,1,c-SC-s\n');
+  const parent = join(root, 'failing');
+  mkdirSync(parent);
+  await assert.rejects(runReproduce(['mice-protein', '--data-dir', bad, '--out', join(parent, 'out')], () => {}));
+  assert.deepEqual(readdirSync(parent), []);
+
+  const help: string[] = [];
+  await runReproduce(['--help'], (l) => help.push(l));
+  assert.match(help.join('\n'), /^bcnmf reproduce NAME \[--out DIR\] \[--seeds N\] \[--quick\] \[--data-dir DIR\]/);
+});
