@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { ALPHA_PATH_DEFAULTS, fitAlphaPath, selectFromAlphaPath, type AlphaPath, type AlphaPathSelection } from '@bcnmf/baselines';
 import type { BcnmfModel } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
+import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, fitSettings, requireNumber } from '../fit-options.js';
 import { csvLine, formatSeconds, formatShort } from '../format.js';
@@ -11,7 +12,6 @@ import { fitInput, readInputs, type InputFlags } from '../input.js';
 import { choiceOption, listOption, numberOption, optionalNumber } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
 import { writeFitOutputs } from '../results.js';
-import { describeInputs } from './fit.js';
 
 /** parseArgs option specs of the flags that go with `--alpha auto`. */
 export const ALPHA_AUTO_OPTIONS = {

@@ -259,7 +259,7 @@ async function runVerify(name: string | undefined, values: { 'data-dir'?: string
     throw new DatasetsFailure(`data set '${manifest.name}' is not in ${dir}; bcnmf datasets download ${manifest.name}`);
   }
   if (bad.length > 0) {
-    throw new DatasetsFailure(`${manifest.name}: ${bad.length} file${bad.length === 1 ? '' : 's'} in ${dir} do not match (${bad.map((f) => f.path).join(', ')}); bcnmf datasets download ${manifest.name} --force fetches them again`);
+    throw new DatasetsFailure(`${manifest.name}: ${bad.length} file${bad.length === 1 ? '' : 's'} in ${dir} ${bad.length === 1 ? 'does' : 'do'} not match (${bad.map((f) => f.path).join(', ')}); bcnmf datasets download ${manifest.name} --force fetches them again`);
   }
   if (missing.length > 0) {
     throw new DatasetsFailure(`${manifest.name}: ${missing.length} required file${missing.length === 1 ? ' is' : 's are'} missing from ${dir} (${missing.map((f) => f.path).join(', ')})`);

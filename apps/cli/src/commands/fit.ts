@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
+import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber } from '../fit-options.js';
 import { optionalNumber } from '../options.js';
 import { formatSeconds, formatShort } from '../format.js';
-import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, type Inputs } from '../input.js';
+import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
 import { parseCommand } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
 import { fitProgress } from '../progress.js';
@@ -85,16 +86,7 @@ export interface FitSummary {
   topics: { topic: string; targetMean: number; backgroundMean: number | null; enrichment: number | null }[];
 }
 
-/** Describes the inputs on stderr before a fit (unless quiet). */
-export function describeInputs(ctx: CommandContext, label: string, inputs: Inputs): void {
-  const t = inputs.target;
-  const several = inputs.backgrounds.length > 1;
-  const backgrounds = inputs.backgrounds
-    .map((b, i) => `background${several ? ` ${i + 1}` : ''} ${b.rows} x ${b.columns} (${inputs.backgroundSources[i]})`)
-    .join(', ');
-  ctx.err(`${label}: target ${t.rows} x ${t.columns} (${inputs.targetSource}), ${backgrounds}` +
-    (inputs.imputed > 0 ? `; ${inputs.imputed} missing values filled with column means` : ''));
-}
+export { describeInputs };
 
 /**
  * The alphas of --alpha: one number per background, or one for all; a count that matches

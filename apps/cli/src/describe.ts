@@ -1,0 +1,13 @@
+import type { CommandContext } from './context.js';
+import type { Inputs } from './input.js';
+
+/** Describes the inputs on stderr before a fit (unless quiet). */
+export function describeInputs(ctx: CommandContext, label: string, inputs: Inputs): void {
+  const t = inputs.target;
+  const several = inputs.backgrounds.length > 1;
+  const backgrounds = inputs.backgrounds
+    .map((b, i) => `background${several ? ` ${i + 1}` : ''} ${b.rows} x ${b.columns} (${inputs.backgroundSources[i]})`)
+    .join(', ');
+  ctx.err(`${label}: target ${t.rows} x ${t.columns} (${inputs.targetSource}), ${backgrounds}` +
+    (inputs.imputed > 0 ? `; ${inputs.imputed} missing values filled with column means` : ''));
+}
