@@ -2,6 +2,7 @@
 //   iteration  ms per bcNMF iteration, this project's backends vs the NumPy reference formulas
 //   nmf        @bcnmf/baselines' nmf vs scikit-learn's NMF (MU solver, same iterations)
 //   pca        @bcnmf/baselines' pca (ml-pca) vs scikit-learn's PCA
+//   sparse     CSR data on the cpu backend: its sparse kernels vs core's plain sparse path vs dense
 //   memory     peak RSS of one large fit against the data's size
 // Medians over repeats; every measurement runs in a process of its own (its peak memory is
 // its own). Writes RESULTS.md and iteration.svg into --out unless --no-write.
@@ -10,6 +11,7 @@
 //   [--features 2000] [--feature-sweep 500,5000] [--k 20] [--k-sweep 5,50] [--iterations 10]
 //   [--repeats 3] [--backends cpu,wasm] [--wasm-max-samples 2000] [--losses frobenius,poisson]
 //   [--nmf 2000x2000] [--pca 1000x500] [--memory 100000x2000] [--memory-iterations 3]
+//   [--sparse 2000x2000] [--densities 0.01,0.05,0.1,0.2]
 //   [--python python3] [--sklearn-python /usr/bin/python3] [--out DIR] [--no-write] [--quick]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -22,7 +24,9 @@ import type { Job, JobResult } from './worker.js';
 
 const { values } = parseArgs({
   options: {
-    suites: { type: 'string', default: 'iteration,nmf,pca,memory' },
+    suites: { type: 'string', default: 'iteration,sparse,nmf,pca,memory' },
+    sparse: { type: 'string', default: '2000x2000' },
+    densities: { type: 'string', default: '0.01,0.05,0.1,0.2' },
     samples: { type: 'string', default: '1000,2000,5000,20000' },
     features: { type: 'string', default: '2000' },
     'feature-sweep': { type: 'string', default: '500,5000' },
@@ -52,7 +56,7 @@ if (values.quick) {
   // a tiny run for the smoke test: everything once, small
   Object.assign(values, {
     samples: '200,400', features: '100', 'feature-sweep': '', k: '5', 'k-sweep': '', iterations: '2', repeats: '1',
-    'wasm-max-samples': '200', nmf: '200x100', pca: '200x50', memory: '2000x100', 'memory-iterations': '2',
+    'wasm-max-samples': '200', nmf: '200x100', sparse: '200x100', densities: '0.05', pca: '200x50', memory: '2000x100', 'memory-iterations': '2',
   });
 }
 const suites = list(values.suites!);
@@ -166,6 +170,38 @@ if (suites.includes('iteration')) {
         }
         if (backend === 'cpu') notes.add(`bcnmf cpu backend path: ${result.accelerator}`);
         row(`bcnmf, backend ${backend}`, result.ms, ratio(result.ms, referenceMs), result.maxRssMb);
+      }
+    }
+  }
+  sections.push(lines.join('\n'));
+  console.log();
+}
+
+// ---- sparse ----
+if (suites.includes('sparse')) {
+  const [samples, features] = dims(values.sparse!);
+  const lines = [
+    `### Sparse data on the cpu backend: ${samples} + ${samples} samples x ${features} features, k = ${k0} (ms per iteration, median of ${repeats})`,
+    '',
+    'csr: the cpu backend\'s CSR kernels; csr, plain: core\'s plain sparse path (gather + scatterND) on the same backend; dense: the same data as dense arrays (BLAS where loaded). Ratio = ms / dense ms.',
+    '',
+    '| loss | density | data as | ms / iteration | ratio to dense |',
+    '|---|---:|---|---:|---:|',
+  ];
+  console.log(lines.join('\n'));
+  for (const loss of losses) {
+    for (const density of numbers(values.densities!)) {
+      let denseMs: number | null = null;
+      for (const mode of ['dense', 'csr', 'csr-plain'] as const) {
+        const result = runWorker({ kind: 'sparse', mode, loss, density, features, target: samples, background: samples, k: k0, iterations, repeats });
+        if (failed(result)) {
+          notes.add(`sparse ${mode} (${loss}, density ${density}) failed: ${result.error}`);
+          continue;
+        }
+        if (mode === 'dense') denseMs = result.ms;
+        const line = `| ${loss} | ${density} | ${mode === 'csr-plain' ? 'csr, plain' : mode} | ${fmt(result.ms)} | ${ratio(result.ms, denseMs)} |`;
+        lines.push(line);
+        console.log(line);
       }
     }
   }

@@ -1,15 +1,16 @@
 // One measurement in its own process, so that its peak memory is its own: prints one JSON
 // line. Run by bench.ts; usage: worker.ts '<json job>'.
-import { cpuAccelerator } from '@bcnmf/backend-cpu';
+import { cpuAccelerator, cpuAdapter } from '@bcnmf/backend-cpu';
 import { nmf, pca } from '@bcnmf/baselines';
-import { fitBcnmf, type Loss } from '@bcnmf/core';
-import { uniformData } from './data.js';
+import { CsrMatrix, fitBcnmf, registerBackend, type BackendAdapter, type Loss } from '@bcnmf/core';
+import { sparseData, uniformData } from './data.js';
 
 export type Job =
   | { kind: 'iteration'; backend: string; loss: Loss; features: number; target: number; background: number; k: number; iterations: number; repeats: number }
   | { kind: 'nmf'; backend: string; samples: number; features: number; k: number; iterations: number; repeats: number }
   | { kind: 'pca'; samples: number; features: number; k: number; repeats: number }
-  | { kind: 'memory'; backend: string; loss: Loss; samples: number; features: number; k: number; iterations: number };
+  | { kind: 'memory'; backend: string; loss: Loss; samples: number; features: number; k: number; iterations: number }
+  | { kind: 'sparse'; mode: 'dense' | 'csr' | 'csr-plain'; loss: Loss; density: number; features: number; target: number; background: number; k: number; iterations: number; repeats: number };
 
 export interface JobResult {
   /** Median ms per iteration (kind 'iteration') or per fit (the others). */
@@ -40,6 +41,26 @@ async function run(job: Job): Promise<JobResult> {
     };
     await fit(1); // warm-up: backend start
     // the difference of two fits, so that set-up, transfers and the two scores cancel
+    for (let r = 0; r < job.repeats; r++) samples.push(((await fit(1 + job.iterations)) - (await fit(1))) / job.iterations);
+  } else if (job.kind === 'sparse') {
+    if (job.mode === 'csr-plain') {
+      // the cpu backend with core's plain sparse path (gather + scatterND) for comparison
+      const { sparseTimesThin, thinTransposedTimesSparse, sparsePoissonRatio, ...dense } = cpuAdapter.ops;
+      void sparseTimesThin, thinTransposedTimesSparse, sparsePoissonRatio;
+      registerBackend('cpu', { tfjsBackend: 'cpu', description: 'cpu, plain sparse ops', ops: dense, probe: () => cpuAdapter.probe(), activate: (tf) => cpuAdapter.activate(tf) } as BackendAdapter);
+    }
+    const t = sparseData(job.target, job.features, job.density, 1);
+    const b = sparseData(job.background, job.features, job.density, 2);
+    const asInput = (m: ReturnType<typeof sparseData>) => (job.mode === 'dense' ? m.toDense() : new CsrMatrix(m.csr));
+    const target = asInput(t);
+    const background = asInput(b);
+    dataMb = mb(job.mode === 'dense' ? 4 * (job.target + job.background) * job.features : 8 * (t.csr.data.length + b.csr.data.length));
+    const fit = async (maxIter: number): Promise<number> => {
+      const started = performance.now();
+      await fitBcnmf(target, background, { k: job.k, loss: job.loss, maxIter, tol: 0, scoreEvery: maxIter, backend: 'cpu', onWarning: () => {} });
+      return performance.now() - started;
+    };
+    await fit(1);
     for (let r = 0; r < job.repeats; r++) samples.push(((await fit(1 + job.iterations)) - (await fit(1))) / job.iterations);
   } else if (job.kind === 'nmf') {
     const x = uniformData(job.samples, job.features, 1);
