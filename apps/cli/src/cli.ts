@@ -1,3 +1,4 @@
+import { REPRODUCE_USAGE, ReproduceUsageError, runReproduce } from '@bcnmf/reproduce';
 import { COMPARE_USAGE, runCompare } from './commands/compare.js';
 import { DATASETS_USAGE, runDatasets } from './commands/datasets.js';
 import { DEMO_USAGE, runDemo } from './commands/demo.js';
@@ -18,10 +19,21 @@ Commands:
   topics     top features of each topic of a saved model, and its enrichment in the target
   demo       fit bcNMF and plain NMF to simulated data and compare what they find
   datasets   the paper's data sets: list, download NAME (checksummed), verify NAME
+  reproduce  regenerate a table of the paper (@bcnmf/reproduce): bcnmf reproduce NAME
   help       show this help, or a command's: bcnmf help fit
 
 Options for every command: --debug (print stack traces)
 Exit codes: 0 success, 2 bad usage or input, 1 other failures`;
+
+/** `bcnmf reproduce`: @bcnmf/reproduce's command line; its usage errors exit 2 like ours. */
+async function reproduce(argv: string[], ctx: CommandContext): Promise<unknown> {
+  try {
+    return await runReproduce(argv, ctx.print);
+  } catch (error) {
+    if (error instanceof ReproduceUsageError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 interface Command {
   usage: string;
@@ -35,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   topics: { usage: TOPICS_USAGE, run: runTopics },
   demo: { usage: DEMO_USAGE, run: (argv, ctx) => runDemo(argv, ctx.print) },
   datasets: { usage: DATASETS_USAGE, run: runDatasets },
+  reproduce: { usage: REPRODUCE_USAGE, run: reproduce },
 };
 
 /** Where the command line writes, and what its stderr is. */
