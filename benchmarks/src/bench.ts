@@ -117,12 +117,66 @@ const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1
 const ratio = (ours: number, theirs: number | null) => (theirs ? (ours / theirs).toFixed(2) : 'n/a');
 const blasText = (b: PythonResult['blas']) => (b ? `${b.internal_api ?? '?'} ${b.version ?? ''}${b.architecture ? ` (${b.architecture})` : ''}`.trim() : 'BLAS unknown');
 
+// ---- machine, RESULTS.md, plot (rewritten after every section) ----
+function command(file: string, args: string[]): string {
+  try {
+    return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+const model = command('lscpu', []).split('\n').find((l) => l.startsWith('Model name'))?.split(':')[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
+const numpyVersion = command(values.python!, ['-c', 'import numpy; print(numpy.__version__)']) || 'not found';
+const machineAt = () =>
+  `${model}, ${cpus().length} cores; Node ${process.version}; NumPy ${numpyVersion} (${values.python}); load average ${command('uptime', []).replace(/.*load average:\s*/, '')}`;
+
+function writeResults(final: boolean): void {
+  if (values['no-write']) return;
+  const series: Series[] = [];
+  for (const loss of losses) {
+    const impls = [...new Set(iterationRows.filter((r) => r.loss === loss).map((r) => r.impl))];
+    for (const impl of impls) {
+      const points = iterationRows
+        .filter((r) => r.loss === loss && r.impl === impl && r.features === features0 && r.k === k0)
+        .map((r) => [r.samples, r.ms] as [number, number]);
+      if (points.length > 0) series.push({ label: `${impl.replace('bcnmf, backend ', 'bcnmf ')}, ${loss}`, points, dashed: loss === 'poisson' });
+    }
+  }
+  const svg = lineChartSvg(
+    `bcNMF: ms per iteration, ${features0} features, k = ${k0}`,
+    'samples per data set (target and background each)',
+    'ms per iteration',
+    series,
+  );
+  writeFileSync(join(values.out!, 'iteration.svg'), svg);
+  const argv = process.argv.slice(2).join(' ');
+  const machine = machineAt();
+  const doc = [
+    '# Benchmark results',
+    '',
+    `Written by \`pnpm bench${argv ? ` ${argv}` : ''}\` (benchmarks/src/bench.ts) on ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    `Machine: ${machine}.`,
+    ...(final ? [] : ['', '**Partial: the run was still going when this was written.**']),
+    '',
+    'Other processes ran on the machine at the same time, so absolute times drift between runs: compare the',
+    'ratios, which come from measurements taken in the same run, one after the other.',
+    '',
+    ...sections.flatMap((s) => [s, '']),
+    '![ms per iteration against samples](iteration.svg)',
+    '',
+  ].join('\n');
+  writeFileSync(join(values.out!, 'RESULTS.md'), doc);
+  if (final) console.log(`wrote ${join(values.out!, 'RESULTS.md')} and iteration.svg`);
+}
+
 const sections: string[] = [];
 const notes = new Set<string>();
 function emit(lines: string[]): void {
   const text = lines.join('\n');
   console.log(text + '\n');
   sections.push(text);
+  writeResults(false);
 }
 
 // ---- iteration ----
@@ -174,6 +228,7 @@ if (suites.includes('iteration')) {
     }
   }
   sections.push(lines.join('\n'));
+  writeResults(false);
   console.log();
 }
 
@@ -206,6 +261,7 @@ if (suites.includes('sparse')) {
     }
   }
   sections.push(lines.join('\n'));
+  writeResults(false);
   console.log();
 }
 
@@ -270,53 +326,5 @@ if (unsetVariables.length > 0) notes.add(`unset for the measured processes only:
 const noteLines = ['### Notes', '', ...[...notes].map((n) => `- ${n}`)];
 emit(noteLines);
 
-// ---- machine, RESULTS.md, plot ----
-function command(file: string, args: string[]): string {
-  try {
-    return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return '';
-  }
-}
-const model = command('lscpu', []).split('\n').find((l) => l.startsWith('Model name'))?.split(':')[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
-const numpyVersion = command(values.python!, ['-c', 'import numpy; print(numpy.__version__)']) || 'not found';
-const load = command('uptime', []).replace(/.*load average:\s*/, '');
-const machine = `${model}, ${cpus().length} cores; Node ${process.version}; NumPy ${numpyVersion} (${values.python}); load average at the end ${load}`;
-console.log(`Machine: ${machine}`);
-
-if (!values['no-write']) {
-  const series: Series[] = [];
-  for (const loss of losses) {
-    const impls = [...new Set(iterationRows.filter((r) => r.loss === loss).map((r) => r.impl))];
-    for (const impl of impls) {
-      const points = iterationRows
-        .filter((r) => r.loss === loss && r.impl === impl && r.features === features0 && r.k === k0)
-        .map((r) => [r.samples, r.ms] as [number, number]);
-      if (points.length > 0) series.push({ label: `${impl.replace('bcnmf, backend ', 'bcnmf ')}, ${loss}`, points, dashed: loss === 'poisson' });
-    }
-  }
-  const svg = lineChartSvg(
-    `bcNMF: ms per iteration, ${features0} features, k = ${k0}`,
-    'samples per data set (target and background each)',
-    'ms per iteration',
-    series,
-  );
-  writeFileSync(join(values.out!, 'iteration.svg'), svg);
-  const argv = process.argv.slice(2).join(' ');
-  const doc = [
-    '# Benchmark results',
-    '',
-    `Written by \`pnpm bench${argv ? ` ${argv}` : ''}\` (benchmarks/src/bench.ts) on ${new Date().toISOString().slice(0, 10)}.`,
-    '',
-    `Machine: ${machine}.`,
-    '',
-    'Other processes ran on the machine at the same time, so absolute times drift between runs: compare the',
-    'ratios, which come from measurements taken in the same run, one after the other.',
-    '',
-    ...sections.flatMap((s) => [s, '']),
-    '![ms per iteration against samples](iteration.svg)',
-    '',
-  ].join('\n');
-  writeFileSync(join(values.out!, 'RESULTS.md'), doc);
-  console.log(`wrote ${join(values.out!, 'RESULTS.md')} and iteration.svg`);
-}
+writeResults(true);
+console.log(`Machine: ${machineAt()}`);
