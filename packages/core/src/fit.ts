@@ -92,7 +92,7 @@ async function runStart(
       warn(`nndsvd left ${initial.zeros} zeros in the initial factors; multiplicative updates cannot change them (init 'nndsvda' fills them)`);
     }
     const score = async (iteration: number): Promise<ScoreRecord> => {
-      const record = await computeScores(iteration, state!, data, options.loss, options.alphas, options.eps, constants);
+      const record = await computeScores(ops, iteration, state!, data, options.loss, options.alphas, options.eps, constants);
       options.onProgress?.({
         ...record,
         start,

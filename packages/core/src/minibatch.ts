@@ -217,7 +217,7 @@ export async function runMinibatchStart(
           const needsStatistics = index === 0 || alphas[index - 1] > 0;
           if (needsStatistics) statistics[index] = addStatistics(statistics[index], basisStatistics(ops, loss, data, updated, basis, eps));
           const parts: tf.Scalar[] = [];
-          if (scoring) parts.push(scoreSum(loss, data, updated, basis, eps));
+          if (scoring) parts.push(scoreSum(ops, loss, data, updated, basis, eps));
           if (firstPass && loss === 'poisson') parts.push(poissonDivergenceConstant(data));
           const stacked = parts.length ? tf.stack(parts) : null;
           tf.dispose(parts);

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { SparseTensor } from './data-tensor.js';
+import type { DataTensors, FactorState, StepParams } from './updates.js';
 
 /**
  * The few operations one bcNMF iteration needs. Core runs them as plain TensorFlow.js
@@ -30,6 +31,17 @@ export interface ComputeOps {
   sparseTimesThin(data: SparseTensor, thin: tf.Tensor2D): tf.Tensor2D;
   /** {@link thinTransposedTimesData} for sparse data. */
   thinTransposedTimesSparse(thinT: tf.Tensor2D, data: SparseTensor): tf.Tensor2D;
+  /** (coefficients · basis) at each stored entry of sparse `data` (the sparse scores need it). */
+  sparseReconstruction(data: SparseTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Tensor1D;
   /** {@link poissonRatio} for sparse data: only the stored entries (the others are 0). */
   sparsePoissonRatio(data: SparseTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D, eps: number): SparseTensor;
+  /**
+   * Optional: one whole full-batch iteration (the target's coefficients, each
+   * background's, then the basis, in that order, as {@link step} composes them), for a
+   * backend that fuses it into fewer dispatches. Returns the new state (new tensors; the
+   * old state is kept), or null/undefined where it does not apply (sparse data, shapes
+   * or background counts it does not cover): core then composes the operations above.
+   * Minibatch fits never call it. Core's {@link plainOps} has none.
+   */
+  step?(state: FactorState, data: DataTensors, params: StepParams): FactorState | null | undefined;
 }

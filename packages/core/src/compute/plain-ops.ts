@@ -54,6 +54,9 @@ export const plainOps: ComputeOps = {
       return tf.transpose(byColumn) as tf.Tensor2D;
     });
   },
+  sparseReconstruction(data, coefficients, basis) {
+    return reconstructionAtEntries(data, coefficients, basis);
+  },
   sparsePoissonRatio(data, coefficients, basis, eps) {
     const values = tf.tidy(() => tf.div(data.values, tf.add(reconstructionAtEntries(data, coefficients, basis), eps)) as tf.Tensor1D);
     return withValues(data, values);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dataSize, isSparse, type DataTensor, type SparseTensor } from './data-tensor.js';
-import { reconstructionAtEntries } from './plain-ops.js';
+import type { ComputeOps } from './ops.js';
 import type { DataTensors, FactorState, Loss } from './updates.js';
 
 /** Rows per chunk so that a chunk's temporaries stay near 4 M values (16 MB). */
@@ -48,11 +48,11 @@ function reconstructionSquareSum(coefficients: tf.Tensor2D, basis: tf.Tensor2D):
 }
 
 /** ‖X − H W‖²_F as a scalar tensor. */
-export function squaredErrorSum(data: DataTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Scalar {
+export function squaredErrorSum(ops: ComputeOps, data: DataTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Scalar {
   if (isSparse(data)) {
     // Σ over stored entries of (x − r)², plus r² over the zeros: (Σ_all r²) − Σ_stored r².
     return tf.tidy(() => {
-      const r = reconstructionAtEntries(data, coefficients, basis);
+      const r = ops.sparseReconstruction(data, coefficients, basis);
       const stored = tf.sum(tf.square(tf.sub(data.values, r)));
       const zeros = tf.sub(reconstructionSquareSum(coefficients, basis), tf.sum(tf.square(r)));
       return tf.add(stored, tf.relu(zeros)) as tf.Scalar;
@@ -63,6 +63,7 @@ export function squaredErrorSum(data: DataTensor, coefficients: tf.Tensor2D, bas
 
 /** Σ (X ∘ log(H W + eps) − H W): the Poisson log-likelihood without its log-factorial term. */
 export function poissonLogLikelihoodSum(
+  ops: ComputeOps,
   data: DataTensor,
   coefficients: tf.Tensor2D,
   basis: tf.Tensor2D,
@@ -71,7 +72,7 @@ export function poissonLogLikelihoodSum(
   if (isSparse(data)) {
     // zeros add nothing to Σ x log(r); Σ_all r = Σₖ (Σᵢ Hᵢₖ)(Σⱼ Wₖⱼ)
     return tf.tidy(() => {
-      const r = reconstructionAtEntries(data, coefficients, basis);
+      const r = ops.sparseReconstruction(data, coefficients, basis);
       const logTerm = tf.sum(tf.mul(data.values, tf.log(tf.add(r, eps))));
       const total = tf.sum(tf.mul(tf.sum(coefficients, 0), tf.sum(basis, 1)));
       return tf.sub(logTerm, total) as tf.Scalar;
@@ -129,8 +130,17 @@ export async function scoreConstants(loss: Loss, data: DataTensors): Promise<Sco
 }
 
 /** The per-dataset sum a score needs: ‖X − HW‖² (Frobenius) or the log-likelihood (Poisson). */
-export function scoreSum(loss: Loss, data: DataTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D, eps: number): tf.Scalar {
-  return loss === 'frobenius' ? squaredErrorSum(data, coefficients, basis) : poissonLogLikelihoodSum(data, coefficients, basis, eps);
+export function scoreSum(
+  ops: ComputeOps,
+  loss: Loss,
+  data: DataTensor,
+  coefficients: tf.Tensor2D,
+  basis: tf.Tensor2D,
+  eps: number,
+): tf.Scalar {
+  return loss === 'frobenius'
+    ? squaredErrorSum(ops, data, coefficients, basis)
+    : poissonLogLikelihoodSum(ops, data, coefficients, basis, eps);
 }
 
 /**
@@ -165,6 +175,7 @@ export function scoreRecord(
  * device in one transfer.
  */
 export async function computeScores(
+  ops: ComputeOps,
   iteration: number,
   state: FactorState,
   data: DataTensors,
@@ -174,8 +185,8 @@ export async function computeScores(
   constants: ScoreConstants,
 ): Promise<ScoreRecord> {
   const stacked = tf.tidy(() => tf.stack([
-    scoreSum(loss, data.target, state.targetCoefficients, state.basis, eps),
-    ...data.backgrounds.map((background, b) => scoreSum(loss, background, state.backgroundCoefficients[b], state.basis, eps)),
+    scoreSum(ops, loss, data.target, state.targetCoefficients, state.basis, eps),
+    ...data.backgrounds.map((background, b) => scoreSum(ops, loss, background, state.backgroundCoefficients[b], state.basis, eps)),
   ]));
   const sums = await stacked.data();
   stacked.dispose();

@@ -186,9 +186,12 @@ export function updateBasis(
 /**
  * One bcNMF iteration in the reference's order: target coefficients, each background's
  * coefficients, then the basis from the new coefficients. Returns new tensors; the
- * caller disposes the old state.
+ * caller disposes the old state. An adapter's fused `ops.step` runs instead where it
+ * provides one and it applies (it returns null otherwise).
  */
 export function step(ops: ComputeOps, state: FactorState, data: DataTensors, params: StepParams): FactorState {
+  const fused = ops.step?.(state, data, params);
+  if (fused) return fused;
   const { loss, eps, damping } = params;
   const targetCoefficients = updateCoefficients(ops, loss, data.target, state.targetCoefficients, state.basis, eps, damping);
   const backgroundCoefficients = data.backgrounds.map((background, b) =>

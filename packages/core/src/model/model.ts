@@ -247,7 +247,7 @@ export class BcnmfModel {
       const tensors = { target: data, backgrounds: [] };
       const constants = await scoreConstants(loss, tensors);
       const error = async (): Promise<number> =>
-        (await computeScores(0, { basis, targetCoefficients: coefficients, backgroundCoefficients: [] }, tensors, loss, [], eps, constants)).targetError;
+        (await computeScores(ops, 0, { basis, targetCoefficients: coefficients, backgroundCoefficients: [] }, tensors, loss, [], eps, constants)).targetError;
       let previous = await error();
       for (let iteration = 1; iteration <= maxIter; iteration++) {
         const next = updateCoefficients(ops, loss, data, coefficients, basis, eps, damping);
