@@ -66,8 +66,8 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
-    // koffi: see build.rollupOptions below (the fit runs in the worker bundle)
-    rollupOptions: { external: ['koffi'] },
+    // koffi, webgpu: see build.rollupOptions below (the fit runs in the worker bundle)
+    rollupOptions: { external: ['koffi', 'webgpu'] },
   },
   build: {
     target: 'es2022',
@@ -75,8 +75,10 @@ export default defineConfig({
     rollupOptions: {
       // koffi (native BLAS for the Node 'cpu' backend) is imported lazily by
       // @bcnmf/backend-cpu and cannot run in a browser: left out, its import fails and the
-      // cpu backend runs tfjs's JavaScript kernels.
-      external: ['koffi'],
+      // cpu backend runs tfjs's JavaScript kernels. webgpu (Dawn, a native addon) is how
+      // @bcnmf/backend-webgpu finds a GPU in Node; in a browser it uses navigator.gpu and
+      // never imports it.
+      external: ['koffi', 'webgpu'],
     },
   },
 });

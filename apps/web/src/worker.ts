@@ -1,8 +1,10 @@
 /// <reference lib="webworker" />
-// The fitting worker: picks a backend (WebGPU where the browser has it and the backend
-// package is bundled, else tfjs's WebAssembly backend), preprocesses, runs bcNMF with
+// The fitting worker: picks a backend (WebGPU where the browser offers an adapter, through
+// @bcnmf/backend-webgpu, which registers itself with core on import; else tfjs's
+// WebAssembly backend), preprocesses, runs bcNMF with
 // progress messages, scores the embedding against the labels and sends the results.
 // Everything runs here, in the browser: no data leave the page.
+import '@bcnmf/backend-webgpu/register';
 import { BcnmfError, DenseMatrix, fitBcnmf, useBackend, type BcnmfModel } from '@bcnmf/core';
 import { log1p, normalizeTotal, simulateBetaSeries } from './browser-data.js';
 import { evaluateEmbedding, kmeans } from '@bcnmf/metrics';
@@ -39,22 +41,30 @@ async function chooseBackend(choice: BackendChoice): Promise<{ name: 'webgpu' | 
     return { name: choice, note: 'as chosen' };
   }
   const gpu = (self.navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  let reason: string;
+  let reason: string | undefined;
   if (!gpu) {
     reason = 'this browser has no WebGPU';
   } else {
-    let adapter: unknown = null;
+    type AdapterLike = { info?: { isFallbackAdapter?: boolean; architecture?: string; description?: string }; isFallbackAdapter?: boolean };
+    let adapter = null as AdapterLike | null;
     try {
-      adapter = await gpu.requestAdapter();
+      adapter = (await gpu.requestAdapter()) as AdapterLike | null;
     } catch (error) {
       reason = `WebGPU adapter request failed: ${describe(error)}`;
     }
+    const info = adapter?.info ?? {};
+    const software =
+      adapter !== null && (info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || /swiftshader|llvmpipe|software/i.test(`${info.architecture ?? ''} ${info.description ?? ''}`));
     if (!adapter) {
-      reason = 'WebGPU gives no adapter here (no usable GPU)';
+      reason ??= 'WebGPU gives no adapter here (no usable GPU)';
+    } else if (software && choice === 'auto') {
+      // a CPU rasterizer posing as a GPU (e.g. SwiftShader with the GPU disabled) runs
+      // bcNMF far slower than WebAssembly; WebGPU can still be chosen explicitly
+      reason = `WebGPU here is a software fallback (${info.architecture || 'no GPU'}), slower than WebAssembly; choose WebGPU under backend to use it anyway`;
     } else {
       try {
         await useBackend('webgpu');
-        return { name: 'webgpu', note: 'WebGPU' };
+        return { name: 'webgpu', note: `WebGPU${info.architecture ? ` on ${info.architecture}` : ''}${software ? ', a software fallback' : ''}` };
       } catch (error) {
         reason = /needs the package/.test(describe(error))
           ? 'the WebGPU backend (@bcnmf/backend-webgpu) is not part of this build'

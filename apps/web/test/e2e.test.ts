@@ -135,18 +135,21 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
     assert.ok(Math.abs(Number(h2) - model.Htarget.get(0, 1)) <= 1e-6 * Math.max(1, Math.abs(Number(h2))));
   });
 
-  it('works offline once loaded: reload without network, demo again', async (t) => {
+  it('works offline once loaded: reload without network, demo again (on the WebAssembly backend)', async (t) => {
     await page.waitForFunction(() => document.body.dataset.offline === 'ready', undefined, { timeout: 60_000 });
     await context.setOffline(true);
     const before = server.requests.length;
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
+    await page.selectOption('#backend', 'wasm');
     await page.click('#run-demo');
     await page.waitForFunction(() => document.body.dataset.state === 'running');
     await waitForRun();
     const ari = await shownAri();
-    t.diagnostic(`demo ARI offline: ${ari.toFixed(3)}`);
+    t.diagnostic(`demo ARI offline: ${ari.toFixed(3)} on backend ${await page.evaluate(() => document.body.dataset.backend)}`);
+    assert.match((await page.locator('#backend-used').textContent()) ?? '', /^backend: wasm \(as chosen\)$/);
     assert.ok(ari > DEMO_MIN_ARI);
+    await page.selectOption('#backend', 'auto');
     // the browser's own update check of sw.js bypasses the service worker (and fails offline)
     const reached = server.requests.slice(before).filter((path) => path !== '/sw.js');
     assert.deepEqual(reached, [], `requests reached the server while offline: ${reached.join(', ')}`);
@@ -182,6 +185,47 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
     const shot = join(shots, 'mnist.png');
     await page.screenshot({ path: shot, fullPage: true });
     t.diagnostic(`screenshot: ${shot}`);
+  });
+
+  it('runs on WebGPU when chosen (here a software adapter: a small data set)', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bcnmf-web-small-'));
+    try {
+      // 40 + 40 samples x 12 features: shared programs on features 0-3 / 4-7 in both, and
+      // two target-only programs on features 8-9 / 10-11 that split the target in two
+      // (k 2, alpha 1, seed 0: ARI 1.000 on the wasm backend in Node; +2 instead of +4 gives 0.346 on both)
+      let seed = 1;
+      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const rows = (n: number, target: boolean) =>
+        Array.from({ length: n }, (_, i) => {
+          const shared = rand() < 0.5 ? 0 : 4;
+          const values = Array.from({ length: 12 }, (_, j) => 0.1 + 0.2 * rand() + (j >= shared && j < shared + 4 ? 4 : 0));
+          if (target) for (const j of i % 2 === 0 ? [8, 9] : [10, 11]) values[j] += 4;
+          return values.map((v) => v.toFixed(4));
+        });
+      const header = Array.from({ length: 12 }, (_, j) => `f${j}`).join(',');
+      const targetFile = join(dir, 'small_target.csv');
+      const backgroundFile = join(dir, 'small_background.csv');
+      writeFileSync(targetFile, `sample,${header},group\n` + rows(40, true).map((r, i) => `t${i},${r.join(',')},${i % 2 === 0 ? 'A' : 'B'}`).join('\n') + '\n');
+      writeFileSync(backgroundFile, `sample,${header}\n` + rows(40, false).map((r, i) => `b${i},${r.join(',')}`).join('\n') + '\n');
+      await page.setInputFiles('#target-file', targetFile);
+      await page.setInputFiles('#background-file', backgroundFile);
+      await page.setInputFiles('#labels-file', []);
+      await page.waitForFunction(() => /small_background/.test(document.getElementById('data-summary')!.textContent ?? ''));
+      assert.match((await page.locator('#orientation-note').textContent()) ?? '', /detected: samples in rows/);
+      await page.selectOption('#label-column', 'col:group');
+      await page.fill('#max-iter', '100');
+      await page.selectOption('#backend', 'webgpu');
+      await page.click('#run');
+      await page.waitForFunction(() => document.body.dataset.state === 'running');
+      await waitForRun(300_000);
+      assert.match((await page.locator('#backend-used').textContent()) ?? '', /^backend: webgpu \(WebGPU/);
+      const ari = await shownAri();
+      t.diagnostic(`small set on WebGPU: ARI ${ari.toFixed(3)}; ${await page.locator('#backend-used').textContent()}; ${await page.locator('#fit-summary').textContent()}`);
+      assert.ok(ari > 0.8, `ARI ${ari}`);
+      await page.selectOption('#backend', 'auto');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows a readable error for bad files, and the page stays usable', async (t) => {
