@@ -2,6 +2,7 @@ import { dataTimesThin } from './kernels/data-times-thin.js';
 import { multiplicativeUpdate } from './kernels/multiplicative-update.js';
 import { poissonRatio } from './kernels/poisson-ratio.js';
 import { sparsePoissonRatio } from './kernels/sparse-poisson-ratio.js';
+import { sparseReconstruction } from './kernels/sparse-reconstruction.js';
 import { sparseTimesThin } from './kernels/sparse-times-thin.js';
 import { thinTransposedTimesData } from './kernels/thin-transposed-times-data.js';
 import { thinTransposedTimesSparse } from './kernels/thin-transposed-times-sparse.js';
@@ -21,4 +22,5 @@ export const cpuOps = {
   sparseTimesThin,
   thinTransposedTimesSparse,
   sparsePoissonRatio,
+  sparseReconstruction,
 };

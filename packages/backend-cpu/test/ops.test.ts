@@ -130,6 +130,7 @@ for (const blas of [true, false]) {
               () => cpuOps.sparsePoissonRatio(data, h, w, 1e-16).values,
               () => plainOps.sparsePoissonRatio(data, h, w, 1e-16).values,
             ],
+            ['sparseReconstruction', () => cpuOps.sparseReconstruction(data, h, w), () => plainOps.sparseReconstruction(data, h, w)],
           ];
           for (const [what, ours, reference] of cases) {
             const expected = await plainValues(reference);

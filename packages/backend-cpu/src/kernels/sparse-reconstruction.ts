@@ -1,0 +1,32 @@
+import type * as tfjs from '@tensorflow/tfjs-core';
+import type { CsrTensor } from './sparse-tensor.js';
+import { kernelState } from './state.js';
+import { floatValues, intValues, transposeValues } from './tensor-values.js';
+
+/**
+ * `(coefficients · basis)` at the stored entries of sparse `data`: one k-long dot
+ * product per entry (the sparse scores need it), in place of core's gather of two
+ * nnz x k temporaries.
+ */
+export function sparseReconstruction(data: CsrTensor, coefficients: tfjs.Tensor2D, basis: tfjs.Tensor2D): tfjs.Tensor1D {
+  const { tf } = kernelState;
+  const [n, m] = data.shape;
+  const k = coefficients.shape[1];
+  if (coefficients.shape[0] !== n || basis.shape[0] !== k || basis.shape[1] !== m) {
+    throw new Error(`sparseReconstruction: data ${data.shape}, coefficients ${coefficients.shape}, basis ${basis.shape}`);
+  }
+  const rows = intValues(data.rowIds);
+  const columns = intValues(data.colIds);
+  const h = floatValues(coefficients);
+  const wT = transposeValues(floatValues(basis), k, m); // m x k
+  const nnz = rows.length;
+  const out = new Float32Array(nnz);
+  for (let p = 0; p < nnz; p++) {
+    const r = rows[p] * k;
+    const c = columns[p] * k;
+    let s = 0;
+    for (let j = 0; j < k; j++) s += h[r + j] * wT[c + j];
+    out[p] = s;
+  }
+  return tf.tensor1d(out, 'float32');
+}
