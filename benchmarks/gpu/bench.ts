@@ -1,5 +1,5 @@
-// Milliseconds per bcNMF iteration on WebGPU: @bcnmf/backend-webgpu's custom WGSL
-// kernels, the same fit on stock tfjs-backend-webgpu ops (core's plainOps), and PyTorch
+// Milliseconds per bcNMF iteration on WebGPU: @bcnmf/backend-webgpu's fused step, its
+// custom WGSL kernels composed by core, the same fit on stock tfjs-backend-webgpu ops (core's plainOps), and PyTorch
 // running the reference formulas (torch_reference.py), all timed in the same run, with
 // the ratios to PyTorch. Also times the four large products alone.
 //
@@ -7,14 +7,16 @@
 // On the GPU machine:   ../shared/device/pack.sh benchmarks/gpu/bench.ts benchmarks/gpu/torch_reference.py
 //                       bash .device/run.sh [options]
 // Options: --features 2000 --target 15000 --background 15000 --k 20 --iterations 200
-//          --losses frobenius[,poisson] --repeats 3 --python python3 --no-torch --no-stock --no-kernels
+//          --losses frobenius[,poisson] --repeats 3 --python python3 --no-torch --no-stock --no-unfused --no-kernels
+//          --flags WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64 (tfjs flags, NAME=VALUE,...)
+// Each fit variant also reports the programs it dispatches per iteration.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitBcnmf, plainOps, registerBackend, type Loss } from '../../packages/core/src/index.js';
-import { createWebGPUAdapter, formatDeviceInfo, webgpuAdapter, webgpuOps } from '../../packages/backend-webgpu/src/index.js';
+import { DATA_TIMES_THIN, createWebGPUAdapter, formatDeviceInfo, webgpuAdapter, webgpuOps } from '../../packages/backend-webgpu/src/index.js';
 import { tf, type Tensor, type Tensor2D } from './tf.js';
 
 const { values } = parseArgs({
@@ -30,6 +32,9 @@ const { values } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'no-stock': { type: 'boolean', default: false },
     'no-kernels': { type: 'boolean', default: false },
+    'no-unfused': { type: 'boolean', default: false },
+    /** tfjs flags to set before the fits, e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64 (comma-separated NAME=VALUE). */
+    flags: { type: 'string', default: '' },
   },
 });
 const features = Number(values.features);
@@ -77,10 +82,40 @@ function torchMsPerIteration(loss: Loss): { ms: number; device: string } | strin
 const target = uniform(nTarget, features, 1);
 const background = uniform(nBackground, features, 2);
 const stockAdapter = createWebGPUAdapter({ customKernels: false });
+const unfusedAdapter = createWebGPUAdapter({ fusedStep: false });
+type Variant = 'fused' | 'unfused' | 'stock';
+const adapters = { fused: webgpuAdapter, unfused: unfusedAdapter, stock: stockAdapter };
+
+for (const flag of values.flags ? values.flags.split(',') : []) {
+  const [name, value] = flag.split('=');
+  tf.env().set(name, value === 'true' ? true : value === 'false' ? false : Number(value));
+}
+
+/** Programs the webgpu backend dispatches (runWebGPUProgram calls) per iteration: a fit of 3 iterations minus one of 2. */
+async function dispatchesPerIteration(variant: Variant, loss: Loss): Promise<number> {
+  registerBackend('webgpu', adapters[variant]);
+  const count = async (maxIter: number): Promise<number> => {
+    await adapters[variant].activate(tf);
+    const backend = tf.backend() as unknown as { runWebGPUProgram: (...args: unknown[]) => unknown };
+    const original = backend.runWebGPUProgram;
+    let calls = 0;
+    backend.runWebGPUProgram = function (this: unknown, ...args: unknown[]) {
+      calls++;
+      return original.apply(this, args);
+    };
+    try {
+      await fitBcnmf(target, background, { k, loss, maxIter, tol: 0, scoreEvery: 100, backend: 'webgpu', seed: 0 });
+    } finally {
+      backend.runWebGPUProgram = original;
+    }
+    return calls;
+  };
+  return (await count(3)) - (await count(2));
+}
 
 /** ms per iteration of a whole fit: the difference of two fits, so start-up and transfers cancel. */
-async function fitMsPerIteration(custom: boolean, loss: Loss): Promise<number> {
-  registerBackend('webgpu', custom ? webgpuAdapter : stockAdapter);
+async function fitMsPerIteration(variant: Variant, loss: Loss): Promise<number> {
+  registerBackend('webgpu', adapters[variant]);
   const time = async (maxIter: number): Promise<number> => {
     const started = performance.now();
     await fitBcnmf(target, background, { k, loss, maxIter, tol: 0, scoreEvery: maxIter, backend: 'webgpu', seed: 0 });
@@ -125,7 +160,8 @@ async function kernelTable(): Promise<void> {
   console.log('| product | custom kernel | stock tfjs op | stock / custom |');
   console.log('|---|---|---|---|');
   const rows: Array<[string, () => Tensor, () => Tensor, number]> = [
-    ['X · Wᵀ (n x k)', () => webgpuOps.dataTimesThin(x, wT), () => plainOps.dataTimesThin(x, wT), bytes],
+    // webgpuOps.dataTimesThin is tfjs's matMul now; the kernel is still there to compare
+    ['X · Wᵀ (n x k)', () => tf.engine().runKernel(DATA_TIMES_THIN, { data: x, thin: wT }) as Tensor, () => plainOps.dataTimesThin(x, wT), bytes],
     ['Hᵀ · X (k x m)', () => webgpuOps.thinTransposedTimesData(hT, x), () => plainOps.thinTransposedTimesData(hT, x), bytes],
     ['X ⊘ (H W + eps) (n x m)', () => webgpuOps.poissonRatio(x, h, w, 1e-16), () => plainOps.poissonRatio(x, h, w, 1e-16), 2 * bytes],
     ['multiplicative update (n x k)', () => webgpuOps.multiplicativeUpdate(h, gram, h, 1e-10, 1), () => plainOps.multiplicativeUpdate(h, gram, h, 1e-10, 1), 4 * nTarget * k * 4],
@@ -149,7 +185,8 @@ console.log(
   `bcNMF iteration, ${features} features, ${nTarget} + ${nBackground} samples, k = ${k}, float32, ` +
     `${iterations} iterations, median of ${repeats}`,
 );
-const lines: string[] = ['| loss | implementation | ms / iteration | ratio to PyTorch |', '|---|---|---|---|'];
+if (values.flags) console.log(`tfjs flags: ${values.flags}`);
+const lines: string[] = ['| loss | implementation | ms / iteration | ratio to PyTorch | dispatches / iteration |', '|---|---|---|---|---|'];
 for (const loss of values.losses!.split(',') as Loss[]) {
   let reference: number | null = null;
   if (!values['no-torch']) {
@@ -158,15 +195,17 @@ for (const loss of values.losses!.split(',') as Loss[]) {
       console.log(`PyTorch reference (${loss}) did not run: ${torch}`);
     } else {
       reference = torch.ms;
-      lines.push(`| ${loss} | PyTorch, reference formulas (${torch.device}) | ${torch.ms.toFixed(3)} | 1.00 |`);
+      lines.push(`| ${loss} | PyTorch, reference formulas (${torch.device}) | ${torch.ms.toFixed(3)} | 1.00 | |`);
     }
   }
   const ratio = (ms: number) => (reference === null ? 'n/a' : (ms / reference).toFixed(2));
-  const custom = await fitMsPerIteration(true, loss);
-  lines.push(`| ${loss} | bcnmf webgpu, custom WGSL kernels | ${custom.toFixed(3)} | ${ratio(custom)} |`);
-  if (!values['no-stock']) {
-    const stock = await fitMsPerIteration(false, loss);
-    lines.push(`| ${loss} | bcnmf webgpu, stock tfjs ops (plainOps) | ${stock.toFixed(3)} | ${ratio(stock)} |`);
+  const variants: Array<[Variant, string]> = [['fused', 'bcnmf webgpu, fused step (BcnmfFusedStep)']];
+  if (!values['no-unfused']) variants.push(['unfused', 'bcnmf webgpu, custom kernels composed by core']);
+  if (!values['no-stock']) variants.push(['stock', 'bcnmf webgpu, stock tfjs ops (plainOps)']);
+  for (const [variant, name] of variants) {
+    const ms = await fitMsPerIteration(variant, loss);
+    const dispatches = await dispatchesPerIteration(variant, loss);
+    lines.push(`| ${loss} | ${name} | ${ms.toFixed(3)} | ${ratio(ms)} | ${dispatches} |`);
   }
 }
 console.log(lines.join('\n'));

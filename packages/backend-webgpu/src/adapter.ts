@@ -3,6 +3,8 @@ import { findWebGPU, formatDeviceInfo, type FindWebGPUOptions, type FoundWebGPU,
 import { registerWebGPUKernels } from './kernels/index.js';
 import { webgpuOps, type WebGPUComputeOps } from './ops.js';
 
+const { step: _fused, ...unfusedOps } = webgpuOps;
+
 /** The version of tfjs-backend-webgpu (and of the tfjs-core it needs) this package runs. */
 export const TFJS_WEBGPU_VERSION = '4.22.0';
 
@@ -25,6 +27,11 @@ export interface WebGPUAdapterOptions extends FindWebGPUOptions {
    * (stock tfjs-backend-webgpu), the reference the kernels are tested and timed against.
    */
   customKernels?: boolean;
+  /**
+   * With the custom kernels, run each full-batch iteration on dense data as one fused
+   * `BcnmfFusedStep` (default true); false leaves core to compose the kernels.
+   */
+  fusedStep?: boolean;
 }
 
 /** An adapter of the shape core's `BackendAdapter` expects, plus what it found. */
@@ -95,14 +102,15 @@ export function createWebGPUAdapter(options: WebGPUAdapterOptions = {}): WebGPUA
   let finding: Promise<FoundWebGPU> | undefined;
   const find = (): Promise<FoundWebGPU> => (finding ??= findWebGPU(options));
   const custom = options.customKernels ?? true;
+  const ops: WebGPUComputeOps = options.fusedStep === false ? unfusedOps : webgpuOps;
   return {
     name: 'webgpu',
     tfjsBackend: 'webgpu',
     description:
       `WebGPU through @tensorflow/tfjs-backend-webgpu ${TFJS_WEBGPU_VERSION}` +
-      (custom ? ' with bcnmf WGSL kernels' : ' (stock tfjs ops)') +
+      (custom ? ` with bcnmf WGSL kernels${options.fusedStep === false ? '' : ' and a fused step'}` : ' (stock tfjs ops)') +
       '; in Node through Dawn (npm webgpu): Vulkan, else OpenGL (llvmpipe without a GPU)',
-    ...(custom ? { ops: webgpuOps } : {}),
+    ...(custom ? { ops } : {}),
     async probe(): Promise<WebGPUBackendProbe> {
       try {
         return { available: true, device: (await find()).info };

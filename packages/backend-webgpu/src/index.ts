@@ -7,5 +7,6 @@ export { DATA_TIMES_THIN } from './kernels/data-times-thin.js';
 export { THIN_TRANSPOSED_TIMES_DATA } from './kernels/thin-transposed-times-data.js';
 export { MULTIPLICATIVE_UPDATE } from './kernels/multiplicative-update.js';
 export { POISSON_RATIO } from './kernels/poisson-ratio.js';
+export { FUSED_STEP } from './kernels/fused-step.js';
 export { webgpuOps } from './ops.js';
-export type { WebGPUComputeOps } from './ops.js';
+export type { FusedStepData, FusedStepParams, FusedStepState, WebGPUComputeOps } from './ops.js';

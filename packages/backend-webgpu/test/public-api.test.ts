@@ -7,6 +7,7 @@ import * as api from '../src/index.js';
 it('exports exactly these names', () => {
   assert.deepEqual(Object.keys(api).sort(), [
     'DATA_TIMES_THIN',
+    'FUSED_STEP',
     'KERNEL_CONFIGS',
     'MULTIPLICATIVE_UPDATE',
     'POISSON_RATIO',

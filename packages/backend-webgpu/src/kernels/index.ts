@@ -1,6 +1,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { groupedAddNToRegister } from './add-n.js';
 import { dataTimesThinConfig } from './data-times-thin.js';
+import { fusedStepConfig } from './fused-step.js';
 import { multiplicativeUpdateConfig } from './multiplicative-update.js';
 import { poissonRatioConfig } from './poisson-ratio.js';
 import { thinTransposedTimesDataConfig } from './thin-transposed-times-data.js';
@@ -11,6 +12,7 @@ export const KERNEL_CONFIGS: readonly KernelConfig[] = [
   thinTransposedTimesDataConfig,
   multiplicativeUpdateConfig,
   poissonRatioConfig,
+  fusedStepConfig,
 ];
 
 /**

@@ -53,3 +53,19 @@ export function maxRelativeDifference(a: ArrayLike<number>, b: ArrayLike<number>
   }
   return worst;
 }
+
+/** Runs `body` and counts the programs the webgpu backend dispatches meanwhile (its runWebGPUProgram calls). */
+export function countDispatches<T>(body: () => T): { result: T; dispatches: number } {
+  const backend = tf.backend() as unknown as { runWebGPUProgram: (...args: unknown[]) => unknown };
+  const original = backend.runWebGPUProgram;
+  let dispatches = 0;
+  backend.runWebGPUProgram = function (this: unknown, ...args: unknown[]) {
+    dispatches++;
+    return original.apply(this, args);
+  };
+  try {
+    return { result: body(), dispatches };
+  } finally {
+    backend.runWebGPUProgram = original;
+  }
+}
