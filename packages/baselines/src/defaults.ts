@@ -3,7 +3,7 @@
  * in `pca.ts`, `cpca/cpca.ts` and `nmf.ts` refer here.
  */
 
-/** Defaults of {@link PcaOptions}: 2 components, centred, not scaled, ml-pca's SVD. */
+/** Defaults of {@link PcaOptions}: 2 components, centred, not scaled, solver chosen by size ('auto'). */
 export const PCA_DEFAULTS = {
   /** Number of components kept (1 .. min(samples, features)). */
   nComponents: 2,
@@ -11,8 +11,12 @@ export const PCA_DEFAULTS = {
   center: true,
   /** Divide each feature by its standard deviation (ddof 0); zero-variance features are left unscaled. */
   scale: false,
-  /** ml-pca's solver: 'SVD' of the data or 'covarianceMatrix' (eigendecomposition of the features x features covariance). */
-  method: 'SVD' as 'SVD' | 'covarianceMatrix',
+  /**
+   * 'auto': 'gram' for a few components of a large matrix (min(samples, features) >= 200 and
+   * 3 nComponents below it), else 'SVD'. 'SVD' / 'covarianceMatrix': ml-pca. 'gram': top
+   * eigenpairs of the smaller of Z Z^T and Z^T Z (LAPACK through OpenBLAS when available).
+   */
+  method: 'auto' as 'auto' | 'SVD' | 'covarianceMatrix' | 'gram',
 } as const;
 
 /** Defaults of {@link CpcaOptions}, as in the cPCA reference package (Abid et al. 2018). */

@@ -5,6 +5,8 @@ import { PCA_DEFAULTS } from './defaults.js';
 import { checkBoolean, checkInteger, invalidModel, invalidOption } from './errors.js';
 import { checkSameFeatures, toFloat64Matrix } from './input.js';
 import { signLargestPositive } from './linalg/dense.js';
+import { gramOf, scatterOf, topSymmetric, transposedTimes } from './linalg/fast.js';
+import { nativeLinalg, type NativeLinalg } from './linalg/lapack.js';
 import { applyScaling, fitScaling, type ColumnScaling } from './preprocess.js';
 
 /** Options of {@link pca}; defaults in {@link PCA_DEFAULTS}. */
@@ -15,9 +17,18 @@ export interface PcaOptions {
   center?: boolean;
   /** Divide each feature by its standard deviation (ddof 0); zero-variance features are not divided. Default false. */
   scale?: boolean;
-  /** ml-pca solver. Default 'SVD'. */
-  method?: 'SVD' | 'covarianceMatrix';
+  /**
+   * Solver. `'SVD'` / `'covarianceMatrix'`: ml-pca (every component, exact to rounding).
+   * `'gram'`: only the top `nComponents` eigenpairs of the smaller of `Z Z^T` (samples x
+   * samples) and `Z^T Z`, by OpenBLAS `dgemm` + LAPACK `dsyevr` when the native library
+   * loads, else block Krylov in JavaScript. `'auto'` (default): `'gram'` when
+   * `min(samples, features) >= 200` and `3 nComponents < min(samples, features)`, else `'SVD'`.
+   */
+  method?: PcaMethod;
 }
+
+/** The PCA solvers; see {@link PcaOptions.method}. */
+export type PcaMethod = 'auto' | 'SVD' | 'covarianceMatrix' | 'gram';
 
 /** The serialized form of a {@link PcaModel}. */
 export interface PcaModelJSON {
@@ -81,16 +92,13 @@ export class PcaModel {
     const z = applyScaling(x, scaling);
     const n = x.rows;
     const p = x.columns;
-    const ml = new MlPca(Matrix.from1DArray(n, p, z), { method: opts.method, center: false, scale: false });
-    const vectors = ml.getEigenvectors(); // features x m, columns = components
-    const eigenvalues = ml.getEigenvalues();
-    let total = 0;
-    for (const v of eigenvalues) total += Math.max(v, 0);
     const k = opts.nComponents;
-    const comp = new Float64Array(k * p);
-    for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) comp[c * p + j] = vectors.get(j, c);
+    const solver = resolveSolver(opts.method, n, p, k);
+    const fitted = solver === 'gram' ? gramPca(z, n, p, k, await nativeLinalg()) : mlPca(z, n, p, k, solver);
+    const comp = fitted.components;
     signLargestPositive(comp, k, p);
-    const explainedVariance = eigenvalues.slice(0, k).map((v) => Math.max(v, 0));
+    const explainedVariance = fitted.explainedVariance;
+    const total = fitted.totalVariance;
     const explainedVarianceRatio = explainedVariance.map((v) => (total > 0 ? v / total : 0));
     const components = new DenseMatrix({ data: comp, shape: [k, p], columnNames: x.columnNames });
     const embedding = project(z, n, p, comp, k, x.rowNames);
@@ -158,7 +166,9 @@ function resolvePcaOptions(options: PcaOptions, x: DenseMatrix): Required<PcaOpt
   const center = checkBoolean('center', options.center ?? PCA_DEFAULTS.center);
   const scale = checkBoolean('scale', options.scale ?? PCA_DEFAULTS.scale);
   const method = options.method ?? PCA_DEFAULTS.method;
-  if (method !== 'SVD' && method !== 'covarianceMatrix') throw invalidOption(`method must be 'SVD' or 'covarianceMatrix', got ${String(method)}`);
+  if (!(['auto', 'SVD', 'covarianceMatrix', 'gram'] as unknown[]).includes(method)) {
+    throw invalidOption(`method must be 'auto', 'SVD', 'covarianceMatrix' or 'gram', got ${String(method)}`);
+  }
   return { nComponents, center, scale, method };
 }
 
@@ -175,4 +185,63 @@ export function project(z: Float64Array, n: number, p: number, comp: Float64Arra
     }
   }
   return new DenseMatrix({ data: out, shape: [n, k], rowNames });
+}
+
+/** The solver `'auto'` stands for: `'gram'` for a few components of a large matrix, else ml-pca's `'SVD'`. */
+export function resolveSolver(method: PcaMethod, n: number, p: number, k: number): 'SVD' | 'covarianceMatrix' | 'gram' {
+  if (method !== 'auto') return method;
+  const small = Math.min(n, p);
+  return small >= 200 && 3 * k < small ? 'gram' : 'SVD';
+}
+
+interface PcaFit {
+  /** k x p, unit rows. */
+  components: Float64Array;
+  explainedVariance: number[];
+  totalVariance: number;
+}
+
+function mlPca(z: Float64Array, n: number, p: number, k: number, method: 'SVD' | 'covarianceMatrix'): PcaFit {
+  const ml = new MlPca(Matrix.from1DArray(n, p, z), { method, center: false, scale: false });
+  const vectors = ml.getEigenvectors(); // features x m, columns = components
+  const eigenvalues = ml.getEigenvalues();
+  let total = 0;
+  for (const v of eigenvalues) total += Math.max(v, 0);
+  const comp = new Float64Array(k * p);
+  for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) comp[c * p + j] = vectors.get(j, c);
+  return { components: comp, explainedVariance: eigenvalues.slice(0, k).map((v) => Math.max(v, 0)), totalVariance: total };
+}
+
+/**
+ * Top-k PCA from the smaller of the Gram matrix `Z Z^T` (n <= p: its eigenvectors `u`
+ * give the components `Z^T u / sqrt(lambda)`) and the scatter `Z^T Z`; variances are
+ * `lambda / (n - 1)` and the total variance is `||Z||_F^2 / (n - 1)`, as ml-pca and
+ * scikit-learn (ddof 1).
+ */
+function gramPca(z: Float64Array, n: number, p: number, k: number, lib: NativeLinalg | null): PcaFit {
+  const ddof = Math.max(n - 1, 1);
+  let sumSq = 0;
+  for (let i = 0; i < z.length; i++) sumSq += z[i] * z[i];
+  const comp = new Float64Array(k * p);
+  let values: number[];
+  if (n <= p) {
+    const top = topSymmetric(gramOf(z, n, p, lib), n, k, 0, lib);
+    values = top.values;
+    // components = diag(1 / sqrt(lambda)) U^T Z; U^T = top.vectors (k x n)
+    const u = new Float64Array(n * k);
+    for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) u[i * k + c] = top.vectors[c * n + i];
+    const rows = transposedTimes(u, n, k, z, p, lib);
+    for (let c = 0; c < k; c++) {
+      let norm = 0;
+      for (let j = 0; j < p; j++) norm += rows[c * p + j] ** 2;
+      norm = Math.sqrt(norm);
+      // a zero-variance direction has no defined axis: keep the zero row (as a rank-deficient SVD would give an arbitrary one)
+      if (norm > 0) for (let j = 0; j < p; j++) comp[c * p + j] = rows[c * p + j] / norm;
+    }
+  } else {
+    const top = topSymmetric(scatterOf(z, n, p, 1, lib), p, k, 0, lib);
+    values = top.values;
+    comp.set(top.vectors.subarray(0, k * p));
+  }
+  return { components: comp, explainedVariance: values.map((v) => Math.max(v, 0) / ddof), totalVariance: sumSq / ddof };
 }

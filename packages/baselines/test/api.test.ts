@@ -7,8 +7,8 @@ describe('public API', () => {
   it('exports exactly these runtime names', () => {
     assert.deepEqual(Object.keys(api).sort(), [
       'ALPHA_PATH_DEFAULTS', 'BcnmfFitted', 'CPCA_DEFAULTS', 'CpcaModel', 'METHOD_NAMES', 'NMF_DEFAULTS', 'NmfModel', 'PCA_DEFAULTS',
-      'PcaModel', 'alphaCandidates', 'cpca', 'fitAlphaPath', 'fullEigenpairs', 'getMethod', 'methods', 'nmf', 'pca', 'selectAlphas',
-      'selectFromAlphaPath', 'spectralClustering', 'subspaceAffinity', 'topEigenpairs',
+      'PcaModel', 'alphaCandidates', 'cpca', 'fitAlphaPath', 'fullEigenpairs', 'getMethod', 'methods', 'nativeLinalgStatus', 'nmf', 'pca', 'selectAlphas',
+      'selectFromAlphaPath', 'spectralClustering', 'subspaceAffinity', 'topEigenpairs', 'useNativeLinalg',
     ]);
   });
   it('src/index.ts re-exports these names, types included, explicitly', () => {
@@ -19,9 +19,9 @@ describe('public API', () => {
       'ALPHA_PATH_DEFAULTS', 'AlphaPath', 'AlphaPathOptions', 'AlphaPathSelection', 'AlphaPathSelectionOptions',
       'AlphaSelection', 'BcnmfFitted', 'CPCA_DEFAULTS', 'CpcaModel', 'CpcaModelJSON', 'CpcaOptions', 'CpcaResult', 'Eigenpairs',
       'FittedMethod', 'METHOD_NAMES', 'Method', 'MethodName', 'NMF_DEFAULTS', 'NmfModel', 'NmfModelJSON', 'NmfOptions',
-      'PCA_DEFAULTS', 'PcaModel', 'PcaModelJSON', 'PcaOptions', 'SpectralClusteringOptions', 'TopEigenOptions', 'alphaCandidates',
-      'cpca', 'fitAlphaPath', 'fullEigenpairs', 'getMethod', 'methods', 'nmf', 'pca', 'selectAlphas', 'selectFromAlphaPath', 'spectralClustering',
-      'subspaceAffinity', 'topEigenpairs',
+      'PCA_DEFAULTS', 'PcaMethod', 'PcaModel', 'PcaModelJSON', 'PcaOptions', 'SpectralClusteringOptions', 'TopEigenOptions', 'alphaCandidates',
+      'cpca', 'fitAlphaPath', 'fullEigenpairs', 'getMethod', 'methods', 'nativeLinalgStatus', 'nmf', 'pca', 'selectAlphas', 'selectFromAlphaPath', 'spectralClustering',
+      'subspaceAffinity', 'topEigenpairs', 'useNativeLinalg',
     ]);
   });
 });

@@ -9,7 +9,7 @@ const reference = JSON.parse(readFileSync(new URL('../fixtures/reference.json', 
 
 describe('pca against scikit-learn', () => {
   for (const c of reference.pca) {
-    for (const method of ['SVD', 'covarianceMatrix'] as const) {
+    for (const method of ['SVD', 'covarianceMatrix', 'gram', 'auto'] as const) {
       it(`${c.name} (${method}): explained variance, ratio, components up to sign, scores`, async () => {
         const model = await pca(c.X, { nComponents: c.nComponents, scale: c.scale, method });
         for (let i = 0; i < c.nComponents; i++) {

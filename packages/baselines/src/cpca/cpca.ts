@@ -2,8 +2,9 @@ import { DenseMatrix, type MatrixInput } from '@bcnmf/core';
 import { CPCA_DEFAULTS } from '../defaults.js';
 import { checkBoolean, checkInteger, checkNumber, invalidData, invalidModel, invalidOption } from '../errors.js';
 import { checkSameFeatures, toFloat64Matrix } from '../input.js';
-import { crossProduct, matmul, signLargestPositive } from '../linalg/dense.js';
-import { topEigenpairs } from '../linalg/symmetric-eigs.js';
+import { matmul, signLargestPositive } from '../linalg/dense.js';
+import { scatterOf, timesTransposed, topSymmetric } from '../linalg/fast.js';
+import { nativeLinalg, type NativeLinalg } from '../linalg/lapack.js';
 import { project } from '../pca.js';
 import { applyScaling, fitScaling, type ColumnScaling } from '../preprocess.js';
 import { alphaCandidates, selectAlphas, subspaceAffinity, type AlphaSelection } from './auto-alpha.js';
@@ -68,6 +69,8 @@ interface FitState {
   cbg: Float64Array;
   rowNames: readonly string[] | undefined;
   columnNames: readonly string[] | undefined;
+  /** The native OpenBLAS/LAPACK path of the fit, or null (JavaScript). */
+  lib: NativeLinalg | null;
 }
 
 /**
@@ -202,18 +205,19 @@ export class CpcaModel {
     const bgScaling = fitScaling(bg, true, opts.standardize);
     const zfg = applyScaling(fg, fgScaling);
     const zbg = applyScaling(bg, bgScaling);
+    const lib = await nativeLinalg();
 
     let axes: Float64Array | null = null;
     let d = p;
     let rfg = zfg;
     let rbg = zbg;
     if (opts.preprocessPcaDim !== null && p > opts.preprocessPcaDim) {
-      const joint = jointPrincipalAxes(zfg, fg.rows, zbg, bg.rows, p, opts.preprocessPcaDim, opts.seed);
+      const joint = jointPrincipalAxes(zfg, fg.rows, zbg, bg.rows, p, opts.preprocessPcaDim, opts.seed, lib);
       axes = joint.axes;
       d = joint.dim;
       // reduced = Z · axes^T
-      rfg = projectRows(zfg, fg.rows, p, axes, d);
-      rbg = projectRows(zbg, bg.rows, p, axes, d);
+      rfg = timesTransposed(zfg, fg.rows, p, axes, d, lib);
+      rbg = timesTransposed(zbg, bg.rows, p, axes, d, lib);
     }
     const maxComponents = Math.min(d, p);
     if (opts.nComponents > maxComponents) {
@@ -225,8 +229,9 @@ export class CpcaModel {
       p,
       axes,
       d,
-      cfg: crossProduct(rfg, fg.rows, d, fg.rows - 1),
-      cbg: crossProduct(rbg, bg.rows, d, bg.rows - 1),
+      cfg: scatterOf(rfg, fg.rows, d, fg.rows - 1, lib),
+      cbg: scatterOf(rbg, bg.rows, d, bg.rows - 1, lib),
+      lib,
       rowNames: fg.rowNames,
       columnNames: fg.columnNames,
     };
@@ -283,28 +288,11 @@ export function cpca(target: MatrixInput, background: MatrixInput, options: Cpca
   return CpcaModel.fit(target, background, options);
 }
 
-function projectRows(z: Float64Array, n: number, p: number, axes: Float64Array, d: number): Float64Array {
-  // z (n x p) times axes^T (p x d)
-  const out = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < d; c++) {
-      let s = 0;
-      const oz = i * p;
-      const oa = c * p;
-      for (let j = 0; j < p; j++) s += z[oz + j] * axes[oa + j];
-      out[i * d + c] = s;
-    }
-  }
-  return out;
-}
-
 function solve(state: FitState, alpha: number, k: number, seed: number): CpcaResult {
   const { d, p } = state;
   const m = new Float64Array(d * d);
   for (let i = 0; i < m.length; i++) m[i] = state.cfg[i] - alpha * state.cbg[i];
-  const { values, vectors } = topEigenpairs(m, d, k, { seed });
-  const reduced = new Float64Array(k * d);
-  vectors.forEach((v, c) => reduced.set(v, c * d));
+  const { values, vectors: reduced } = topSymmetric(m, d, k, seed, state.lib);
   const comps = state.axes ? matmul(reduced, k, d, state.axes, p) : reduced;
   signLargestPositive(comps, k, p);
   const components = new DenseMatrix({ data: comps, shape: [k, p], columnNames: state.columnNames });

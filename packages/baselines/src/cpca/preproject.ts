@@ -1,5 +1,5 @@
-import { crossProduct, gram } from '../linalg/dense.js';
-import { topEigenpairs } from '../linalg/symmetric-eigs.js';
+import { gramOf, scatterOf, topSymmetric, transposedTimes } from '../linalg/fast.js';
+import type { NativeLinalg } from '../linalg/lapack.js';
 
 /**
  * The joint pre-projection of the cPCA reference: the top `dim` principal axes of the
@@ -7,35 +7,45 @@ import { topEigenpairs } from '../linalg/symmetric-eigs.js';
  * Axes with (numerically) zero variance are left out, so fewer than `dim` rows come back
  * when the stacked data have lower rank; the projection then loses nothing.
  *
- * Computed from the smaller of the Gram matrix `Z Z^T` and the scatter `Z^T Z`.
+ * Computed from the smaller of the Gram matrix `Z Z^T` and the scatter `Z^T Z`, with
+ * OpenBLAS `dgemm` and LAPACK `dsyevr` when `lib` is given, in JavaScript (block Krylov)
+ * otherwise.
  */
-export function jointPrincipalAxes(zfg: Float64Array, nFg: number, zbg: Float64Array, nBg: number, p: number, dim: number, seed: number): { axes: Float64Array; dim: number } {
+export function jointPrincipalAxes(
+  zfg: Float64Array,
+  nFg: number,
+  zbg: Float64Array,
+  nBg: number,
+  p: number,
+  dim: number,
+  seed: number,
+  lib: NativeLinalg | null = null,
+): { axes: Float64Array; dim: number } {
   const n = nFg + nBg;
   const z = new Float64Array(n * p);
   z.set(zfg, 0);
   z.set(zbg, nFg * p);
   const want = Math.min(dim, n, p);
   if (n <= p) {
-    const g = gram(z, n, p);
-    const { values, vectors } = topEigenpairs(g, n, want, { seed });
+    const { values, vectors } = topSymmetric(gramOf(z, n, p, lib), n, want, seed, lib);
     const keep = values.filter((v) => v > 1e-12 * Math.max(values[0], 0)).length;
-    const axes = new Float64Array(keep * p);
+    // axes = diag(1 / sqrt(lambda)) U^T Z, with U^T = vectors (want x n)
+    const u = vectors.subarray(0, keep * n);
+    const axes = transposedTimes(transposeRows(u, keep, n), n, keep, z, p, lib);
     for (let c = 0; c < keep; c++) {
       const inv = 1 / Math.sqrt(values[c]);
-      const u = vectors[c];
-      for (let i = 0; i < n; i++) {
-        const w = u[i] * inv;
-        if (w === 0) continue;
-        const o = i * p;
-        for (let j = 0; j < p; j++) axes[c * p + j] += w * z[o + j];
-      }
+      for (let j = 0; j < p; j++) axes[c * p + j] *= inv;
     }
     return { axes, dim: keep };
   }
-  const s = crossProduct(z, n, p, 1);
-  const { values, vectors } = topEigenpairs(s, p, want, { seed });
+  const { values, vectors } = topSymmetric(scatterOf(z, n, p, 1, lib), p, want, seed, lib);
   const keep = values.filter((v) => v > 1e-12 * Math.max(values[0], 0)).length;
-  const axes = new Float64Array(keep * p);
-  for (let c = 0; c < keep; c++) axes.set(vectors[c], c * p);
-  return { axes, dim: keep };
+  return { axes: vectors.slice(0, keep * p), dim: keep };
+}
+
+/** The transpose (`cols x rows`) of a row-major `rows x cols` matrix. */
+function transposeRows(a: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
 }
