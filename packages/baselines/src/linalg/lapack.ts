@@ -43,6 +43,8 @@ interface Koffi {
 const CBLAS_ROW_MAJOR = 101;
 const CBLAS_NO_TRANS = 111;
 const CBLAS_TRANS = 112;
+/** Multiply-adds from which a product runs on all of OpenBLAS's threads. */
+const LARGE_PRODUCT = 2e9;
 
 let state: { lib: NativeLinalg | null; reason: string | null } | null = null;
 let loading: Promise<void> | null = null;
@@ -94,8 +96,34 @@ async function load(): Promise<void> {
           '_Out_ double *z, const int *ldz, _Out_ int *isuppz, _Inout_ double *work, const int *lwork, _Inout_ int *iwork, ' +
           'const int *liwork, _Out_ int *info, size_t l1, size_t l2, size_t l3)',
       );
+      const optional = <T>(signature: string): T | null => {
+        try {
+          return lib.func(signature) as T;
+        } catch {
+          return null;
+        }
+      };
+      const getThreads = optional<() => number>('int openblas_get_num_threads()');
+      const setThreads = optional<(n: number) => void>('void openblas_set_num_threads(int)');
+      // OpenBLAS's threads busy-wait for each other: on a loaded machine (load 10 on 2 cores)
+      // dsyevr of 1000 x 1000 took 0.1 s on one thread and 0.25-8.5 s on two. Eigenproblems
+      // and products under LARGE_PRODUCT multiply-adds run on one thread; the count is put
+      // back afterwards (the library, and its thread setting, is shared with
+      // @bcnmf/backend-cpu in the same process).
+      const onThreads = <T>(single: boolean, run: () => T): T => {
+        const before = single && getThreads && setThreads ? getThreads() : 1;
+        if (before <= 1) return run();
+        setThreads!(1);
+        try {
+          return run();
+        } finally {
+          setThreads!(before);
+        }
+      };
       const dgemm: Dgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
-        gemm(CBLAS_ROW_MAJOR, transA ? CBLAS_TRANS : CBLAS_NO_TRANS, transB ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        onThreads(m * n * k < LARGE_PRODUCT, () =>
+          gemm(CBLAS_ROW_MAJOR, transA ? CBLAS_TRANS : CBLAS_NO_TRANS, transB ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc),
+        );
       };
       const topEigen = (a: Float64Array, n: number, k: number): { values: number[]; vectors: Float64Array } => {
         if (a.length < n * n || k < 1 || k > n) throw new RangeError(`topEigen: bad sizes (n ${n}, k ${k})`);
@@ -115,7 +143,7 @@ async function load(): Promise<void> {
         if (info[0] !== 0) throw new Error(`dsyevr workspace query failed (info ${info[0]})`);
         const lwork = Math.max(1, Math.ceil(wq[0]));
         const liwork = Math.max(1, iq[0]);
-        call(new Float64Array(lwork), lwork, new Int32Array(liwork), liwork);
+        onThreads(true, () => call(new Float64Array(lwork), lwork, new Int32Array(liwork), liwork));
         if (info[0] !== 0) throw new Error(`dsyevr failed (info ${info[0]})`);
         if (m[0] !== k) throw new Error(`dsyevr returned ${m[0]} eigenpairs, wanted ${k}`);
         // ascending in w[0..k), column j of z (column-major, ldz n) = rows of a row-major k x n
