@@ -5,6 +5,7 @@ import { cpca, nativeLinalgStatus, pca, useNativeLinalg } from '../src/index.js'
 import { jointPrincipalAxes } from '../src/cpca/preproject.js';
 import { nativeLinalg } from '../src/linalg/lapack.js';
 import { fullEigenpairs } from '../src/linalg/symmetric-eigs.js';
+import { resolveSolver } from '../src/pca.js';
 import { absCos, randomRows } from './helpers.js';
 
 const lib = await nativeLinalg();
@@ -43,6 +44,15 @@ describe('native OpenBLAS/LAPACK path and its JavaScript fallback', () => {
     assert.equal(await nativeLinalg(), null);
     useNativeLinalg(true);
     assert.equal((await nativeLinalgStatus()).path, status.path);
+  });
+
+  it("PCA's 'auto' solver is 'gram' for a few components of a large matrix, else ml-pca's SVD", () => {
+    assert.equal(resolveSolver('auto', 1000, 3000, 2), 'gram');
+    assert.equal(resolveSolver('auto', 3000, 250, 10), 'gram');
+    assert.equal(resolveSolver('auto', 150, 3000, 2), 'SVD');
+    assert.equal(resolveSolver('auto', 1000, 3000, 400), 'SVD');
+    assert.equal(resolveSolver('covarianceMatrix', 1000, 3000, 2), 'covarianceMatrix');
+    assert.equal(resolveSolver('gram', 10, 10, 2), 'gram');
   });
 
   it('dsyevr top eigenpairs equal the full ml-matrix decomposition (indefinite matrix)', { skip: noNative }, () => {

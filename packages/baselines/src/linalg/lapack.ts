@@ -67,6 +67,10 @@ function candidates(): string[] {
 }
 
 async function load(): Promise<void> {
+  if (typeof process !== 'object' || !process.versions?.node) {
+    state = { lib: null, reason: 'not running on Node.js' };
+    return;
+  }
   if (/^(off|0|false|no|none)$/i.test(process.env.BCNMF_BLAS ?? '')) {
     state = { lib: null, reason: 'disabled (BCNMF_BLAS=off)' };
     return;
