@@ -145,8 +145,10 @@ export class PcaModel {
 }
 
 /**
- * Principal component analysis of `target` (samples x features) through ml-pca
- * (its SVD or covariance method), with centring and optional scaling.
+ * Principal component analysis of `target` (samples x features), with centring and
+ * optional scaling: ml-pca's SVD or covariance method, or the top eigenpairs of the
+ * smaller Gram/scatter matrix (`'gram'`, native LAPACK when available); `'auto'` (the
+ * default) takes `'gram'` for a few components of a large matrix.
  *
  * @example
  * const model = await pca([[1, 2], [2, 4], [3, 6.5]], { nComponents: 1 });
