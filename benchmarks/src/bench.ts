@@ -11,8 +11,10 @@
 //   [--features 2000] [--feature-sweep 500,5000] [--k 20] [--k-sweep 5,50] [--iterations 10]
 //   [--repeats 3] [--backends cpu,wasm] [--wasm-max-samples 2000] [--losses frobenius,poisson]
 //   [--nmf 2000x2000] [--pca 1000x500] [--memory 100000x2000] [--memory-iterations 3]
-//   [--sparse 2000x2000] [--densities 0.01,0.05,0.1,0.2]
-//   [--python python3] [--sklearn-python /usr/bin/python3] [--out DIR] [--no-write] [--quick]
+//   [--sparse 2000x2000] [--densities 0.01,0.05,0.1,0.2] [--plain-sparse-max-density 0.01]
+//   [--python python3] [--sklearn-python /usr/bin/python3] [--blas-threads N] [--out DIR] [--no-write] [--quick]
+// --blas-threads N sets OPENBLAS_NUM_THREADS for every measured process (NumPy's and ours
+// alike): thread-for-thread figures that a busy machine distorts less.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     suites: { type: 'string', default: 'iteration,sparse,nmf,pca,memory' },
     sparse: { type: 'string', default: '2000x2000' },
     densities: { type: 'string', default: '0.01,0.05,0.1,0.2' },
+    'plain-sparse-max-density': { type: 'string', default: '0.01' },
     samples: { type: 'string', default: '1000,2000,5000,20000' },
     features: { type: 'string', default: '2000' },
     'feature-sweep': { type: 'string', default: '500,5000' },
@@ -45,6 +48,7 @@ const { values } = parseArgs({
     'sklearn-python': { type: 'string', default: '/usr/bin/python3' },
     out: { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
     'no-write': { type: 'boolean', default: false },
+    'blas-threads': { type: 'string' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -56,7 +60,7 @@ if (values.quick) {
   // a tiny run for the smoke test: everything once, small
   Object.assign(values, {
     samples: '200,400', features: '100', 'feature-sweep': '', k: '5', 'k-sweep': '', iterations: '2', repeats: '1',
-    'wasm-max-samples': '200', nmf: '200x100', sparse: '200x100', densities: '0.05', pca: '200x50', memory: '2000x100', 'memory-iterations': '2',
+    'wasm-max-samples': '200', nmf: '200x100', sparse: '200x100', densities: '0.05', 'plain-sparse-max-density': '0.05', pca: '200x50', memory: '2000x100', 'memory-iterations': '2',
   });
 }
 const suites = list(values.suites!);
@@ -76,6 +80,7 @@ const childEnv: NodeJS.ProcessEnv = { ...process.env };
 const unsetVariables = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].filter((name) => name in childEnv);
 for (const name of unsetVariables) delete childEnv[name];
 delete childEnv.NODE_TEST_CONTEXT;
+if (values['blas-threads']) childEnv.OPENBLAS_NUM_THREADS = values['blas-threads'];
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const reference = (file: string) => fileURLToPath(new URL(`../reference/${file}`, import.meta.url));
@@ -248,6 +253,8 @@ if (suites.includes('sparse')) {
     for (const density of numbers(values.densities!)) {
       let denseMs: number | null = null;
       for (const mode of ['dense', 'csr', 'csr-plain'] as const) {
+        // core's plain sparse path takes ~25 s an iteration at 10% of 2,000 x 2,000
+        if (mode === 'csr-plain' && density > Number(values['plain-sparse-max-density'])) continue;
         const result = runWorker({ kind: 'sparse', mode, loss, density, features, target: samples, background: samples, k: k0, iterations, repeats });
         if (failed(result)) {
           notes.add(`sparse ${mode} (${loss}, density ${density}) failed: ${result.error}`);
@@ -322,6 +329,7 @@ if (suites.includes('memory')) {
   emit(lines);
 }
 
+if (values['blas-threads']) notes.add(`OPENBLAS_NUM_THREADS=${values['blas-threads']} for every measured process`);
 if (unsetVariables.length > 0) notes.add(`unset for the measured processes only: ${unsetVariables.join(', ')}`);
 const noteLines = ['### Notes', '', ...[...notes].map((n) => `- ${n}`)];
 emit(noteLines);
