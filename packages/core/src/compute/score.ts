@@ -83,12 +83,23 @@ export function poissonLogLikelihoodSum(
 
 /** Σ (X log X − X) with 0 log 0 = 0: turns a log-likelihood into a KL divergence. */
 export function poissonDivergenceConstant(data: DataTensor): tf.Scalar {
-  return tf.tidy(() => {
-    const values = isSparse(data) ? (data as SparseTensor).values : data;
+  const term = (values: tf.Tensor): tf.Tensor => {
     const positive = tf.greater(values, 0);
     const safe = tf.where(positive, values, tf.onesLike(values));
-    const terms = tf.sub(tf.mul(values, tf.log(safe)), values);
-    return (terms.rank === 2 ? tf.sum(tf.sum(terms, 1)) : tf.sum(terms)) as tf.Scalar;
+    return tf.sub(tf.mul(values, tf.log(safe)), values);
+  };
+  if (isSparse(data)) return tf.tidy(() => tf.sum(term((data as SparseTensor).values)) as tf.Scalar);
+  // In row chunks, like the errors: the temporaries of a whole n x m data set would be
+  // several times its size.
+  const [rows, columns] = data.shape;
+  const size = chunkRows(columns);
+  return tf.tidy(() => {
+    const parts: tf.Tensor[] = [];
+    for (let start = 0; start < rows; start += size) {
+      const count = Math.min(size, rows - start);
+      parts.push(tf.tidy(() => tf.sum(tf.sum(term(count === rows ? data : tf.slice(data, [start, 0], [count, columns])), 1))));
+    }
+    return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;
   });
 }
 
