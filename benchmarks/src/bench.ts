@@ -16,9 +16,9 @@
 // --blas-threads N sets OPENBLAS_NUM_THREADS for every measured process (NumPy's and ours
 // alike): thread-for-thread figures that a busy machine distorts less.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { lineChartSvg, type Series } from './svg.js';
@@ -170,6 +170,11 @@ function writeResults(final: boolean): void {
     ...sections.flatMap((s) => [s, '']),
     '![ms per iteration against samples](iteration.svg)',
     '',
+    // results written by the other benchmark entries, kept across reruns of this one
+    ...[['gpu', 'RESULTS.md'], ['MINIBATCH.md']].flatMap((parts) => {
+      const file = join(dirname(fileURLToPath(import.meta.url)), '..', ...parts);
+      return existsSync(file) ? [readFileSync(file, 'utf8').replace(/^# /, '## '), ''] : [];
+    }),
   ].join('\n');
   writeFileSync(join(values.out!, 'RESULTS.md'), doc);
   if (final) console.log(`wrote ${join(values.out!, 'RESULTS.md')} and iteration.svg`);
