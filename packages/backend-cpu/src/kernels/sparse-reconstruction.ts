@@ -9,11 +9,20 @@ import { floatValues, intValues, transposeValues } from './tensor-values.js';
  * nnz x k temporaries.
  */
 export function sparseReconstruction(data: CsrTensor, coefficients: tfjs.Tensor2D, basis: tfjs.Tensor2D): tfjs.Tensor1D {
-  const { tf } = kernelState;
+  return kernelState.tf.tensor1d(reconstructionValues('sparseReconstruction', data, coefficients, basis), 'float32');
+}
+
+/** The reconstruction at each stored entry as a float32 array (shared with the Poisson ratio). */
+export function reconstructionValues(
+  caller: string,
+  data: CsrTensor,
+  coefficients: tfjs.Tensor2D,
+  basis: tfjs.Tensor2D,
+): Float32Array {
   const [n, m] = data.shape;
   const k = coefficients.shape[1];
   if (coefficients.shape[0] !== n || basis.shape[0] !== k || basis.shape[1] !== m) {
-    throw new Error(`sparseReconstruction: data ${data.shape}, coefficients ${coefficients.shape}, basis ${basis.shape}`);
+    throw new Error(`${caller}: data ${data.shape}, coefficients ${coefficients.shape}, basis ${basis.shape}`);
   }
   const rows = intValues(data.rowIds);
   const columns = intValues(data.colIds);
@@ -28,5 +37,5 @@ export function sparseReconstruction(data: CsrTensor, coefficients: tfjs.Tensor2
     for (let j = 0; j < k; j++) s += h[r + j] * wT[c + j];
     out[p] = s;
   }
-  return tf.tensor1d(out, 'float32');
+  return out;
 }
