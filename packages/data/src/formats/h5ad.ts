@@ -1,9 +1,10 @@
-import { closeSync, copyFileSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import type { Dataset, File as H5File, Group } from 'h5wasm/node';
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { writeAtomically } from './atomic-write.js';
+import { attr, checkHdf5File, h5error, h5ready, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers, toStrings } from './h5-util.js';
 
 // ---------------------------------------------------------------------------------------
 // Types
@@ -102,100 +103,9 @@ export interface WriteH5adInput {
 // ---------------------------------------------------------------------------------------
 // h5wasm plumbing
 
-let ready: Promise<void> | undefined;
-
-/** Loads h5wasm's wasm once and makes HDF5 errors throw instead of printing. */
-function h5ready(): Promise<void> {
-  ready ??= h5wasm.ready.then((module) => {
-    module.activate_throwing_error_handler();
-  });
-  return ready;
-}
-
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** True when the file carries the HDF5 signature at 0, 512, 1024, 2048, ... */
-function hasHdf5Signature(path: string): boolean {
-  const size = statSync(path).size;
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(8);
-    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
-      if (readSync(fd, buffer, 0, 8, offset) === 8 && HDF5_SIGNATURE.every((b, k) => buffer[k] === b)) return true;
-    }
-    return false;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function h5error(path: string, where: string, error: unknown): BcnmfError {
-  if (error instanceof BcnmfError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const first = message.split('\n').find((l) => /minor|error/i.test(l)) ?? message.split('\n')[0];
-  return new BcnmfError('INVALID_DATA', `${path}: ${where}: HDF5 error (${first.trim()})`);
-}
-
-function attr(node: Group | Dataset, name: string): unknown {
-  const a = node.attrs[name];
-  if (a === undefined) return undefined;
-  return a.value;
-}
-
 function encodingType(node: Group | Dataset): string | undefined {
   const v = attr(node, 'encoding-type');
   return typeof v === 'string' ? v : undefined;
-}
-
-function isGroup(node: unknown): node is Group {
-  return node instanceof h5wasm.Group;
-}
-function isDataset(node: unknown): node is Dataset {
-  return node instanceof h5wasm.Dataset;
-}
-
-function toNumbers(value: unknown): number[] {
-  if (value === null || value === undefined) return [];
-  if (typeof value === 'number' || typeof value === 'bigint') return [Number(value)];
-  if (ArrayBuffer.isView(value) || Array.isArray(value)) return Array.from(value as ArrayLike<number | bigint>, (x) => Number(x));
-  return [];
-}
-
-function toStrings(value: unknown): string[] {
-  if (value === null || value === undefined) return [];
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.map((x) => String(x));
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number | bigint>, (x) => String(x));
-  return [];
-}
-
-function toFloat(values: unknown, kind: 'float32' | 'float64', path: string, where: string): Float32Array | Float64Array {
-  if (kind === 'float32' && values instanceof Float32Array) return values;
-  if (kind === 'float64' && values instanceof Float64Array) return values;
-  if (!ArrayBuffer.isView(values)) throw new BcnmfError('INVALID_DATA', `${path}: ${where} is not numeric`);
-  const src = values as unknown as ArrayLike<number | bigint>;
-  const out = kind === 'float32' ? new Float32Array(src.length) : new Float64Array(src.length);
-  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
-    for (let k = 0; k < src.length; k++) out[k] = Number(src[k]);
-  } else {
-    out.set(src as ArrayLike<number>);
-  }
-  return out;
-}
-
-function toInt32(values: unknown, path: string, where: string): Int32Array {
-  if (values instanceof Int32Array) return values;
-  if (!ArrayBuffer.isView(values)) throw new BcnmfError('INVALID_DATA', `${path}: ${where} is not an integer array`);
-  const src = values as unknown as ArrayLike<number | bigint>;
-  const out = new Int32Array(src.length);
-  for (let k = 0; k < src.length; k++) {
-    const v = Number(src[k]);
-    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-      throw new BcnmfError('INVALID_DATA', `${path}: ${where}[${k}] = ${v} does not fit a 32-bit index`);
-    }
-    out[k] = v;
-  }
-  return out;
 }
 
 function toIndptr(values: unknown, path: string, where: string): Int32Array | Float64Array {
@@ -351,19 +261,18 @@ function readFrame(file: H5File, name: 'obs' | 'var', length: number, path: stri
   if (!isGroup(node)) {
     throw new BcnmfError('INVALID_DATA', `${path}: ${name} is not a group (a file written by anndata before 0.7 is not supported)`);
   }
-  const indexKey = attr(node, '_index');
-  const indexName = typeof indexKey === 'string' ? indexKey : '_index';
-  const indexNode = node.get(indexName);
+  const indexKey = indexName(node);
+  const indexNode = node.get(indexKey);
   let index: string[];
   if (isDataset(indexNode)) {
     index = toStrings(indexNode.value);
-    checkLength(index.length, length, path, `${name}/${indexName} (the index)`);
+    checkLength(index.length, length, path, `${name}/${indexKey} (the index)`);
   } else {
     index = Array.from({ length }, (_, k) => String(k));
   }
   const orderAttr = attr(node, 'column-order');
   const columnOrder =
-    orderAttr === undefined ? node.keys().filter((k) => k !== indexName && k !== '__categories') : toStrings(orderAttr);
+    orderAttr === undefined ? node.keys().filter((k) => k !== indexKey && k !== '__categories') : toStrings(orderAttr);
   const columns: Record<string, H5adColumn> = {};
   const skipped: string[] = [];
   for (const key of columnOrder) {
@@ -379,9 +288,7 @@ function readFrame(file: H5File, name: 'obs' | 'var', length: number, path: stri
 }
 
 function openForReading(path: string): H5File {
-  if (!existsSync(path)) throw new BcnmfError('INVALID_DATA', `${path}: no such file`);
-  if (!statSync(path).isFile()) throw new BcnmfError('INVALID_DATA', `${path}: not a file`);
-  if (!hasHdf5Signature(path)) throw new BcnmfError('INVALID_DATA', `${path}: not an HDF5 file (no HDF5 signature)`);
+  checkHdf5File(path);
   try {
     return new h5wasm.File(resolve(path), 'r');
   } catch (error) {

@@ -42,6 +42,53 @@ function findFile(dir: string, names: string[]): string | undefined {
   return undefined;
 }
 
+/** A 10x folder's three files and the checked reading options. */
+export interface TenxFolder {
+  kind: 'float32' | 'float64';
+  columnNames: 'names' | 'ids';
+  matrixPath: string;
+  featuresPath: string;
+  barcodesPath: string;
+  /** 'v3' with features.tsv (id, name, type), 'v2' with genes.tsv (id, name). */
+  layout: 'v2' | 'v3';
+}
+
+/**
+ * Checks the reading options and finds matrix.mtx[.gz], features.tsv[.gz] (or
+ * genes.tsv[.gz]) and barcodes.tsv[.gz] in `dir`, with an optional file-name prefix;
+ * shared by {@link readTenx} and the streaming mtx source.
+ */
+export function locateTenxFolder(
+  dir: string,
+  options: { prefix?: string; dtype?: 'float32' | 'float64'; columnNames?: 'names' | 'ids' },
+): TenxFolder {
+  const prefix = options.prefix ?? '';
+  const kind = options.dtype ?? 'float32';
+  if (kind !== 'float32' && kind !== 'float64') {
+    throw new BcnmfError('INVALID_OPTION', `dtype must be 'float32' or 'float64', got ${JSON.stringify(kind)}`);
+  }
+  const columnNames = options.columnNames ?? 'names';
+  if (columnNames !== 'names' && columnNames !== 'ids') {
+    throw new BcnmfError('INVALID_OPTION', `columnNames must be 'names' or 'ids', got ${JSON.stringify(columnNames)}`);
+  }
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new BcnmfError('INVALID_DATA', `${dir}: no such folder`);
+  }
+  const matrixPath = findFile(dir, [`${prefix}matrix.mtx.gz`, `${prefix}matrix.mtx`]);
+  const v3Path = findFile(dir, [`${prefix}features.tsv.gz`, `${prefix}features.tsv`]);
+  const featuresPath = v3Path ?? findFile(dir, [`${prefix}genes.tsv.gz`, `${prefix}genes.tsv`]);
+  const barcodesPath = findFile(dir, [`${prefix}barcodes.tsv.gz`, `${prefix}barcodes.tsv`]);
+  const absent = [
+    matrixPath ? undefined : `${prefix}matrix.mtx[.gz]`,
+    featuresPath ? undefined : `${prefix}features.tsv[.gz] or ${prefix}genes.tsv[.gz]`,
+    barcodesPath ? undefined : `${prefix}barcodes.tsv[.gz]`,
+  ].filter((x) => x !== undefined);
+  if (absent.length > 0) {
+    throw new BcnmfError('INVALID_DATA', `${dir}: not a 10x matrix folder, missing ${absent.join(', ')}`);
+  }
+  return { kind, columnNames, matrixPath: matrixPath!, featuresPath: featuresPath!, barcodesPath: barcodesPath!, layout: v3Path ? 'v3' : 'v2' };
+}
+
 /** Reads a tab-separated file of short lines into arrays of fields (one array per line). */
 async function readTsv(path: string): Promise<{ fields: string[][]; lines: number[] }> {
   const fields: string[][] = [];
@@ -204,34 +251,9 @@ async function readMtx(
  * featureIds[0];       // 'ENSG00000243485'
  */
 export async function readTenx(dir: string, options: ReadTenxOptions = {}): Promise<TenxData> {
-  const prefix = options.prefix ?? '';
-  const kind = options.dtype ?? 'float32';
-  if (kind !== 'float32' && kind !== 'float64') {
-    throw new BcnmfError('INVALID_OPTION', `dtype must be 'float32' or 'float64', got ${JSON.stringify(kind)}`);
-  }
-  const columnNames = options.columnNames ?? 'names';
-  if (columnNames !== 'names' && columnNames !== 'ids') {
-    throw new BcnmfError('INVALID_OPTION', `columnNames must be 'names' or 'ids', got ${JSON.stringify(columnNames)}`);
-  }
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new BcnmfError('INVALID_DATA', `${dir}: no such folder`);
-  }
-  const matrixPath = findFile(dir, [`${prefix}matrix.mtx.gz`, `${prefix}matrix.mtx`]);
-  const v3Path = findFile(dir, [`${prefix}features.tsv.gz`, `${prefix}features.tsv`]);
-  const v2Path = findFile(dir, [`${prefix}genes.tsv.gz`, `${prefix}genes.tsv`]);
-  const featuresPath = v3Path ?? v2Path;
-  const barcodesPath = findFile(dir, [`${prefix}barcodes.tsv.gz`, `${prefix}barcodes.tsv`]);
-  const absent = [
-    matrixPath ? undefined : `${prefix}matrix.mtx[.gz]`,
-    featuresPath ? undefined : `${prefix}features.tsv[.gz] or ${prefix}genes.tsv[.gz]`,
-    barcodesPath ? undefined : `${prefix}barcodes.tsv[.gz]`,
-  ].filter((x) => x !== undefined);
-  if (absent.length > 0) {
-    throw new BcnmfError('INVALID_DATA', `${dir}: not a 10x matrix folder, missing ${absent.join(', ')}`);
-  }
-  const layout = v3Path ? 'v3' : 'v2';
+  const { kind, columnNames, matrixPath, featuresPath, barcodesPath, layout } = locateTenxFolder(dir, options);
 
-  const features = await readTsv(featuresPath!);
+  const features = await readTsv(featuresPath);
   const featureIds: string[] = [];
   const featureNames: string[] = [];
   const types: string[] = [];
@@ -246,9 +268,9 @@ export async function readTenx(dir: string, options: ReadTenxOptions = {}): Prom
     featureNames.push(f.length > 1 ? f[1] : f[0]);
     if (layout === 'v3') types.push(f[2]);
   });
-  const barcodes = (await readTsv(barcodesPath!)).fields.map((f) => f[0]);
+  const barcodes = (await readTsv(barcodesPath)).fields.map((f) => f[0]);
 
-  const mtx = await readMtx(matrixPath!, kind);
+  const mtx = await readMtx(matrixPath, kind);
   if (mtx.rows !== featureIds.length) {
     throw new BcnmfError(
       'INVALID_DATA',
@@ -285,6 +307,6 @@ export async function readTenx(dir: string, options: ReadTenxOptions = {}): Prom
     featureNames,
     featureTypes: layout === 'v3' ? types : undefined,
     layout,
-    files: { matrix: matrixPath!, features: featuresPath!, barcodes: barcodesPath! },
+    files: { matrix: matrixPath, features: featuresPath, barcodes: barcodesPath },
   };
 }

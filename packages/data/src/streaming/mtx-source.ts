@@ -1,8 +1,9 @@
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BcnmfError, CsrMatrix } from '@bcnmf/core';
+import { locateTenxFolder } from '../formats/tenx.js';
 import { textLines } from '../formats/text-stream.js';
 import type { BatchSource } from './batch-source.js';
 import { checkRowRange, rebasedIndptr, ROW_NAMES_LIMIT, sliceNames } from './batch-source.js';
@@ -25,14 +26,6 @@ export interface MtxSourceOptions {
   tempDir?: string;
   /** Entries sorted in memory at a time while indexing (bounds the memory used). Default: 2^20. */
   sortEntries?: number;
-}
-
-function findFile(dir: string, names: string[]): string | undefined {
-  for (const name of names) {
-    const path = join(dir, name);
-    if (existsSync(path)) return path;
-  }
-  return undefined;
 }
 
 /** Buffer view of a typed array's bytes (no copy). */
@@ -94,37 +87,18 @@ async function readAllAsync(fh: FileHandle, a: Int32Array | Float32Array | Float
  * await source.close();                 // removes the index
  */
 export async function openMtxSource(dir: string, options: MtxSourceOptions = {}): Promise<BatchSource> {
-  const prefix = options.prefix ?? '';
-  const kind = options.dtype ?? 'float32';
-  if (kind !== 'float32' && kind !== 'float64') {
-    throw new BcnmfError('INVALID_OPTION', `dtype must be 'float32' or 'float64', got ${JSON.stringify(kind)}`);
-  }
-  const naming = options.columnNames ?? 'names';
-  if (naming !== 'names' && naming !== 'ids') {
-    throw new BcnmfError('INVALID_OPTION', `columnNames must be 'names' or 'ids', got ${JSON.stringify(naming)}`);
-  }
   const sortEntries = options.sortEntries ?? 1 << 20;
   if (!Number.isInteger(sortEntries) || sortEntries < 1) {
     throw new BcnmfError('INVALID_OPTION', `sortEntries must be a positive integer, got ${String(options.sortEntries)}`);
   }
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BcnmfError('INVALID_DATA', `${dir}: no such folder`);
-  const matrixPath = findFile(dir, [`${prefix}matrix.mtx.gz`, `${prefix}matrix.mtx`]);
-  const v3Path = findFile(dir, [`${prefix}features.tsv.gz`, `${prefix}features.tsv`]);
-  const featuresPath = v3Path ?? findFile(dir, [`${prefix}genes.tsv.gz`, `${prefix}genes.tsv`]);
-  const barcodesPath = findFile(dir, [`${prefix}barcodes.tsv.gz`, `${prefix}barcodes.tsv`]);
-  const absent = [
-    matrixPath ? undefined : `${prefix}matrix.mtx[.gz]`,
-    featuresPath ? undefined : `${prefix}features.tsv[.gz] or ${prefix}genes.tsv[.gz]`,
-    barcodesPath ? undefined : `${prefix}barcodes.tsv[.gz]`,
-  ].filter((x) => x !== undefined);
-  if (absent.length > 0) throw new BcnmfError('INVALID_DATA', `${dir}: not a 10x matrix folder, missing ${absent.join(', ')}`);
+  const { kind, columnNames: naming, matrixPath, featuresPath, barcodesPath, layout } = locateTenxFolder(dir, options);
 
   const ids: string[] = [];
   const names: string[] = [];
-  for await (const [line, number] of textLines(featuresPath!)) {
+  for await (const [line, number] of textLines(featuresPath)) {
     if (line.length === 0) continue;
     const f = line.split('\t');
-    if (v3Path && f.length < 3) {
+    if (layout === 'v3' && f.length < 3) {
       throw new BcnmfError('INVALID_DATA', `${featuresPath}: line ${number} has ${f.length} field(s); a cellranger v3 features file has id, name, type`);
     }
     ids.push(f[0]);
@@ -133,7 +107,7 @@ export async function openMtxSource(dir: string, options: MtxSourceOptions = {})
   const columnNames = naming === 'ids' ? ids : names;
   let barcodes: string[] | undefined = [];
   let cells = 0;
-  for await (const [line] of textLines(barcodesPath!)) {
+  for await (const [line] of textLines(barcodesPath)) {
     if (line.length === 0) continue;
     cells++;
     if (barcodes !== undefined) {
@@ -145,8 +119,8 @@ export async function openMtxSource(dir: string, options: MtxSourceOptions = {})
 
   const temp = createTempDir(options.tempDir);
   try {
-    const index = await buildIndex(matrixPath!, featuresPath!, barcodesPath!, ids.length, cells, kind, sortEntries, temp);
-    return await serve(index, matrixPath!, kind, columnNames, barcodes, temp);
+    const index = await buildIndex(matrixPath, featuresPath, barcodesPath, ids.length, cells, kind, sortEntries, temp);
+    return await serve(index, matrixPath, kind, columnNames, barcodes, temp);
   } catch (error) {
     removeTempDir(temp);
     throw error;
