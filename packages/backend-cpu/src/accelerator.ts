@@ -1,10 +1,11 @@
 import type * as tfjs from '@tensorflow/tfjs-core';
 import { loadBlas, type Blas, type BlasLoadOptions, type CpuAcceleratorInfo } from './blas.js';
+import { loadNativeKernels, type NativeKernels } from './native.js';
 import { blasBatchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { fastTransposeConfig } from './kernels/transpose.js';
 import { kernelState } from './kernels/state.js';
 
-let loaded: { blas: Blas | null; reason: string | null } | null = null;
+let loaded: { blas: Blas | null; reason: string | null; native: NativeKernels | null; nativeReason: string | null } | null = null;
 let loading: Promise<void> | null = null;
 let originalBatchMatMul: tfjs.KernelConfig | null = null;
 let blasBatchMatMul: tfjs.KernelConfig | null = null;
@@ -13,18 +14,34 @@ let fastTranspose: tfjs.KernelConfig | null = null;
 /** Which path the `cpu` backend's products take right now, and why. */
 export function cpuAccelerator(): CpuAcceleratorInfo {
   if (!loaded) {
-    return { path: 'tfjs', library: null, config: null, threads: null, reason: 'not loaded yet: the cpu backend loads BLAS when it is activated' };
+    const why = 'not loaded yet: the cpu backend loads BLAS and its native kernels when it is activated';
+    return {
+      path: 'tfjs', library: null, config: null, threads: null, reason: why,
+      kernels: 'javascript', kernelLibrary: null, kernelVariant: null, kernelThreads: null, kernelReason: why,
+    };
   }
-  const { blas, reason } = loaded;
+  const { blas, reason, native, nativeReason } = loaded;
+  const kernels = native
+    ? { kernels: 'native' as const, kernelLibrary: native.library, kernelVariant: native.variant, kernelThreads: native.threads, kernelReason: null }
+    : { kernels: 'javascript' as const, kernelLibrary: null, kernelVariant: null, kernelThreads: null, kernelReason: nativeReason };
   return blas
-    ? { path: 'blas', library: blas.library, config: blas.config, threads: blas.threads, reason: null }
-    : { path: 'tfjs', library: null, config: null, threads: null, reason };
+    ? { path: 'blas', library: blas.library, config: blas.config, threads: blas.threads, reason: null, ...kernels }
+    : { path: 'tfjs', library: null, config: null, threads: null, reason, ...kernels };
 }
 
 async function load(options: BlasLoadOptions): Promise<void> {
-  const result = await loadBlas(options);
-  loaded = 'sgemm' in result ? { blas: result, reason: null } : { blas: null, reason: result.reason };
+  const [result, native] = await Promise.all([
+    loadBlas(options),
+    loadNativeKernels({ importKoffi: options.importKoffi, ...options.native }),
+  ]);
+  loaded = {
+    blas: 'sgemm' in result ? result : null,
+    reason: 'sgemm' in result ? null : result.reason,
+    native: 'fusedPass' in native ? native : null,
+    nativeReason: 'fusedPass' in native ? null : native.reason,
+  };
   kernelState.blas = loaded.blas;
+  kernelState.native = loaded.native;
 }
 
 /** Loads BLAS once (the first call decides); later calls wait for the same load. */
@@ -37,13 +54,15 @@ export async function ensureCpuAccelerator(): Promise<CpuAcceleratorInfo> {
 }
 
 /**
- * Loads BLAS again with `options` (a library file, `disable`, or an injected koffi import
- * for tests) and, when tfjs-backend-cpu is registered, switches its matMul kernel to
- * match. Returns the path now active.
+ * Loads BLAS and the native kernels again with `options` (a library file, `disable`,
+ * `native: { disable }`, or an injected koffi import for tests) and, when
+ * tfjs-backend-cpu is registered, switches its matMul kernel to match. Returns the paths
+ * now active.
  *
  * @example
- * await configureCpuAccelerator({ disable: true });
+ * await configureCpuAccelerator({ disable: true, native: { disable: true } });
  * cpuAccelerator().path; // 'tfjs'
+ * cpuAccelerator().kernels; // 'javascript'
  */
 export async function configureCpuAccelerator(options: BlasLoadOptions = {}): Promise<CpuAcceleratorInfo> {
   loading = load(options);

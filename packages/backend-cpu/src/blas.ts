@@ -2,6 +2,7 @@
 // (macOS) called through koffi, an FFI package with prebuilt binaries. Nothing here is
 // required: where koffi or the library cannot be loaded, `cpuAccelerator()` says why and
 // the `cpu` backend runs TensorFlow.js's own JavaScript kernels.
+import type { NativeLoadOptions } from './native.js';
 
 /** Row-major single-precision GEMM: C = alpha · op(A) · op(B) + beta · C. */
 export type Sgemm = (
@@ -43,6 +44,18 @@ export interface CpuAcceleratorInfo {
   threads: number | null;
   /** Why BLAS is not used, when `path` is 'tfjs'. */
   reason: string | null;
+  /**
+   * 'native' when bcnmf's own kernels (native/kernels.c, built at install time) run the
+   * products with the data and the fused iteration, 'javascript' when they do not.
+   */
+  kernels: 'native' | 'javascript';
+  /** The native kernels' library file and build ('avx2' or 'generic'), when loaded. */
+  kernelLibrary: string | null;
+  kernelVariant: 'avx2' | 'generic' | null;
+  /** Threads the native kernels use, when loaded. */
+  kernelThreads: number | null;
+  /** Why the native kernels are not used, when `kernels` is 'javascript'. */
+  kernelReason: string | null;
 }
 
 /** How {@link loadBlas} finds koffi and the library (tests inject failures here). */
@@ -53,6 +66,8 @@ export interface BlasLoadOptions {
   disable?: boolean;
   /** Imports koffi; replaced in tests to simulate an FFI that fails to load. */
   importKoffi?: () => Promise<unknown>;
+  /** Options for bcnmf's native kernels (`{ disable: true }` turns them off; also env `BCNMF_NATIVE=off`). */
+  native?: NativeLoadOptions;
 }
 
 const CBLAS_ROW_MAJOR = 101;

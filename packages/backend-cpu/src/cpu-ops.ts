@@ -1,4 +1,5 @@
 import { dataTimesThin } from './kernels/data-times-thin.js';
+import { fusedStep } from './kernels/fused-step.js';
 import { multiplicativeUpdate } from './kernels/multiplicative-update.js';
 import { poissonRatio } from './kernels/poisson-ratio.js';
 import { sparsePoissonRatio } from './kernels/sparse-poisson-ratio.js';
@@ -8,7 +9,8 @@ import { thinTransposedTimesData } from './kernels/thin-transposed-times-data.js
 import { thinTransposedTimesSparse } from './kernels/thin-transposed-times-sparse.js';
 
 /**
- * The `cpu` backend's implementations of core's `ComputeOps`: dense products through
+ * The `cpu` backend's implementations of core's `ComputeOps`: a fused iteration (`step`)
+ * and dense products on bcnmf's native kernels where they were built, else through
  * native BLAS when it is loaded (tfjs's matMul otherwise), the multiplicative update in
  * one fused pass, and sparse products straight over the CSR entries. They read the
  * tensors' arrays in place (tfjs-backend-cpu keeps them as typed arrays) and never
@@ -23,4 +25,5 @@ export const cpuOps = {
   thinTransposedTimesSparse,
   sparsePoissonRatio,
   sparseReconstruction,
+  step: fusedStep,
 };

@@ -10,9 +10,10 @@ function blockRows(columns: number): number {
 }
 
 /**
- * `data ⊘ (coefficients · basis + eps)` (n x m). With BLAS: the reconstruction is made
- * by sgemm in row blocks straight into the output and divided in place (one array, one
- * pass; tfjs makes three n x m arrays). Without: tfjs ops.
+ * `data ⊘ (coefficients · basis + eps)` (n x m). With the native kernels: one pass that
+ * never stores the reconstruction. Else with BLAS: the reconstruction is made by sgemm
+ * in row blocks straight into the output and divided in place (one array, one pass;
+ * tfjs makes three n x m arrays). Else: tfjs ops.
  */
 export function poissonRatio(
   data: tfjs.Tensor2D,
@@ -20,9 +21,14 @@ export function poissonRatio(
   basis: tfjs.Tensor2D,
   eps: number,
 ): tfjs.Tensor2D {
-  const { tf, blas } = kernelState;
+  const { tf, blas, native } = kernelState;
   const [n, m] = data.shape;
   const k = coefficients.shape[1];
+  if (native && coefficients.shape[0] === n && basis.shape[0] === k && basis.shape[1] === m && n * m * k > 0) {
+    const out = new Float32Array(n * m);
+    native.poissonRatio(n, m, k, floatValues(data), floatValues(coefficients), floatValues(basis), eps, out);
+    return tf.tensor2d(out, [n, m], 'float32');
+  }
   if (!blas || coefficients.shape[0] !== n || basis.shape[0] !== k || basis.shape[1] !== m || n * m * k === 0) {
     return tf.tidy(() => tf.div(data, tf.add(tf.matMul(coefficients, basis), eps)));
   }

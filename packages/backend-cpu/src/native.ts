@@ -1,0 +1,187 @@
+// bcnmf's own native kernels (native/kernels.c), built on this machine at install time
+// by scripts/build-native.mjs and called through koffi. Nothing here is required: where
+// the library was not built or cannot be loaded, `loadNativeKernels` says why and the
+// `cpu` backend uses BLAS or tfjs's kernels instead.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The native kernels, on the caller's arrays (row-major float32; see native/kernels.c). */
+export interface NativeKernels {
+  /** The library file loaded. */
+  library: string;
+  /** 'avx2' (AVX2 + FMA build) or 'generic'. */
+  variant: 'avx2' | 'generic';
+  /** Threads the kernels split their rows over. */
+  threads: number;
+  /** out (n x k) = X (n x m) · thin (m x k). */
+  denseTimesThin(n: number, m: number, k: number, x: Float32Array, thin: Float32Array, out: Float32Array): void;
+  /** out (k x m) = thinT (k x n) · X (n x m). */
+  thinTransposedTimesDense(n: number, m: number, k: number, thinT: Float32Array, x: Float32Array, out: Float32Array): void;
+  /** out (n x m) = X ⊘ (H W + eps), H n x k, W k x m. */
+  poissonRatio(n: number, m: number, k: number, x: Float32Array, h: Float32Array, w: Float32Array, eps: number, out: Float32Array): void;
+  /**
+   * One data set's share of an iteration in one pass over its rows: the new coefficients
+   * into `hNew` and, when `cross` is given, the basis statistics (`cross` k x m; `mass`
+   * k x k for Frobenius, k for Poisson). See native/kernels.c, bcnmf_fused_pass.
+   */
+  fusedPass(
+    poisson: boolean,
+    n: number,
+    m: number,
+    k: number,
+    x: Float32Array,
+    h: Float32Array,
+    w: Float32Array,
+    eps: number,
+    damping: number,
+    hNew: Float32Array,
+    cross: Float32Array | null,
+    mass: Float32Array | null,
+  ): void;
+  /**
+   * The basis update from stacked statistics: slot 0 the target's, slots 1..backgrounds
+   * the backgrounds' (`cross` (1 + backgrounds) x k x m, `mass` (1 + backgrounds) x k x k
+   * or x k), weighted by `alphas` (one per background). See bcnmf_basis_update.
+   */
+  basisUpdate(
+    poisson: boolean,
+    k: number,
+    m: number,
+    backgrounds: number,
+    w: Float32Array,
+    cross: Float32Array,
+    mass: Float32Array,
+    alphas: Float32Array,
+    eps: number,
+    damping: number,
+    wNew: Float32Array,
+  ): void;
+}
+
+/** How {@link loadNativeKernels} finds the library (tests inject failures here). */
+export interface NativeLoadOptions {
+  /** Skip the native kernels (also env `BCNMF_NATIVE=off`). */
+  disable?: boolean;
+  /** A library file to load instead of the built one. */
+  library?: string;
+  /** Threads for the kernels (also env `BCNMF_THREADS`); default: all online CPUs. */
+  threads?: number;
+  /** Imports koffi; replaced in tests. */
+  importKoffi?: () => Promise<unknown>;
+}
+
+interface KoffiLib {
+  func(signature: string): (...args: unknown[]) => unknown;
+}
+interface Koffi {
+  load(path: string): KoffiLib;
+}
+
+/** Where scripts/build-native.mjs writes the libraries and its status. */
+export const NATIVE_BUILD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'build');
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+/** The build's status file: the library files, or why nothing was built. */
+function buildStatus(): { libraries: Record<string, string> } | { reason: string } {
+  const file = join(NATIVE_BUILD_DIR, 'status.json');
+  if (!existsSync(file)) {
+    return { reason: 'native kernels not built (run `pnpm --filter @bcnmf/backend-cpu build:native`)' };
+  }
+  try {
+    const status = JSON.parse(readFileSync(file, 'utf8')) as { built?: boolean; reason?: string; libraries?: Record<string, string> };
+    if (!status.built || !status.libraries) return { reason: status.reason ?? 'native kernels not built' };
+    return { libraries: status.libraries };
+  } catch (error) {
+    return { reason: `native build status unreadable: ${describe(error)}` };
+  }
+}
+
+function threadsWanted(options: NativeLoadOptions): number {
+  const env = typeof process === 'object' ? process.env.BCNMF_THREADS : undefined;
+  const requested = options.threads ?? (env ? Number(env) : 0);
+  return Number.isInteger(requested) && requested > 0 ? Math.min(requested, 64) : 0;
+}
+
+/**
+ * Loads the native kernels (the AVX2 build where this CPU has AVX2 and FMA). Returns
+ * them, or the reason they cannot be used; never throws.
+ */
+export async function loadNativeKernels(options: NativeLoadOptions = {}): Promise<NativeKernels | { reason: string }> {
+  const env = typeof process === 'object' ? process.env : {};
+  if (options.disable || /^(off|0|false|no|none)$/i.test(env.BCNMF_NATIVE ?? '')) {
+    return { reason: 'native kernels disabled (BCNMF_NATIVE=off)' };
+  }
+  let koffi: Koffi;
+  try {
+    const module = (await (options.importKoffi ?? (() => import('koffi')))()) as { default?: Koffi } & Koffi;
+    koffi = (module.default ?? module) as Koffi;
+    if (typeof koffi.load !== 'function') throw new Error('koffi has no load()');
+  } catch (error) {
+    return { reason: `koffi (FFI) failed to load: ${describe(error)}` };
+  }
+  let files: string[];
+  if (options.library) {
+    files = [options.library];
+  } else {
+    const status = buildStatus();
+    if ('reason' in status) return status;
+    files = [status.libraries.avx2, status.libraries.generic].filter(Boolean).map((f) => join(NATIVE_BUILD_DIR, f));
+  }
+  const failures: string[] = [];
+  for (const file of files) {
+    try {
+      const lib = koffi.load(file);
+      const isAvx2Build = (lib.func('int bcnmf_build_avx2()') as () => number)() === 1;
+      if (isAvx2Build && (lib.func('int bcnmf_cpu_has_avx2()') as () => number)() !== 1) {
+        failures.push(`${file}: this CPU lacks AVX2/FMA`);
+        continue;
+      }
+      return bindKernels(lib, file, isAvx2Build ? 'avx2' : 'generic', threadsWanted(options));
+    } catch (error) {
+      failures.push(`${file}: ${describe(error)}`);
+    }
+  }
+  return { reason: `native kernels could not be loaded (${failures.join('; ')})` };
+}
+
+function bindKernels(lib: KoffiLib, library: string, variant: 'avx2' | 'generic', requested: number): NativeKernels {
+  const defaultThreads = lib.func('int bcnmf_default_threads()') as () => number;
+  const threads = requested > 0 ? requested : defaultThreads();
+  const fn = (signature: string) => {
+    const f = lib.func(signature);
+    const name = signature.split('(')[0].split(' ').pop();
+    return (...args: unknown[]): void => {
+      if ((f(...args, threads) as number) !== 0) throw new Error(`${name}: out of memory for its work buffers`);
+    };
+  };
+  const denseTimesThin = fn('int bcnmf_dense_times_thin(int n, int m, int k, float *x, float *thin, float *out, int threads)');
+  const thinTransposedTimesDense = fn('int bcnmf_thin_t_times_dense(int n, int m, int k, float *thinT, float *x, float *out, int threads)');
+  const poissonRatio = fn('int bcnmf_poisson_ratio(int n, int m, int k, float *x, float *h, float *w, float eps, float *out, int threads)');
+  const fusedPass = fn(
+    'int bcnmf_fused_pass(int poisson, int n, int m, int k, float *x, float *h, float *w, float eps, float damping, ' +
+      'float *hNew, float *cross, float *mass, int threads)',
+  );
+  const basisUpdate = lib.func(
+    'int bcnmf_basis_update(int poisson, int k, int m, int backgrounds, float *w, float *cross, float *mass, ' +
+      'float *alphas, float eps, float damping, float *wNew)',
+  );
+  return {
+    library,
+    variant,
+    threads,
+    basisUpdate: (poisson, k, m, backgrounds, w, cross, mass, alphas, eps, damping, wNew) => {
+      if ((basisUpdate(poisson ? 1 : 0, k, m, backgrounds, w, cross, mass, alphas, eps, damping, wNew) as number) !== 0) {
+        throw new Error('bcnmf_basis_update: out of memory for its work buffers');
+      }
+    },
+    denseTimesThin: (n, m, k, x, thin, out) => denseTimesThin(n, m, k, x, thin, out),
+    thinTransposedTimesDense: (n, m, k, thinT, x, out) => thinTransposedTimesDense(n, m, k, thinT, x, out),
+    poissonRatio: (n, m, k, x, h, w, eps, out) => poissonRatio(n, m, k, x, h, w, eps, out),
+    fusedPass: (poisson, n, m, k, x, h, w, eps, damping, hNew, cross, mass) =>
+      fusedPass(poisson ? 1 : 0, n, m, k, x, h, w, eps, damping, hNew, cross, mass),
+  };
+}
