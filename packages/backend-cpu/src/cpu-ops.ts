@@ -1,4 +1,5 @@
 import { dataTimesThin } from './kernels/data-times-thin.js';
+import { basisUpdate, coefficientsAndStatistics } from './kernels/fused-passes.js';
 import { fusedStep } from './kernels/fused-step.js';
 import { multiplicativeUpdate } from './kernels/multiplicative-update.js';
 import { poissonRatio } from './kernels/poisson-ratio.js';
@@ -9,8 +10,9 @@ import { thinTransposedTimesData } from './kernels/thin-transposed-times-data.js
 import { thinTransposedTimesSparse } from './kernels/thin-transposed-times-sparse.js';
 
 /**
- * The `cpu` backend's implementations of core's `ComputeOps`: a fused iteration (`step`)
- * and dense products on bcnmf's native kernels where they were built, else through
+ * The `cpu` backend's implementations of core's `ComputeOps`: a fused iteration (`step`),
+ * fused per-data-set passes and basis update (for minibatches too) and dense products
+ * on bcnmf's native kernels where they were built, else through
  * native BLAS when it is loaded (tfjs's matMul otherwise), the multiplicative update in
  * one fused pass, and sparse products straight over the CSR entries. They read the
  * tensors' arrays in place (tfjs-backend-cpu keeps them as typed arrays) and never
@@ -25,5 +27,7 @@ export const cpuOps = {
   thinTransposedTimesSparse,
   sparsePoissonRatio,
   sparseReconstruction,
+  coefficientsAndStatistics,
+  basisUpdate,
   step: fusedStep,
 };

@@ -4,7 +4,7 @@ import { disposeData, uploadMatrix } from './compute/data-tensor.js';
 import type { ComputeOps } from './compute/ops.js';
 import { poissonDivergenceConstant, scoreRecord, scoreSum, type ScoreRecord } from './compute/score.js';
 import {
-  addStatistics, applyBasisUpdate, basisStatistics, updateCoefficients, type BasisStatistics,
+  addStatistics, applyBasisUpdate, coefficientsAndStatistics, type BasisStatistics,
 } from './compute/updates.js';
 import { BcnmfError } from './errors.js';
 import { isBatchSource, matrixBatchSource, type BatchSource } from './matrix/batch-source.js';
@@ -213,9 +213,10 @@ export async function runMinibatchStart(
         const data = uploadMatrix(matrix);
         const h = tf.tensor2d(coefficients[index].subarray(first * k, (first + count) * k), [count, k]);
         try {
-          const updated = updateCoefficients(ops, loss, data, h, basis, eps, damping);
           const needsStatistics = index === 0 || alphas[index - 1] > 0;
-          if (needsStatistics) statistics[index] = addStatistics(statistics[index], basisStatistics(ops, loss, data, updated, basis, eps));
+          const share = coefficientsAndStatistics(ops, loss, data, h, basis, eps, damping, needsStatistics);
+          const updated = share.coefficients;
+          if (share.statistics) statistics[index] = addStatistics(statistics[index], share.statistics);
           const parts: tf.Scalar[] = [];
           if (scoring) parts.push(scoreSum(ops, loss, data, updated, basis, eps));
           if (firstPass && loss === 'poisson') parts.push(poissonDivergenceConstant(data));

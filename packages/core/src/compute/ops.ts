@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { SparseTensor } from './data-tensor.js';
-import type { DataTensors, FactorState, StepParams } from './updates.js';
+import type { DataTensor, SparseTensor } from './data-tensor.js';
+import type { BasisStatistics, DataTensors, FactorState, Loss, StepParams } from './updates.js';
 
 /**
  * The few operations one bcNMF iteration needs. Core runs them as plain TensorFlow.js
@@ -35,6 +35,36 @@ export interface ComputeOps {
   sparseReconstruction(data: SparseTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D): tf.Tensor1D;
   /** {@link poissonRatio} for sparse data: only the stored entries (the others are 0). */
   sparsePoissonRatio(data: SparseTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D, eps: number): SparseTensor;
+  /**
+   * Optional: one data set's share of an iteration, fused: its coefficients updated with
+   * the basis fixed ({@link updateCoefficients}) and, when `withStatistics`, the basis
+   * statistics of the updated coefficients ({@link basisStatistics}: `cross` k x m,
+   * `mass` k x k for Frobenius or k x 1 for Poisson). New tensors; the inputs are kept.
+   * Returns null/undefined where it does not apply: core then composes the two. Used by
+   * full-batch iterations and by each minibatch alike.
+   */
+  coefficientsAndStatistics?(
+    loss: Loss,
+    data: DataTensor,
+    coefficients: tf.Tensor2D,
+    basis: tf.Tensor2D,
+    eps: number,
+    damping: number,
+    withStatistics: boolean,
+  ): { coefficients: tf.Tensor2D; statistics: BasisStatistics | null } | null | undefined;
+  /**
+   * Optional: the basis update from the statistics ({@link applyBasisUpdate}'s contract,
+   * backgrounds with alpha <= 0 ignored). A new tensor, or null/undefined where it does
+   * not apply.
+   */
+  basisUpdate?(
+    loss: Loss,
+    basis: tf.Tensor2D,
+    target: BasisStatistics,
+    backgrounds: readonly { statistics: BasisStatistics; alpha: number }[],
+    eps: number,
+    damping: number,
+  ): tf.Tensor2D | null | undefined;
   /**
    * Optional: one whole full-batch iteration (the target's coefficients, each
    * background's, then the basis, in that order, as {@link step} composes them), for a

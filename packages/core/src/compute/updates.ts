@@ -145,6 +145,8 @@ export function applyBasisUpdate(
   eps: number,
   damping: number,
 ): tf.Tensor2D {
+  const fused = ops.basisUpdate?.(loss, basis, target, backgrounds, eps, damping);
+  if (fused) return fused;
   return tf.tidy(() => {
     let numerator: tf.Tensor2D = target.cross;
     let denominator: tf.Tensor2D = loss === 'frobenius' ? tf.matMul(target.mass, basis) : target.mass;
@@ -162,40 +164,48 @@ export function applyBasisUpdate(
   });
 }
 
-/** The basis update of one full-batch iteration, from the already updated coefficients. */
-export function updateBasis(
+/**
+ * One data set's share of an iteration: its coefficients updated with the basis fixed
+ * and, when `withStatistics`, the basis statistics of the new coefficients (with the
+ * same basis). The backend's fused `coefficientsAndStatistics` where it provides one,
+ * else {@link updateCoefficients} then {@link basisStatistics}.
+ */
+export function coefficientsAndStatistics(
   ops: ComputeOps,
-  state: FactorState,
-  data: DataTensors,
-  params: StepParams,
-): tf.Tensor2D {
-  const { loss, alphas, eps, damping } = params;
-  return tf.tidy(() => {
-    const target = basisStatistics(ops, loss, data.target, state.targetCoefficients, state.basis, eps);
-    const backgrounds = data.backgrounds
-      .map((background, b) => ({ background, coefficients: state.backgroundCoefficients[b], alpha: alphas[b] }))
-      .filter((b) => b.alpha > 0)
-      .map((b) => ({
-        statistics: basisStatistics(ops, loss, b.background, b.coefficients, state.basis, eps),
-        alpha: b.alpha,
-      }));
-    return applyBasisUpdate(ops, loss, state.basis, target, backgrounds, eps, damping);
-  });
+  loss: Loss,
+  data: DataTensor,
+  coefficients: tf.Tensor2D,
+  basis: tf.Tensor2D,
+  eps: number,
+  damping: number,
+  withStatistics: boolean,
+): { coefficients: tf.Tensor2D; statistics: BasisStatistics | null } {
+  const fused = ops.coefficientsAndStatistics?.(loss, data, coefficients, basis, eps, damping, withStatistics);
+  if (fused) return fused;
+  const updated = updateCoefficients(ops, loss, data, coefficients, basis, eps, damping);
+  return { coefficients: updated, statistics: withStatistics ? basisStatistics(ops, loss, data, updated, basis, eps) : null };
 }
 
 /**
  * One bcNMF iteration in the reference's order: target coefficients, each background's
- * coefficients, then the basis from the new coefficients. Returns new tensors; the
- * caller disposes the old state. An adapter's fused `ops.step` runs instead where it
- * provides one and it applies (it returns null otherwise).
+ * coefficients, then the basis from the new coefficients (each data set's statistics
+ * are gathered right after its coefficients: they depend only on those and the old
+ * basis). Returns new tensors; the caller disposes the old state. An adapter's fused
+ * `ops.step` runs instead where it provides one and it applies (it returns null
+ * otherwise).
  */
 export function step(ops: ComputeOps, state: FactorState, data: DataTensors, params: StepParams): FactorState {
   const fused = ops.step?.(state, data, params);
   if (fused) return fused;
-  const { loss, eps, damping } = params;
-  const targetCoefficients = updateCoefficients(ops, loss, data.target, state.targetCoefficients, state.basis, eps, damping);
-  const backgroundCoefficients = data.backgrounds.map((background, b) =>
-    updateCoefficients(ops, loss, background, state.backgroundCoefficients[b], state.basis, eps, damping));
-  const basis = updateBasis(ops, { basis: state.basis, targetCoefficients, backgroundCoefficients }, data, params);
-  return { basis, targetCoefficients, backgroundCoefficients };
+  const { loss, alphas, eps, damping } = params;
+  const target = coefficientsAndStatistics(ops, loss, data.target, state.targetCoefficients, state.basis, eps, damping, true);
+  const backgrounds = data.backgrounds.map((background, b) =>
+    coefficientsAndStatistics(ops, loss, background, state.backgroundCoefficients[b], state.basis, eps, damping, alphas[b] > 0));
+  const basis = applyBasisUpdate(
+    ops, loss, state.basis, target.statistics!,
+    backgrounds.flatMap((b, i) => (b.statistics ? [{ statistics: b.statistics, alpha: alphas[i] }] : [])),
+    eps, damping,
+  );
+  for (const { statistics } of [target, ...backgrounds]) if (statistics) tf.dispose([statistics.cross, statistics.mass]);
+  return { basis, targetCoefficients: target.coefficients, backgroundCoefficients: backgrounds.map((b) => b.coefficients) };
 }
