@@ -3,6 +3,7 @@ import { basisUpdate, coefficientsAndStatistics } from './kernels/fused-passes.j
 import { fusedStep } from './kernels/fused-step.js';
 import { multiplicativeUpdate } from './kernels/multiplicative-update.js';
 import { poissonRatio } from './kernels/poisson-ratio.js';
+import { reconstructionSum } from './kernels/reconstruction-sum.js';
 import { sparsePoissonRatio } from './kernels/sparse-poisson-ratio.js';
 import { sparseReconstruction } from './kernels/sparse-reconstruction.js';
 import { sparseTimesThin } from './kernels/sparse-times-thin.js';
@@ -11,7 +12,8 @@ import { thinTransposedTimesSparse } from './kernels/thin-transposed-times-spars
 
 /**
  * The `cpu` backend's implementations of core's `ComputeOps`: a fused iteration (`step`),
- * fused per-data-set passes and basis update (for minibatches too) and dense products
+ * fused per-data-set passes and basis update (for minibatches too), one-pass score sums
+ * and dense products
  * on bcnmf's native kernels where they were built, else through
  * native BLAS when it is loaded (tfjs's matMul otherwise), the multiplicative update in
  * one fused pass, and sparse products straight over the CSR entries. They read the
@@ -29,5 +31,6 @@ export const cpuOps = {
   sparseReconstruction,
   coefficientsAndStatistics,
   basisUpdate,
+  reconstructionSum,
   step: fusedStep,
 };

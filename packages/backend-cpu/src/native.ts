@@ -57,6 +57,11 @@ export interface NativeKernels {
     damping: number,
     wNew: Float32Array,
   ): void;
+  /**
+   * Σ over the entries of (X − H W)² (`poisson` false) or of X ∘ log(H W + eps) − H W
+   * (`poisson` true), in one pass without the reconstruction; summed in float64.
+   */
+  reconstructionSum(poisson: boolean, n: number, m: number, k: number, x: Float32Array, h: Float32Array, w: Float32Array, eps: number): number;
 }
 
 /** How {@link loadNativeKernels} finds the library (tests inject failures here). */
@@ -169,10 +174,20 @@ function bindKernels(lib: KoffiLib, library: string, variant: 'avx2' | 'generic'
     'int bcnmf_basis_update(int poisson, int k, int m, int backgrounds, float *w, float *cross, float *mass, ' +
       'float *alphas, float eps, float damping, float *wNew)',
   );
+  const reconstructionSum = lib.func(
+    'int bcnmf_reconstruction_sum(int poisson, int n, int m, int k, float *x, float *h, float *w, float eps, _Out_ double *out, int threads)',
+  );
   return {
     library,
     variant,
     threads,
+    reconstructionSum: (poisson, n, m, k, x, h, w, eps) => {
+      const out = [0];
+      if ((reconstructionSum(poisson ? 1 : 0, n, m, k, x, h, w, eps, out, threads) as number) !== 0) {
+        throw new Error('bcnmf_reconstruction_sum: out of memory for its work buffers');
+      }
+      return out[0];
+    },
     basisUpdate: (poisson, k, m, backgrounds, w, cross, mass, alphas, eps, damping, wNew) => {
       if ((basisUpdate(poisson ? 1 : 0, k, m, backgrounds, w, cross, mass, alphas, eps, damping, wNew) as number) !== 0) {
         throw new Error('bcnmf_basis_update: out of memory for its work buffers');

@@ -36,6 +36,19 @@ export interface ComputeOps {
   /** {@link poissonRatio} for sparse data: only the stored entries (the others are 0). */
   sparsePoissonRatio(data: SparseTensor, coefficients: tf.Tensor2D, basis: tf.Tensor2D, eps: number): SparseTensor;
   /**
+   * Optional: Σ over the entries of dense `data` of (X − H W)² ('squaredError') or of
+   * X ∘ log(H W + eps) − H W ('poissonLogLikelihood'), the scores' sums, in one pass
+   * without the n x m reconstruction. A scalar tensor, or null/undefined where it does
+   * not apply (core then sums in row chunks with tfjs ops).
+   */
+  reconstructionSum?(
+    kind: 'squaredError' | 'poissonLogLikelihood',
+    data: tf.Tensor2D,
+    coefficients: tf.Tensor2D,
+    basis: tf.Tensor2D,
+    eps: number,
+  ): tf.Scalar | null | undefined;
+  /**
    * Optional: one data set's share of an iteration, fused: its coefficients updated with
    * the basis fixed ({@link updateCoefficients}) and, when `withStatistics`, the basis
    * statistics of the updated coefficients ({@link basisStatistics}: `cross` k x m,

@@ -58,7 +58,8 @@ export function squaredErrorSum(ops: ComputeOps, data: DataTensor, coefficients:
       return tf.add(stored, tf.relu(zeros)) as tf.Scalar;
     });
   }
-  return sumInChunks(data, coefficients, basis, (x, r) => tf.square(tf.sub(x, r)));
+  return ops.reconstructionSum?.('squaredError', data, coefficients, basis, 0) ??
+    sumInChunks(data, coefficients, basis, (x, r) => tf.square(tf.sub(x, r)));
 }
 
 /** Σ (X ∘ log(H W + eps) − H W): the Poisson log-likelihood without its log-factorial term. */
@@ -78,7 +79,8 @@ export function poissonLogLikelihoodSum(
       return tf.sub(logTerm, total) as tf.Scalar;
     });
   }
-  return sumInChunks(data, coefficients, basis, (x, r) => tf.sub(tf.mul(x, tf.log(tf.add(r, eps))), r));
+  return ops.reconstructionSum?.('poissonLogLikelihood', data, coefficients, basis, eps) ??
+    sumInChunks(data, coefficients, basis, (x, r) => tf.sub(tf.mul(x, tf.log(tf.add(r, eps))), r));
 }
 
 /** Σ (X log X − X) with 0 log 0 = 0: turns a log-likelihood into a KL divergence. */

@@ -1,0 +1,25 @@
+import type * as tfjs from '@tensorflow/tfjs-core';
+import { kernelState } from './state.js';
+import { floatValues } from './tensor-values.js';
+
+/**
+ * Core's optional `ComputeOps.reconstructionSum` on the native kernels: Σ (X − H W)² or
+ * Σ X ∘ log(H W + eps) − H W over dense data in one pass (float64 sums), where tfjs
+ * would make the n x m reconstruction and two or three more arrays like it. Returns null
+ * without the native kernels.
+ */
+export function reconstructionSum(
+  kind: 'squaredError' | 'poissonLogLikelihood',
+  data: tfjs.Tensor2D,
+  coefficients: tfjs.Tensor2D,
+  basis: tfjs.Tensor2D,
+  eps: number,
+): tfjs.Scalar | null {
+  const { tf, native } = kernelState;
+  const [n, m] = data.shape;
+  const k = basis.shape[0];
+  if (!native || basis.shape[1] !== m || coefficients.shape[0] !== n || coefficients.shape[1] !== k) return null;
+  const poisson = kind === 'poissonLogLikelihood';
+  const sum = native.reconstructionSum(poisson, n, m, k, floatValues(data), floatValues(coefficients), floatValues(basis), eps);
+  return tf.scalar(sum, 'float32');
+}
