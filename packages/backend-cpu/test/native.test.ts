@@ -76,6 +76,13 @@ describe('native kernels against float64 loops', () => {
       native.poissonRatio(n, m, k, x, h, w, 1e-16, out3);
       const reconstruction = product(h, w, n, k, m);
       assertClose(out3, reconstruction.map((v, i) => x[i] / (v + 1e-16)), 'poissonRatio');
+
+      // the score sums; x has exact zeros where the Poisson term is -r alone
+      x[0] = 0;
+      const squared = reconstruction.reduce((s, r, i) => s + (x[i] - r) ** 2, 0);
+      const logLikelihood = reconstruction.reduce((s, r, i) => s + x[i] * Math.log(r + 1e-10) - r, 0);
+      assertClose([native.reconstructionSum(false, n, m, k, x, h, w, 0)], [squared], 'squared error sum', 1e-5);
+      assertClose([native.reconstructionSum(true, n, m, k, x, h, w, 1e-10)], [logLikelihood], 'Poisson log-likelihood sum', 1e-5);
     });
 
     for (const poisson of [false, true]) {
@@ -211,6 +218,26 @@ describe('the cpu backend fused step against core composed step on tfjs kernels'
       await configureCpuAccelerator({});
       tf.dispose([a, state.basis, state.targetCoefficients]);
     }
+  });
+});
+
+describe('cpuOps.reconstructionSum against core\'s chunked tfjs sums', () => {
+  it('squared error and Poisson log-likelihood, no tensor leaks', { skip }, () => {
+    const random = rng(11);
+    const numTensors = tf.memory().numTensors;
+    const x = uniformTensor(203, 57, random, 0, 3);
+    const h = uniformTensor(203, 6, random, 0.1, 1);
+    const w = uniformTensor(6, 57, random, 0.1, 1);
+    const squared = cpuOps.reconstructionSum('squaredError', x, h, w, 0)!;
+    const logLikelihood = cpuOps.reconstructionSum('poissonLogLikelihood', x, h, w, 1e-10)!;
+    const expected = tf.tidy(() => {
+      const r = tf.matMul(h, w);
+      return [tf.sum(tf.square(tf.sub(x, r))).dataSync()[0], tf.sum(tf.sub(tf.mul(x, tf.log(tf.add(r, 1e-10))), r)).dataSync()[0]];
+    });
+    assertClose(squared.dataSync(), [expected[0]], 'squared error', 1e-5);
+    assertClose(logLikelihood.dataSync(), [expected[1]], 'log-likelihood', 1e-5);
+    tf.dispose([x, h, w, squared, logLikelihood]);
+    assert.equal(tf.memory().numTensors, numTensors);
   });
 });
 
