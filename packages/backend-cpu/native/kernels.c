@@ -719,3 +719,41 @@ int bcnmf_reconstruction_sum(int poisson, int n, int m, int k, const float *X, c
   free(partial);
   return 0;
 }
+
+typedef struct {
+  const float *X;
+  double *partial;
+} entropy_ctx;
+
+HOT static void entropy_range(void *arg, int thread, size_t begin, size_t end) {
+  entropy_ctx *c = (entropy_ctx *)arg;
+  double total = 0;
+  for (size_t i = begin; i < end; i += 4096) {
+    const size_t stop = end - i < 4096 ? end : i + 4096;
+    float s = 0;
+    for (size_t p = i; p < stop; p++) {
+      const float x = c->X[p];
+      s += (x > 0 ? x * logf(x) : 0.0f) - x;
+    }
+    total += s;
+  }
+  c->partial[thread] = total;
+}
+
+/*
+ * Σ (X log X − X) over `count` values, with 0 log 0 = 0: the constant that turns the
+ * Poisson log-likelihood into a KL divergence. Float32 terms, float64 sums of each
+ * 4096 values. Writes the sum to *out; returns 0, or -1 when memory ran out.
+ */
+int bcnmf_divergence_constant(int64_t count, const float *X, double *out, int threads) {
+  threads = bcnmf_pick_threads(threads, (double)count * 20);
+  double *partial = (double *)calloc(64, sizeof(double));
+  if (!partial) return -1;
+  entropy_ctx c = {X, partial};
+  const int used = bcnmf_parallel_ranges(threads, (size_t)count, 4096, entropy_range, &c);
+  double total = 0;
+  for (int t = 0; t < used; t++) total += partial[t];
+  *out = total;
+  free(partial);
+  return 0;
+}

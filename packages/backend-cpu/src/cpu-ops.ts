@@ -3,7 +3,7 @@ import { basisUpdate, coefficientsAndStatistics } from './kernels/fused-passes.j
 import { fusedStep } from './kernels/fused-step.js';
 import { multiplicativeUpdate } from './kernels/multiplicative-update.js';
 import { poissonRatio } from './kernels/poisson-ratio.js';
-import { reconstructionSum } from './kernels/reconstruction-sum.js';
+import { divergenceConstant, reconstructionSum } from './kernels/reconstruction-sum.js';
 import { sparsePoissonRatio } from './kernels/sparse-poisson-ratio.js';
 import { sparseReconstruction } from './kernels/sparse-reconstruction.js';
 import { sparseTimesThin } from './kernels/sparse-times-thin.js';
@@ -32,5 +32,6 @@ export const cpuOps = {
   coefficientsAndStatistics,
   basisUpdate,
   reconstructionSum,
+  divergenceConstant,
   step: fusedStep,
 };

@@ -62,6 +62,8 @@ export interface NativeKernels {
    * (`poisson` true), in one pass without the reconstruction; summed in float64.
    */
   reconstructionSum(poisson: boolean, n: number, m: number, k: number, x: Float32Array, h: Float32Array, w: Float32Array, eps: number): number;
+  /** Σ (X log X − X) over the values (0 log 0 = 0), summed in float64. */
+  divergenceConstant(x: Float32Array): number;
 }
 
 /** How {@link loadNativeKernels} finds the library (tests inject failures here). */
@@ -177,10 +179,18 @@ function bindKernels(lib: KoffiLib, library: string, variant: 'avx2' | 'generic'
   const reconstructionSum = lib.func(
     'int bcnmf_reconstruction_sum(int poisson, int n, int m, int k, float *x, float *h, float *w, float eps, _Out_ double *out, int threads)',
   );
+  const divergenceConstant = lib.func('int bcnmf_divergence_constant(int64_t count, float *x, _Out_ double *out, int threads)');
   return {
     library,
     variant,
     threads,
+    divergenceConstant: (x) => {
+      const out = [0];
+      if ((divergenceConstant(x.length, x, out, threads) as number) !== 0) {
+        throw new Error('bcnmf_divergence_constant: out of memory');
+      }
+      return out[0];
+    },
     reconstructionSum: (poisson, n, m, k, x, h, w, eps) => {
       const out = [0];
       if ((reconstructionSum(poisson ? 1 : 0, n, m, k, x, h, w, eps, out, threads) as number) !== 0) {

@@ -221,7 +221,7 @@ describe('the cpu backend fused step against core composed step on tfjs kernels'
   });
 });
 
-describe('cpuOps.reconstructionSum against core\'s chunked tfjs sums', () => {
+describe('cpuOps.reconstructionSum and divergenceConstant against tfjs sums and a float64 loop', () => {
   it('squared error and Poisson log-likelihood, no tensor leaks', { skip }, () => {
     const random = rng(11);
     const numTensors = tf.memory().numTensors;
@@ -236,7 +236,12 @@ describe('cpuOps.reconstructionSum against core\'s chunked tfjs sums', () => {
     });
     assertClose(squared.dataSync(), [expected[0]], 'squared error', 1e-5);
     assertClose(logLikelihood.dataSync(), [expected[1]], 'log-likelihood', 1e-5);
-    tf.dispose([x, h, w, squared, logLikelihood]);
+    // Σ (X log X − X) with 0 log 0 = 0 (a few exact zeros in the data)
+    const withZeros = tf.tensor2d(Float32Array.from(x.dataSync(), (v, i) => (i % 7 === 0 ? 0 : v)), x.shape);
+    const constant = cpuOps.divergenceConstant(withZeros)!;
+    const expectedConstant = Array.from(withZeros.dataSync()).reduce((s, v) => s + (v > 0 ? v * Math.log(v) : 0) - v, 0);
+    assertClose(constant.dataSync(), [expectedConstant], 'divergence constant', 1e-5);
+    tf.dispose([x, h, w, squared, logLikelihood, withZeros, constant]);
     assert.equal(tf.memory().numTensors, numTensors);
   });
 });

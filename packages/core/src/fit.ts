@@ -282,7 +282,7 @@ async function fitFullBatch(
   const data: DataTensors = { target: uploadMatrix(prepared.target), backgrounds: [] };
   try {
     for (const matrix of prepared.backgrounds) data.backgrounds.push(uploadMatrix(matrix));
-    const constants = await scoreConstants(resolved.loss, data);
+    const constants = await scoreConstants(ops, resolved.loss, data);
     const best = await bestOfStarts(resolved.nStarts, resolved.loss, (start) =>
       runStart(start, ops, prepared, data, resolved, constants, startedAt, warn));
     const matrices = [prepared.target, ...prepared.backgrounds];

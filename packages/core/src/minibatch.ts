@@ -219,7 +219,7 @@ export async function runMinibatchStart(
           if (share.statistics) statistics[index] = addStatistics(statistics[index], share.statistics);
           const parts: tf.Scalar[] = [];
           if (scoring) parts.push(scoreSum(ops, loss, data, updated, basis, eps));
-          if (firstPass && loss === 'poisson') parts.push(poissonDivergenceConstant(data));
+          if (firstPass && loss === 'poisson') parts.push(poissonDivergenceConstant(ops, data));
           const stacked = parts.length ? tf.stack(parts) : null;
           tf.dispose(parts);
           const [values, scalars] = await Promise.all([updated.data(), stacked ? stacked.data() : null]);

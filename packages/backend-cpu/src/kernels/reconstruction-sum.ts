@@ -23,3 +23,14 @@ export function reconstructionSum(
   const sum = native.reconstructionSum(poisson, n, m, k, floatValues(data), floatValues(coefficients), floatValues(basis), eps);
   return tf.scalar(sum, 'float32');
 }
+
+/**
+ * Core's optional `ComputeOps.divergenceConstant` on the native kernels: Σ (X log X − X)
+ * (0 log 0 = 0) over dense data in one pass; tfjs would make five arrays the data's size.
+ * Returns null without the native kernels.
+ */
+export function divergenceConstant(data: tfjs.Tensor2D): tfjs.Scalar | null {
+  const { tf, native } = kernelState;
+  if (!native) return null;
+  return tf.scalar(native.divergenceConstant(floatValues(data)), 'float32');
+}

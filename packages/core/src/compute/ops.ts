@@ -49,6 +49,12 @@ export interface ComputeOps {
     eps: number,
   ): tf.Scalar | null | undefined;
   /**
+   * Optional: Σ (X log X − X) over dense `data` (0 log 0 = 0), the constant of the
+   * Poisson divergence, in one pass. A scalar tensor, or null/undefined where it does
+   * not apply.
+   */
+  divergenceConstant?(data: tf.Tensor2D): tf.Scalar | null | undefined;
+  /**
    * Optional: one data set's share of an iteration, fused: its coefficients updated with
    * the basis fixed ({@link updateCoefficients}) and, when `withStatistics`, the basis
    * statistics of the updated coefficients ({@link basisStatistics}: `cross` k x m,

@@ -84,7 +84,7 @@ export function poissonLogLikelihoodSum(
 }
 
 /** Σ (X log X − X) with 0 log 0 = 0: turns a log-likelihood into a KL divergence. */
-export function poissonDivergenceConstant(data: DataTensor): tf.Scalar {
+export function poissonDivergenceConstant(ops: ComputeOps, data: DataTensor): tf.Scalar {
   const term = (values: tf.Tensor): tf.Tensor => {
     const positive = tf.greater(values, 0);
     const safe = tf.where(positive, values, tf.onesLike(values));
@@ -132,9 +132,9 @@ export interface ScoreConstants {
 }
 
 /** Computes the constants that {@link computeScores} needs (Poisson only). */
-export async function scoreConstants(loss: Loss, data: DataTensors): Promise<ScoreConstants> {
+export async function scoreConstants(ops: ComputeOps, loss: Loss, data: DataTensors): Promise<ScoreConstants> {
   if (loss !== 'poisson') return { targetDivergenceConstant: 0, backgroundDivergenceConstants: data.backgrounds.map(() => 0) };
-  const parts = [data.target, ...data.backgrounds].map(poissonDivergenceConstant);
+  const parts = [data.target, ...data.backgrounds].map((d) => poissonDivergenceConstant(ops, d));
   const stacked = tf.stack(parts);
   tf.dispose(parts);
   const values = await stacked.data();

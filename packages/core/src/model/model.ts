@@ -245,7 +245,7 @@ export class BcnmfModel {
     let coefficients = tf.tensor2d(start, [matrix.rows, k]);
     try {
       const tensors = { target: data, backgrounds: [] };
-      const constants = await scoreConstants(loss, tensors);
+      const constants = await scoreConstants(ops, loss, tensors);
       const error = async (): Promise<number> =>
         (await computeScores(ops, 0, { basis, targetCoefficients: coefficients, backgroundCoefficients: [] }, tensors, loss, [], eps, constants)).targetError;
       let previous = await error();
