@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bindSparseKernels, type NativeSparseKernels } from './native-sparse.js';
 
 /** The native kernels, on the caller's arrays (row-major float32; see native/kernels.c). */
 export interface NativeKernels {
@@ -64,6 +65,8 @@ export interface NativeKernels {
   reconstructionSum(poisson: boolean, n: number, m: number, k: number, x: Float32Array, h: Float32Array, w: Float32Array, eps: number): number;
   /** Σ (X log X − X) over the values (0 log 0 = 0), summed in float64. */
   divergenceConstant(x: Float32Array): number;
+  /** The kernels for CSR data (native/sparse.c). */
+  sparse: NativeSparseKernels;
 }
 
 /** How {@link loadNativeKernels} finds the library (tests inject failures here). */
@@ -208,5 +211,6 @@ function bindKernels(lib: KoffiLib, library: string, variant: 'avx2' | 'generic'
     poissonRatio: (n, m, k, x, h, w, eps, out) => poissonRatio(n, m, k, x, h, w, eps, out),
     fusedPass: (poisson, n, m, k, x, h, w, eps, damping, hNew, cross, mass) =>
       fusedPass(poisson ? 1 : 0, n, m, k, x, h, w, eps, damping, hNew, cross, mass),
+    sparse: bindSparseKernels(lib, threads),
   };
 }

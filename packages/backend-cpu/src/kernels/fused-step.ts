@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs-core';
+import { csrArrays, type CsrTensor } from './sparse-tensor.js';
 import { kernelState } from './state.js';
 import { floatValues } from './tensor-values.js';
 
@@ -9,8 +10,8 @@ interface StepState {
   backgroundCoefficients: tfjs.Tensor2D[];
 }
 interface StepData {
-  target: tfjs.Tensor2D | { kind: 'csr' };
-  backgrounds: Array<tfjs.Tensor2D | { kind: 'csr' }>;
+  target: tfjs.Tensor2D | CsrTensor;
+  backgrounds: Array<tfjs.Tensor2D | CsrTensor>;
 }
 interface StepParams {
   loss: 'frobenius' | 'poisson';
@@ -19,29 +20,32 @@ interface StepParams {
   damping: number;
 }
 
-function isDense(data: tfjs.Tensor2D | { kind: 'csr' }): data is tfjs.Tensor2D {
-  return (data as { kind?: string }).kind !== 'csr';
+function isSparse(data: tfjs.Tensor2D | CsrTensor): data is CsrTensor {
+  return (data as { kind?: string }).kind === 'csr';
 }
 
 /**
  * One whole bcNMF iteration on the native kernels (core's optional `ComputeOps.step`):
  * each data set in one pass over its rows (new coefficients, then the basis statistics
- * while the rows are in cache), then the basis update. Same order and formulas as
- * core's composed step; no n x m temporaries. Returns null (core composes the step
- * itself) without the native kernels or for sparse data.
+ * while the rows are in cache) — dense data sets by the dense fused pass, sparse (CSR)
+ * ones by the CSR fused pass over their stored entries only, in any mix — then the
+ * basis update. Same order and formulas as core's composed step (for sparse data the
+ * Poisson ratio is taken at the stored entries, as core's sparse path does); no n x m
+ * temporaries. Returns null (core composes the step itself) without the native kernels
+ * or where the shapes do not match.
  */
 export function fusedStep(state: StepState, data: StepData, params: StepParams): StepState | null {
   const { tf, native } = kernelState;
-  if (!native || !isDense(data.target) || !data.backgrounds.every(isDense)) return null;
+  if (!native) return null;
   const { loss, alphas, eps, damping } = params;
   const poisson = loss === 'poisson';
   const [k, m] = state.basis.shape;
-  const backgrounds = data.backgrounds as tfjs.Tensor2D[];
+  const backgrounds = data.backgrounds;
   const sets = [
-    { x: data.target as tfjs.Tensor2D, h: state.targetCoefficients, statistics: true },
+    { x: data.target, h: state.targetCoefficients, statistics: true },
     ...backgrounds.map((x, b) => ({ x, h: state.backgroundCoefficients[b], statistics: alphas[b] > 0 })),
   ];
-  if (sets.some(({ x, h }) => x.shape[1] !== m || h.shape[0] !== x.shape[0] || h.shape[1] !== k)) return null;
+  if (sets.some(({ x, h }) => !h || x.shape[1] !== m || h.shape[0] !== x.shape[0] || h.shape[1] !== k)) return null;
   const w = floatValues(state.basis);
   const massSize = poisson ? k : k * k;
   const cross = new Float32Array(sets.length * k * m);
@@ -49,11 +53,14 @@ export function fusedStep(state: StepState, data: StepData, params: StepParams):
   const coefficients = sets.map(({ x, h, statistics }, slot) => {
     const n = x.shape[0];
     const hNew = new Float32Array(n * k);
-    native.fusedPass(
-      poisson, n, m, k, floatValues(x), floatValues(h), w, eps, damping, hNew,
-      statistics ? cross.subarray(slot * k * m, (slot + 1) * k * m) : null,
-      statistics ? mass.subarray(slot * massSize, (slot + 1) * massSize) : null,
-    );
+    const crossSlot = statistics ? cross.subarray(slot * k * m, (slot + 1) * k * m) : null;
+    const massSlot = statistics ? mass.subarray(slot * massSize, (slot + 1) * massSize) : null;
+    if (isSparse(x)) {
+      const { indptr, indices, values } = csrArrays(x);
+      native.sparse.fusedPass(poisson, n, m, k, indptr, indices, values, floatValues(h), w, eps, damping, hNew, crossSlot, massSlot);
+    } else {
+      native.fusedPass(poisson, n, m, k, floatValues(x), floatValues(h), w, eps, damping, hNew, crossSlot, massSlot);
+    }
     return hNew;
   });
   const basis = new Float32Array(k * m);

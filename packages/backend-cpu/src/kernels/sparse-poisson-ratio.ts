@@ -1,12 +1,13 @@
 import type * as tfjs from '@tensorflow/tfjs-core';
 import type { CsrTensor } from './sparse-tensor.js';
 import { kernelState } from './state.js';
-import { floatValues } from './tensor-values.js';
 import { reconstructionValues } from './sparse-reconstruction.js';
 
 /**
  * `data ⊘ (coefficients · basis + eps)` at the stored entries of sparse `data` (the
- * others are 0): one k-long dot product per entry. The result shares the data's index
+ * others are 0): one k-long dot product per entry. With the native kernels: their CSR
+ * ratio kernel (one pass, float32, rows split over the threads); else in JavaScript
+ * (the reconstruction kernel, then the division). The result shares the data's index
  * tensors and has new values.
  */
 export function sparsePoissonRatio(
@@ -16,9 +17,6 @@ export function sparsePoissonRatio(
   eps: number,
 ): CsrTensor {
   const { tf } = kernelState;
-  const out = reconstructionValues('sparsePoissonRatio', data, coefficients, basis);
-  const values = floatValues(data.values);
-  const e = Math.fround(eps);
-  for (let p = 0; p < out.length; p++) out[p] = values[p] / Math.fround(out[p] + e);
+  const out = reconstructionValues('sparsePoissonRatio', data, coefficients, basis, eps);
   return { kind: 'csr', shape: data.shape, rowIds: data.rowIds, colIds: data.colIds, values: tf.tensor1d(out, 'float32') };
 }
