@@ -91,6 +91,8 @@ export function poissonDivergenceConstant(ops: ComputeOps, data: DataTensor): tf
     return tf.sub(tf.mul(values, tf.log(safe)), values);
   };
   if (isSparse(data)) return tf.tidy(() => tf.sum(term((data as SparseTensor).values)) as tf.Scalar);
+  const fused = ops.divergenceConstant?.(data);
+  if (fused) return fused;
   // In row chunks, like the errors: the temporaries of a whole n x m data set would be
   // several times its size.
   const [rows, columns] = data.shape;
