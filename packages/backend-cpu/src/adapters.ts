@@ -7,6 +7,8 @@ export interface CpuBackendProbe {
   available: boolean;
   /** Why the backend cannot run here, when it cannot. */
   reason?: string;
+  /** `cpu` only: true when its native kernels load here (core then prefers it by default). */
+  accelerated?: boolean;
 }
 
 /** The tfjs namespace the adapter activates the backend in (core passes its own). */
@@ -89,15 +91,20 @@ export const cpuAdapter = {
   async probe(): Promise<CpuBackendProbe> {
     try {
       await import('@tensorflow/tfjs-backend-cpu');
-      return { available: true };
     } catch (error) {
       return { available: false, reason: `@tensorflow/tfjs-backend-cpu failed to load: ${describe(error)}` };
     }
+    const info = await ensureCpuAccelerator();
+    return { available: true, accelerated: info.kernels === 'native' };
   },
   async activate(tf: TfNamespace): Promise<void> {
     await import('@tensorflow/tfjs-backend-cpu');
     await ensureCpuAccelerator();
     syncKernels(tf);
     await setTfBackend(tf, 'cpu');
+    // tfjs-backend-cpu prints a banner on first use in Node advising tfjs-node; here the
+    // heavy work runs in native kernels or BLAS, so the advice does not apply.
+    const backend = tf.backend() as unknown as { firstUse?: boolean };
+    if (backend && 'firstUse' in backend) backend.firstUse = false;
   },
 };

@@ -4,5 +4,5 @@ export { configureCpuAccelerator, cpuAccelerator } from './accelerator.js';
 export { blasCandidates } from './blas.js';
 export type { Blas, BlasLoadOptions, CpuAcceleratorInfo, Sgemm } from './blas.js';
 export { cpuOps } from './cpu-ops.js';
-export { loadNativeKernels, NATIVE_BUILD_DIR } from './native.js';
+export { loadNativeKernels } from './native.js';
 export type { NativeKernels, NativeLoadOptions } from './native.js';

@@ -2,9 +2,6 @@
 // by scripts/build-native.mjs and called through koffi. Nothing here is required: where
 // the library was not built or cannot be loaded, `loadNativeKernels` says why and the
 // `cpu` backend uses BLAS or tfjs's kernels instead.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bindSparseKernels, type NativeSparseKernels } from './native-sparse.js';
 
 /** The native kernels, on the caller's arrays (row-major float32; see native/kernels.c). */
@@ -88,25 +85,35 @@ interface Koffi {
   load(path: string): KoffiLib;
 }
 
-/** Where scripts/build-native.mjs writes the libraries and its status. */
-export const NATIVE_BUILD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'build');
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
 }
 
-/** The build's status file: the library files, or why nothing was built. */
-function buildStatus(): { libraries: Record<string, string> } | { reason: string } {
-  const file = join(NATIVE_BUILD_DIR, 'status.json');
+/**
+ * The library files scripts/build-native.mjs built (native/build/status.json), best
+ * first, or why there are none. Node's modules are imported here, not at the top, so
+ * that this package still loads in browsers (where the wasm backend runs).
+ */
+async function builtLibraries(): Promise<string[] | { reason: string }> {
+  if (typeof process !== 'object' || !process.versions?.node) {
+    return { reason: 'native kernels run in Node.js only' };
+  }
+  const [{ existsSync, readFileSync }, { dirname, join }, { fileURLToPath }] = await Promise.all([
+    import('node:fs'),
+    import('node:path'),
+    import('node:url'),
+  ]);
+  const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'build');
+  const file = join(buildDir, 'status.json');
   if (!existsSync(file)) {
     return { reason: 'native kernels not built (run `pnpm --filter @bcnmf/backend-cpu build:native`)' };
   }
   try {
     const status = JSON.parse(readFileSync(file, 'utf8')) as { built?: boolean; reason?: string; libraries?: Record<string, string> };
     if (!status.built || !status.libraries) return { reason: status.reason ?? 'native kernels not built' };
-    return { libraries: status.libraries };
+    return [status.libraries.avx2, status.libraries.generic].filter(Boolean).map((f) => join(buildDir, f));
   } catch (error) {
-    return { reason: `native build status unreadable: ${describe(error)}` };
+    return { reason: `native build status unreadable (${file}): ${describe(error)}` };
   }
 }
 
@@ -137,9 +144,9 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
   if (options.library) {
     files = [options.library];
   } else {
-    const status = buildStatus();
-    if ('reason' in status) return status;
-    files = [status.libraries.avx2, status.libraries.generic].filter(Boolean).map((f) => join(NATIVE_BUILD_DIR, f));
+    const built = await builtLibraries();
+    if ('reason' in built) return built;
+    files = built;
   }
   const failures: string[] = [];
   for (const file of files) {

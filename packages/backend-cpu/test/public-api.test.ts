@@ -4,7 +4,6 @@ import * as api from '../src/index.js';
 
 it('exports exactly the public API', () => {
   assert.deepEqual(Object.keys(api).sort(), [
-    'NATIVE_BUILD_DIR',
     'blasCandidates',
     'configureCpuAccelerator',
     'cpuAccelerator',

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_BACKEND_CHAIN, useFirstAvailableBackend } from './backend/registry.js';
+import { defaultBackendChain, useFirstAvailableBackend } from './backend/registry.js';
 import { resolveOps } from './compute/plain-ops.js';
 import type { ComputeOps } from './compute/ops.js';
 import { disposeData, uploadMatrix } from './compute/data-tensor.js';
@@ -172,7 +172,7 @@ export async function fitBcnmf(
     resolved.onWarning(message);
   };
   const { name: backend, adapter } = await useFirstAvailableBackend(
-    resolved.backendIsDefault ? DEFAULT_BACKEND_CHAIN : [resolved.backend],
+    resolved.backendIsDefault ? await defaultBackendChain() : [resolved.backend],
     warn,
   );
   const ops = resolveOps(adapter.ops);

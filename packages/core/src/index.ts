@@ -22,6 +22,6 @@ export type { Loss } from './compute/updates.js';
 export type { ComputeOps } from './compute/ops.js';
 export type { DataTensor, SparseTensor } from './compute/data-tensor.js';
 export { plainOps } from './compute/plain-ops.js';
-export { BACKEND_NAMES, DEFAULT_BACKEND, listBackends, registerBackend, useBackend } from './backend/registry.js';
+export { BACKEND_NAMES, DEFAULT_BACKEND, defaultBackendChain, listBackends, registerBackend, useBackend } from './backend/registry.js';
 export type { BackendStatus } from './backend/registry.js';
 export type { BackendAdapter, BackendName, BackendProbe } from './backend/adapter.js';

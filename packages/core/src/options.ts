@@ -66,8 +66,10 @@ export interface BcnmfOptions {
   /** 'random' (uniform in [0, 1) like the reference), 'nndsvd', 'nndsvda', or explicit factors. */
   init?: InitMethod | CustomInit;
   /**
-   * Where to run: 'wasm', 'cpu', 'webgpu' or 'cuda'. Unset: 'wasm', falling back to
-   * 'cpu' (with a warning) where WebAssembly cannot run.
+   * Where to run: 'wasm', 'cpu', 'webgpu' or 'cuda'. Unset: 'cpu' where its native
+   * kernels were built at install (the fastest CPU path), else 'wasm', falling back to
+   * 'cpu' (with a warning) where WebAssembly cannot run. `settings.backend` of the
+   * model says which ran.
    */
   backend?: string;
   /** Feature names, for inputs that carry none. */

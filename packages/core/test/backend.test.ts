@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_NAMES, BcnmfError, DEFAULT_BACKEND, listBackends, useBackend } from '../src/index.js';
+import { cpuAdapter } from '@bcnmf/backend-cpu';
+import { BACKEND_NAMES, BcnmfError, DEFAULT_BACKEND, defaultBackendChain, fitBcnmf, listBackends, registerBackend, useBackend } from '../src/index.js';
+import type { BackendAdapter } from '../src/index.js';
 
 describe('backend registry', () => {
   it('knows the four backend names, wasm first and by default', () => {
@@ -38,6 +40,27 @@ describe('backend registry', () => {
         return true;
       });
     }
+  });
+
+  it('prefers an accelerated cpu backend when a fit names none, else wasm then cpu', async () => {
+    const probed = (accelerated: boolean): BackendAdapter =>
+      ({ ...cpuAdapter, probe: async () => ({ available: true, accelerated }) }) as unknown as BackendAdapter;
+    try {
+      registerBackend('cpu', probed(true));
+      assert.deepEqual(await defaultBackendChain(), ['cpu', 'wasm']);
+      const model = await fitBcnmf([[1, 2], [3, 4]], [[1, 1], [2, 2]], { k: 1, maxIter: 2 });
+      assert.equal(model.settings.backend, 'cpu');
+      registerBackend('cpu', probed(false));
+      assert.deepEqual(await defaultBackendChain(), ['wasm', 'cpu']);
+      const portable = await fitBcnmf([[1, 2], [3, 4]], [[1, 1], [2, 2]], { k: 1, maxIter: 2 });
+      assert.equal(portable.settings.backend, 'wasm');
+    } finally {
+      registerBackend('cpu', cpuAdapter as unknown as BackendAdapter);
+    }
+    // the real probe: accelerated exactly when the native kernels load
+    const { cpuAccelerator } = await import('@bcnmf/backend-cpu');
+    const real = await cpuAdapter.probe();
+    assert.equal(real.accelerated, cpuAccelerator().kernels === 'native');
   });
 
   it('refuses unknown names', async () => {

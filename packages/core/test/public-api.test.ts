@@ -14,6 +14,7 @@ it('exports exactly these names', () => {
     'DEFAULT_BACKEND',
     'DenseMatrix',
     'checkNonNegativeData',
+    'defaultBackendChain',
     'fitBcnmf',
     'isBatchSource',
     'listBackends',

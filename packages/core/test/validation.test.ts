@@ -93,7 +93,7 @@ describe('bad input is refused before any work', () => {
     // 20,000 x 20,000 float32 zeros: allocated lazily by the OS, never read, since
     // the size is checked before the values.
     const huge = { data: new Float32Array(20_000 * 20_000), shape: [20_000, 20_000] as [number, number] };
-    await refuses(huge, null, { alpha: 0, loss: 'poisson' }, 'TOO_LARGE', /needs about 4\.5 GiB on backend 'wasm', whose memory ends at 4\.0 GiB.*'cpu'.*'webgpu'/);
+    await refuses(huge, null, { alpha: 0, loss: 'poisson', backend: 'wasm' }, 'TOO_LARGE', /needs about 4\.5 GiB on backend 'wasm', whose memory ends at 4\.0 GiB.*'cpu'.*'webgpu'/);
   });
 
   it('an already aborted signal rejects at once', async () => {

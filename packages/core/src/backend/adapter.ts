@@ -9,6 +9,11 @@ export interface BackendProbe {
   available: boolean;
   /** Why it cannot run here, when it cannot. */
   reason?: string;
+  /**
+   * True when the backend runs native code on this machine (the cpu backend with its
+   * native kernels built): a fit that names no backend then prefers it to wasm.
+   */
+  accelerated?: boolean;
 }
 
 /**

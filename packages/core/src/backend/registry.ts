@@ -33,7 +33,10 @@ const SOURCES: Record<BackendName, AdapterSource> = {
 /** Every backend name bcnmf knows, the default first. */
 export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu', 'webgpu', 'cuda'];
 
-/** The backend a fit uses when none is named. */
+/**
+ * The portable default: what a fit that names no backend runs on where the cpu backend
+ * has no native kernels (see {@link defaultBackendChain}).
+ */
 export const DEFAULT_BACKEND: BackendName = 'wasm';
 
 const loaded = new Map<BackendName, BackendAdapter>();
@@ -175,8 +178,26 @@ export async function useBackend(name: string): Promise<BackendAdapter> {
   return adapter;
 }
 
-/** The backends tried, in order, when a fit names none: wasm, then plain JavaScript. */
+/** The backends tried, in order, when a fit names none and cpu is not accelerated. */
 export const DEFAULT_BACKEND_CHAIN: readonly BackendName[] = ['wasm', 'cpu'];
+
+/**
+ * The backends a fit that names none tries, in order: 'cpu' first where its probe says
+ * it is accelerated (its native kernels were built: the fastest CPU path), else
+ * {@link DEFAULT_BACKEND_CHAIN} (wasm, then cpu).
+ *
+ * @example
+ * await defaultBackendChain(); // ['cpu', 'wasm'] where a C compiler built the kernels
+ */
+export async function defaultBackendChain(): Promise<readonly BackendName[]> {
+  try {
+    const probe = await (await importAdapter('cpu')).probe();
+    if (probe.available && probe.accelerated) return ['cpu', 'wasm'];
+  } catch {
+    // not installed or failing: the portable chain says why when it gets there
+  }
+  return DEFAULT_BACKEND_CHAIN;
+}
 
 /**
  * Activates the first backend of `chain` that runs here, calling `warn` for each one
