@@ -143,13 +143,42 @@ static float *padded_copy(const float *thin, size_t m, size_t k, size_t ldt) {
   return T;
 }
 
-/* k x m `basis` transposed into m x ldt with zero columns after k. */
+/* k x m `basis` transposed into m x ldt with zero columns after k (written row by row:
+ * k sequential read streams, one sequential write stream). */
 static float *padded_transpose(const float *basis, size_t k, size_t m, size_t ldt) {
-  float *T = (float *)calloc(m * ldt + 1, sizeof(float));
+  float *T = (float *)malloc((m * ldt + 1) * sizeof(float));
   if (!T) return NULL;
-  for (size_t q = 0; q < k; q++)
-    for (size_t j = 0; j < m; j++) T[j * ldt + q] = basis[q * m + j];
+  for (size_t j = 0; j < m; j++) {
+    float *t = T + j * ldt;
+    for (size_t q = 0; q < k; q++) t[q] = basis[q * m + j];
+    for (size_t q = k; q < ldt; q++) t[q] = 0;
+  }
   return T;
+}
+
+/* G = W Wᵀ (k x k) into the first k columns of G (k x ldt, zero elsewhere): one m-long
+ * dot product per pair p >= q, so that G is exactly symmetric. */
+static void padded_gram(const float *W, size_t k, size_t m, size_t ldt, float *G) {
+  memset(G, 0, k * ldt * sizeof(float));
+  for (size_t p = 0; p < k; p++) {
+    const float *a = W + p * m;
+    for (size_t q = 0; q <= p; q++) {
+      const float *b = W + q * m;
+      v8 s0 = {0}, s1 = {0};
+      size_t j = 0;
+      for (; j + 16 <= m; j += 16) {
+        s0 += LOAD(a + j) * LOAD(b + j);
+        s1 += LOAD(a + j + 8) * LOAD(b + j + 8);
+      }
+      if (j + 8 <= m) {
+        s0 += LOAD(a + j) * LOAD(b + j);
+        j += 8;
+      }
+      float sum = hsum(s0 + s1);
+      for (; j < m; j++) sum += a[j] * b[j];
+      G[p * ldt + q] = G[q * ldt + p] = sum;
+    }
+  }
 }
 
 /* Copies a k-long row into h, whose floats k .. ldt stay zero. */
@@ -276,16 +305,24 @@ static void thin_t_times_csr_range(void *arg, int thread, size_t part, size_t pa
   }
 }
 
-/* out (k x m) = Σ over the parts of their m x ldt accumulators, transposed. */
+/* Columns per tile of reduce_transposed: each output row gets 8 neighbouring floats. */
+#define TILE 8
+
+/* out (k x m) = Σ over the parts of their m x ldt accumulators, transposed, TILE
+ * accumulator rows at a time (tile: TILE x ldt floats). */
 static void reduce_transposed(const float *partial, int used, size_t m, size_t k, size_t ldt, float *out,
-                              float *row /* ldt */) {
-  for (size_t j = 0; j < m; j++) {
-    memcpy(row, partial + j * ldt, ldt * sizeof(float));
+                              float *tile) {
+  for (size_t j0 = 0; j0 < m; j0 += TILE) {
+    const size_t width = m - j0 < TILE ? m - j0 : TILE;
+    memcpy(tile, partial + j0 * ldt, width * ldt * sizeof(float));
     for (int t = 1; t < used; t++) {
-      const float *p = partial + ((size_t)t * m + j) * ldt;
-      for (size_t q = 0; q < ldt; q++) row[q] += p[q];
+      const float *p = partial + ((size_t)t * m + j0) * ldt;
+      for (size_t i = 0; i < width * ldt; i++) tile[i] += p[i];
     }
-    for (size_t q = 0; q < k; q++) out[q * m + j] = row[q];
+    for (size_t q = 0; q < k; q++) {
+      float *o = out + q * m + j0;
+      for (size_t jj = 0; jj < width; jj++) o[jj] = tile[jj * ldt + q];
+    }
   }
 }
 
@@ -297,7 +334,7 @@ int bcnmf_thin_t_times_csr(int n, int m, int k, const float *thinT, const int32_
   threads = bcnmf_pick_threads(threads, nnz * k);
   if (threads > 64) threads = 64;
   float *partial = (float *)calloc((size_t)threads * m * ldt + 1, sizeof(float));
-  float *scratch = (float *)malloc(((size_t)threads * ldt + ldt + 1) * sizeof(float));
+  float *scratch = (float *)malloc(((size_t)threads * ldt + TILE * ldt + 1) * sizeof(float));
   if (!partial || !scratch) {
     free(partial);
     free(scratch);
@@ -471,10 +508,10 @@ int bcnmf_csr_fused_pass(int poisson, int n, int m, int k, const int32_t *indptr
   const size_t scratch_floats = 4 * ldt + longest_row(indptr, (size_t)n) + 8;
   const size_t mass_floats = poisson ? ldt : K * ldt;
   float *T = padded_transpose(W, K, M, ldt);
-  float *G = poisson ? NULL : (float *)calloc(K * ldt + 1, sizeof(float));
+  float *G = poisson ? NULL : (float *)malloc((K * ldt + 1) * sizeof(float));
   float *wsum = (float *)calloc(K + 1, sizeof(float));
   int32_t *iota = (int32_t *)malloc((K + 1) * sizeof(int32_t));
-  float *scratch = (float *)malloc(((size_t)threads * scratch_floats + 1) * sizeof(float));
+  float *scratch = (float *)malloc(((size_t)threads * scratch_floats + TILE * ldt + 1) * sizeof(float));
   float *partial_cross = cross ? (float *)calloc((size_t)threads * M * ldt + 1, sizeof(float)) : NULL;
   float *partial_mass = cross ? (float *)calloc((size_t)threads * mass_floats + 1, sizeof(float)) : NULL;
   if (!T || (!poisson && !G) || !wsum || !iota || !scratch || (cross && (!partial_cross || !partial_mass))) {
@@ -484,20 +521,22 @@ int bcnmf_csr_fused_pass(int poisson, int n, int m, int k, const int32_t *indptr
   for (size_t q = 0; q < K; q++) iota[q] = (int32_t)q;
   if (poisson) {
     for (size_t q = 0; q < K; q++) {
-      float sum = 0;
-      for (size_t j = 0; j < M; j++) sum += W[q * M + j];
+      const float *w = W + q * M;
+      v8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+      size_t j = 0;
+      for (; j + 32 <= M; j += 32) {
+        s0 += LOAD(w + j);
+        s1 += LOAD(w + j + 8);
+        s2 += LOAD(w + j + 16);
+        s3 += LOAD(w + j + 24);
+      }
+      for (; j + 8 <= M; j += 8) s0 += LOAD(w + j);
+      float sum = hsum((s0 + s1) + (s2 + s3));
+      for (; j < M; j++) sum += w[j];
       wsum[q] = sum;
     }
   } else {
-    /* G[p][:] = Σ_j W[p][j] Wᵀ[j][:], summed over j in order */
-    for (size_t j = 0; j < M; j++) {
-      const float *t = T + j * ldt;
-      for (size_t p = 0; p < K; p++) {
-        const float wp = t[p];
-        float *g = G + p * ldt;
-        for (size_t q = 0; q < ldt; q++) g[q] += wp * t[q];
-      }
-    }
+    padded_gram(W, K, M, ldt, G);
   }
   const double row_cost = row_work / entry_work;
   csr_pass_ctx c = {{(size_t)n, M, K, ldt, indptr, indices, values, 1, row_cost},
