@@ -242,12 +242,15 @@ static float *pad_columns(const float *thin, size_t m, size_t k, size_t ldt) {
   return T;
 }
 
-/* k x m `basis` transposed into m x ldt with zero columns after k. */
+/* k x m `basis` transposed into m x ldt with zero columns after k (written row by row:
+ * the k source rows are read as k sequential streams). */
 static float *transpose_padded(const float *basis, size_t k, size_t m, size_t ldt) {
   float *T = (float *)calloc(m * ldt + 1, sizeof(float));
   if (!T) return NULL;
-  for (size_t q = 0; q < k; q++)
-    for (size_t j = 0; j < m; j++) T[j * ldt + q] = basis[q * m + j];
+  for (size_t j = 0; j < m; j++) {
+    float *t = T + j * ldt;
+    for (size_t q = 0; q < k; q++) t[q] = basis[q * m + j];
+  }
   return T;
 }
 
@@ -423,10 +426,21 @@ typedef struct {
 
 /* G = W Wᵀ (k x k) and the row sums of W, from the padded transpose T (m x ldt). */
 HOT static void basis_gram(const float *W, size_t k, size_t m, const float *T, size_t ldt, float *G, float *wsum) {
-  for (size_t p = 0; p < k; p++) {
-    float s = 0;
-    for (size_t j = 0; j < m; j++) s += W[p * m + j];
-    wsum[p] = s;
+  /* row sums of W as column sums of T: k-wide vector adds instead of k dependent chains */
+  float sums[512];
+  if (ldt <= 512) {
+    memset(sums, 0, ldt * sizeof(float));
+    for (size_t j = 0; j < m; j++) {
+      const float *t = T + j * ldt;
+      for (size_t q = 0; q < ldt; q++) sums[q] += t[q];
+    }
+    memcpy(wsum, sums, k * sizeof(float));
+  } else {
+    for (size_t p = 0; p < k; p++) {
+      float s = 0;
+      for (size_t j = 0; j < m; j++) s += W[p * m + j];
+      wsum[p] = s;
+    }
   }
   float row[512];
   for (size_t p = 0; p < k; p++) {

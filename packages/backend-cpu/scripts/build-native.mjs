@@ -42,7 +42,7 @@ for (const compiler of compilers) {
   for (const variant of variants) {
     const file = join(out, `libbcnmf-cpu-${variant.name}.${extension}`);
     const partial = `${file}.partial`;
-    const args = ['-O3', '-std=c11', '-D_GNU_SOURCE', '-shared', '-fPIC', '-pthread', ...variant.flags, '-o', partial, ...sources, '-lm'];
+    const args = ['-O3', '-std=gnu11', '-ffp-contract=fast', '-D_GNU_SOURCE', '-shared', '-fPIC', '-pthread', ...variant.flags, '-o', partial, ...sources, '-lm'];
     const run = spawnSync(compiler, args, { encoding: 'utf8' });
     if (run.error || run.status !== 0) {
       const why = run.error ? run.error.message : (run.stderr || `exit ${run.status}`).trim().split('\n').slice(0, 3).join(' ');

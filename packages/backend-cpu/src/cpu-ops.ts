@@ -1,6 +1,5 @@
 import { dataTimesThin } from './kernels/data-times-thin.js';
 import { basisUpdate, coefficientsAndStatistics } from './kernels/fused-passes.js';
-import { fusedStep } from './kernels/fused-step.js';
 import { multiplicativeUpdate } from './kernels/multiplicative-update.js';
 import { poissonRatio } from './kernels/poisson-ratio.js';
 import { divergenceConstant, reconstructionSum } from './kernels/reconstruction-sum.js';
@@ -11,8 +10,9 @@ import { thinTransposedTimesData } from './kernels/thin-transposed-times-data.js
 import { thinTransposedTimesSparse } from './kernels/thin-transposed-times-sparse.js';
 
 /**
- * The `cpu` backend's implementations of core's `ComputeOps`: a fused iteration (`step`),
- * fused per-data-set passes and basis update (for minibatches too), one-pass score sums
+ * The `cpu` backend's implementations of core's `ComputeOps`: fused per-data-set passes
+ * and basis update (core composes full-batch iterations and minibatches from them alike),
+ * one-pass score sums
  * and dense products
  * on bcnmf's native kernels where they were built, else through
  * native BLAS when it is loaded (tfjs's matMul otherwise), the multiplicative update in
@@ -33,5 +33,4 @@ export const cpuOps = {
   basisUpdate,
   reconstructionSum,
   divergenceConstant,
-  step: fusedStep,
 };

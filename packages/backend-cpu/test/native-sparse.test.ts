@@ -258,8 +258,13 @@ describe('the cpu backend fused step on sparse data against core composed step',
             tf.dispose([next.basis, next.targetCoefficients, ...next.backgroundCoefficients]);
             return out;
           });
-          const fused = cpuOps.step(state, data, params);
-          assert.ok(fused, 'the fused step applies to sparse data');
+          // core's step on cpuOps: the fused passes and basis update run (checked first)
+          for (const [x, h] of [[target, state.targetCoefficients], ...backgrounds.map((b, i) => [b, state.backgroundCoefficients[i]] as const)] as const) {
+            const probe = cpuOps.coefficientsAndStatistics(loss, x, h, state.basis, params.eps, damping, false);
+            assert.ok(probe, 'the fused pass applies to every data set');
+            probe.coefficients.dispose();
+          }
+          const fused = composedStep(cpuOps, state, data, params);
           const ours = [fused.basis, fused.targetCoefficients, ...fused.backgroundCoefficients];
           const names = ['basis', 'target coefficients', ...backgrounds.map((_, b) => `background ${b} coefficients`)];
           ours.forEach((t, i) => assertClose(t.dataSync(), reference[i], names[i]));
@@ -299,11 +304,11 @@ describe('the JavaScript sparse paths (native kernels off) against plainOps', ()
     });
   }
 
-  it('the fused step returns null, so that core composes the step', () => {
+  it('the fused pass returns null, so that core composes the step', () => {
     const random = rng(5);
     const data = sparseOnDevice(6, 5, 0.5, random);
     const state: FactorState = { basis: uniformTensor(2, 5, random), targetCoefficients: uniformTensor(6, 2, random), backgroundCoefficients: [] };
-    assert.equal(cpuOps.step(state, { target: data, backgrounds: [] }, { loss: 'poisson', alphas: [], eps: 1e-16, damping: 1 }), null);
+    assert.equal(cpuOps.coefficientsAndStatistics('poisson', data, state.targetCoefficients, state.basis, 1e-16, 1, true), null);
     disposeSparse(data);
     tf.dispose([state.basis, state.targetCoefficients]);
   });

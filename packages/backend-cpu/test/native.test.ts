@@ -166,7 +166,7 @@ describe('native kernels against float64 loops', () => {
   });
 });
 
-describe('the cpu backend fused step against core composed step on tfjs kernels', () => {
+describe('core\'s step on the cpu backend fused ops against core\'s composed step on tfjs kernels', () => {
   before(async () => {
     await configureCpuAccelerator({});
   });
@@ -191,8 +191,11 @@ describe('the cpu backend fused step against core composed step on tfjs kernels'
           };
           const data = { target, backgrounds };
           const params: StepParams = { loss, alphas, eps: loss === 'poisson' ? 1e-16 : 1e-10, damping };
-          const fused = cpuOps.step(state, data, params);
-          assert.ok(fused, 'the fused step applies to dense data');
+          // core's step on cpuOps: the fused passes and basis update run (checked first)
+          const probe = cpuOps.coefficientsAndStatistics(loss, target, state.targetCoefficients, state.basis, params.eps, damping, false);
+          assert.ok(probe, 'the fused pass applies to dense data');
+          probe.coefficients.dispose();
+          const fused = composedStep(cpuOps, state, data, params);
           const reference = composedStep(plainOps, state, data, params);
           assertClose(fused.basis.dataSync(), reference.basis.dataSync(), 'basis', 2e-4);
           assertClose(fused.targetCoefficients.dataSync(), reference.targetCoefficients.dataSync(), 'target coefficients', 2e-4);
@@ -206,14 +209,17 @@ describe('the cpu backend fused step against core composed step on tfjs kernels'
     }
   }
 
-  it('returns null without the native kernels, so that core composes the step', async () => {
+  it('the fused ops return null without the native kernels, so that core composes the step', async () => {
     const a = uniformTensor(4, 3, rng(1));
     const state: FactorState = { basis: uniformTensor(2, 3, rng(2)), targetCoefficients: uniformTensor(4, 2, rng(3)), backgroundCoefficients: [] };
     try {
       const info = await configureCpuAccelerator({ native: { disable: true } });
       assert.equal(info.kernels, 'javascript');
       assert.match(info.kernelReason!, /disabled/);
-      assert.equal(cpuOps.step(state, { target: a, backgrounds: [] }, { loss: 'frobenius', alphas: [], eps: 1e-10, damping: 1 }), null);
+      assert.equal(cpuOps.coefficientsAndStatistics('frobenius', a, state.targetCoefficients, state.basis, 1e-10, 1, true), null);
+      const statistics = { cross: state.basis, mass: tf.ones([2, 2]) as tf.Tensor2D };
+      assert.equal(cpuOps.basisUpdate('frobenius', state.basis, statistics, [], 1e-10, 1), null);
+      statistics.mass.dispose();
     } finally {
       await configureCpuAccelerator({});
       tf.dispose([a, state.basis, state.targetCoefficients]);

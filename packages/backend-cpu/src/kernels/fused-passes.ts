@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs-core';
+import { csrArrays, type CsrTensor } from './sparse-tensor.js';
 import { kernelState } from './state.js';
 import { floatValues } from './tensor-values.js';
 
@@ -8,19 +9,21 @@ export interface Statistics {
   mass: tfjs.Tensor2D;
 }
 
-function isDense(data: tfjs.Tensor2D | { kind: 'csr' }): data is tfjs.Tensor2D {
-  return (data as { kind?: string }).kind !== 'csr';
+function isSparse(data: tfjs.Tensor2D | CsrTensor): data is CsrTensor {
+  return (data as { kind?: string }).kind === 'csr';
 }
 
 /**
  * Core's optional `ComputeOps.coefficientsAndStatistics` on the native kernels: a data
  * set's new coefficients and (when asked) its basis statistics in one pass over its rows
- * (see bcnmf_fused_pass in native/kernels.c). Core uses it for full-batch iterations
- * and for each minibatch. Returns null without the native kernels or for sparse data.
+ * (bcnmf_fused_pass in native/kernels.c for dense data, bcnmf_csr_fused_pass in
+ * native/sparse.c for CSR data, where the Poisson ratio is taken at the stored entries
+ * as core's sparse path takes it). Core uses it for full-batch iterations and for each
+ * minibatch. Returns null without the native kernels.
  */
 export function coefficientsAndStatistics(
   loss: 'frobenius' | 'poisson',
-  data: tfjs.Tensor2D | { kind: 'csr' },
+  data: tfjs.Tensor2D | CsrTensor,
   coefficients: tfjs.Tensor2D,
   basis: tfjs.Tensor2D,
   eps: number,
@@ -28,7 +31,7 @@ export function coefficientsAndStatistics(
   withStatistics: boolean,
 ): { coefficients: tfjs.Tensor2D; statistics: Statistics | null } | null {
   const { tf, native } = kernelState;
-  if (!native || !isDense(data)) return null;
+  if (!native) return null;
   const [n, m] = data.shape;
   const k = basis.shape[0];
   if (basis.shape[1] !== m || coefficients.shape[0] !== n || coefficients.shape[1] !== k) return null;
@@ -36,7 +39,14 @@ export function coefficientsAndStatistics(
   const hNew = new Float32Array(n * k);
   const cross = withStatistics ? new Float32Array(k * m) : null;
   const mass = withStatistics ? new Float32Array(poisson ? k : k * k) : null;
-  native.fusedPass(poisson, n, m, k, floatValues(data), floatValues(coefficients), floatValues(basis), eps, damping, hNew, cross, mass);
+  const h = floatValues(coefficients);
+  const w = floatValues(basis);
+  if (isSparse(data)) {
+    const { indptr, indices, values } = csrArrays(data);
+    native.sparse.fusedPass(poisson, n, m, k, indptr, indices, values, h, w, eps, damping, hNew, cross, mass);
+  } else {
+    native.fusedPass(poisson, n, m, k, floatValues(data), h, w, eps, damping, hNew, cross, mass);
+  }
   return {
     coefficients: tf.tensor2d(hNew, [n, k], 'float32'),
     statistics: cross && mass
