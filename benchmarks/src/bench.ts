@@ -9,7 +9,7 @@
 //
 // Usage: pnpm bench [--suites iteration,nmf,pca,memory] [--samples 1000,2000,5000,20000]
 //   [--features 2000] [--feature-sweep 500,5000] [--k 20] [--k-sweep 5,50] [--iterations 10]
-//   [--repeats 3] [--backends cpu,wasm] [--wasm-max-samples 2000] [--losses frobenius,poisson]
+//   [--repeats 3] [--backends cpu,wasm,cpu-blas] [--wasm-max-samples 2000] [--losses frobenius,poisson]
 //   [--nmf 2000x2000] [--pca 1000x500] [--memory 100000x2000] [--memory-iterations 3]
 //   [--sparse 2000x2000] [--densities 0.01,0.05,0.1,0.2] [--plain-sparse-max-density 0.01]
 //   [--python python3] [--sklearn-python /usr/bin/python3] [--blas-threads N] [--out DIR] [--no-write] [--quick]
@@ -37,7 +37,7 @@ const { values } = parseArgs({
     'k-sweep': { type: 'string', default: '5,50' },
     iterations: { type: 'string', default: '10' },
     repeats: { type: 'string', default: '3' },
-    backends: { type: 'string', default: 'cpu,wasm' },
+    backends: { type: 'string', default: 'cpu,wasm,cpu-blas' },
     'wasm-max-samples': { type: 'string', default: '2000' },
     losses: { type: 'string', default: 'frobenius,poisson' },
     nmf: { type: 'string', default: '2000x2000' },
@@ -226,14 +226,15 @@ if (suites.includes('iteration')) {
         row('NumPy reference formulas', referenceMs, '1.00', numpy.max_rss_mb);
       }
       for (const backend of backends) {
-        if (backend === 'wasm' && samples > wasmMax) continue;
+        if ((backend === 'wasm' || backend === 'cpu-blas') && samples > wasmMax) continue;
         const result = runWorker({ kind: 'iteration', backend, loss, features, target: samples, background: samples, k, iterations, repeats });
         if (failed(result)) {
           notes.add(`bcnmf ${backend} failed at ${features} x ${samples}: ${result.error}`);
           continue;
         }
-        if (backend === 'cpu') notes.add(`bcnmf cpu backend path: ${result.accelerator}`);
-        row(`bcnmf, backend ${backend}`, result.ms, ratio(result.ms, referenceMs), result.maxRssMb);
+        if (backend === 'cpu' || backend === 'cpu-blas') notes.add(`bcnmf ${backend === 'cpu' ? 'cpu backend' : 'cpu-blas (cpu, BCNMF_NATIVE=off)'} path: ${result.accelerator}`);
+        const label = backend === 'cpu-blas' ? 'bcnmf, backend cpu without native kernels (BLAS only)' : `bcnmf, backend ${backend}`;
+        row(label, result.ms, ratio(result.ms, referenceMs), result.maxRssMb);
       }
     }
   }
@@ -301,7 +302,7 @@ for (const suite of ['nmf', 'pca'] as const) {
     lines.push(`| ${samples} x ${features} | ${k} | scikit-learn ${suite === 'nmf' ? 'NMF' : 'PCA'} | ${fmt(refMs)} | 1.00 | ${py.max_rss_mb.toFixed(0)} |`);
   }
   const impls: Array<[string, Job]> = suite === 'nmf'
-    ? backends.filter((b) => b !== 'wasm' || samples <= wasmMax).map((backend) => [`@bcnmf/baselines nmf, backend ${backend}`, { kind: 'nmf', backend, samples, features, k, iterations, repeats }])
+    ? backends.filter((b) => b !== 'cpu-blas' && (b !== 'wasm' || samples <= wasmMax)).map((backend) => [`@bcnmf/baselines nmf, backend ${backend}`, { kind: 'nmf', backend, samples, features, k, iterations, repeats }])
     : [['@bcnmf/baselines pca (ml-pca)', { kind: 'pca', samples, features, k, repeats }]];
   for (const [label, job] of impls) {
     const result = runWorker(job);

@@ -96,10 +96,19 @@ async function run(job: Job): Promise<JobResult> {
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     baseRssMb,
     dataMb,
-    accelerator: info.path === 'blas' ? `BLAS ${info.library}${info.config ? ` [${info.config}]` : ''}` : `tfjs (${info.reason})`,
+    accelerator: [
+      info.kernels === 'native' ? `native kernels ${info.kernelVariant} on ${info.kernelThreads} threads` : `no native kernels (${info.kernelReason})`,
+      info.path === 'blas' ? `BLAS ${info.library}${info.config ? ` [${info.config}]` : ''}` : `tfjs matMul (${info.reason})`,
+    ].join(' + '),
   };
 }
 
 const job = JSON.parse(process.argv[2]) as Job;
+// 'cpu-blas': the cpu backend without its native kernels (BLAS and tfjs only), to show
+// what the kernels add
+if ('backend' in job && job.backend === 'cpu-blas') {
+  process.env.BCNMF_NATIVE = 'off';
+  job.backend = 'cpu';
+}
 const result = await run(job);
 console.log(JSON.stringify(result));
