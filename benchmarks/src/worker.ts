@@ -44,10 +44,10 @@ async function run(job: Job): Promise<JobResult> {
     for (let r = 0; r < job.repeats; r++) samples.push(((await fit(1 + job.iterations)) - (await fit(1))) / job.iterations);
   } else if (job.kind === 'sparse') {
     if (job.mode === 'csr-plain') {
-      // the cpu backend with core's plain sparse path (gather + scatterND) for comparison;
-      // without the fused step too, which now covers sparse data
-      const { sparseTimesThin, thinTransposedTimesSparse, sparsePoissonRatio, step, ...dense } = cpuAdapter.ops;
-      void sparseTimesThin, thinTransposedTimesSparse, sparsePoissonRatio, step;
+      // the cpu backend with core's plain sparse path (gather + scatterND) for comparison:
+      // without its sparse ops and without its fused per-data-set pass, which covers CSR
+      const { sparseTimesThin, thinTransposedTimesSparse, sparsePoissonRatio, sparseReconstruction, coefficientsAndStatistics, ...dense } = cpuAdapter.ops;
+      void sparseTimesThin, thinTransposedTimesSparse, sparsePoissonRatio, sparseReconstruction, coefficientsAndStatistics;
       registerBackend('cpu', { tfjsBackend: 'cpu', description: 'cpu, plain sparse ops', ops: dense, probe: () => cpuAdapter.probe(), activate: (tf) => cpuAdapter.activate(tf) } as BackendAdapter);
     }
     const t = sparseData(job.target, job.features, job.density, 1);

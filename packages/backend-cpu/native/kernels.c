@@ -109,7 +109,7 @@ int bcnmf_parallel_ranges(int threads, size_t count, size_t align, range_fn fn, 
 /* ------------------------------------------------------------ micro-kernels */
 
 /*
- * out_r[c .. c + 8*NV) = sum_j a_r[j] * T[j*ldt + c .. + 8*NV) for ROWS rows a_0..a_3 (T is
+ * out_r[c .. c + 8*NV) += sum_j a_r[j] * T[j*ldt + c .. + 8*NV) for ROWS rows a_0..a_3 (T is
  * the thin matrix, m x ldt, padded with zeros to a multiple of 8 columns). Each row's
  * scalar is broadcast just before its multiply-adds, so that 4 x NV accumulators, NV
  * vectors of T and one broadcast fit the 16 vector registers.
@@ -126,8 +126,10 @@ int bcnmf_parallel_ranges(int threads, size_t count, size_t align, range_fn fn, 
   INLINE void rows_times_thin_##NV(const float *a0, const float *a1, const float *a2, const float *a3, \
                                    size_t m, const float *T, size_t ldt, size_t c, float *o0, float *o1, \
                                    float *o2, float *o3) {                                             \
-    v8 p0 = {0}, p1 = {0}, p2 = {0}, q0 = {0}, q1 = {0}, q2 = {0};                                     \
-    v8 r0 = {0}, r1 = {0}, r2 = {0}, s0 = {0}, s1 = {0}, s2 = {0};                                     \
+    v8 p0 = LOAD(o0 + c), p1 = {0}, p2 = {0}, q0 = LOAD(o1 + c), q1 = {0}, q2 = {0};                   \
+    v8 r0 = LOAD(o2 + c), r1 = {0}, r2 = {0}, s0 = LOAD(o3 + c), s1 = {0}, s2 = {0};                   \
+    if (NV > 1) { p1 = LOAD(o0 + c + 8); q1 = LOAD(o1 + c + 8); r1 = LOAD(o2 + c + 8); s1 = LOAD(o3 + c + 8); } \
+    if (NV > 2) { p2 = LOAD(o0 + c + 16); q2 = LOAD(o1 + c + 16); r2 = LOAD(o2 + c + 16); s2 = LOAD(o3 + c + 16); } \
     const float *t = T + c;                                                                            \
     for (size_t j = 0; j < m; j++, t += ldt) {                                                         \
       v8 w0 = LOAD(t), w1 = {0}, w2 = {0};                                                             \
@@ -147,12 +149,31 @@ DEFINE_ROWS_TIMES_THIN(1)
 DEFINE_ROWS_TIMES_THIN(2)
 DEFINE_ROWS_TIMES_THIN(3)
 
-/* Four rows (length m) times T (m x ldt, ldt a multiple of 8) into o_r (ldt floats each). */
-INLINE void rows_times_thin(const float *const a[ROWS], size_t m, const float *T, size_t ldt, float *const o[ROWS]) {
-  size_t c = 0;
-  for (; c + 24 <= ldt; c += 24) rows_times_thin_3(a[0], a[1], a[2], a[3], m, T, ldt, c, o[0], o[1], o[2], o[3]);
-  if (ldt - c == 16) rows_times_thin_2(a[0], a[1], a[2], a[3], m, T, ldt, c, o[0], o[1], o[2], o[3]);
-  else if (ldt - c == 8) rows_times_thin_1(a[0], a[1], a[2], a[3], m, T, ldt, c, o[0], o[1], o[2], o[3]);
+/* Columns of T per tile of block_times_thin: a tile of 24 of T's columns (12 KB) stays
+ * in the L1 cache while every row of the block passes over it. */
+#define JTILE 128
+
+/*
+ * o_r[0..ldt) = a_r (length m) · T (m x ldt, ldt a multiple of 8) for `rows` rows (a
+ * multiple of ROWS; padding rows read a zero row and write a sink). Tiled over j and
+ * over 24-column chunks of T, so that each tile of T is read once per block of rows
+ * rather than once per four rows (T itself, m x ldt, need not fit any cache).
+ */
+INLINE void block_times_thin(const float *const *a, float *const *o, size_t rows, size_t m, const float *T, size_t ldt) {
+  for (size_t r = 0; r < rows; r++) memset(o[r], 0, ldt * sizeof(float));
+  for (size_t c = 0; c < ldt; c += 24) {
+    const size_t nv = ldt - c >= 24 ? 3 : (ldt - c) / 8;
+    for (size_t j0 = 0; j0 < m; j0 += JTILE) {
+      const size_t len = m - j0 < JTILE ? m - j0 : JTILE;
+      const float *t = T + j0 * ldt;
+      for (size_t r = 0; r < rows; r += ROWS) {
+        const float *a0 = a[r] + j0, *a1 = a[r + 1] + j0, *a2 = a[r + 2] + j0, *a3 = a[r + 3] + j0;
+        if (nv == 3) rows_times_thin_3(a0, a1, a2, a3, len, t, ldt, c, o[r], o[r + 1], o[r + 2], o[r + 3]);
+        else if (nv == 2) rows_times_thin_2(a0, a1, a2, a3, len, t, ldt, c, o[r], o[r + 1], o[r + 2], o[r + 3]);
+        else rows_times_thin_1(a0, a1, a2, a3, len, t, ldt, c, o[r], o[r + 1], o[r + 2], o[r + 3]);
+      }
+    }
+  }
 }
 
 /*
@@ -183,6 +204,20 @@ INLINE void thin_t_times_rows(const float *Hb, size_t ldh, const float *const *a
       STORE(c1, y0); STORE(c1 + 8, y1); STORE(c1 + 16, y2);
       STORE(c2, z0); STORE(c2 + 8, z1); STORE(c2 + 16, z2);
       STORE(c3, u0); STORE(c3 + 8, u1); STORE(c3 + 16, u2);
+    }
+  }
+  /* the last columns: 8 at a time, then one by one */
+  for (; j + 8 <= m; j += 8) {
+    for (size_t q = 0; q < ldh; q += 4) {
+      float *c0 = C + q * m + j, *c1 = c0 + m, *c2 = c1 + m, *c3 = c2 + m;
+      v8 x0 = LOAD(c0), y0 = LOAD(c1), z0 = LOAD(c2), u0 = LOAD(c3);
+      for (size_t r = 0; r < rows; r++) {
+        v8 d0 = LOAD(a[r] + j);
+        KEEP(d0);
+        const float *h = Hb + r * ldh + q;
+        x0 += h[0] * d0; y0 += h[1] * d0; z0 += h[2] * d0; u0 += h[3] * d0;
+      }
+      STORE(c0, x0); STORE(c1, y0); STORE(c2, z0); STORE(c3, u0);
     }
   }
   for (; j < m; j++) {
@@ -224,6 +259,20 @@ INLINE void poisson_ratio_rows(const float *const x[ROWS], const float *const h[
     RATIO(2, c0, c1, c2)
     RATIO(3, d0, d1, d2)
 #undef RATIO
+  }
+  /* the last columns: 8 at a time, then one by one */
+  for (; j + 8 <= m; j += 8) {
+    v8 a0 = {0}, b0 = {0}, c0 = {0}, d0 = {0};
+    const float *w = W + j;
+    for (size_t q = 0; q < k; q++, w += m) {
+      v8 w0 = LOAD(w);
+      KEEP(w0);
+      a0 += h[0][q] * w0; b0 += h[1][q] * w0; c0 += h[2][q] * w0; d0 += h[3][q] * w0;
+    }
+    STORE(out[0] + j, LOAD(x[0] + j) / (a0 + e));
+    STORE(out[1] + j, LOAD(x[1] + j) / (b0 + e));
+    STORE(out[2] + j, LOAD(x[2] + j) / (c0 + e));
+    STORE(out[3] + j, LOAD(x[3] + j) / (d0 + e));
   }
   for (; j < m; j++) {
     for (int r = 0; r < ROWS; r++) {
@@ -267,20 +316,21 @@ typedef struct {
 HOT static void times_thin_range(void *arg, int thread, size_t begin, size_t end) {
   (void)thread;
   times_thin_ctx *c = (times_thin_ctx *)arg;
-  float buffer[ROWS * 512];
-  float *scratch = c->ldt <= 512 ? buffer : (float *)malloc(ROWS * c->ldt * sizeof(float));
-  if (!scratch) return; /* the caller checked the big allocations; this one is ROWS x k */
-  for (size_t i = begin; i < end; i += ROWS) {
-    const float *a[ROWS];
-    float *o[ROWS];
-    for (int r = 0; r < ROWS; r++) {
-      a[r] = i + r < end ? c->X + (i + r) * c->m : c->zero_row;
+  enum { B = 32 };
+  float *scratch = (float *)malloc((B + ROWS) * c->ldt * sizeof(float));
+  if (!scratch) return; /* the caller checked the big allocations; this one is 36 x k */
+  for (size_t i = begin; i < end; i += B) {
+    const size_t rows = end - i < B ? end - i : B, padded = round_up(rows, ROWS);
+    const float *a[B];
+    float *o[B];
+    for (size_t r = 0; r < padded; r++) {
+      a[r] = r < rows ? c->X + (i + r) * c->m : c->zero_row;
       o[r] = scratch + r * c->ldt;
     }
-    rows_times_thin(a, c->m, c->T, c->ldt, o);
-    for (int r = 0; r < ROWS && i + r < end; r++) memcpy(c->out + (i + r) * c->k, o[r], c->k * sizeof(float));
+    block_times_thin(a, o, padded, c->m, c->T, c->ldt);
+    for (size_t r = 0; r < rows; r++) memcpy(c->out + (i + r) * c->k, o[r], c->k * sizeof(float));
   }
-  if (scratch != buffer) free(scratch);
+  free(scratch);
 }
 
 /* out (n x k) = X (n x m) · thin (m x k). Returns 0, or -1 when memory ran out. */
@@ -419,12 +469,13 @@ typedef struct {
   size_t block;
   float *Hnew;
   float *partial_cross; /* threads x ldh x m, or NULL */
-  float *partial_mass;  /* threads x k x k (Frobenius) or threads x k (Poisson) */
+  float *partial_mass;  /* threads x k x ldh (Frobenius) or threads x ldh (Poisson) */
   float *scratch;       /* threads x (BLOCK x m ratio rows + BLOCK x ldt + BLOCK x ldh) */
   const float *zero_row;
 } pass_ctx;
 
-/* G = W Wᵀ (k x k) and the row sums of W, from the padded transpose T (m x ldt). */
+/* G = W Wᵀ (k rows of ldt floats, zero after column k) and the row sums of W, from the
+ * padded transpose T (m x ldt). */
 HOT static void basis_gram(const float *W, size_t k, size_t m, const float *T, size_t ldt, float *G, float *wsum) {
   /* row sums of W as column sums of T: k-wide vector adds instead of k dependent chains */
   float sums[512];
@@ -451,12 +502,12 @@ HOT static void basis_gram(const float *W, size_t k, size_t m, const float *T, s
         const float *t = T + j * ldt;
         for (size_t q = 0; q < ldt; q++) row[q] += wp * t[q];
       }
-      memcpy(G + p * k, row, k * sizeof(float));
+      memcpy(G + p * ldt, row, ldt * sizeof(float));
     } else {
       for (size_t q = 0; q < k; q++) {
         float g = 0;
         for (size_t j = 0; j < m; j++) g += W[p * m + j] * W[q * m + j];
-        G[p * k + q] = g;
+        G[p * ldt + q] = g;
       }
     }
   }
@@ -475,47 +526,53 @@ HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
   float *hblock = numerator + block * ldt; /* block x ldh, new coefficients, zero padded */
   float *sink = hblock + block * ldh;      /* ROWS x (m + ldt), outputs of padding rows */
   float *cross = c->partial_cross ? c->partial_cross + (size_t)thread * ldh * m : NULL;
-  float *mass = c->partial_mass ? c->partial_mass + (size_t)thread * (c->poisson ? k : k * k) : NULL;
+  float *mass = c->partial_mass ? c->partial_mass + (size_t)thread * (c->poisson ? ldh : k * ldh) : NULL;
   memset(hblock, 0, block * ldh * sizeof(float));
 
   for (size_t i = begin; i < end; i += block) {
     const size_t rows = end - i < block ? end - i : block;
-    /* 1. the numerator rows: X Wᵀ (Frobenius) or (X ⊘ (H W + eps)) Wᵀ (Poisson) */
-    for (size_t r0 = 0; r0 < rows; r0 += ROWS) {
-      const float *a[ROWS], *x[ROWS], *h[ROWS];
-      float *o[ROWS], *rr[ROWS];
-      for (int r = 0; r < ROWS; r++) {
-        const int real = r0 + r < rows;
-        x[r] = real ? c->X + (i + r0 + r) * m : c->zero_row;
-        h[r] = real ? c->H + (i + r0 + r) * k : c->zero_row;
-        rr[r] = real ? ratio + (r0 + r) * m : sink + r * (m + ldt);
-        o[r] = real ? numerator + (r0 + r) * ldt : sink + r * (m + ldt);
-      }
-      if (c->poisson) {
-        poisson_ratio_rows(x, h, k, c->W, m, c->eps, rr);
-        for (int r = 0; r < ROWS; r++) a[r] = r0 + r < rows ? rr[r] : c->zero_row;
-      } else {
-        for (int r = 0; r < ROWS; r++) a[r] = x[r];
-      }
-      rows_times_thin(a, m, c->T, ldt, o);
+    /* 1. the numerator rows: X Wᵀ (Frobenius) or (X ⊘ (H W + eps)) Wᵀ (Poisson), the
+     *    ratio rows made first for the whole block */
+    const size_t padded = round_up(rows, ROWS);
+    const float *a[BLOCK];
+    float *o[BLOCK];
+    for (size_t r = 0; r < padded; r++) {
+      a[r] = r < rows ? (c->poisson ? ratio + r * m : c->X + (i + r) * m) : c->zero_row;
+      o[r] = r < rows ? numerator + r * ldt : sink + (r - rows) * (m + ldt);
     }
-    /* 2. the new coefficients */
+    if (c->poisson) {
+      for (size_t r0 = 0; r0 < rows; r0 += ROWS) {
+        const float *x[ROWS], *h[ROWS];
+        float *rr[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+          const int real = r0 + r < rows;
+          x[r] = real ? c->X + (i + r0 + r) * m : c->zero_row;
+          h[r] = real ? c->H + (i + r0 + r) * k : c->zero_row;
+          rr[r] = real ? ratio + (r0 + r) * m : sink + r * (m + ldt);
+        }
+        poisson_ratio_rows(x, h, k, c->W, m, c->eps, rr);
+      }
+    }
+    block_times_thin(a, o, padded, m, c->T, ldt);
+    /* 2. the new coefficients; the Frobenius denominators H G row by row, as
+     *    Σ_p h[p] G[p][·] (vector adds over q) */
     for (size_t r = 0; r < rows; r++) {
       const float *h = c->H + (i + r) * k;
       float *hn = c->Hnew + (i + r) * k;
       const float *num = numerator + r * ldt;
       float *hb = hblock + r * ldh;
-      for (size_t q = 0; q < k; q++) {
-        float denominator;
-        if (c->poisson) {
-          denominator = c->wsum[q] + c->eps;
-        } else {
-          float s = 0;
-          for (size_t p = 0; p < k; p++) s += h[p] * c->G[p * k + q];
-          denominator = s + c->eps;
+      float *den = sink; /* ROWS x (m + ldt) floats: room for k */
+      if (c->poisson) {
+        for (size_t q = 0; q < k; q++) den[q] = c->wsum[q];
+      } else {
+        memset(den, 0, ldt * sizeof(float));
+        for (size_t p = 0; p < k; p++) {
+          const float hp = h[p];
+          const float *g = c->G + p * ldt;
+          for (size_t q = 0; q < ldt; q++) den[q] += hp * g[q];
         }
-        hn[q] = hb[q] = damped(h[q], num[q], denominator, c->damping);
       }
+      for (size_t q = 0; q < k; q++) hn[q] = hb[q] = damped(h[q], num[q], den[q] + c->eps, c->damping);
     }
     for (size_t r = rows; r < block; r++) memset(hblock + r * ldh, 0, ldh * sizeof(float));
     if (!cross) continue;
@@ -544,7 +601,7 @@ HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
         for (size_t q = 0; q < k; q++) mass[q] += hb[q];
       } else {
         for (size_t p = 0; p < k; p++)
-          for (size_t q = 0; q < k; q++) mass[p * k + q] += hb[p] * hb[q];
+          for (size_t q = 0; q < ldh; q++) mass[p * ldh + q] += hb[p] * hb[q];
       }
     }
   }
@@ -560,16 +617,16 @@ int bcnmf_fused_pass(int poisson, int n, int m, int k, const float *X, const flo
                      float damping, float *Hnew, float *cross, float *mass, int threads) {
   threads = bcnmf_pick_threads(threads, (double)n * m * k * (cross ? 2 : 1) * (poisson ? 2 : 1));
   const size_t ldt = round_up((size_t)k, 8), ldh = round_up((size_t)k, 4);
-  const size_t massSize = poisson ? (size_t)k : (size_t)k * k;
   const size_t zero_len = (size_t)m > ldh ? (size_t)m : ldh;
   float *T = transpose_padded(W, k, m, ldt);
-  float *G = (float *)calloc((size_t)k * k + 1, sizeof(float));
+  float *G = (float *)calloc((size_t)k * ldt + 1, sizeof(float));
   float *wsum = (float *)calloc((size_t)k + 1, sizeof(float));
   float *zero = (float *)calloc(zero_len + 1, sizeof(float));
   const size_t block = block_rows((size_t)m);
   float *scratch = (float *)malloc(((size_t)threads * pass_scratch_floats(block, m, ldt, ldh) + 1) * sizeof(float));
   float *partial_cross = cross ? (float *)calloc((size_t)threads * ldh * m + 1, sizeof(float)) : NULL;
-  float *partial_mass = cross ? (float *)calloc((size_t)threads * massSize + 1, sizeof(float)) : NULL;
+  const size_t partialMassSize = poisson ? ldh : (size_t)k * ldh;
+  float *partial_mass = cross ? (float *)calloc((size_t)threads * partialMassSize + 1, sizeof(float)) : NULL;
   if (!T || !G || !wsum || !zero || !scratch || (cross && (!partial_cross || !partial_mass))) {
     free(T); free(G); free(wsum); free(zero); free(scratch); free(partial_cross); free(partial_mass);
     return -1;
@@ -580,9 +637,14 @@ int bcnmf_fused_pass(int poisson, int n, int m, int k, const float *X, const flo
   const int used = bcnmf_parallel_ranges(threads, (size_t)n, block, pass_range, &c);
   if (cross) {
     reduce_partials(partial_cross, used, ldh, k, m, cross);
-    memcpy(mass, partial_mass, massSize * sizeof(float));
-    for (int t = 1; t < used; t++)
-      for (size_t i = 0; i < massSize; i++) mass[i] += partial_mass[(size_t)t * massSize + i];
+    /* the threads' padded partial masses summed into k x k (or k) */
+    const size_t rowsOfMass = poisson ? 1 : (size_t)k;
+    for (size_t p = 0; p < rowsOfMass; p++)
+      for (size_t q = 0; q < (size_t)k; q++) {
+        float sum = 0;
+        for (int t = 0; t < used; t++) sum += partial_mass[(size_t)t * partialMassSize + p * ldh + q];
+        mass[p * k + q] = sum;
+      }
   }
   free(T); free(G); free(wsum); free(zero); free(scratch); free(partial_cross); free(partial_mass);
   return 0;
