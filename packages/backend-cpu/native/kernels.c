@@ -161,8 +161,10 @@ DEFINE_ROWS_TIMES_THIN(3)
  */
 INLINE void block_times_thin(const float *const *a, float *const *o, size_t rows, size_t m, const float *T, size_t ldt) {
   for (size_t r = 0; r < rows; r++) memset(o[r], 0, ldt * sizeof(float));
-  for (size_t c = 0; c < ldt; c += 24) {
-    const size_t nv = ldt - c >= 24 ? 3 : (ldt - c) / 8;
+  for (size_t c = 0, nv; c < ldt; c += 8 * nv) {
+    /* chunks of 3 vectors; a last 3 + 1 is split 2 + 2 (a 1-vector chunk is load-bound) */
+    const size_t left = (ldt - c) / 8;
+    nv = left == 4 ? 2 : left >= 3 ? 3 : left;
     for (size_t j0 = 0; j0 < m; j0 += JTILE) {
       const size_t len = m - j0 < JTILE ? m - j0 : JTILE;
       const float *t = T + j0 * ldt;
@@ -178,7 +180,7 @@ INLINE void block_times_thin(const float *const *a, float *const *o, size_t rows
 
 /*
  * C[q][j] += sum_r Hb[r][q] * A_r[j] for q in 0..ldh (a multiple of 4), j in 0..m, over
- * `rows` rows: the block's share of Hᵀ A. C is ldh x m.
+ * `rows` rows (at most BLOCK): the block's share of Hᵀ A. C is ldh x m.
  */
 INLINE void thin_t_times_rows(const float *Hb, size_t ldh, const float *const *a, size_t rows, size_t m, float *C) {
   size_t j = 0;
@@ -206,25 +208,41 @@ INLINE void thin_t_times_rows(const float *Hb, size_t ldh, const float *const *a
       STORE(c3, u0); STORE(c3 + 8, u1); STORE(c3 + 16, u2);
     }
   }
-  /* the last columns: 8 at a time, then one by one */
-  for (; j + 8 <= m; j += 8) {
+  /* the last columns: 8 at a time; the last 1 to 7 copied into zero-padded rows of 8 */
+  float tail[BLOCK][8];
+  const size_t rem = (m - j) % 8;
+  if (rem) {
+    for (size_t r = 0; r < rows; r++) {
+      memset(tail[r], 0, sizeof tail[r]);
+      memcpy(tail[r], a[r] + (m - rem), rem * sizeof(float));
+    }
+  }
+  for (; j < m; j += 8) {
+    const int partial = j + 8 > m;
     for (size_t q = 0; q < ldh; q += 4) {
-      float *c0 = C + q * m + j, *c1 = c0 + m, *c2 = c1 + m, *c3 = c2 + m;
-      v8 x0 = LOAD(c0), y0 = LOAD(c1), z0 = LOAD(c2), u0 = LOAD(c3);
+      float buffer[4][8];
+      float *cq[4];
+      for (int i = 0; i < 4; i++) {
+        cq[i] = C + (q + i) * m + j;
+        if (partial) {
+          memset(buffer[i], 0, sizeof buffer[i]);
+          memcpy(buffer[i], cq[i], rem * sizeof(float));
+        }
+      }
+      v8 x0 = LOAD(partial ? buffer[0] : cq[0]), y0 = LOAD(partial ? buffer[1] : cq[1]);
+      v8 z0 = LOAD(partial ? buffer[2] : cq[2]), u0 = LOAD(partial ? buffer[3] : cq[3]);
       for (size_t r = 0; r < rows; r++) {
-        v8 d0 = LOAD(a[r] + j);
+        v8 d0 = LOAD(partial ? tail[r] : a[r] + j);
         KEEP(d0);
         const float *h = Hb + r * ldh + q;
         x0 += h[0] * d0; y0 += h[1] * d0; z0 += h[2] * d0; u0 += h[3] * d0;
       }
-      STORE(c0, x0); STORE(c1, y0); STORE(c2, z0); STORE(c3, u0);
-    }
-  }
-  for (; j < m; j++) {
-    for (size_t q = 0; q < ldh; q++) {
-      float s = C[q * m + j];
-      for (size_t r = 0; r < rows; r++) s += Hb[r * ldh + q] * a[r][j];
-      C[q * m + j] = s;
+      if (partial) {
+        STORE(buffer[0], x0); STORE(buffer[1], y0); STORE(buffer[2], z0); STORE(buffer[3], u0);
+        for (int i = 0; i < 4; i++) memcpy(cq[i], buffer[i], rem * sizeof(float));
+      } else {
+        STORE(cq[0], x0); STORE(cq[1], y0); STORE(cq[2], z0); STORE(cq[3], u0);
+      }
     }
   }
 }
@@ -514,7 +532,7 @@ HOT static void basis_gram(const float *W, size_t k, size_t m, const float *T, s
 }
 
 static size_t pass_scratch_floats(size_t block, size_t m, size_t ldt, size_t ldh) {
-  return block * m + block * ldt + block * ldh + ROWS * (m + ldt);
+  return block * m + block * ldt + block * ldh + ROWS * (m + ldt) + block * ldt;
 }
 
 HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
@@ -525,8 +543,9 @@ HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
   float *numerator = ratio + block * m;    /* block x ldt */
   float *hblock = numerator + block * ldt; /* block x ldh, new coefficients, zero padded */
   float *sink = hblock + block * ldh;      /* ROWS x (m + ldt), outputs of padding rows */
+  float *dens = sink + ROWS * (m + ldt);   /* block x ldt, the Frobenius denominators H G */
   float *cross = c->partial_cross ? c->partial_cross + (size_t)thread * ldh * m : NULL;
-  float *mass = c->partial_mass ? c->partial_mass + (size_t)thread * (c->poisson ? ldh : k * ldh) : NULL;
+  float *mass = c->partial_mass ? c->partial_mass + (size_t)thread * (c->poisson ? ldh : ldh * ldh) : NULL;
   memset(hblock, 0, block * ldh * sizeof(float));
 
   for (size_t i = begin; i < end; i += block) {
@@ -554,24 +573,23 @@ HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
       }
     }
     block_times_thin(a, o, padded, m, c->T, ldt);
-    /* 2. the new coefficients; the Frobenius denominators H G row by row, as
-     *    Σ_p h[p] G[p][·] (vector adds over q) */
+    /* 2. the new coefficients; the Frobenius denominators H G for the whole block by the
+     *    same kernel as step 1 (G is k x ldt, like T) */
+    if (!c->poisson) {
+      const float *hr[BLOCK];
+      float *dr[BLOCK];
+      for (size_t r = 0; r < padded; r++) {
+        hr[r] = r < rows ? c->H + (i + r) * k : c->zero_row;
+        dr[r] = dens + r * ldt;
+      }
+      block_times_thin(hr, dr, padded, k, c->G, ldt);
+    }
     for (size_t r = 0; r < rows; r++) {
       const float *h = c->H + (i + r) * k;
       float *hn = c->Hnew + (i + r) * k;
       const float *num = numerator + r * ldt;
       float *hb = hblock + r * ldh;
-      float *den = sink; /* ROWS x (m + ldt) floats: room for k */
-      if (c->poisson) {
-        for (size_t q = 0; q < k; q++) den[q] = c->wsum[q];
-      } else {
-        memset(den, 0, ldt * sizeof(float));
-        for (size_t p = 0; p < k; p++) {
-          const float hp = h[p];
-          const float *g = c->G + p * ldt;
-          for (size_t q = 0; q < ldt; q++) den[q] += hp * g[q];
-        }
-      }
+      const float *den = c->poisson ? c->wsum : dens + r * ldt;
       for (size_t q = 0; q < k; q++) hn[q] = hb[q] = damped(h[q], num[q], den[q] + c->eps, c->damping);
     }
     for (size_t r = rows; r < block; r++) memset(hblock + r * ldh, 0, ldh * sizeof(float));
@@ -595,14 +613,14 @@ HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
       for (size_t r = 0; r < rows; r++) rowsForCross[r] = c->X + (i + r) * m;
     }
     thin_t_times_rows(hblock, ldh, rowsForCross, rows, m, cross);
-    for (size_t r = 0; r < rows; r++) {
-      const float *hb = hblock + r * ldh;
-      if (c->poisson) {
-        for (size_t q = 0; q < k; q++) mass[q] += hb[q];
-      } else {
-        for (size_t p = 0; p < k; p++)
-          for (size_t q = 0; q < ldh; q++) mass[p * ldh + q] += hb[p] * hb[q];
-      }
+    if (c->poisson) {
+      for (size_t r = 0; r < rows; r++)
+        for (size_t q = 0; q < k; q++) mass[q] += hblock[r * ldh + q];
+    } else {
+      /* Hnewᵀ Hnew of the block by the cross-product kernel (ldh x ldh, padded) */
+      const float *hr[BLOCK];
+      for (size_t r = 0; r < rows; r++) hr[r] = hblock + r * ldh;
+      thin_t_times_rows(hblock, ldh, hr, rows, ldh, mass);
     }
   }
 }
@@ -625,7 +643,7 @@ int bcnmf_fused_pass(int poisson, int n, int m, int k, const float *X, const flo
   const size_t block = block_rows((size_t)m);
   float *scratch = (float *)malloc(((size_t)threads * pass_scratch_floats(block, m, ldt, ldh) + 1) * sizeof(float));
   float *partial_cross = cross ? (float *)calloc((size_t)threads * ldh * m + 1, sizeof(float)) : NULL;
-  const size_t partialMassSize = poisson ? ldh : (size_t)k * ldh;
+  const size_t partialMassSize = poisson ? ldh : ldh * ldh;
   float *partial_mass = cross ? (float *)calloc((size_t)threads * partialMassSize + 1, sizeof(float)) : NULL;
   if (!T || !G || !wsum || !zero || !scratch || (cross && (!partial_cross || !partial_mass))) {
     free(T); free(G); free(wsum); free(zero); free(scratch); free(partial_cross); free(partial_mass);
