@@ -45,6 +45,10 @@ int bcnmf_parallel_ranges(int threads, size_t count, size_t align, range_fn fn, 
 
 int bcnmf_default_threads(void);
 
+/* k x m `basis` transposed into a new m x ldt array with zero columns after k (free it);
+ * NULL when memory ran out. */
+float *bcnmf_transpose_padded(const float *basis, size_t k, size_t m, size_t ldt) __attribute__((visibility("hidden")));
+
 /* current * ratio^damping, in float32 as the tfjs kernels round it. */
 static inline float damped(float current, float numerator, float denominator, float damping) {
   float ratio = numerator / denominator;

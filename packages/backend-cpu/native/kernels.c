@@ -381,7 +381,7 @@ static float *pad_columns(const float *thin, size_t m, size_t k, size_t ldt) {
 
 /* k x m `basis` transposed into m x ldt with zero columns after k (written row by row:
  * the k source rows are read as k sequential streams). */
-static float *transpose_padded(const float *basis, size_t k, size_t m, size_t ldt) {
+float *bcnmf_transpose_padded(const float *basis, size_t k, size_t m, size_t ldt) {
   float *T = (float *)calloc(m * ldt + 1, sizeof(float));
   if (!T) return NULL;
   for (size_t j = 0; j < m; j++) {
@@ -706,7 +706,7 @@ int bcnmf_fused_pass(int poisson, int n, int m, int k, const float *X, const flo
   threads = bcnmf_pick_threads(threads, (double)n * m * k * (cross ? 2 : 1) * (poisson ? 2 : 1));
   const size_t ldt = round_up((size_t)k, 8), ldh = round_up((size_t)k, 4);
   const size_t zero_len = (size_t)m > ldh ? (size_t)m : ldh;
-  float *T = transpose_padded(W, k, m, ldt);
+  float *T = bcnmf_transpose_padded(W, k, m, ldt);
   float *G = (float *)calloc((size_t)k * ldt + 1, sizeof(float));
   float *wsum = (float *)calloc((size_t)k + 1, sizeof(float));
   float *zero = (float *)calloc(zero_len + 1, sizeof(float));

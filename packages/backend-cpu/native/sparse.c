@@ -143,18 +143,6 @@ static float *padded_copy(const float *thin, size_t m, size_t k, size_t ldt) {
   return T;
 }
 
-/* k x m `basis` transposed into m x ldt with zero columns after k (written row by row:
- * k sequential read streams, one sequential write stream). */
-static float *padded_transpose(const float *basis, size_t k, size_t m, size_t ldt) {
-  float *T = (float *)malloc((m * ldt + 1) * sizeof(float));
-  if (!T) return NULL;
-  for (size_t j = 0; j < m; j++) {
-    float *t = T + j * ldt;
-    for (size_t q = 0; q < k; q++) t[q] = basis[q * m + j];
-    for (size_t q = k; q < ldt; q++) t[q] = 0;
-  }
-  return T;
-}
 
 /* G = W Wᵀ (k x k) into the first k columns of G (k x ldt, zero elsewhere): one m-long
  * dot product per pair p >= q, so that G is exactly symmetric. */
@@ -388,7 +376,7 @@ static int csr_entries(int ratio, int n, int m, int k, const int32_t *indptr, co
   const double nnz = (double)(indptr[n] - indptr[0]);
   threads = bcnmf_pick_threads(threads, nnz * k);
   if (threads > 64) threads = 64;
-  float *T = padded_transpose(W, (size_t)k, (size_t)m, ldt);
+  float *T = bcnmf_transpose_padded(W, (size_t)k, (size_t)m, ldt);
   float *scratch = (float *)malloc(((size_t)threads * ldt + 1) * sizeof(float));
   if (!T || !scratch) {
     free(T);
@@ -507,7 +495,7 @@ int bcnmf_csr_fused_pass(int poisson, int n, int m, int k, const int32_t *indptr
   if (threads > 64) threads = 64;
   const size_t scratch_floats = 4 * ldt + longest_row(indptr, (size_t)n) + 8;
   const size_t mass_floats = poisson ? ldt : K * ldt;
-  float *T = padded_transpose(W, K, M, ldt);
+  float *T = bcnmf_transpose_padded(W, K, M, ldt);
   float *G = poisson ? NULL : (float *)malloc((K * ldt + 1) * sizeof(float));
   float *wsum = (float *)calloc(K + 1, sizeof(float));
   int32_t *iota = (int32_t *)malloc((K + 1) * sizeof(int32_t));

@@ -2,6 +2,7 @@
 // (macOS) called through koffi, an FFI package with prebuilt binaries. Nothing here is
 // required: where koffi or the library cannot be loaded, `cpuAccelerator()` says why and
 // the `cpu` backend runs TensorFlow.js's own JavaScript kernels.
+import { describe, loadKoffi, switchedOff, type KoffiLib } from './ffi.js';
 import type { NativeLoadOptions } from './native.js';
 
 /** Row-major single-precision GEMM: C = alpha · op(A) · op(B) + beta · C. */
@@ -90,35 +91,17 @@ export function blasCandidates(platform: string = process.platform): string[] {
   return ['libopenblas.so.0', 'libopenblas.so', 'libopenblasp.so.0'];
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] : String(error);
-}
-
-interface KoffiLib {
-  func(signature: string): (...args: unknown[]) => unknown;
-}
-interface Koffi {
-  load(path: string): KoffiLib;
-}
-
 /**
  * Loads koffi and the first BLAS library that has `cblas_sgemm`. Returns the library or
  * the reason none could be used; never throws.
  */
 export async function loadBlas(options: BlasLoadOptions = {}): Promise<Blas | { reason: string }> {
-  const env = typeof process === 'object' ? process.env : {};
-  if (options.disable || /^(off|0|false|no|none)$/i.test(env.BCNMF_BLAS ?? '')) {
+  if (options.disable || switchedOff('BCNMF_BLAS')) {
     return { reason: 'BLAS disabled (BCNMF_BLAS=off)' };
   }
-  let koffi: Koffi;
-  try {
-    const module = (await (options.importKoffi ?? (() => import('koffi')))()) as { default?: Koffi } & Koffi;
-    koffi = (module.default ?? module) as Koffi;
-    if (typeof koffi.load !== 'function') throw new Error('koffi has no load()');
-  } catch (error) {
-    return { reason: `koffi (FFI) failed to load: ${describe(error)}` };
-  }
-  const requested = options.library ?? env.BCNMF_BLAS_LIBRARY;
+  const koffi = await loadKoffi(options.importKoffi);
+  if ('reason' in koffi) return koffi;
+  const requested = options.library ?? (typeof process === 'object' ? process.env.BCNMF_BLAS_LIBRARY : undefined);
   const candidates = requested ? [requested] : blasCandidates();
   const failures: string[] = [];
   for (const file of candidates) {

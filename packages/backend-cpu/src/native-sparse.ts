@@ -2,6 +2,7 @@
 // (native.ts). Sparse data are given as CSR arrays: row pointers `indptr` (n + 1), column
 // indices and values of the stored entries in row order; dense operands row-major as in
 // native.ts. The kernels trust the CSR arrays (callers check them: src/kernels/sparse-tensor.ts).
+import { bindWithThreads, type KoffiLib } from './ffi.js';
 
 /** The native CSR kernels, on the caller's arrays (see native/sparse.c). */
 export interface NativeSparseKernels {
@@ -75,9 +76,6 @@ export interface NativeSparseKernels {
   ): void;
 }
 
-interface KoffiLib {
-  func(signature: string): (...args: unknown[]) => unknown;
-}
 
 /**
  * Binds the CSR kernels of a loaded library; each call runs on `threads` threads (0: all
@@ -85,13 +83,7 @@ interface KoffiLib {
  * when the library lacks one of them.
  */
 export function bindSparseKernels(lib: KoffiLib, threads: number): NativeSparseKernels {
-  const fn = (signature: string) => {
-    const f = lib.func(signature);
-    const name = signature.split('(')[0].split(' ').pop();
-    return (...args: unknown[]): void => {
-      if ((f(...args, threads) as number) !== 0) throw new Error(`${name}: out of memory for its work buffers`);
-    };
-  };
+  const fn = (signature: string) => bindWithThreads(lib, signature, threads);
   const csrTimesThin = fn(
     'int bcnmf_csr_times_thin(int n, int m, int k, int *indptr, int *indices, float *values, float *thin, float *out, int threads)',
   );

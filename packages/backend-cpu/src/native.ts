@@ -2,6 +2,7 @@
 // by scripts/build-native.mjs and called through koffi. Nothing here is required: where
 // the library was not built or cannot be loaded, `loadNativeKernels` says why and the
 // `cpu` backend uses BLAS or tfjs's kernels instead.
+import { bindWithThreads, describe, loadKoffi, switchedOff, type KoffiLib } from './ffi.js';
 import { bindSparseKernels, type NativeSparseKernels } from './native-sparse.js';
 
 /** The native kernels, on the caller's arrays (row-major float32; see native/kernels.c). */
@@ -78,17 +79,6 @@ export interface NativeLoadOptions {
   importKoffi?: () => Promise<unknown>;
 }
 
-interface KoffiLib {
-  func(signature: string): (...args: unknown[]) => unknown;
-}
-interface Koffi {
-  load(path: string): KoffiLib;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] : String(error);
-}
-
 /**
  * The library files scripts/build-native.mjs built (native/build/status.json), best
  * first, or why there are none. Node's modules are imported here, not at the top, so
@@ -128,18 +118,11 @@ function threadsWanted(options: NativeLoadOptions): number {
  * them, or the reason they cannot be used; never throws.
  */
 export async function loadNativeKernels(options: NativeLoadOptions = {}): Promise<NativeKernels | { reason: string }> {
-  const env = typeof process === 'object' ? process.env : {};
-  if (options.disable || /^(off|0|false|no|none)$/i.test(env.BCNMF_NATIVE ?? '')) {
+  if (options.disable || switchedOff('BCNMF_NATIVE')) {
     return { reason: 'native kernels disabled (BCNMF_NATIVE=off)' };
   }
-  let koffi: Koffi;
-  try {
-    const module = (await (options.importKoffi ?? (() => import('koffi')))()) as { default?: Koffi } & Koffi;
-    koffi = (module.default ?? module) as Koffi;
-    if (typeof koffi.load !== 'function') throw new Error('koffi has no load()');
-  } catch (error) {
-    return { reason: `koffi (FFI) failed to load: ${describe(error)}` };
-  }
+  const koffi = await loadKoffi(options.importKoffi);
+  if ('reason' in koffi) return koffi;
   let files: string[];
   if (options.library) {
     files = [options.library];
@@ -168,13 +151,7 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
 function bindKernels(lib: KoffiLib, library: string, variant: 'avx2' | 'generic', requested: number): NativeKernels {
   const defaultThreads = lib.func('int bcnmf_default_threads()') as () => number;
   const threads = requested > 0 ? requested : defaultThreads();
-  const fn = (signature: string) => {
-    const f = lib.func(signature);
-    const name = signature.split('(')[0].split(' ').pop();
-    return (...args: unknown[]): void => {
-      if ((f(...args, threads) as number) !== 0) throw new Error(`${name}: out of memory for its work buffers`);
-    };
-  };
+  const fn = (signature: string) => bindWithThreads(lib, signature, threads);
   const denseTimesThin = fn('int bcnmf_dense_times_thin(int n, int m, int k, float *x, float *thin, float *out, int threads)');
   const thinTransposedTimesDense = fn('int bcnmf_thin_t_times_dense(int n, int m, int k, float *thinT, float *x, float *out, int threads)');
   const poissonRatio = fn('int bcnmf_poisson_ratio(int n, int m, int k, float *x, float *h, float *w, float eps, float *out, int threads)');
