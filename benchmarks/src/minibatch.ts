@@ -38,7 +38,7 @@ interface ChildResult {
 }
 
 async function child(spec: { target: string; background: string; epochs: number; batchSize: number; k: number; backend: string }): Promise<void> {
-  const { fitBcnmf } = await import('@bcnmf/core');
+  const { fitBcnmf } = await import('bcnmf');
   const { openH5adSource } = await import('@bcnmf/data');
   const target = await openH5adSource(spec.target);
   const background = await openH5adSource(spec.background);

@@ -2,7 +2,7 @@
 // line. Run by bench.ts; usage: worker.ts '<json job>'.
 import { cpuAccelerator, cpuAdapter } from '@bcnmf/backend-cpu';
 import { nmf, pca } from '@bcnmf/baselines';
-import { CsrMatrix, fitBcnmf, registerBackend, type BackendAdapter, type Loss } from '@bcnmf/core';
+import { CsrMatrix, fitBcnmf, registerBackend, type BackendAdapter, type Loss } from 'bcnmf';
 import { sparseData, uniformData } from './data.js';
 
 export type Job =
@@ -43,12 +43,22 @@ async function run(job: Job): Promise<JobResult> {
     // the difference of two fits, so that set-up, transfers and the two scores cancel
     for (let r = 0; r < job.repeats; r++) samples.push(((await fit(1 + job.iterations)) - (await fit(1))) / job.iterations);
   } else if (job.kind === 'sparse') {
+    let backend = 'cpu';
     if (job.mode === 'csr-plain') {
       // the cpu backend with core's plain sparse path (gather + scatterND) for comparison:
       // without its sparse ops and without its fused per-data-set pass, which covers CSR
       const { sparseTimesThin, thinTransposedTimesSparse, sparsePoissonRatio, sparseReconstruction, coefficientsAndStatistics, ...dense } = cpuAdapter.ops;
       void sparseTimesThin, thinTransposedTimesSparse, sparsePoissonRatio, sparseReconstruction, coefficientsAndStatistics;
-      registerBackend('cpu', { tfjsBackend: 'cpu', description: 'cpu, plain sparse ops', ops: dense, probe: () => cpuAdapter.probe(), activate: (tf) => cpuAdapter.activate(tf) } as BackendAdapter);
+      backend = 'cpu-plain-sparse';
+      registerBackend({
+        name: backend,
+        packageName: '@bcnmf/benchmarks',
+        tfjsBackend: 'cpu',
+        description: 'cpu, plain sparse ops',
+        ops: dense,
+        probe: () => cpuAdapter.probe(),
+        activate: (tf) => cpuAdapter.activate(tf),
+      } satisfies BackendAdapter);
     }
     const t = sparseData(job.target, job.features, job.density, 1);
     const b = sparseData(job.background, job.features, job.density, 2);
@@ -58,7 +68,7 @@ async function run(job: Job): Promise<JobResult> {
     dataMb = mb(job.mode === 'dense' ? 4 * (job.target + job.background) * job.features : 8 * (t.csr.data.length + b.csr.data.length));
     const fit = async (maxIter: number): Promise<number> => {
       const started = performance.now();
-      await fitBcnmf(target, background, { k: job.k, loss: job.loss, maxIter, tol: 0, scoreEvery: maxIter, backend: 'cpu', onWarning: () => {} });
+      await fitBcnmf(target, background, { k: job.k, loss: job.loss, maxIter, tol: 0, scoreEvery: maxIter, backend, onWarning: () => {} });
       return performance.now() - started;
     };
     await fit(1);

@@ -1,4 +1,5 @@
 import { REPRODUCE_USAGE, ReproduceUsageError, runReproduce } from '@bcnmf/reproduce';
+import { BACKENDS_USAGE, runBackends } from './commands/backends.js';
 import { COMPARE_USAGE, runCompare } from './commands/compare.js';
 import { DATASETS_USAGE, runDatasets } from './commands/datasets.js';
 import { DEMO_USAGE, runDemo } from './commands/demo.js';
@@ -20,10 +21,11 @@ Commands:
   demo       fit bcNMF and plain NMF to simulated data and compare what they find
   datasets   the paper's data sets: list, download NAME (checksummed), verify NAME
   reproduce  regenerate a table of the paper (@bcnmf/reproduce): bcnmf reproduce NAME
+  backends   where bcnmf can run here (cpu, wasm, webgpu, cuda), why not, and the default
   help       show this help, or a command's: bcnmf help fit
 
 Options for every command: --debug (print stack traces)
-Exit codes: 0 success, 2 bad usage or input, 1 other failures`;
+Exit codes: 0 success, 2 bad usage or input, 1 other failures, 130 interrupted (Ctrl-C)`;
 
 /** `bcnmf reproduce`: @bcnmf/reproduce's command line; its usage errors exit 2 like ours. */
 async function reproduce(argv: string[], ctx: CommandContext): Promise<unknown> {
@@ -45,7 +47,8 @@ const COMMANDS: Record<string, Command> = {
   compare: { usage: COMPARE_USAGE, run: runCompare },
   transform: { usage: TRANSFORM_USAGE, run: runTransform },
   topics: { usage: TOPICS_USAGE, run: runTopics },
-  demo: { usage: DEMO_USAGE, run: (argv, ctx) => runDemo(argv, ctx.print) },
+  demo: { usage: DEMO_USAGE, run: (argv, ctx) => runDemo(argv, ctx.print, { signal: ctx.signal }) },
+  backends: { usage: BACKENDS_USAGE, run: runBackends },
   datasets: { usage: DATASETS_USAGE, run: runDatasets },
   reproduce: { usage: REPRODUCE_USAGE, run: reproduce },
 };

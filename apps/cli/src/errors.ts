@@ -9,8 +9,29 @@ export class UsageError extends Error {
   }
 }
 
-/** Exit code for an error: 2 for bad usage or input, 1 for anything else. */
+/** The reason the command line aborts a command with on Ctrl-C (SIGINT) or SIGTERM. */
+export class InterruptedError extends Error {
+  /** 130 for SIGINT, 143 for SIGTERM (128 + the signal's number, as shells report it). */
+  readonly exitCode: number;
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super(signal === 'SIGINT' ? 'interrupted (Ctrl-C); nothing was written' : 'terminated (SIGTERM); nothing was written');
+    this.name = 'AbortError';
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}
+
+/** True for an abort: the CLI's own interruption, or an AbortError from a library or fetch. */
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+/**
+ * Exit code for an error: 130 (143) when interrupted by Ctrl-C (SIGTERM), 2 for bad usage
+ * or input, 1 for anything else (a diverged fit included).
+ */
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof InterruptedError) return error.exitCode;
+  if (isAbort(error)) return 130;
   if (error instanceof UsageError) return 2;
   if (error instanceof BcnmfError) {
     return error.code === 'INVALID_DATA' || error.code === 'INVALID_OPTION' || error.code === 'INVALID_MODEL' ||

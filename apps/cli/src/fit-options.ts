@@ -1,4 +1,4 @@
-import { BACKEND_NAMES, type BcnmfOptions, type InitMethod } from '@bcnmf/core';
+import { AUTO_BACKEND, backendNames, LOSS_NAMES, useBackend, type BcnmfOptions, type InitMethod, type Loss } from '@bcnmf/core';
 import { UsageError } from './errors.js';
 import { choiceOption, optionalNumber } from './options.js';
 
@@ -20,7 +20,7 @@ export const FIT_SETTING_OPTIONS = {
 /** Usage text of the fit settings. */
 export const FIT_SETTINGS_USAGE = `  --k N                number of topics
   --alpha A            contrastive weight >= 0 (0 = plain NMF of the target)
-  --loss NAME          frobenius (default) or poisson
+  --loss NAME          ${LOSS_NAMES.join(' (default) or ')}
   --max-iter N         most iterations per start (default 200)
   --tol T              stop when the tracked score changes by at most this fraction
                        between score checks (default 1e-4); 0 runs exactly --max-iter
@@ -29,18 +29,19 @@ export const FIT_SETTINGS_USAGE = `  --k N                number of topics
   --n-starts N         random starts; the best final score is kept (default 1)
   --damping D          exponent in (0, 1] on each multiplicative ratio (default 1, poisson 0.5)
   --init NAME          random (default), nndsvd or nndsvda
-  --backend NAME       wasm (default), cpu, webgpu or cuda`;
+  --backend NAME       auto (default: cpu where its native kernels were built, else wasm),
+                       cpu, wasm, webgpu or cuda (bcnmf backends lists what runs here)`;
 
 type SettingFlags = { [K in keyof typeof FIT_SETTING_OPTIONS]?: string };
 
 /** The fitBcnmf options the flags set (k and alpha may be absent: the caller decides). */
 export function fitSettings(values: SettingFlags): Omit<BcnmfOptions, 'k' | 'alpha'> & { k?: number; alpha?: number } {
   const init = choiceOption<InitMethod>('--init', values.init, ['random', 'nndsvd', 'nndsvda']);
-  const backend = choiceOption('--backend', values.backend, BACKEND_NAMES as readonly string[]);
+  const backend = backendOption(values.backend);
   return {
     k: optionalNumber('--k', values.k, { min: 1, integer: true }),
     alpha: optionalNumber('--alpha', values.alpha, { min: 0 }),
-    loss: choiceOption('--loss', values.loss, ['frobenius', 'poisson'] as const, 'frobenius'),
+    loss: choiceOption<Loss>('--loss', values.loss, LOSS_NAMES, 'frobenius'),
     maxIter: optionalNumber('--max-iter', values['max-iter'], { min: 1, integer: true }),
     tol: optionalNumber('--tol', values.tol, { min: 0 }),
     scoreEvery: optionalNumber('--score-every', values['score-every'], { min: 1, integer: true }),
@@ -50,6 +51,26 @@ export function fitSettings(values: SettingFlags): Omit<BcnmfOptions, 'k' | 'alp
     ...(init !== undefined ? { init } : {}),
     ...(backend !== undefined ? { backend } : {}),
   };
+}
+
+/**
+ * `--backend NAME`: 'auto' or a backend name core knows (the built-in ones and any a
+ * package registered); undefined when absent. Whether it runs here is checked by
+ * {@link startBackend}, before any input is read.
+ */
+export function backendOption(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  return choiceOption('--backend', raw, [AUTO_BACKEND, ...backendNames()]);
+}
+
+/**
+ * Starts the named backend before a command reads its inputs, so that a backend that
+ * cannot run here (e.g. cuda without @tensorflow/tfjs-node-gpu) fails at once, with
+ * exit 2 and the reason. 'auto' and undefined are left to the fit's default chain.
+ */
+export async function startBackend(name: string | undefined): Promise<void> {
+  if (name === undefined || name === AUTO_BACKEND) return;
+  await useBackend(name);
 }
 
 function dampingOption(raw: string | undefined): number | undefined {

@@ -34,7 +34,7 @@ describe('bcnmf command line', () => {
   it('exits 2 with one line for bad usage, 0 for help', async () => {
     const unknown = await run(['fitt']);
     assert.equal(unknown.code, 2);
-    assert.equal(unknown.err, "bcnmf: unknown command 'fitt'; the commands are fit, compare, transform, topics, demo, datasets, reproduce (bcnmf help)");
+    assert.equal(unknown.err, "bcnmf: unknown command 'fitt'; the commands are fit, compare, transform, topics, demo, backends, datasets, reproduce (bcnmf help)");
     const badFlag = await run(['demo', '--scale', '3']);
     assert.equal(badFlag.code, 2);
     assert.equal(badFlag.err, "bcnmf: --scale must be a number >= 0.01 and <= 1, got '3'");
@@ -43,7 +43,7 @@ describe('bcnmf command line', () => {
     assert.match(unknownFlag.err, /^bcnmf: Unknown option '--bogus'/);
     const badBackend = await run(['demo', '--backend', 'tpu', '--scale', '0.1']);
     assert.equal(badBackend.code, 2);
-    assert.match(badBackend.err, /^bcnmf: unknown backend 'tpu'/);
+    assert.match(badBackend.err, /^bcnmf: --backend must be 'auto', 'wasm', 'cpu', 'webgpu' or 'cuda', got 'tpu'/);
     assert.ok(!badBackend.err.includes('\n    at '), 'no stack trace without --debug');
     const help = await run(['help', 'demo']);
     assert.equal(help.code, 0);

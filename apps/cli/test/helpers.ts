@@ -3,6 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The backends, registered as the bcnmf package's bin registers them before running the CLI.
+import '@bcnmf/backend-cpu';
+import '@bcnmf/backend-webgpu';
+import '@bcnmf/backend-cuda';
 import { main, type CliIO } from '../src/cli.js';
 
 export interface RunResult {
@@ -24,7 +28,7 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Runs `bcnmf` in a real child process (node --import tsx), as `pnpm bcnmf` does. */
 export function runChild(argv: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/cli/src/main.ts', ...argv], {
+  const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/bcnmf/src/bin.ts', ...argv], {
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 120_000,

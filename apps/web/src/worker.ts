@@ -1,11 +1,10 @@
 /// <reference lib="webworker" />
-// The fitting worker: picks a backend (WebGPU where the browser offers an adapter, through
-// @bcnmf/backend-webgpu, which registers itself with core on import; else tfjs's
-// WebAssembly backend), preprocesses, runs bcNMF with
+// The fitting worker: picks a backend (WebGPU where the browser offers an adapter; else
+// tfjs's WebAssembly backend: both registered by the bcnmf package's browser entry),
+// preprocesses, runs bcNMF with
 // progress messages, scores the embedding against the labels and sends the results.
 // Everything runs here, in the browser: no data leave the page.
-import '@bcnmf/backend-webgpu/register';
-import { BcnmfError, DenseMatrix, fitBcnmf, useBackend, type BcnmfModel } from '@bcnmf/core';
+import { BcnmfError, DenseMatrix, fitBcnmf, useBackend, type BcnmfModel } from 'bcnmf';
 import { log1p, normalizeTotal, simulateBetaSeries } from './browser-data.js';
 import { evaluateEmbedding, kmeans } from '@bcnmf/metrics';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';

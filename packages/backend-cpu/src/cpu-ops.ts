@@ -1,3 +1,4 @@
+import type { ComputeOps } from '@bcnmf/core';
 import { dataTimesThin } from './kernels/data-times-thin.js';
 import { basisUpdate, coefficientsAndStatistics } from './kernels/fused-passes.js';
 import { multiplicativeUpdate } from './kernels/multiplicative-update.js';
@@ -33,4 +34,4 @@ export const cpuOps = {
   basisUpdate,
   reconstructionSum,
   divergenceConstant,
-};
+} satisfies ComputeOps;

@@ -1,5 +1,15 @@
-export { cpuAdapter, wasmAdapter } from './adapters.js';
-export type { CpuBackendProbe, TfNamespace } from './adapters.js';
+// @bcnmf/backend-cpu (Node entry): importing it registers the 'cpu' (native kernels,
+// BLAS) and 'wasm' backends with @bcnmf/core, as tfjs's backend packages register
+// themselves with tfjs-core. Browsers get ./browser.ts (wasm only, no native code).
+import { registerBackend } from '@bcnmf/core';
+import { cpuAdapter } from './cpu-adapter.js';
+import { wasmAdapter } from './wasm-adapter.js';
+
+registerBackend(cpuAdapter);
+registerBackend(wasmAdapter);
+
+export { cpuAdapter } from './cpu-adapter.js';
+export { wasmAdapter } from './wasm-adapter.js';
 export { configureCpuAccelerator, cpuAccelerator } from './accelerator.js';
 export { blasCandidates } from './blas.js';
 export type { Blas, BlasLoadOptions, CpuAcceleratorInfo, Sgemm } from './blas.js';

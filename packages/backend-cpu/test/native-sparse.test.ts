@@ -93,8 +93,8 @@ async function checkSparseOps(data: SparseTensor, k: number, random: () => numbe
   const cases: Array<[string, (ops: typeof plainOps) => tf.Tensor]> = [
     ['sparseTimesThin', (ops) => ops.sparseTimesThin(data, thin)],
     ['thinTransposedTimesSparse', (ops) => ops.thinTransposedTimesSparse(thinT, data)],
-    ['sparseReconstruction', (ops) => ops.sparseReconstruction(data, h, w)],
-    ['sparsePoissonRatio', (ops) => ops.sparsePoissonRatio(data, h, w, 1e-16).values],
+    ['sparseReconstruction', (ops) => ops.sparseReconstruction({ data, coefficients: h, basis: w })],
+    ['sparsePoissonRatio', (ops) => ops.sparsePoissonRatio({ data, coefficients: h, basis: w, eps: 1e-16 }).values],
   ];
   const expected = await onTfjsKernels(() => cases.map(([, make]) => valuesOf(() => make(plainOps))), options);
   cases.forEach(([name, make], c) => {
@@ -102,7 +102,7 @@ async function checkSparseOps(data: SparseTensor, k: number, random: () => numbe
     assert.deepEqual(actual.shape, expected[c].shape, `${name} ${what}: shape`);
     assertClose(actual.values, expected[c].values, `${name} ${what}`);
   });
-  const ratio = cpuOps.sparsePoissonRatio(data, h, w, 1e-16);
+  const ratio = cpuOps.sparsePoissonRatio({ data, coefficients: h, basis: w, eps: 1e-16 });
   assert.equal(ratio.rowIds, data.rowIds, 'the ratio shares the index tensors');
   assert.equal(ratio.colIds, data.colIds, 'the ratio shares the index tensors');
   ratio.values.dispose();
@@ -253,18 +253,18 @@ describe('the cpu backend fused step on sparse data against core composed step',
           const data = { target, backgrounds };
           const params: StepParams = { loss, alphas, eps: loss === 'poisson' ? 1e-16 : 1e-10, damping };
           const reference = await onTfjsKernels(() => {
-            const next = composedStep(plainOps, state, data, params);
+            const next = composedStep({ state, data, params }, plainOps);
             const out = [next.basis, next.targetCoefficients, ...next.backgroundCoefficients].map((t) => (t.dataSync() as Float32Array).slice());
             tf.dispose([next.basis, next.targetCoefficients, ...next.backgroundCoefficients]);
             return out;
           });
           // core's step on cpuOps: the fused passes and basis update run (checked first)
           for (const [x, h] of [[target, state.targetCoefficients], ...backgrounds.map((b, i) => [b, state.backgroundCoefficients[i]] as const)] as const) {
-            const probe = cpuOps.coefficientsAndStatistics(loss, x, h, state.basis, params.eps, damping, false);
+            const probe = cpuOps.coefficientsAndStatistics({ loss, data: x, coefficients: h, basis: state.basis, eps: params.eps, damping, withStatistics: false });
             assert.ok(probe, 'the fused pass applies to every data set');
             probe.coefficients.dispose();
           }
-          const fused = composedStep(cpuOps, state, data, params);
+          const fused = composedStep({ state, data, params }, cpuOps);
           const ours = [fused.basis, fused.targetCoefficients, ...fused.backgroundCoefficients];
           const names = ['basis', 'target coefficients', ...backgrounds.map((_, b) => `background ${b} coefficients`)];
           ours.forEach((t, i) => assertClose(t.dataSync(), reference[i], names[i]));
@@ -308,7 +308,7 @@ describe('the JavaScript sparse paths (native kernels off) against plainOps', ()
     const random = rng(5);
     const data = sparseOnDevice(6, 5, 0.5, random);
     const state: FactorState = { basis: uniformTensor(2, 5, random), targetCoefficients: uniformTensor(6, 2, random), backgroundCoefficients: [] };
-    assert.equal(cpuOps.coefficientsAndStatistics('poisson', data, state.targetCoefficients, state.basis, 1e-16, 1, true), null);
+    assert.equal(cpuOps.coefficientsAndStatistics({ loss: 'poisson', data, coefficients: state.targetCoefficients, basis: state.basis, eps: 1e-16, damping: 1, withStatistics: true }), null);
     disposeSparse(data);
     tf.dispose([state.basis, state.targetCoefficients]);
   });

@@ -192,11 +192,11 @@ describe('core\'s step on the cpu backend fused ops against core\'s composed ste
           const data = { target, backgrounds };
           const params: StepParams = { loss, alphas, eps: loss === 'poisson' ? 1e-16 : 1e-10, damping };
           // core's step on cpuOps: the fused passes and basis update run (checked first)
-          const probe = cpuOps.coefficientsAndStatistics(loss, target, state.targetCoefficients, state.basis, params.eps, damping, false);
+          const probe = cpuOps.coefficientsAndStatistics({ loss, data: target, coefficients: state.targetCoefficients, basis: state.basis, eps: params.eps, damping, withStatistics: false });
           assert.ok(probe, 'the fused pass applies to dense data');
           probe.coefficients.dispose();
-          const fused = composedStep(cpuOps, state, data, params);
-          const reference = composedStep(plainOps, state, data, params);
+          const fused = composedStep({ state, data, params }, cpuOps);
+          const reference = composedStep({ state, data, params }, plainOps);
           assertClose(fused.basis.dataSync(), reference.basis.dataSync(), 'basis', 2e-4);
           assertClose(fused.targetCoefficients.dataSync(), reference.targetCoefficients.dataSync(), 'target coefficients', 2e-4);
           fused.backgroundCoefficients.forEach((h, b) =>
@@ -216,9 +216,9 @@ describe('core\'s step on the cpu backend fused ops against core\'s composed ste
       const info = await configureCpuAccelerator({ native: { disable: true } });
       assert.equal(info.kernels, 'javascript');
       assert.match(info.kernelReason!, /disabled/);
-      assert.equal(cpuOps.coefficientsAndStatistics('frobenius', a, state.targetCoefficients, state.basis, 1e-10, 1, true), null);
+      assert.equal(cpuOps.coefficientsAndStatistics({ loss: 'frobenius', data: a, coefficients: state.targetCoefficients, basis: state.basis, eps: 1e-10, damping: 1, withStatistics: true }), null);
       const statistics = { cross: state.basis, mass: tf.ones([2, 2]) as tf.Tensor2D };
-      assert.equal(cpuOps.basisUpdate('frobenius', state.basis, statistics, [], 1e-10, 1), null);
+      assert.equal(cpuOps.basisUpdate({ loss: 'frobenius', basis: state.basis, target: statistics, backgrounds: [], eps: 1e-10, damping: 1 }), null);
       statistics.mass.dispose();
     } finally {
       await configureCpuAccelerator({});
@@ -234,8 +234,8 @@ describe('cpuOps.reconstructionSum and divergenceConstant against tfjs sums and 
     const x = uniformTensor(203, 57, random, 0, 3);
     const h = uniformTensor(203, 6, random, 0.1, 1);
     const w = uniformTensor(6, 57, random, 0.1, 1);
-    const squared = cpuOps.reconstructionSum('squaredError', x, h, w, 0)!;
-    const logLikelihood = cpuOps.reconstructionSum('poissonLogLikelihood', x, h, w, 1e-10)!;
+    const squared = cpuOps.reconstructionSum({ kind: 'squaredError', data: x, coefficients: h, basis: w, eps: 0 })!;
+    const logLikelihood = cpuOps.reconstructionSum({ kind: 'poissonLogLikelihood', data: x, coefficients: h, basis: w, eps: 1e-10 })!;
     const expected = tf.tidy(() => {
       const r = tf.matMul(h, w);
       return [tf.sum(tf.square(tf.sub(x, r))).dataSync()[0], tf.sum(tf.sub(tf.mul(x, tf.log(tf.add(r, 1e-10))), r)).dataSync()[0]];

@@ -87,14 +87,14 @@ for (const blas of [true, false]) {
         const cases: Array<[string, () => tf.Tensor, () => tf.Tensor]> = [
           ['dataTimesThin', () => cpuOps.dataTimesThin(data, thin), () => plainOps.dataTimesThin(data, thin)],
           ['thinTransposedTimesData', () => cpuOps.thinTransposedTimesData(thinT, data), () => plainOps.thinTransposedTimesData(thinT, data)],
-          ['poissonRatio', () => cpuOps.poissonRatio(data, h, w, 1e-16), () => plainOps.poissonRatio(data, h, w, 1e-16)],
+          ['poissonRatio', () => cpuOps.poissonRatio({ data, coefficients: h, basis: w, eps: 1e-16 }), () => plainOps.poissonRatio({ data, coefficients: h, basis: w, eps: 1e-16 })],
         ];
         for (const [denominator, name] of [[full, 'full'], [row, 'row'], [column, 'column']] as const) {
           for (const damping of [1, 0.5, 0.7]) {
             cases.push([
               `multiplicativeUpdate (${name} denominator, damping ${damping})`,
-              () => cpuOps.multiplicativeUpdate(h, numerator, denominator, 1e-10, damping),
-              () => plainOps.multiplicativeUpdate(h, numerator, denominator, 1e-10, damping),
+              () => cpuOps.multiplicativeUpdate({ current: h, numerator, denominator, eps: 1e-10, damping }),
+              () => plainOps.multiplicativeUpdate({ current: h, numerator, denominator, eps: 1e-10, damping }),
             ]);
           }
         }
@@ -127,10 +127,10 @@ for (const blas of [true, false]) {
             ],
             [
               'sparsePoissonRatio',
-              () => cpuOps.sparsePoissonRatio(data, h, w, 1e-16).values,
-              () => plainOps.sparsePoissonRatio(data, h, w, 1e-16).values,
+              () => cpuOps.sparsePoissonRatio({ data, coefficients: h, basis: w, eps: 1e-16 }).values,
+              () => plainOps.sparsePoissonRatio({ data, coefficients: h, basis: w, eps: 1e-16 }).values,
             ],
-            ['sparseReconstruction', () => cpuOps.sparseReconstruction(data, h, w), () => plainOps.sparseReconstruction(data, h, w)],
+            ['sparseReconstruction', () => cpuOps.sparseReconstruction({ data, coefficients: h, basis: w }), () => plainOps.sparseReconstruction({ data, coefficients: h, basis: w })],
           ];
           for (const [what, ours, reference] of cases) {
             const expected = await plainValues(reference);
@@ -139,7 +139,7 @@ for (const blas of [true, false]) {
             close(actual, expected, `${what} at density ${density}`, 1e-4);
             actual.dispose();
           }
-          const ratio = cpuOps.sparsePoissonRatio(data, h, w, 1e-16);
+          const ratio = cpuOps.sparsePoissonRatio({ data, coefficients: h, basis: w, eps: 1e-16 });
           assert.equal(ratio.rowIds, data.rowIds, 'the ratio shares the index tensors');
           ratio.values.dispose();
           tf.dispose([data.rowIds, data.colIds, data.values, thin, thinT, h, w]);
@@ -151,7 +151,7 @@ for (const blas of [true, false]) {
     it('rejects mismatched shapes instead of reading past an array', () => {
       const a = tf.ones([3, 2]) as tf.Tensor2D;
       const b = tf.ones([1, 3]) as tf.Tensor2D;
-      assert.throws(() => cpuOps.multiplicativeUpdate(a, a, b, 0, 1), /do not match/);
+      assert.throws(() => cpuOps.multiplicativeUpdate({ current: a, numerator: a, denominator: b, eps: 0, damping: 1 }), /do not match/);
       tf.dispose([a, b]);
     });
   });

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { configureCpuAccelerator, cpuAccelerator, cpuAdapter } from '../src/index.js';
-import { CsrMatrix, fitBcnmf, registerBackend, type BcnmfModel } from './helpers/core.js';
+import { CsrMatrix, fitBcnmf, registerBackend, type BackendAdapter, type BcnmfModel } from './helpers/core.js';
 import { maxRelativeDifference, randomCsr, rng, uniformArray } from './helpers/data.js';
 
 // Whole fits on the accelerated cpu backend (BLAS where present, cpuOps) against the plain
 // path: core's plainOps on tfjs's own kernels, for both losses, dense and sparse data.
 const plainCpuAdapter = {
+  name: 'cpu-plain-test',
+  packageName: '@bcnmf/backend-cpu tests',
   tfjsBackend: 'cpu',
   description: 'tfjs-backend-cpu with tfjs kernels and core plainOps (test reference)',
   probe: () => cpuAdapter.probe(),
@@ -15,8 +17,10 @@ const plainCpuAdapter = {
     await cpuAdapter.activate(tfjs);
     await configureCpuAccelerator({ disable: true });
   },
-};
+} satisfies BackendAdapter;
 const acceleratedAdapter = {
+  name: 'cpu-accelerated-test',
+  packageName: '@bcnmf/backend-cpu tests',
   tfjsBackend: 'cpu',
   get description() {
     return cpuAdapter.description;
@@ -27,7 +31,9 @@ const acceleratedAdapter = {
     await cpuAdapter.activate(tfjs);
     await configureCpuAccelerator({});
   },
-};
+} satisfies BackendAdapter;
+registerBackend(plainCpuAdapter);
+registerBackend(acceleratedAdapter);
 
 const random = rng(424242);
 const [nTarget, nBackground, features, k] = [37, 23, 29, 4];
@@ -42,11 +48,10 @@ const init = {
   Hbackground: { data: uniformArray(nBackground * k, random, 0.1, 1), shape: [nBackground, k] as [number, number] },
 };
 
-async function fitOn(adapter: object, loss: 'frobenius' | 'poisson', sparse: boolean): Promise<BcnmfModel> {
-  registerBackend('cpu', adapter as Parameters<typeof registerBackend>[1]);
+async function fitOn(adapter: BackendAdapter, loss: 'frobenius' | 'poisson', sparse: boolean): Promise<BcnmfModel> {
   const t = sparse ? new CsrMatrix({ ...sparseTarget }) : target;
   const b = sparse ? new CsrMatrix({ ...sparseBackground }) : background;
-  return fitBcnmf(t, b, { k, alpha: 0.5, loss, backend: 'cpu', maxIter: 40, tol: 0, scoreEvery: 10, init });
+  return fitBcnmf(t, b, { k, alpha: 0.5, loss, backend: adapter.name, maxIter: 40, tol: 0, scoreEvery: 10, init });
 }
 
 describe('fit parity: accelerated cpu backend against the plain path', () => {
@@ -54,7 +59,6 @@ describe('fit parity: accelerated cpu backend against the plain path', () => {
     await cpuAdapter.activate(tf);
   });
   after(async () => {
-    registerBackend('cpu', cpuAdapter);
     await configureCpuAccelerator({});
   });
 
@@ -84,8 +88,7 @@ describe('fit parity: accelerated cpu backend against the plain path', () => {
       for (let i = 0; i < rows; i++) for (let p = csr.indptr[i]; p < csr.indptr[i + 1]; p++) data[i * columns + csr.indices[p]] = csr.data[p];
       return { data, shape: csr.shape };
     };
-    registerBackend('cpu', acceleratedAdapter as Parameters<typeof registerBackend>[1]);
-    const options = { k, alpha: 0.5, backend: 'cpu', maxIter: 30, tol: 0, init } as const;
+    const options = { k, alpha: 0.5, backend: acceleratedAdapter.name, maxIter: 30, tol: 0, init } as const;
     const viaSparse = await fitBcnmf(new CsrMatrix({ ...sparseTarget }), new CsrMatrix({ ...sparseBackground }), options);
     const viaDense = await fitBcnmf(toDense(sparseTarget), toDense(sparseBackground), options);
     const d = maxRelativeDifference(viaSparse.W.data, viaDense.W.data, 1e-3);

@@ -1,5 +1,5 @@
+import type { BackendAdapter, BackendProbe, TfNamespace } from '@bcnmf/core';
 import * as tfCore from '@tensorflow/tfjs-core';
-import type * as tfjs from '@tensorflow/tfjs-core';
 
 /** The npm packages that provide TensorFlow's 'tensorflow' backend, in the order they are tried. */
 export type TfjsNodePackage = '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node';
@@ -15,9 +15,6 @@ export const SUPPORTED_TFJS_NODE_VERSION = '4.22.0';
 
 /** The TensorFlow C library tfjs-node(-gpu) 4.22.0 downloads at install (its scripts/deps-constants.js). */
 export const LIBTENSORFLOW_VERSION = '2.9.1';
-
-/** The tfjs namespace the adapter activates the backend in (core passes its own). */
-export type TfNamespace = typeof tfjs;
 
 /** What the adapter reads from an imported tfjs-node(-gpu) module. */
 export interface TfjsNodeModule {
@@ -36,17 +33,13 @@ export interface CudaAdapterOptions {
   importTfjsNode?: TfjsNodeImporter;
 }
 
-/** What `probe()` reports. */
-export interface CudaBackendProbe {
-  available: boolean;
-  /** Why the backend cannot run here, when it cannot. */
-  reason?: string;
-  /** The package that provides (or failed to provide) the backend. */
+/** What `probe()` reports: core's `BackendProbe` with the package that provides (or failed to provide) the backend. */
+export interface CudaBackendProbe extends BackendProbe {
   packageName?: TfjsNodePackage;
 }
 
-/** An adapter of the shape core's `BackendAdapter` expects. */
-export interface CudaAdapter {
+/** Core's `BackendAdapter` for 'cuda'. */
+export interface CudaAdapter extends BackendAdapter {
   readonly name: 'cuda';
   readonly tfjsBackend: 'tensorflow';
   readonly description: string;
@@ -135,7 +128,7 @@ export function explainLoadError(packageName: TfjsNodePackage, error: unknown): 
 }
 
 const NOT_INSTALLED =
-  `neither ${GPU} nor ${CPU} is installed: install ${GPU}@${SUPPORTED_TFJS_NODE_VERSION} (NVIDIA GPUs; needs CUDA 11.2 and cuDNN 8.1) ` +
+  `neither ${GPU} nor ${CPU} is installed: install ${GPU}@${SUPPORTED_TFJS_NODE_VERSION} (NVIDIA GPUs on Linux x64; needs CUDA 11.2 and cuDNN 8.1) ` +
   `or ${CPU}@${SUPPORTED_TFJS_NODE_VERSION} (TensorFlow on the CPU) next to @bcnmf/backend-cuda; their install script downloads ` +
   `libtensorflow ${LIBTENSORFLOW_VERSION} from storage.googleapis.com (without internet see the @bcnmf/backend-cuda README); ` +
   OTHER_BACKENDS;
@@ -216,6 +209,7 @@ export function createCudaAdapter(options: CudaAdapterOptions = {}): CudaAdapter
 
   return {
     name: 'cuda',
+    packageName: '@bcnmf/backend-cuda',
     tfjsBackend: 'tensorflow',
     description:
       `TensorFlow ${LIBTENSORFLOW_VERSION} C library through ${GPU} (CUDA 11.2, cuDNN 8.1) or ${CPU} (CPU), ` +
@@ -229,7 +223,7 @@ export function createCudaAdapter(options: CudaAdapterOptions = {}): CudaAdapter
         packageName = loaded.packageName;
         checkVersion(loaded, tfCore);
         checkGpu(loaded, tfCore.findBackend('tensorflow'));
-        return { available: true, packageName };
+        return { available: true, packageName, details: { TensorFlow: `libtensorflow ${LIBTENSORFLOW_VERSION} through ${packageName}` } };
       } catch (error) {
         const reason = firstLine(error);
         packageName ??= error instanceof CudaBackendError ? error.packageName : undefined;
@@ -253,7 +247,7 @@ export function createCudaAdapter(options: CudaAdapterOptions = {}): CudaAdapter
         throw error;
       }
     },
-  };
+  } satisfies CudaAdapter;
 }
 
 /**

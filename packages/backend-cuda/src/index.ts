@@ -1,3 +1,11 @@
+// @bcnmf/backend-cuda: importing it registers the 'cuda' backend with @bcnmf/core.
+// Nothing loads until a fit asks for it: @tensorflow/tfjs-node-gpu (or tfjs-node) is
+// imported by the adapter's probe and activation, with a message for each failure.
+import { registerBackend } from '@bcnmf/core';
+import { cudaAdapter } from './adapter.js';
+
+registerBackend(cudaAdapter);
+
 export {
   CudaBackendError,
   LIBTENSORFLOW_VERSION,
@@ -8,18 +16,11 @@ export {
   explainLoadError,
   isNotInstalledError,
 } from './adapter.js';
-export { registerWithCore } from './register.js';
 export type {
   CudaAdapter,
   CudaAdapterOptions,
   CudaBackendProbe,
-  TfNamespace,
   TfjsNodeImporter,
   TfjsNodeModule,
   TfjsNodePackage,
 } from './adapter.js';
-
-import { registerWithCore } from './register.js';
-
-// Importing the package once makes backend 'cuda' known to @bcnmf/core.
-await registerWithCore();

@@ -91,7 +91,7 @@ describe('missing packages', () => {
     assert.deepEqual(asked, ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
     const reason = probe.reason ?? '';
     assert.match(reason, /^neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed: /);
-    assert.match(reason, /install @tensorflow\/tfjs-node-gpu@4\.22\.0 \(NVIDIA GPUs; needs CUDA 11\.2 and cuDNN 8\.1\)/);
+    assert.match(reason, /install @tensorflow\/tfjs-node-gpu@4\.22\.0 \(NVIDIA GPUs on Linux x64; needs CUDA 11\.2 and cuDNN 8\.1\)/);
     assert.match(reason, /or @tensorflow\/tfjs-node@4\.22\.0 \(TensorFlow on the CPU\)/);
     assert.match(reason, /downloads libtensorflow 2\.9\.1 from storage\.googleapis\.com/);
     assert.match(reason, /on CUDA 12 and later use backend 'webgpu'.*'wasm' and 'cpu'.*need no native library$/);
@@ -106,7 +106,7 @@ describe('missing packages', () => {
   it('uses the CPU build when only @tensorflow/tfjs-node is installed', async () => {
     const { asked, importTfjsNode } = importer({ '@tensorflow/tfjs-node': () => fakeTfjsNode() });
     const adapter = createCudaAdapter({ importTfjsNode });
-    assert.deepEqual(await adapter.probe(), { available: true, packageName: '@tensorflow/tfjs-node' });
+    assert.deepEqual(await adapter.probe(), { available: true, packageName: '@tensorflow/tfjs-node', details: { TensorFlow: 'libtensorflow 2.9.1 through @tensorflow/tfjs-node' } });
     assert.equal(tf.getBackend(), 'cpu', 'probe does not switch backends, although the import does');
     await adapter.activate(tf);
     assert.equal(tf.getBackend(), 'tensorflow');
@@ -119,7 +119,7 @@ describe('missing packages', () => {
       '@tensorflow/tfjs-node': () => new Error('must not be imported'),
     });
     const adapter = createCudaAdapter({ importTfjsNode });
-    assert.deepEqual(await adapter.probe(), { available: true, packageName: '@tensorflow/tfjs-node-gpu' });
+    assert.deepEqual(await adapter.probe(), { available: true, packageName: '@tensorflow/tfjs-node-gpu', details: { TensorFlow: 'libtensorflow 2.9.1 through @tensorflow/tfjs-node-gpu' } });
     await adapter.activate(tf);
     assert.equal(tf.getBackend(), 'tensorflow');
     assert.equal(tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0], 6);

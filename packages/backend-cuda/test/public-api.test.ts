@@ -14,6 +14,5 @@ it('exports exactly these names', () => {
     'cudaAdapter',
     'explainLoadError',
     'isNotInstalledError',
-    'registerWithCore',
   ]);
 });

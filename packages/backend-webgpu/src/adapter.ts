@@ -1,3 +1,4 @@
+import type { BackendAdapter, BackendProbe, TfNamespace } from '@bcnmf/core';
 import type * as tfjs from '@tensorflow/tfjs-core';
 import { findWebGPU, formatDeviceInfo, type FindWebGPUOptions, type FoundWebGPU, type WebGPUDeviceInfo } from './gpu.js';
 import { registerWebGPUKernels } from './kernels/index.js';
@@ -8,15 +9,8 @@ const { step: _fused, ...unfusedOps } = webgpuOps;
 /** The version of tfjs-backend-webgpu (and of the tfjs-core it needs) this package runs. */
 export const TFJS_WEBGPU_VERSION = '4.22.0';
 
-/** The tfjs namespace the adapter activates the backend in (core passes its own). */
-export type TfNamespace = typeof tfjs;
-
-/** What `probe()` reports. */
-export interface WebGPUBackendProbe {
-  available: boolean;
-  /** Why the backend cannot run here, when it cannot. */
-  reason?: string;
-  /** The adapter found, when there is one. */
+/** What `probe()` reports: core's `BackendProbe` with the adapter found, when there is one. */
+export interface WebGPUBackendProbe extends BackendProbe {
   device?: WebGPUDeviceInfo;
 }
 
@@ -34,8 +28,8 @@ export interface WebGPUAdapterOptions extends FindWebGPUOptions {
   fusedStep?: boolean;
 }
 
-/** An adapter of the shape core's `BackendAdapter` expects, plus what it found. */
-export interface WebGPUAdapter {
+/** Core's `BackendAdapter`, plus what it found. */
+export interface WebGPUAdapter extends BackendAdapter {
   readonly name: 'webgpu';
   readonly tfjsBackend: 'webgpu';
   readonly description: string;
@@ -105,6 +99,7 @@ export function createWebGPUAdapter(options: WebGPUAdapterOptions = {}): WebGPUA
   const ops: WebGPUComputeOps = options.fusedStep === false ? unfusedOps : webgpuOps;
   return {
     name: 'webgpu',
+    packageName: '@bcnmf/backend-webgpu',
     tfjsBackend: 'webgpu',
     description:
       `WebGPU through @tensorflow/tfjs-backend-webgpu ${TFJS_WEBGPU_VERSION}` +
@@ -113,7 +108,8 @@ export function createWebGPUAdapter(options: WebGPUAdapterOptions = {}): WebGPUA
     ...(custom ? { ops } : {}),
     async probe(): Promise<WebGPUBackendProbe> {
       try {
-        return { available: true, device: (await find()).info };
+        const { info } = await find();
+        return { available: true, device: info, details: { adapter: formatDeviceInfo(info) } };
       } catch (error) {
         return { available: false, reason: firstLine(error) };
       }
@@ -135,7 +131,7 @@ export function createWebGPUAdapter(options: WebGPUAdapterOptions = {}): WebGPUA
       if (!started) throw new Error(`tfjs could not start 'webgpu' on ${formatDeviceInfo(found.info)}`);
       await tf.ready();
     },
-  };
+  } satisfies WebGPUAdapter;
 }
 
 /**

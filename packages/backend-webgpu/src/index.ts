@@ -1,5 +1,13 @@
+// @bcnmf/backend-webgpu: importing it registers the 'webgpu' backend with @bcnmf/core
+// (nothing GPU-related loads until a fit asks for it: Dawn and tfjs-backend-webgpu are
+// imported by the adapter's probe and activation).
+import { registerBackend } from '@bcnmf/core';
+import { webgpuAdapter } from './adapter.js';
+
+registerBackend(webgpuAdapter);
+
 export { TFJS_WEBGPU_VERSION, createWebGPUAdapter, webgpuAdapter } from './adapter.js';
-export type { TfNamespace, WebGPUAdapter, WebGPUAdapterOptions, WebGPUBackendProbe } from './adapter.js';
+export type { WebGPUAdapter, WebGPUAdapterOptions, WebGPUBackendProbe } from './adapter.js';
 export { WebGPUUnavailableError, findWebGPU, formatDeviceInfo } from './gpu.js';
 export type { DawnBackend, DawnModule, FindWebGPUOptions, FoundWebGPU, GpuLike, WebGPUDeviceInfo, WebGPUSource } from './gpu.js';
 export { KERNEL_CONFIGS, registerWebGPUKernels } from './kernels/index.js';
@@ -8,5 +16,5 @@ export { THIN_TRANSPOSED_TIMES_DATA } from './kernels/thin-transposed-times-data
 export { MULTIPLICATIVE_UPDATE } from './kernels/multiplicative-update.js';
 export { POISSON_RATIO } from './kernels/poisson-ratio.js';
 export { FUSED_STEP } from './kernels/fused-step.js';
-export { webgpuOps } from './ops.js';
-export type { FusedStepData, FusedStepParams, FusedStepState, WebGPUComputeOps } from './ops.js';
+export { fusedStep, webgpuOps } from './ops.js';
+export type { WebGPUComputeOps } from './ops.js';

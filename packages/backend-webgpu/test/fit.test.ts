@@ -11,7 +11,7 @@ import { gpuMemory, maxRelativeDifference, rng, uniform, webgpuOrReason } from '
 let skip: string | null = null;
 before(async () => {
   skip = await webgpuOrReason();
-  registerBackend('webgpu', webgpuAdapter);
+  registerBackend(webgpuAdapter);
 });
 
 const random = rng(11);

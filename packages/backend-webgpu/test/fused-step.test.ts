@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { DenseMatrix, fitBcnmf, plainOps, registerBackend, type BcnmfModel, type Loss } from '@bcnmf/core';
-import { step as coreStep, type FactorState } from '../../core/src/compute/updates.js';
+import type { FactorState } from '@bcnmf/core';
+import { composedStep } from '@bcnmf/core/testing';
 import { createWebGPUAdapter, webgpuAdapter, webgpuOps } from '../src/index.js';
 import { fusedStepDispatches } from '../src/kernels/fused-step.js';
 import { countDispatches, gpuMemory, maxRelativeDifference, rng, uniform, webgpuOrReason } from './helpers/webgpu.js';
@@ -48,8 +49,8 @@ describe('fused step matches core composing plainOps on webgpu', () => {
         const data = { target, backgrounds };
         for (const damping of index === 0 ? [1, 0.5] : [1]) {
           const params = { loss, alphas, eps: 1e-10, damping };
-          const expected = coreStep(plainOps, state, data, params);
-          const { result: fused, dispatches } = countDispatches(() => webgpuOps.step!(state, data, params));
+          const expected = composedStep({ state, data, params }, plainOps);
+          const { result: fused, dispatches } = countDispatches(() => webgpuOps.step!({ state, data, params }));
           assert.ok(fused, 'the fused step applies');
           assert.equal(dispatches, fusedStepDispatches(loss, rows, m, k, alphas), 'dispatches');
           assert.ok(dispatches <= 2 + 2 * rows.length + rows.length + 1);
@@ -77,13 +78,13 @@ describe('fused step matches core composing plainOps on webgpu', () => {
     const params = { loss: 'frobenius' as const, alphas: [1], eps: 1e-10, damping: 1 };
     const x = matrix(6, 4);
     const wide = { basis: matrix(25, 4), targetCoefficients: matrix(6, 25), backgroundCoefficients: [matrix(6, 25)] };
-    assert.equal(webgpuOps.step!(wide, { target: x, backgrounds: [x] }, params), null);
-    const sparse = { values: tf.ones([3]), rowIds: tf.tensor1d([0, 1, 2], 'int32'), colIds: tf.tensor1d([0, 1, 2], 'int32'), shape: [6, 4] };
+    assert.equal(webgpuOps.step!({ state: wide, data: { target: x, backgrounds: [x] }, params }), null);
+    const sparse = { kind: 'csr' as const, values: tf.ones([3]) as tf.Tensor1D, rowIds: tf.tensor1d([0, 1, 2], 'int32'), colIds: tf.tensor1d([0, 1, 2], 'int32'), shape: [6, 4] as [number, number] };
     const narrow = { basis: matrix(2, 4), targetCoefficients: matrix(6, 2), backgroundCoefficients: [matrix(6, 2)] };
-    assert.equal(webgpuOps.step!(narrow, { target: sparse, backgrounds: [x] }, params), null);
+    assert.equal(webgpuOps.step!({ state: narrow, data: { target: sparse, backgrounds: [x] }, params }), null);
     const six = Array.from({ length: 6 }, () => x);
     const many = { ...narrow, backgroundCoefficients: six.map(() => narrow.targetCoefficients) };
-    assert.equal(webgpuOps.step!(many, { target: x, backgrounds: six }, { ...params, alphas: six.map(() => 1) }), null);
+    assert.equal(webgpuOps.step!({ state: many, data: { target: x, backgrounds: six }, params: { ...params, alphas: six.map(() => 1) } }), null);
     tf.dispose([x, wide.basis, wide.targetCoefficients, ...wide.backgroundCoefficients, sparse.values, sparse.rowIds, sparse.colIds]);
     tf.dispose([narrow.basis, narrow.targetCoefficients, ...narrow.backgroundCoefficients]);
   });
@@ -116,12 +117,12 @@ describe('fused fits on webgpu match the cpu backend and the unfused kernels (tw
       it(`${loss}, ${maxIter} iteration${maxIter > 1 ? 's' : ''}`, async (t) => {
         if (skip) return t.skip(skip);
         const tolerance = maxIter === 1 ? 1e-5 : 1e-3;
-        registerBackend('webgpu', webgpuAdapter);
+        registerBackend(webgpuAdapter);
         const ours = await fit('webgpu', loss, maxIter);
         const reference = await fit('cpu', loss, maxIter);
-        registerBackend('webgpu', unfused);
+        registerBackend(unfused);
         const composed = await fit('webgpu', loss, maxIter);
-        registerBackend('webgpu', webgpuAdapter);
+        registerBackend(webgpuAdapter);
         assert.equal(ours.history.length, maxIter + 1);
         for (const [name, other] of [['cpu', reference], ['unfused', composed]] as const) {
           const errorDifference = maxRelativeDifference(errors(ours), errors(other), 1e-6);
@@ -135,7 +136,7 @@ describe('fused fits on webgpu match the cpu backend and the unfused kernels (tw
 
   it('leaves no tensors or GPU buffers behind', async (t) => {
     if (skip) return t.skip(skip);
-    registerBackend('webgpu', webgpuAdapter);
+    registerBackend(webgpuAdapter);
     await fit('webgpu', 'frobenius', 2);
     await fit('webgpu', 'poisson', 2);
     const tensors = tf.memory().numTensors;

@@ -70,8 +70,8 @@ describe('custom WGSL kernels match plainOps on webgpu', () => {
       for (const denominator of [matrix(r, c, 0.1, 1), matrix(1, c, 0.1, 1), matrix(r, 1, 0.1, 1)]) {
         for (const damping of [1, 0.5, 0.7]) {
           await expectClose(
-            webgpuOps.multiplicativeUpdate(current, numerator, denominator, 1e-10, damping),
-            plainOps.multiplicativeUpdate(current, numerator, denominator, 1e-10, damping),
+            webgpuOps.multiplicativeUpdate({ current, numerator, denominator, eps: 1e-10, damping }),
+            plainOps.multiplicativeUpdate({ current, numerator, denominator, eps: 1e-10, damping }),
             2e-6,
             `[${r}, ${c}] / [${denominator.shape}], damping ${damping}`,
           );
@@ -86,9 +86,9 @@ describe('custom WGSL kernels match plainOps on webgpu', () => {
     if (skip) return t.skip(skip);
     const zeros = tf.zeros([4, 3]) as tf.Tensor2D;
     const current = matrix(4, 3);
-    const out = webgpuOps.multiplicativeUpdate(current, zeros, current, 1e-16, 0.7);
+    const out = webgpuOps.multiplicativeUpdate({ current, numerator: zeros, denominator: current, eps: 1e-16, damping: 0.7 });
     assert.deepEqual(Array.from(await out.data()), new Array(12).fill(0));
-    assert.throws(() => webgpuOps.multiplicativeUpdate(current, current, matrix(2, 3), 1e-10, 1), /does not broadcast/);
+    assert.throws(() => webgpuOps.multiplicativeUpdate({ current, numerator: current, denominator: matrix(2, 3), eps: 1e-10, damping: 1 }), /does not broadcast/);
     tf.dispose([zeros, current, out]);
   });
 
@@ -98,7 +98,7 @@ describe('custom WGSL kernels match plainOps on webgpu', () => {
       const data = matrix(n, m);
       const coefficients = matrix(n, k);
       const basis = matrix(k, m);
-      await expectClose(webgpuOps.poissonRatio(data, coefficients, basis, 1e-6), plainOps.poissonRatio(data, coefficients, basis, 1e-6), 2e-5, `[${n}, ${m}, ${k}]`);
+      await expectClose(webgpuOps.poissonRatio({ data, coefficients, basis, eps: 1e-6 }), plainOps.poissonRatio({ data, coefficients, basis, eps: 1e-6 }), 2e-5, `[${n}, ${m}, ${k}]`);
       tf.dispose([data, coefficients, basis]);
     }
   });

@@ -17,6 +17,7 @@ it('exports exactly these names', () => {
     'createWebGPUAdapter',
     'findWebGPU',
     'formatDeviceInfo',
+    'fusedStep',
     'registerWebGPUKernels',
     'webgpuAdapter',
     'webgpuOps',

@@ -1,42 +1,30 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultBackendChain, useFirstAvailableBackend } from './backend/registry.js';
 import { resolveOps } from './compute/plain-ops.js';
-import type { ComputeOps } from './compute/ops.js';
 import { disposeData, uploadMatrix } from './compute/data-tensor.js';
-import { computeScores, scoreConstants, type ScoreConstants, type ScoreRecord } from './compute/score.js';
-import { step, type DataTensors, type FactorState, type StepParams } from './compute/updates.js';
+import { computeScores, scoreConstants, type ScoreRecord } from './compute/score.js';
+import { step, type UpdateRule } from './compute/updates.js';
+import type { BackendAdapter } from './contract/adapter.js';
+import type { ComputeOps } from './contract/compute-ops.js';
+import type { DataTensors, FactorState } from './contract/tensors.js';
 import { BcnmfError } from './errors.js';
 import { initialFactors } from './init/initial-factors.js';
+import type { LossDefinition } from './losses/loss.js';
 import type { MatrixInput } from './matrix/convert.js';
 import { DenseMatrix } from './matrix/dense-matrix.js';
 import { BcnmfModel, type StartSummary } from './model/model.js';
 import { resolveOptions, type BcnmfOptions, type ResolvedOptions } from './options.js';
 import { estimateFitBytes, prepareData, type PreparedData } from './prepare.js';
-import type { BackendAdapter } from './backend/adapter.js';
 import { isBatchSource, type BatchSource } from './matrix/batch-source.js';
 import { minibatchSize, prepareMinibatch, runMinibatchStart } from './minibatch.js';
-
-/** Throws the signal's reason (an AbortError by default) when it has fired. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (!signal?.aborted) return;
-  throw signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
-}
-
-/**
- * Relative change of the tracked score between two checks. The denominator takes the
- * larger magnitude of the two, so a score crossing zero (MSE_X − α MSE_Y can) does not
- * look converged or explode.
- */
-export function relativeChange(previous: number, current: number): number {
-  const scale = Math.max(Math.abs(previous), Math.abs(current), 1e-300);
-  return Math.abs(current - previous) / scale;
-}
+import { runIterations, throwIfAborted } from './solver/driver.js';
+import { datasetRoles, progressReporter, updateRule, type StartResult } from './solver/start.js';
 
 /** True when `a` is a better tracked score than `b` for `loss`. */
-export function isBetterScore(loss: ResolvedOptions['loss'], a: number, b: number): boolean {
+export function isBetterScore(loss: LossDefinition, a: number, b: number): boolean {
   if (!Number.isFinite(a)) return false;
   if (!Number.isFinite(b)) return true;
-  return loss === 'frobenius' ? a < b : a > b;
+  return loss.scoreDirection === 'minimize' ? a < b : a > b;
 }
 
 function disposeState(state: FactorState | null): void {
@@ -63,27 +51,19 @@ export function backgroundList(
   return [background as MatrixInput | BatchSource];
 }
 
-interface StartResult {
-  basis: Float32Array;
-  targetCoefficients: Float32Array;
-  backgroundCoefficients: Float32Array[];
-  history: ScoreRecord[];
-  iterations: number;
-  converged: boolean;
-  score: number;
-}
-
 async function runStart(
   start: number,
   ops: ComputeOps,
   prepared: PreparedData,
   data: DataTensors,
   options: ResolvedOptions,
-  constants: ScoreConstants,
+  constants: readonly number[],
   startedAt: number,
   warn: (message: string) => void,
 ): Promise<StartResult> {
-  const params: StepParams = { loss: options.loss, alphas: options.alphas, eps: options.eps, damping: options.damping };
+  const rule = updateRule(options);
+  const { alphas, eps } = options;
+  const loss = options.lossDefinition;
   let state: FactorState | null = null;
   try {
     const initial = await initialFactors(ops, prepared.init, data, prepared.k, options.seed, start);
@@ -91,39 +71,26 @@ async function runStart(
     if (initial.zeros > 0) {
       warn(`nndsvd left ${initial.zeros} zeros in the initial factors; multiplicative updates cannot change them (init 'nndsvda' fills them)`);
     }
-    const score = async (iteration: number): Promise<ScoreRecord> => {
-      const record = await computeScores(ops, iteration, state!, data, options.loss, options.alphas, options.eps, constants);
-      options.onProgress?.({
-        ...record,
-        start,
-        nStarts: options.nStarts,
-        maxIter: options.maxIter,
-        elapsedMs: performance.now() - startedAt,
-      });
-      return record;
-    };
-    const history: ScoreRecord[] = [await score(0)];
-    let iterations = 0;
-    let converged = false;
-    while (iterations < options.maxIter) {
-      throwIfAborted(options.signal);
-      const next: FactorState = step(ops, state, data, params);
-      disposeState(state);
-      state = next;
-      iterations++;
-      if (iterations % options.scoreEvery !== 0 && iterations !== options.maxIter) continue;
-      const record = await score(iterations);
-      const previous = history[history.length - 1].score;
-      history.push(record);
-      if (!Number.isFinite(record.score)) {
-        warn(`start ${start} diverged at iteration ${iterations} (score ${record.score}); try a smaller alpha or damping < 1`);
-        break;
-      }
-      if (options.tol > 0 && relativeChange(previous, record.score) <= options.tol) {
-        converged = true;
-        break;
-      }
-    }
+    const score = (iteration: number): Promise<ScoreRecord> =>
+      computeScores(ops, loss, { iteration, state: state!, data, alphas, eps, constants });
+    const run = await runIterations({
+      initial: await score(0),
+      advance: async (iteration, scoring) => {
+        const next = step(ops, rule, alphas, state!, data);
+        disposeState(state);
+        state = next;
+        return scoring ? score(iteration) : null;
+      },
+    }, {
+      maxIter: options.maxIter,
+      scoreEvery: options.scoreEvery,
+      tol: options.tol,
+      signal: options.signal,
+      onRecord: progressReporter(options, start, startedAt),
+      roles: datasetRoles(data.backgrounds.length),
+      unit: 'iteration',
+      hints: { alphas, damping: options.damping },
+    });
     const [basis, targetCoefficients, ...backgroundCoefficients] = (await Promise.all(
       [state.basis, state.targetCoefficients, ...state.backgroundCoefficients].map((t) => t.data()),
     )) as Float32Array[];
@@ -131,14 +98,27 @@ async function runStart(
       basis,
       targetCoefficients,
       backgroundCoefficients,
-      history,
-      iterations,
-      converged,
-      score: history[history.length - 1].score,
+      ...run,
+      score: run.history[run.history.length - 1].score,
     };
   } finally {
     disposeState(state);
   }
+}
+
+/** The first non-finite value of a start's factors, as "W[row, column]" and the value; null when all are finite. */
+function firstNonFinite(result: StartResult, roles: readonly string[], k: number, features: number): string | null {
+  const parts: [string, Float32Array, number][] = [
+    ['W', result.basis, features],
+    [`H of the ${roles[0]}`, result.targetCoefficients, k],
+    ...result.backgroundCoefficients.map((values, b): [string, Float32Array, number] => [`H of the ${roles[b + 1]}`, values, k]),
+  ];
+  for (const [name, values, columns] of parts) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) return `${name}[${Math.floor(i / columns)}, ${i % columns}] is ${values[i]}`;
+    }
+  }
+  return null;
 }
 
 /**
@@ -181,6 +161,11 @@ export async function fitBcnmf(
     ? await fitInMinibatches(target, backgrounds, resolved, adapter, backend, ops, startedAt, warn)
     : await fitFullBatch(target as MatrixInput, backgrounds as MatrixInput[], resolved, adapter, backend, ops, startedAt, warn);
   const { kept, starts, bestStart, k, shapes } = run;
+  // The loop stops at the first non-finite score; this guards the factors themselves.
+  const bad = firstNonFinite(kept, datasetRoles(backgrounds.length), k, shapes.columns);
+  if (bad) {
+    throw new BcnmfError('DIVERGED', `the fit ended with non-finite factors (${bad}); scale the data down, lower alpha or damp the updates`);
+  }
   const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
   const features = shapes.columns;
   return new BcnmfModel({
@@ -240,7 +225,7 @@ interface FitRun {
 }
 
 /** Runs every start and keeps the best. */
-async function bestOfStarts(nStarts: number, loss: ResolvedOptions['loss'], run: (start: number) => Promise<StartResult>) {
+async function bestOfStarts(nStarts: number, loss: LossDefinition, run: (start: number) => Promise<StartResult>) {
   let best: StartResult | null = null;
   let bestStart = 0;
   const starts: StartSummary[] = [];
@@ -282,8 +267,8 @@ async function fitFullBatch(
   const data: DataTensors = { target: uploadMatrix(prepared.target), backgrounds: [] };
   try {
     for (const matrix of prepared.backgrounds) data.backgrounds.push(uploadMatrix(matrix));
-    const constants = await scoreConstants(ops, resolved.loss, data);
-    const best = await bestOfStarts(resolved.nStarts, resolved.loss, (start) =>
+    const constants = await scoreConstants(ops, resolved.lossDefinition, data);
+    const best = await bestOfStarts(resolved.nStarts, resolved.lossDefinition, (start) =>
       runStart(start, ops, prepared, data, resolved, constants, startedAt, warn));
     const matrices = [prepared.target, ...prepared.backgrounds];
     return {
@@ -316,8 +301,8 @@ async function fitInMinibatches(
   const batchSize = minibatchSize(resolved, prepared, adapter, backend);
   prepared.warnings.forEach(warn);
   throwIfAborted(resolved.signal);
-  const best = await bestOfStarts(resolved.nStarts, resolved.loss, (start) =>
-    runMinibatchStart(start, ops, prepared, resolved, batchSize, startedAt, warn));
+  const best = await bestOfStarts(resolved.nStarts, resolved.lossDefinition, (start) =>
+    runMinibatchStart(start, ops, prepared, resolved, batchSize, startedAt));
   const sources = prepared.datasets.map((d) => d.source);
   return {
     ...best,

@@ -1,3 +1,4 @@
+// Public API of @bcnmf/core: explicit named re-exports only.
 export { BcnmfError } from './errors.js';
 export type { BcnmfErrorCode } from './errors.js';
 export { DenseMatrix } from './matrix/dense-matrix.js';
@@ -6,7 +7,7 @@ export { CsrMatrix } from './matrix/csr-matrix.js';
 export type { CsrIndptr, CsrMatrixInit, FromCooOptions, SparseData } from './matrix/csr-matrix.js';
 export { toDataMatrix, toDenseMatrix } from './matrix/convert.js';
 export type { DenseArrayInput, MatrixInput } from './matrix/convert.js';
-export { checkNonNegativeData } from './matrix/validate.js';
+export { checkNonNegativeData, FLOAT32_MAX } from './matrix/validate.js';
 export { isBatchSource, matrixBatchSource } from './matrix/batch-source.js';
 export type { BatchSource } from './matrix/batch-source.js';
 export type { DataCheck } from './matrix/validate.js';
@@ -18,10 +19,36 @@ export type { BcnmfModelInit, BcnmfModelJSON, ModelSettings, StartSummary, Trans
 export { summarizeTopics } from './model/topics.js';
 export type { TopicFeature, TopicSummary } from './model/topics.js';
 export type { ScoreRecord } from './compute/score.js';
-export type { Loss } from './compute/updates.js';
-export type { ComputeOps } from './compute/ops.js';
-export type { DataTensor, SparseTensor } from './compute/data-tensor.js';
+export { LOSS_NAMES, LOSSES } from './losses/index.js';
+export type { Loss, LossDefinition, RatioTerms } from './losses/index.js';
 export { plainOps } from './compute/plain-ops.js';
-export { BACKEND_NAMES, DEFAULT_BACKEND, defaultBackendChain, listBackends, registerBackend, useBackend } from './backend/registry.js';
+export {
+  AUTO_BACKEND,
+  backendNames,
+  BUILTIN_BACKEND_NAMES,
+  BUILTIN_BACKENDS,
+  defaultBackendChain,
+  listBackends,
+  registerBackend,
+  useBackend,
+} from './backend/registry.js';
 export type { BackendStatus } from './backend/registry.js';
-export type { BackendAdapter, BackendName, BackendProbe } from './backend/adapter.js';
+// The backend contract: what a backend package implements (docs/CONTRIBUTING.md).
+export { isSparse } from './contract/tensors.js';
+export type { BackendAdapter, BackendProbe } from './contract/adapter.js';
+export type { ComputeOps } from './contract/compute-ops.js';
+export type {
+  BasisUpdateArgs,
+  CoefficientPass,
+  CoefficientPassArgs,
+  FactorsOf,
+  MultiplicativeUpdateArgs,
+  RatioArgs,
+  ReconstructionSumArgs,
+  SparseRatioArgs,
+  StepArgs,
+  StepParams,
+  UpdateSettings,
+  WeightedStatistics,
+} from './contract/params.js';
+export type { BasisStatistics, DataTensor, DataTensors, FactorState, SparseTensor, TfNamespace } from './contract/tensors.js';

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendAdapter } from './backend/adapter.js';
 import { disposeData, uploadMatrix } from './compute/data-tensor.js';
-import type { ComputeOps } from './compute/ops.js';
-import { poissonDivergenceConstant, scoreRecord, scoreSum, type ScoreRecord } from './compute/score.js';
-import {
-  addStatistics, applyBasisUpdate, coefficientsAndStatistics, type BasisStatistics,
-} from './compute/updates.js';
+import { scoreRecord } from './compute/score.js';
+import { addStatistics, applyBasisUpdate, coefficientsAndStatistics } from './compute/updates.js';
+import type { BackendAdapter } from './contract/adapter.js';
+import type { ComputeOps } from './contract/compute-ops.js';
+import type { BasisStatistics } from './contract/tensors.js';
 import { BcnmfError } from './errors.js';
+import { datasetRoles, progressReporter, updateRule, type StartResult } from './solver/start.js';
 import { isBatchSource, matrixBatchSource, type BatchSource } from './matrix/batch-source.js';
 import { toDataMatrix, toDenseMatrix, type MatrixInput } from './matrix/convert.js';
 import type { CsrMatrix } from './matrix/csr-matrix.js';
@@ -14,6 +14,7 @@ import type { DenseMatrix } from './matrix/dense-matrix.js';
 import { checkNonNegativeData } from './matrix/validate.js';
 import { BCNMF_DEFAULTS, type CustomInit, type ResolvedOptions } from './options.js';
 import { startGenerator, uniformArray } from './random.js';
+import { runIterations } from './solver/driver.js';
 
 /** One data set of a minibatch fit: where its rows come from and its coefficients. */
 interface Dataset {
@@ -22,17 +23,6 @@ interface Dataset {
   /** Its values were checked up front (in memory); streamed ones are checked as read. */
   checked: boolean;
   counts: number;
-}
-
-/** What one start of a minibatch fit returns (the same shape as a full-batch start). */
-export interface MinibatchStart {
-  basis: Float32Array;
-  targetCoefficients: Float32Array;
-  backgroundCoefficients: Float32Array[];
-  history: ScoreRecord[];
-  iterations: number;
-  converged: boolean;
-  score: number;
 }
 
 /** The inputs of a minibatch fit, checked, with their shapes and names. */
@@ -55,7 +45,7 @@ export async function prepareMinibatch(
   backgrounds: readonly (MatrixInput | BatchSource)[],
   options: ResolvedOptions,
 ): Promise<MinibatchData> {
-  const roles = ['target', ...backgrounds.map((_, b) => (backgrounds.length === 1 ? 'background' : `background ${b + 1}`))];
+  const roles = datasetRoles(backgrounds.length);
   const warnings: string[] = [];
   const datasets: Dataset[] = [];
   for (const [i, input] of [target, ...backgrounds].entries()) {
@@ -68,7 +58,7 @@ export async function prepareMinibatch(
       continue;
     }
     const matrix: DenseMatrix | CsrMatrix = await toDataMatrix(input as MatrixInput, role);
-    const check = checkNonNegativeData(matrix, role);
+    const check = checkNonNegativeData(matrix, role, { maxValue: options.lossDefinition.maxDataValue });
     if (check.zeroRows > 0) warnings.push(`${role} has ${check.zeroRows} all-zero sample${check.zeroRows > 1 ? 's' : ''}; their coefficients stay zero`);
     if (check.zeroColumns > 0) warnings.push(`${role} has ${check.zeroColumns} all-zero feature${check.zeroColumns > 1 ? 's' : ''}`);
     datasets.push({ role, source: matrixBatchSource(matrix), checked: true, counts: matrix.rows * matrix.columns });
@@ -172,10 +162,11 @@ export async function runMinibatchStart(
   options: ResolvedOptions,
   batchSize: number,
   startedAt: number,
-  warn: (message: string) => void,
-): Promise<MinibatchStart> {
+): Promise<StartResult> {
   const { k, datasets } = prepared;
-  const { loss, eps, damping, alphas } = options;
+  const { eps, alphas } = options;
+  const loss = options.lossDefinition;
+  const rule = updateRule(options);
   const columns = datasets[0].source.columns;
   const coefficients: Float32Array[] = [];
   let basis: tf.Tensor2D;
@@ -189,16 +180,12 @@ export async function runMinibatchStart(
     coefficients.push(Float32Array.from(prepared.init.Htarget.data), ...prepared.init.Hbackground.map((h) => Float32Array.from(h.data)));
   }
   const order = startGenerator(options.seed, start, 'batches');
-  const divergence = new Float64Array(datasets.length);
-  const history: ScoreRecord[] = [];
-  let iterations = 0;
-  let converged = false;
-  try {
-    for (let epoch = 1; epoch <= options.maxIter; epoch++) {
-      const scoring = epoch % options.scoreEvery === 0 || epoch === options.maxIter;
-      const firstPass = epoch === 1;
-      const statistics: (BasisStatistics | null)[] = datasets.map(() => null);
-      const sums = new Float64Array(datasets.length);
+  const constants = new Float64Array(datasets.length);
+  const epoch = async (iteration: number, scoring: boolean) => {
+    const firstPass = iteration === 1;
+    const statistics: (BasisStatistics | null)[] = datasets.map(() => null);
+    const sums = new Float64Array(datasets.length);
+    try {
       for (const [index, first, count] of epochBatches(datasets, batchSize, options.shuffle, order)) {
         if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
         const dataset = datasets[index];
@@ -209,17 +196,17 @@ export async function runMinibatchStart(
             `${dataset.role} returned a ${matrix.rows} x ${matrix.columns} batch for rows ${first}..${first + count - 1} (expected ${count} x ${columns})`,
           );
         }
-        if (firstPass && !dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first });
+        if (firstPass && !dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first, maxValue: loss.maxDataValue });
         const data = uploadMatrix(matrix);
         const h = tf.tensor2d(coefficients[index].subarray(first * k, (first + count) * k), [count, k]);
         try {
           const needsStatistics = index === 0 || alphas[index - 1] > 0;
-          const share = coefficientsAndStatistics(ops, loss, data, h, basis, eps, damping, needsStatistics);
+          const share = coefficientsAndStatistics(ops, rule, { data, coefficients: h, basis }, needsStatistics);
           const updated = share.coefficients;
           if (share.statistics) statistics[index] = addStatistics(statistics[index], share.statistics);
           const parts: tf.Scalar[] = [];
-          if (scoring) parts.push(scoreSum(ops, loss, data, updated, basis, eps));
-          if (firstPass && loss === 'poisson') parts.push(poissonDivergenceConstant(ops, data));
+          if (scoring) parts.push(tf.tidy(() => loss.scoreSum(ops, { data, coefficients: updated, basis, eps })));
+          if (firstPass && loss.scoreConstant) parts.push(tf.tidy(() => loss.scoreConstant!(ops, data)));
           const stacked = parts.length ? tf.stack(parts) : null;
           tf.dispose(parts);
           const [values, scalars] = await Promise.all([updated.data(), stacked ? stacked.data() : null]);
@@ -228,7 +215,7 @@ export async function runMinibatchStart(
           updated.dispose();
           if (scalars) {
             if (scoring) sums[index] += scalars[0];
-            if (firstPass && loss === 'poisson') divergence[index] += scalars[scoring ? 1 : 0];
+            if (firstPass && loss.scoreConstant) constants[index] += scalars[scoring ? 1 : 0];
           }
         } finally {
           disposeData(data);
@@ -236,40 +223,34 @@ export async function runMinibatchStart(
         }
       }
       const next = applyBasisUpdate(
-        ops, loss, basis, statistics[0]!,
+        ops, rule, basis, statistics[0]!,
         statistics.slice(1).map((s, b) => ({ statistics: s!, alpha: alphas[b] })).filter((s) => s.statistics),
-        eps, damping,
       );
-      statistics.forEach((s) => s && tf.dispose([s.cross, s.mass]));
       basis.dispose();
       basis = next;
-      iterations = epoch;
-      if (!scoring) continue;
-      const record = scoreRecord(epoch, loss, sums, datasets.map((d) => d.counts), Array.from(divergence), alphas);
-      options.onProgress?.({ ...record, start, nStarts: options.nStarts, maxIter: options.maxIter, elapsedMs: performance.now() - startedAt });
-      const previous = history[history.length - 1];
-      history.push(record);
-      if (!Number.isFinite(record.score)) {
-        warn(`start ${start} diverged at epoch ${epoch} (score ${record.score}); try a smaller alpha or damping < 1`);
-        break;
-      }
-      if (previous && options.tol > 0) {
-        const scale = Math.max(Math.abs(previous.score), Math.abs(record.score), 1e-300);
-        if (Math.abs(record.score - previous.score) / scale <= options.tol) {
-          converged = true;
-          break;
-        }
-      }
+    } finally {
+      statistics.forEach((s) => s && tf.dispose([s.cross, s.mass]));
     }
+    return scoring ? scoreRecord(iteration, loss, sums, datasets.map((d) => d.counts), Array.from(constants), alphas) : null;
+  };
+  try {
+    const run = await runIterations({ advance: epoch }, {
+      maxIter: options.maxIter,
+      scoreEvery: options.scoreEvery,
+      tol: options.tol,
+      signal: options.signal,
+      onRecord: progressReporter(options, start, startedAt),
+      roles: datasets.map((d) => d.role),
+      unit: 'epoch',
+      hints: { alphas, damping: options.damping },
+    });
     const values = Float32Array.from(await basis.data());
     return {
       basis: values,
       targetCoefficients: coefficients[0],
       backgroundCoefficients: coefficients.slice(1),
-      history,
-      iterations,
-      converged,
-      score: history.length ? history[history.length - 1].score : NaN,
+      ...run,
+      score: run.history.length ? run.history[run.history.length - 1].score : NaN,
     };
   } finally {
     basis.dispose();

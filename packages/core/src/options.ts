@@ -1,8 +1,10 @@
-import type { Loss } from './compute/updates.js';
+import { AUTO_BACKEND } from './backend/registry.js';
 import type { ScoreRecord } from './compute/score.js';
 import { BcnmfError } from './errors.js';
+import { isLoss, LOSS_NAMES, LOSSES, type Loss } from './losses/index.js';
+import type { LossDefinition } from './losses/loss.js';
 import type { MatrixInput } from './matrix/convert.js';
-import { DEFAULT_BACKEND } from './backend/registry.js';
+import { FLOAT32_MAX } from './matrix/validate.js';
 
 /** An explicit start, like scikit-learn's `init='custom'` (public layout). */
 export interface CustomInit {
@@ -66,7 +68,8 @@ export interface BcnmfOptions {
   /** 'random' (uniform in [0, 1) like the reference), 'nndsvd', 'nndsvda', or explicit factors. */
   init?: InitMethod | CustomInit;
   /**
-   * Where to run: 'wasm', 'cpu', 'webgpu' or 'cuda'. Unset: 'cpu' where its native
+   * Where to run: a registered backend's name ('cpu', 'wasm', 'webgpu', 'cuda', or one a
+   * contributor's package registered), or 'auto' (the default): 'cpu' where its native
    * kernels were built at install (the fastest CPU path), else 'wasm', falling back to
    * 'cpu' (with a warning) where WebAssembly cannot run. `settings.backend` of the
    * model says which ran.
@@ -93,9 +96,14 @@ export interface BcnmfOptions {
   signal?: AbortSignal;
 }
 
+function perLoss<T>(pick: (loss: LossDefinition) => T): Record<Loss, T> {
+  return Object.fromEntries(LOSS_NAMES.map((name) => [name, pick(LOSSES[name])])) as Record<Loss, T>;
+}
+
 /**
  * The defaults of {@link BcnmfOptions}, in one place. `damping` and `eps` depend on the
- * loss: 1 and 1e-10 for Frobenius, 0.5 and 1e-16 for Poisson (as the reference).
+ * loss (its module's defaults): 1 and 1e-10 for Frobenius, 0.5 and 1e-16 for Poisson
+ * (as the reference).
  */
 export const BCNMF_DEFAULTS = {
   alpha: 1,
@@ -105,10 +113,10 @@ export const BCNMF_DEFAULTS = {
   scoreEvery: 10,
   seed: 0,
   nStarts: 1,
-  damping: { frobenius: 1, poisson: 0.5 } as Record<Loss, number>,
-  eps: { frobenius: 1e-10, poisson: 1e-16 } as Record<Loss, number>,
+  damping: perLoss((loss) => loss.defaults.damping),
+  eps: perLoss((loss) => loss.defaults.eps),
   init: 'random' as InitMethod,
-  backend: DEFAULT_BACKEND as string,
+  backend: AUTO_BACKEND as string,
   alignFeaturesByName: false,
   /** Rows per batch when an input is a BatchSource and batchSize is not given. */
   sourceBatchSize: 4096,
@@ -123,6 +131,8 @@ export interface ResolvedOptions {
   /** One weight per background. */
   alphas: number[];
   loss: Loss;
+  /** The loss's module: its updates, score and defaults. */
+  lossDefinition: LossDefinition;
   maxIter: number;
   tol: number;
   scoreEvery: number;
@@ -153,19 +163,47 @@ function fail(message: string): never {
   throw new BcnmfError('INVALID_OPTION', message);
 }
 
-function integer(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    fail(`${name} must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
+/**
+ * The checks of the settings a model carries, shared by {@link resolveOptions} and
+ * `BcnmfModel.load` (a model file is checked by the same rules as the options that made
+ * it). Each throws through `fail` with the setting's name.
+ */
+export const settingChecks = {
+  integer(name: string, value: unknown, min: number, onError: (message: string) => never = fail): number {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+      onError(`${name} must be an integer >= ${min}, got ${JSON.stringify(value) ?? String(value)}`);
+    }
+    return value;
+  },
+  /** A finite number >= min that float32 can hold (the compute runs in float32). */
+  finiteAtLeast(name: string, value: unknown, min: number, onError: (message: string) => never = fail): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+      onError(`${name} must be a finite number >= ${min}, got ${JSON.stringify(value) ?? String(value)}`);
+    }
+    if (value > FLOAT32_MAX) onError(`${name} must be at most ${FLOAT32_MAX.toPrecision(3)} (float32), got ${value}`);
+    return value;
+  },
+  loss(value: unknown, onError: (message: string) => never = fail): Loss {
+    if (!isLoss(value)) onError(`loss must be ${LOSS_NAMES.map((n) => `'${n}'`).join(' or ')}, got ${JSON.stringify(value) ?? String(value)}`);
+    return value;
+  },
+  damping(value: unknown, onError: (message: string) => never = fail): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1) {
+      onError(`damping must be in (0, 1], got ${JSON.stringify(value) ?? String(value)}`);
+    }
+    return value;
+  },
+  eps(value: unknown, onError: (message: string) => never = fail): number {
+    // in float32 (the compute's precision) it must stay positive and finite
+    if (typeof value !== 'number' || !(Math.fround(value) > 0) || !Number.isFinite(Math.fround(value))) {
+      onError(`eps must be a number > 0 that float32 holds (1e-38 to 3e38), got ${JSON.stringify(value) ?? String(value)}`);
+    }
+    return value;
+  },
+};
 
-function finiteAtLeast(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    fail(`${name} must be a finite number >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
+const integer = (name: string, value: unknown, min: number): number => settingChecks.integer(name, value, min);
+const finiteAtLeast = (name: string, value: unknown, min: number): number => settingChecks.finiteAtLeast(name, value, min);
 
 /**
  * Fills in defaults and checks every option that does not depend on the data
@@ -183,8 +221,8 @@ export function resolveOptions(options: BcnmfOptions, backgroundCount: number): 
   if (options.k === undefined && !explicitInit) fail('k (the number of topics) is required');
   const k = options.k === undefined ? -1 : integer('k', options.k, 1);
 
-  const loss = options.loss ?? BCNMF_DEFAULTS.loss;
-  if (loss !== 'frobenius' && loss !== 'poisson') fail(`loss must be 'frobenius' or 'poisson', got ${String(loss)}`);
+  const loss = settingChecks.loss(options.loss ?? BCNMF_DEFAULTS.loss);
+  const lossDefinition = LOSSES[loss];
 
   let alphas: number[];
   if (Array.isArray(options.alpha)) {
@@ -198,12 +236,8 @@ export function resolveOptions(options: BcnmfOptions, backgroundCount: number): 
     alphas = new Array<number>(backgroundCount).fill(alpha);
   }
 
-  const damping = options.damping ?? BCNMF_DEFAULTS.damping[loss];
-  if (typeof damping !== 'number' || !Number.isFinite(damping) || damping <= 0 || damping > 1) {
-    fail(`damping must be in (0, 1], got ${String(damping)}`);
-  }
-  const eps = options.eps ?? BCNMF_DEFAULTS.eps[loss];
-  if (typeof eps !== 'number' || !Number.isFinite(eps) || eps <= 0) fail(`eps must be a finite number > 0, got ${String(eps)}`);
+  const damping = settingChecks.damping(options.damping ?? lossDefinition.defaults.damping);
+  const eps = settingChecks.eps(options.eps ?? lossDefinition.defaults.eps);
 
   const init = options.init ?? BCNMF_DEFAULTS.init;
   if (typeof init === 'string') {
@@ -225,7 +259,7 @@ export function resolveOptions(options: BcnmfOptions, backgroundCount: number): 
   }
 
   const backend = options.backend ?? BCNMF_DEFAULTS.backend;
-  if (typeof backend !== 'string') fail(`backend must be a backend name, got ${String(backend)}`);
+  if (typeof backend !== 'string') fail(`backend must be a backend name or 'auto', got ${String(backend)}`);
 
   const featureNames = options.featureNames;
   if (featureNames !== undefined && (!Array.isArray(featureNames) || featureNames.some((n) => typeof n !== 'string'))) {
@@ -249,6 +283,7 @@ export function resolveOptions(options: BcnmfOptions, backgroundCount: number): 
     alpha: alphas[0] ?? 0,
     alphas,
     loss,
+    lossDefinition,
     maxIter: integer('maxIter', options.maxIter ?? BCNMF_DEFAULTS.maxIter, 1),
     tol: finiteAtLeast('tol', options.tol ?? BCNMF_DEFAULTS.tol, 0),
     scoreEvery: integer('scoreEvery', options.scoreEvery ?? BCNMF_DEFAULTS.scoreEvery, 1),
@@ -258,7 +293,7 @@ export function resolveOptions(options: BcnmfOptions, backgroundCount: number): 
     eps,
     init,
     backend,
-    backendIsDefault: options.backend === undefined,
+    backendIsDefault: backend === AUTO_BACKEND,
     featureNames,
     alignFeaturesByName,
     batchSize,

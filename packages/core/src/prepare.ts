@@ -8,6 +8,7 @@ export type DataMatrix = DenseMatrix | CsrMatrix;
 import { checkNonNegativeData } from './matrix/validate.js';
 import type { CheckedCustomInit } from './init/initial-factors.js';
 import type { CustomInit, InitMethod, ResolvedOptions } from './options.js';
+import { datasetRoles } from './solver/start.js';
 
 /** Target and background, checked and aligned, ready to go to the device. */
 export interface PreparedData {
@@ -112,7 +113,7 @@ export async function prepareData(
   options: ResolvedOptions,
   checkSize: (target: DataMatrix, backgrounds: DataMatrix[]) => void = () => {},
 ): Promise<PreparedData> {
-  const roles = backgroundInputs.map((_, b) => (backgroundInputs.length === 1 ? 'background' : `background ${b + 1}`));
+  const roles = datasetRoles(backgroundInputs.length).slice(1);
   const target = await toDataMatrix(targetInput, 'target');
   let backgrounds: DataMatrix[] = [];
   for (let b = 0; b < backgroundInputs.length; b++) backgrounds.push(await toDataMatrix(backgroundInputs[b], roles[b]));
@@ -122,7 +123,7 @@ export async function prepareData(
   const warnings: string[] = [];
   const all: [DataMatrix, string][] = [[target, 'target'], ...backgrounds.map((m, b): [DataMatrix, string] => [m, roles[b]])];
   for (const [matrix, role] of all) {
-    const check = checkNonNegativeData(matrix, role);
+    const check = checkNonNegativeData(matrix, role, { maxValue: options.lossDefinition.maxDataValue });
     if (check.zeroRows > 0) {
       warnings.push(`${role} has ${check.zeroRows} all-zero sample${check.zeroRows > 1 ? 's' : ''}; their coefficients stay zero`);
     }

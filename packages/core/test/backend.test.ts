@@ -1,107 +1,99 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { cpuAdapter } from '@bcnmf/backend-cpu';
-import { BACKEND_NAMES, BcnmfError, DEFAULT_BACKEND, defaultBackendChain, fitBcnmf, listBackends, registerBackend, useBackend } from '../src/index.js';
-import type { BackendAdapter } from '../src/index.js';
+import { standIn } from './helpers/stand-in.js';
+import {
+  backendNames, BcnmfError, BUILTIN_BACKEND_NAMES, defaultBackendChain, fitBcnmf, listBackends, registerBackend, useBackend,
+  type BackendAdapter,
+} from '../src/index.js';
 
-describe('backend registry', () => {
-  it('knows the four backend names, wasm first and by default', () => {
-    assert.deepEqual(BACKEND_NAMES, ['wasm', 'cpu', 'webgpu', 'cuda']);
-    assert.equal(DEFAULT_BACKEND, 'wasm');
+// These tests run @bcnmf/core alone: no backend package is imported here (core depends
+// on none), so only core's reference 'cpu' backend is registered at first.
+
+describe('backend registry, core alone', () => {
+  it('knows the four built-in names, reserved for their packages', () => {
+    assert.deepEqual(BUILTIN_BACKEND_NAMES, ['wasm', 'cpu', 'webgpu', 'cuda']);
+    assert.deepEqual(backendNames().slice(0, 4), ['wasm', 'cpu', 'webgpu', 'cuda']);
   });
 
-  it('activates wasm and cpu by name', async () => {
-    for (const name of ['wasm', 'cpu'] as const) {
-      const adapter = await useBackend(name);
-      assert.equal(tf.getBackend(), name);
-      assert.equal(adapter.tfjsBackend, name);
-    }
-  });
-
-  it('lists each backend with whether it runs here and why not', async () => {
-    const list = await listBackends();
-    assert.deepEqual(list.map((b) => b.name), ['wasm', 'cpu', 'webgpu', 'cuda']);
-    assert.ok(list.find((b) => b.name === 'wasm')!.available);
-    assert.ok(list.find((b) => b.name === 'cpu')!.available);
-    for (const b of list.filter((x) => !x.available)) {
-      assert.match(b.reason ?? '', /could not be loaded|cannot|failed|no /, `${b.name}: ${b.reason}`);
-    }
-  });
-
-  it('says which package a missing backend needs and which backends work', async () => {
-    const list = await listBackends();
-    for (const b of list.filter((x) => !x.available)) {
-      await assert.rejects(useBackend(b.name), (e: unknown) => {
-        assert.ok(e instanceof BcnmfError);
-        assert.equal(e.code, 'BACKEND_UNAVAILABLE');
-        assert.match(e.message, new RegExp(`backend '${b.name}'`));
-        assert.match(e.message, /available here: wasm, cpu/);
-        return true;
-      });
-    }
-  });
-
-  it('prefers an accelerated cpu backend when a fit names none, else wasm then cpu', async () => {
-    const probed = (accelerated: boolean): BackendAdapter =>
-      ({ ...cpuAdapter, probe: async () => ({ available: true, accelerated }) }) as unknown as BackendAdapter;
-    try {
-      registerBackend('cpu', probed(true));
-      assert.deepEqual(await defaultBackendChain(), ['cpu', 'wasm']);
-      const model = await fitBcnmf([[1, 2], [3, 4]], [[1, 1], [2, 2]], { k: 1, maxIter: 2 });
-      assert.equal(model.settings.backend, 'cpu');
-      registerBackend('cpu', probed(false));
-      assert.deepEqual(await defaultBackendChain(), ['wasm', 'cpu']);
-      const portable = await fitBcnmf([[1, 2], [3, 4]], [[1, 1], [2, 2]], { k: 1, maxIter: 2 });
-      assert.equal(portable.settings.backend, 'wasm');
-    } finally {
-      registerBackend('cpu', cpuAdapter as unknown as BackendAdapter);
-    }
-    // the real probe: accelerated exactly when the native kernels load
-    const { cpuAccelerator } = await import('@bcnmf/backend-cpu');
-    const real = await cpuAdapter.probe();
-    assert.equal(real.accelerated, cpuAccelerator().kernels === 'native');
-  });
-
-  it('refuses unknown names', async () => {
-    await assert.rejects(useBackend('gpu'), /unknown backend 'gpu': the backends are wasm, cpu, webgpu, cuda/);
-  });
-});
-
-describe('fallback to the next backend', () => {
-  it('skips a backend that cannot run, with a warning, and uses the next', async () => {
-    const { useFirstAvailableBackend } = await import('../src/backend/registry.js');
-    const unavailable = (await listBackends()).filter((b) => !b.available).map((b) => b.name);
-    if (unavailable.length === 0) return; // every backend runs here: nothing to fall back from
-    const warnings: string[] = [];
-    const chosen = await useFirstAvailableBackend([unavailable[0], 'cpu'], (w) => warnings.push(w));
-    assert.equal(chosen.name, 'cpu');
+  it("fits on core's reference cpu backend, with no backend package installed", async () => {
+    assert.deepEqual(await defaultBackendChain(), ['cpu']);
+    const model = await fitBcnmf([[1, 2], [3, 4]], [[1, 1], [2, 2]], { k: 1, maxIter: 2 });
+    assert.equal(model.settings.backend, 'cpu');
     assert.equal(tf.getBackend(), 'cpu');
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0], new RegExp(`backend '${unavailable[0]}'.*falling back to the next backend`));
-    await assert.rejects(useFirstAvailableBackend([unavailable[0]], () => {}), /BACKEND_UNAVAILABLE|backend/);
-    await assert.rejects(useFirstAvailableBackend(['tpu', 'cpu'], () => {}), /unknown backend 'tpu'/);
+  });
+
+  it('lists every backend: which runs here, why the others do not, and the default', async () => {
+    const list = await listBackends();
+    assert.deepEqual(list.slice(0, 4).map((b) => b.name), ['wasm', 'cpu', 'webgpu', 'cuda']);
+    const cpu = list.find((b) => b.name === 'cpu')!;
+    assert.equal(cpu.available, true);
+    assert.equal(cpu.isDefault, true);
+    assert.equal(cpu.packageName, '@bcnmf/core');
+    assert.match(cpu.details!.kernels, /reference/);
+    for (const [name, owner] of [['wasm', '@bcnmf/backend-cpu'], ['webgpu', '@bcnmf/backend-webgpu'], ['cuda', '@bcnmf/backend-cuda']]) {
+      const row = list.find((b) => b.name === name)!;
+      assert.equal(row.available, false);
+      assert.equal(row.isDefault, false);
+      assert.equal(row.packageName, owner);
+      assert.match(row.reason!, new RegExp(`not installed: backend '${name}' comes with ${owner} \\(part of the bcnmf package\\)`));
+    }
+  });
+
+  it('says which package a backend that is not installed needs, and which backends work here', async () => {
+    await assert.rejects(useBackend('webgpu'), (e: unknown) => {
+      assert.ok(e instanceof BcnmfError);
+      assert.equal(e.code, 'BACKEND_UNAVAILABLE');
+      assert.match(e.message, /backend 'webgpu' is not installed: .*@bcnmf\/backend-webgpu.*\(available here: cpu\)/);
+      return true;
+    });
+    await assert.rejects(useBackend('gpu'), /unknown backend 'gpu': the backends are wasm, cpu, webgpu, cuda.* \(available here: cpu\)/);
   });
 });
 
 describe('registerBackend', () => {
-  it('lets a backend package provide a name without core importing it', async () => {
-    const { registerBackend } = await import('../src/index.js');
-    const calls: string[] = [];
-    const cpu = (await import('@bcnmf/backend-cpu')).cpuAdapter;
-    registerBackend('cuda', {
-      tfjsBackend: 'cpu',
-      description: 'a test stand-in that runs on tfjs-backend-cpu',
-      probe: async () => ({ available: true }),
-      activate: async (t) => {
-        calls.push('activate');
-        await cpu.activate(t);
-      },
-    });
-    const adapter = await useBackend('cuda');
-    assert.equal(adapter.description, 'a test stand-in that runs on tfjs-backend-cpu');
+  it("registers a contributor's backend under its own name, without editing core", async () => {
+    const { adapter, calls } = standIn('my-gpu', 'bcnmf-my-gpu');
+    registerBackend(adapter);
+    registerBackend(adapter); // the same adapter again: a no-op
+    assert.ok(backendNames().includes('my-gpu'));
+    assert.equal(await useBackend('my-gpu'), adapter);
     assert.deepEqual(calls, ['activate']);
-    assert.throws(() => registerBackend('tpu' as never, adapter), /unknown backend 'tpu'/);
-    assert.throws(() => registerBackend('cuda', {} as never), /needs an adapter with probe\(\) and activate\(\)/);
+    const model = await fitBcnmf([[1, 2], [3, 4]], null, { k: 1, alpha: 0, maxIter: 2, backend: 'my-gpu' });
+    assert.equal(model.settings.backend, 'my-gpu');
+    assert.ok((await listBackends()).some((b) => b.name === 'my-gpu' && b.available && b.packageName === 'bcnmf-my-gpu'));
+  });
+
+  it('refuses reserved names from other packages, bad names, taken names and adapters that are not adapters', () => {
+    assert.throws(() => registerBackend(standIn('cpu', 'my-fast-cpu').adapter), /'cpu' is reserved for @bcnmf\/backend-cpu; register my-fast-cpu's backend under a name of its own/);
+    assert.throws(() => registerBackend(standIn('My GPU', 'x').adapter), /must be lower-case letters, digits and dashes/);
+    assert.throws(() => registerBackend(standIn('auto', 'x').adapter), /'auto' is not a backend name/);
+    registerBackend(standIn('taken', 'first-package').adapter);
+    assert.throws(() => registerBackend(standIn('taken', 'second-package').adapter), /already registered \(by first-package\)/);
+    assert.throws(() => registerBackend({} as BackendAdapter), /needs a BackendAdapter; this one has no name, packageName, tfjsBackend, description, probe\(\), activate\(\)/);
+  });
+
+  it('lets the owning package replace a built-in name (what importing @bcnmf/backend-cpu does to core\'s reference cpu)', async () => {
+    const accelerated = standIn('cpu', '@bcnmf/backend-cpu', { probe: { available: true, accelerated: true } });
+    const wasm = standIn('wasm', '@bcnmf/backend-cpu');
+    registerBackend(wasm.adapter);
+    registerBackend(accelerated.adapter);
+    assert.deepEqual(await defaultBackendChain(), ['cpu', 'wasm']);
+    const model = await fitBcnmf([[1, 2], [3, 4]], [[1, 1], [2, 2]], { k: 1, maxIter: 2 });
+    assert.equal(model.settings.backend, 'cpu');
+    registerBackend(standIn('cpu', '@bcnmf/backend-cpu', { probe: { available: true, accelerated: false } }).adapter);
+    assert.deepEqual(await defaultBackendChain(), ['wasm', 'cpu']);
+  });
+
+  it('falls back along the default chain, with a warning, when a backend cannot run', async () => {
+    registerBackend(standIn('wasm', '@bcnmf/backend-cpu', { probe: { available: false, reason: 'no WebAssembly in this test' } }).adapter);
+    registerBackend(standIn('cpu', '@bcnmf/backend-cpu', { probe: { available: true, accelerated: false } }).adapter);
+    const warnings: string[] = [];
+    const model = await fitBcnmf([[1, 2], [3, 4]], [[1, 1], [2, 2]], { k: 1, maxIter: 2, onWarning: (w) => warnings.push(w) });
+    assert.equal(model.settings.backend, 'cpu');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /backend 'wasm' cannot run here: no WebAssembly in this test; falling back to the next backend/);
+    // a backend named explicitly does not fall back
+    await assert.rejects(fitBcnmf([[1, 2]], null, { k: 1, alpha: 0, backend: 'wasm' }), /backend 'wasm' cannot run here: no WebAssembly/);
   });
 });

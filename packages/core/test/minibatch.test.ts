@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   BcnmfError, CsrMatrix, DenseMatrix, fitBcnmf, matrixBatchSource, type BatchSource,
 } from '../src/index.js';
-import { TEST_BACKENDS } from './helpers/backends.js';
-import { plantedPair } from './helpers/planted.js';
-import { maxRelativeDifference } from './helpers/reference.js';
+import { smallHeapBackend } from './helpers/stand-in.js';
+import { plantedPair } from '../src/testing/planted.js';
+import { maxRelativeDifference } from '../src/testing/reference.js';
 
 const planted = plantedPair('minibatch', 90, 70);
 const quiet = { onWarning: () => {} };
@@ -26,68 +26,14 @@ function countingSource(matrix: DenseMatrix | CsrMatrix): BatchSource & { reads:
   return source;
 }
 
-for (const backend of TEST_BACKENDS) {
-  describe(`minibatch fits (${backend})`, () => {
-    for (const loss of ['frobenius', 'poisson'] as const) {
-      it(`${loss}: one batch per epoch is exactly the full-batch iteration`, async () => {
-        const options = { k: 3, alpha: 0.8, loss, maxIter: 25, tol: 0, seed: 5, backend };
-        const full = await fitBcnmf(planted.target, planted.background, options);
-        const batched = await fitBcnmf(planted.target, planted.background, { ...options, batchSize: 1000 });
-        assert.deepEqual(Array.from(batched.W.data), Array.from(full.W.data));
-        assert.deepEqual(Array.from(batched.Htarget.data), Array.from(full.Htarget.data));
-        assert.deepEqual(Array.from(batched.Hbackground!.data), Array.from(full.Hbackground!.data));
-        assert.equal(batched.settings.batchSize, 1000);
-      });
-
-      it(`${loss}: small shuffled batches give the full-batch result up to float rounding`, async () => {
-        const options = { k: 3, alpha: 0.8, loss, maxIter: 25, tol: 0, seed: 5, backend };
-        const full = await fitBcnmf(planted.target, planted.background, options);
-        const batched = await fitBcnmf(planted.target, planted.background, { ...options, batchSize: 16 });
-        assert.ok(maxRelativeDifference(batched.W.data, full.W.data, 1e-3) < 1e-3);
-        assert.ok(maxRelativeDifference(batched.Htarget.data, full.Htarget.data, 1e-3) < 1e-3);
-        // the epoch's score: coefficients after its update, basis before it
-        assert.equal(batched.history[0].iteration, 10);
-        assert.ok(Math.abs(batched.history.at(-1)!.targetError - full.history.at(-1)!.targetError) <
-          0.05 * Math.abs(full.history.at(-1)!.targetError));
-      });
-    }
-
-    it('streams a BatchSource (CSR, different sizes), reading each batch once per epoch, with no leaks', async () => {
-      const target = CsrMatrix.fromDense(DenseMatrix.fromRows(planted.target.map((r) => r.map((v) => (v > 2 ? v : 0)))));
-      const background = CsrMatrix.fromDense(DenseMatrix.fromRows(planted.background.slice(0, 50).map((r) => r.map((v) => (v > 2 ? v : 0)))));
-      const targetSource = countingSource(target);
-      const backgroundSource = countingSource(background);
-      const before = tf.memory().numTensors;
-      const streamed = await fitBcnmf(targetSource, backgroundSource, { k: 2, maxIter: 6, tol: 0, batchSize: 32, backend, ...quiet });
-      assert.equal(tf.memory().numTensors, before);
-      assert.equal(targetSource.reads, 6 * Math.ceil(90 / 32));
-      assert.equal(backgroundSource.reads, 6 * Math.ceil(50 / 32));
-      const inMemory = await fitBcnmf(target, background, { k: 2, maxIter: 6, tol: 0, backend, ...quiet });
-      assert.ok(maxRelativeDifference(streamed.W.data, inMemory.W.data, 1e-3) < 1e-3);
-      assert.deepEqual(streamed.Htarget.shape, [90, 2]);
-      assert.deepEqual(streamed.Hbackground!.shape, [50, 2]);
-    });
-
-    it('checks streamed values as it reads them, naming the global row', async () => {
-      const rows = planted.target.map((r) => [...r]);
-      rows[70][3] = -1;
-      const source = matrixBatchSource(DenseMatrix.fromRows(rows));
-      await assert.rejects(
-        fitBcnmf(source, planted.background, { k: 2, maxIter: 3, batchSize: 32, shuffle: false, backend }),
-        (e: unknown) => e instanceof BcnmfError && /target has a negative value \(-1\) at row 70, column 3/.test(e.message),
-      );
-    });
-  });
-}
-
 describe('minibatch options', () => {
   it('refuses what needs the whole data, and batches larger than the backend allows', async () => {
     await assert.rejects(fitBcnmf(planted.target, planted.background, { k: 2, batchSize: 10, init: 'nndsvda' }),
       /init 'nndsvda' needs the whole target at once/);
     await assert.rejects(fitBcnmf(planted.target, planted.background, { k: 2, batchSize: 0 }), /batchSize must be an integer >= 1/);
     const wide = { rows: 10, columns: 400_000_000, readRows: async () => { throw new Error('never read'); } };
-    // on wasm, whose heap limit a batch must fit in (the default where cpu has no native kernels)
-    await assert.rejects(fitBcnmf(wide, null, { k: 2, alpha: 0, batchSize: 10, backend: 'wasm' }), (e: unknown) => e instanceof BcnmfError && e.code === 'TOO_LARGE' && /use a smaller batchSize/.test(e.message));
+    // on a backend whose memory ends at 4 GiB, as wasm's heap does
+    await assert.rejects(fitBcnmf(wide, null, { k: 2, alpha: 0, batchSize: 10, backend: smallHeapBackend() }), (e: unknown) => e instanceof BcnmfError && e.code === 'TOO_LARGE' && /use a smaller batchSize/.test(e.message));
     const mismatched = matrixBatchSource(DenseMatrix.fromRows([[1, 2, 3]]));
     await assert.rejects(fitBcnmf(planted.target, mismatched, { k: 2 }), /target has 50 features but background has 3/);
   });

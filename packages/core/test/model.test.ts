@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { BcnmfError, BcnmfModel, DenseMatrix, fitBcnmf } from '../src/index.js';
-import { TEST_BACKENDS } from './helpers/backends.js';
-import { plantedPair } from './helpers/planted.js';
-import { fromRows, maxRelativeDifference, mul, rng, toRows, transpose, uniformMat, type Mat } from './helpers/reference.js';
+import { plantedPair } from '../src/testing/planted.js';
+import { fromRows, maxRelativeDifference, mul, rng, toRows, transpose, uniformMat, type Mat } from '../src/testing/reference.js';
 
 const planted = plantedPair('model', 60, 50);
 
@@ -36,53 +35,6 @@ function referenceTransform(X: Mat, W: Mat, H: Mat, loss: 'frobenius' | 'poisson
   return h;
 }
 
-for (const backend of TEST_BACKENDS) {
-  describe(`BcnmfModel (${backend})`, () => {
-    it('transform runs the coefficient update with W fixed, as a plain implementation does', async () => {
-      for (const loss of ['frobenius', 'poisson'] as const) {
-        const model = await fitBcnmf(planted.target, planted.background, { k: 3, loss, maxIter: 30, backend });
-        const samples = toRows(uniformMat(8, planted.features, rng(`new-${loss}`), 0, 4));
-        const init = toRows(uniformMat(8, 3, rng(`init-${loss}`), 0.2, 1)).map((r) => Array.from(Float32Array.from(r)));
-        const H = await model.transform(samples, { init, maxIter: 25, tol: 0 });
-        const expected = referenceTransform(
-          transpose(fromRows(samples)),
-          transpose(fromRows(model.W.toArray())),
-          transpose(fromRows(init)),
-          loss, 25, model.settings.eps, model.settings.damping,
-        );
-        assert.deepEqual(H.shape, [8, 3]);
-        assert.ok(maxRelativeDifference(H.data, transpose(expected).v, 1e-3) < 1e-3);
-        assert.deepEqual(H.columnNames, ['topic_1', 'topic_2', 'topic_3']);
-      }
-    });
-
-    it('transform of the training target comes close to its fitted coefficients', async () => {
-      const model = await fitBcnmf(planted.target, planted.background, { k: 2, maxIter: 400, tol: 0, backend });
-      const H = await model.transform(planted.target, { maxIter: 2000, tol: 0 });
-      const a = H.data;
-      const b = model.Htarget.data;
-      let diff = 0;
-      let norm = 0;
-      for (let i = 0; i < a.length; i++) {
-        diff += (a[i] - b[i]) ** 2;
-        norm += b[i] ** 2;
-      }
-      assert.ok(Math.sqrt(diff / norm) < 0.05, `relative difference ${Math.sqrt(diff / norm)}`);
-    });
-
-    it('transform refuses samples with other features and leaks no tensors', async () => {
-      const model = await fitBcnmf(planted.target, planted.background, { k: 2, maxIter: 10, backend });
-      const before = tf.memory().numTensors;
-      await model.transform(planted.target.slice(0, 3));
-      assert.equal(tf.memory().numTensors, before);
-      await assert.rejects(model.transform([[1, 2]]), (e: unknown) => e instanceof BcnmfError && /2 features but the model has 50/.test(e.message));
-      await assert.rejects(model.transform([[-1, ...new Array(49).fill(0)]]), /negative value/);
-      await assert.rejects(model.transform(planted.target, { maxIter: 0 }), /maxIter must be an integer >= 1/);
-      assert.equal(tf.memory().numTensors, before);
-    });
-  });
-}
-
 describe('BcnmfModel serialization', () => {
   it('toJSON and load round-trip exactly, through JSON text', async () => {
     const names = Array.from({ length: planted.features }, (_, f) => `gene${f}`);
@@ -110,13 +62,44 @@ describe('BcnmfModel serialization', () => {
     invalid(null, /must be an object/);
     invalid({ ...json, name: 'PCA' }, /not a bcNMF model \(name "PCA"\)/);
     invalid({ ...json, version: 9 }, /unsupported bcNMF model version 9/);
-    invalid({ ...json, W: json.W.slice(1) }, /W has 1 rows but k is 2/);
+    invalid({ ...json, W: json.W.slice(1) }, /W has 1 rows but settings.k is 2/);
     invalid({ ...json, W: [json.W[0], json.W[1].slice(1)] }, /W row 1 must have 50 numbers/);
-    invalid({ ...json, Htarget: json.Htarget.map((r) => [...r, 1]) }, /Htarget has 3 columns but k is 2/);
-    invalid({ ...json, Hbackgrounds: [json.Hbackgrounds[0].map((r) => r.slice(1))] }, /Hbackgrounds\[0\] has 1 columns but k is 2/);
+    invalid({ ...json, Htarget: json.Htarget.map((r) => [...r, 1]) }, /Htarget has 3 columns but settings.k is 2/);
+    invalid({ ...json, Hbackgrounds: [json.Hbackgrounds[0].map((r) => r.slice(1))] }, /Hbackgrounds\[0\] has 1 columns but settings.k is 2/);
     invalid({ ...json, Hbackgrounds: null }, /Hbackgrounds must be an array/);
-    invalid({ ...json, W: [json.W[0].map(() => -1), json.W[1]] }, /W\[0\]\[0\] is not a non-negative number/);
+    invalid({ ...json, W: [json.W[0].map(() => -1), json.W[1]] }, /W\[0\]\[0\] must be a finite non-negative number that float32 holds, got -1/);
     invalid({ ...json, featureNames: ['a'] }, /featureNames must be 50 strings or null/);
+  });
+
+  it('load checks a hand-edited or tampered model by the same rules as fit options, naming the field', async () => {
+    const model = await fitBcnmf(planted.target, planted.background, { k: 2, maxIter: 5 });
+    const json = JSON.parse(JSON.stringify(model)) as ReturnType<typeof model.toJSON>;
+    const invalid = (edit: (m: Record<string, any>) => void, pattern: RegExp) => {
+      const copy = JSON.parse(JSON.stringify(json));
+      edit(copy);
+      assert.throws(() => BcnmfModel.load(copy), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_MODEL' && pattern.test(e.message),
+        `expected ${pattern}`);
+    };
+    invalid((m) => (m.settings.damping = 'abc'), /settings.damping must be in \(0, 1\], got "abc"/);
+    invalid((m) => (m.settings.damping = 0), /settings.damping must be in \(0, 1\], got 0/);
+    invalid((m) => (m.settings.loss = 'evil'), /settings.loss must be 'frobenius' or 'poisson', got "evil"/);
+    invalid((m) => (m.settings.eps = -1), /settings.eps must be a number > 0/);
+    invalid((m) => (m.settings.alphas = [-2]), /settings.alphas\[0\] must be a finite number >= 0/);
+    invalid((m) => (m.settings.alpha = 3), /settings.alpha \(3\) must equal the first of settings.alphas/);
+    invalid((m) => (m.settings.alphas = [1, 1]), /Hbackgrounds has 1 matrices but settings.alphas has 2 weights/);
+    invalid((m) => (m.settings.k = 2.5), /settings.k must be an integer >= 1, got 2.5/);
+    invalid((m) => (m.settings.maxIter = null), /settings.maxIter must be an integer >= 1, got null/);
+    invalid((m) => (m.W[0][0] = 1e39), /W\[0\]\[0\] must be a finite non-negative number that float32 holds, got 1e\+39/);
+    invalid((m) => (m.W[0][0] = null), /W\[0\]\[0\] must be a finite non-negative number/);
+    invalid((m) => (m.featureNames = m.W[0].map((_: unknown, j: number) => (j === 3 ? 'f0' : `f${j}`))), /featureNames has 'f0' twice/);
+    invalid((m) => (m.history[0].score = null), /history\[0\].score must be a finite number, got null/);
+    invalid((m) => (m.converged = 'yes'), /converged must be true or false/);
+    invalid((m) => (m.iterations = 1e9), /iterations \(1000000000\) exceeds settings.maxIter/);
+    invalid((m) => (m.bestStart = 4), /bestStart 4 is not one of the 1 starts/);
+    // an untouched model still loads, and transforms to finite coefficients
+    const restored = BcnmfModel.load(json);
+    const H = await restored.transform(planted.target.slice(0, 5), { maxIter: 20 });
+    assert.ok(H.data.every(Number.isFinite));
   });
 });
 
@@ -128,7 +111,7 @@ describe('topic summary', () => {
     const model = new BcnmfModel({
       W, Htarget: Ht, Hbackgrounds: [Hb], history: [{ iteration: 0, targetError: 1, backgroundError: 1, backgroundErrors: [1], score: 0 }],
       iterations: 0, converged: false, wallTimeMs: 0, starts: [], bestStart: 0, warnings: [],
-      settings: { k: 2, alpha: 1, alphas: [1], loss: 'frobenius', maxIter: 1, tol: 0, scoreEvery: 1, seed: 0, nStarts: 1, damping: 1, eps: 1e-10, init: 'random', backend: 'wasm' },
+      settings: { k: 2, alpha: 1, alphas: [1], loss: 'frobenius', maxIter: 1, tol: 0, scoreEvery: 1, seed: 0, nStarts: 1, damping: 1, eps: 1e-10, init: 'random', backend: 'cpu' },
     });
     const [t1, t2] = model.topics({ top: 2 });
     assert.equal(t1.targetMean, 3);

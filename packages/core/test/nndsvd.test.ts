@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { plainOps, useBackend } from '../src/index.js';
 import { nndsvd, truncatedSvd } from '../src/init/nndsvd.js';
-import { rng, toRows, uniformMat } from './helpers/reference.js';
+import { rng, toRows, uniformMat } from '../src/testing/reference.js';
 
 // NNDSVD written out plainly from Boutsidis & Gallopoulos (2008) on an exact SVD.
 function plainNndsvd(x: number[][], k: number, fill: boolean): { W: number[][]; H: number[][] } {
@@ -47,7 +47,7 @@ function plainNndsvd(x: number[][], k: number, fill: boolean): { W: number[][]; 
 
 describe('NNDSVD initialisation', () => {
   it('the randomized truncated SVD matches the exact one when the probes span the data', async () => {
-    await useBackend('wasm');
+    await useBackend('cpu');
     const x = toRows(uniformMat(30, 14, rng('svd'), 0, 2));
     const data = tf.tensor2d(x);
     const { s, u, v } = await truncatedSvd(plainOps, data, 4, 0);
@@ -64,7 +64,7 @@ describe('NNDSVD initialisation', () => {
 
   for (const fill of [false, true]) {
     it(`matches a plain NNDSVD${fill ? 'A' : ''} on an exact SVD`, async () => {
-      await useBackend('wasm');
+      await useBackend('cpu');
       const x = toRows(uniformMat(25, 12, rng(`nndsvd${fill}`), 0, 3));
       const data = tf.tensor2d(x);
       const result = await nndsvd(plainOps, data, 3, fill, 0);

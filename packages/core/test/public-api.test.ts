@@ -6,17 +6,23 @@ import * as api from '../src/index.js';
 // needs a changeset.
 it('exports exactly these names', () => {
   assert.deepEqual(Object.keys(api).sort(), [
-    'BACKEND_NAMES',
+    'AUTO_BACKEND',
     'BCNMF_DEFAULTS',
+    'BUILTIN_BACKENDS',
+    'BUILTIN_BACKEND_NAMES',
     'BcnmfError',
     'BcnmfModel',
     'CsrMatrix',
-    'DEFAULT_BACKEND',
     'DenseMatrix',
+    'FLOAT32_MAX',
+    'LOSSES',
+    'LOSS_NAMES',
+    'backendNames',
     'checkNonNegativeData',
     'defaultBackendChain',
     'fitBcnmf',
     'isBatchSource',
+    'isSparse',
     'listBackends',
     'matrixBatchSource',
     'plainOps',
@@ -25,5 +31,14 @@ it('exports exactly these names', () => {
     'toDataMatrix',
     'toDenseMatrix',
     'useBackend',
+  ]);
+});
+
+it('the testing entry exports exactly these names', async () => {
+  const testing = await import('../src/testing/index.js');
+  assert.deepEqual(Object.keys(testing).sort(), [
+    'bestTopicShare', 'composedStep', 'describeBackendSuite', 'frobeniusIteration', 'frobeniusIterationMulti', 'fromRows', 'maxRelativeDifference',
+    'mse', 'mul', 'opsSuite', 'plantedPair', 'poissonIteration', 'poissonIterationMulti', 'poissonLogLik', 'reliabilitySuite', 'rng',
+    'toRows', 'transpose', 'uniformMat',
   ]);
 });

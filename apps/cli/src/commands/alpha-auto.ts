@@ -6,7 +6,7 @@ import type { BcnmfModel } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
-import { defined, FIT_SETTING_OPTIONS, fitSettings, requireNumber } from '../fit-options.js';
+import { defined, FIT_SETTING_OPTIONS, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { csvLine, formatSeconds, formatShort } from '../format.js';
 import { fitInput, readInputs, type InputFlags } from '../input.js';
 import { choiceOption, listOption, numberOption, optionalNumber } from '../options.js';
@@ -188,6 +188,7 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
   checkOutputDir(values.out, overwrite);
+  await startBackend(fitOptions.backend);
 
   const inputs = await readInputs(values);
   if (!quiet) describeInputs(ctx, 'bcnmf fit --alpha auto', inputs);

@@ -3,7 +3,7 @@ import { getMethod, METHOD_NAMES, type MethodName } from '@bcnmf/baselines';
 import { EVALUATION_PROTOCOLS, evaluateEmbedding, type EvaluationProtocol } from '@bcnmf/metrics';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber } from '../fit-options.js';
+import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { csvLine } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, rowNamesOf } from '../input.js';
 import { readLabels } from '../labels.js';
@@ -103,6 +103,7 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
   const quiet = values.quiet ?? false;
   const overwrite = values.overwrite ?? false;
   if (values.out !== undefined) checkOutputFile(values.out, overwrite);
+  await startBackend(settings.backend);
 
   // --label-column names a column of --labels when that is given, else of the split input
   const labelsFile = values.labels;

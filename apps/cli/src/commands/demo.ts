@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { fitBcnmf, type BcnmfModel } from '@bcnmf/core';
+import { AUTO_BACKEND, fitBcnmf, type BcnmfModel } from '@bcnmf/core';
 import { log1p, normalizeTotal, simulateBetaSeries } from '@bcnmf/data';
 import { evaluateEmbedding } from '@bcnmf/metrics';
 import { UsageError } from '../errors.js';
 import { numberOption } from '../options.js';
+import { backendOption, startBackend } from '../fit-options.js';
 
 export const DEMO_USAGE = `bcnmf demo [--beta B] [--seed S] [--scale F] [--max-iter N] [--backend NAME] [--json]
 
@@ -15,7 +16,7 @@ target cells in two groups) and prints what each found.
   --seed S       seed of the simulation and of the fits (default 0)
   --scale F      shrink the simulation by this factor, e.g. 0.25 (default 1: 3,000 genes, 1,000 + 1,000 cells)
   --max-iter N   iterations of each fit (default 300, as in the paper)
-  --backend NAME wasm (default) or cpu
+  --backend NAME auto (default), cpu, wasm, webgpu or cuda (bcnmf backends)
   --json         print the results as JSON`;
 
 /** What the demo found for one method. */
@@ -43,7 +44,11 @@ function describeTopic(model: BcnmfModel, programGenes: Set<number>, top: number
   return { hits: hits(chosen), genes: chosen.topFeatures.map((f) => f.name) };
 }
 
-export async function runDemo(argv: string[], print: (line: string) => void): Promise<DemoRow[]> {
+export async function runDemo(
+  argv: string[],
+  print: (line: string) => void,
+  options: { signal?: AbortSignal } = {},
+): Promise<DemoRow[]> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -66,7 +71,8 @@ export async function runDemo(argv: string[], print: (line: string) => void): Pr
   const seed = numberOption('--seed', values.seed, 0, { min: 0, integer: true });
   const scale = numberOption('--scale', values.scale, 1, { min: 0.01, max: 1 });
   const maxIter = numberOption('--max-iter', values['max-iter'], 300, { min: 1, integer: true });
-  const backend = values.backend ?? 'wasm';
+  const backend = backendOption(values.backend) ?? AUTO_BACKEND;
+  await startBackend(backend);
   const k = 2;
 
   const simulated = simulateBetaSeries({ beta, seed, scale });
@@ -85,7 +91,7 @@ export async function runDemo(argv: string[], print: (line: string) => void): Pr
   const rows: DemoRow[] = [];
   for (const [method, alpha] of [['bcNMF', 2], ['NMF', 0]] as const) {
     const started = performance.now();
-    const model = await fitBcnmf(target, alpha > 0 ? background : null, { k, alpha, maxIter, tol: 0, seed, backend });
+    const model = await fitBcnmf(target, alpha > 0 ? background : null, { k, alpha, maxIter, tol: 0, seed, backend, signal: options.signal });
     const seconds = (performance.now() - started) / 1000;
     const { ari } = evaluateEmbedding(model.Htarget, labels, { protocol: 'raw', k: 2, nInit: 20, seed });
     const top = 20;

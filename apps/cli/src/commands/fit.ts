@@ -3,7 +3,7 @@ import { fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
-import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber } from '../fit-options.js';
+import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { optionalNumber } from '../options.js';
 import { formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
@@ -123,6 +123,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
   checkOutputDir(values.out, overwrite);
+  await startBackend(settings.backend);
 
   const inputs = await readInputs(values);
   // one background: exactly the single-background call; several: a list and an alpha each

@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { choiceOption, optionalNumber, parseCommand, patternOption } from '../options.js';
+import { backendOption, startBackend } from '../fit-options.js';
 import { fitInput, columnNamesOf, imputeTogether, matchNames, readInputFile, refuseMissing, someNames } from '../input.js';
 import { loadModel } from '../model-file.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
 import { matrixCsv } from '../results.js';
 import { selectColumns } from '@bcnmf/data';
-import { BACKEND_NAMES } from '@bcnmf/core';
 
 export const TRANSFORM_USAGE = `bcnmf transform --model DIR/model.json --input FILE --out FILE [options]
 
@@ -26,7 +26,7 @@ sample,topic_1,...,topic_k.
   --max-iter N         most coefficient updates (default 500)
   --tol T              stop when the error changes by at most this fraction (default 1e-5)
   --seed S             seed of the coefficients' random start (default the model's)
-  --backend NAME       wasm, cpu, webgpu or cuda (default the model's)
+  --backend NAME       auto (default), cpu, wasm, webgpu or cuda (bcnmf backends)
   --json               print a JSON summary`;
 
 const OPTIONS = {
@@ -63,10 +63,11 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   const maxIter = optionalNumber('--max-iter', values['max-iter'], { min: 1, integer: true });
   const tol = optionalNumber('--tol', values.tol, { min: 0 });
   const seed = optionalNumber('--seed', values.seed, { min: 0, integer: true });
-  const backend = choiceOption('--backend', values.backend, BACKEND_NAMES as readonly string[]);
+  const backend = backendOption(values.backend);
   const overwrite = values.overwrite ?? false;
   checkOutputFile(values.out!, overwrite);
   const { model } = loadModel(values.model!);
+  await startBackend(backend);
   const modelFeatures = model.featureNames;
   if (!modelFeatures) throw new UsageError(`--model ${values.model}: the model has no feature names to match the input's by`);
 
@@ -88,7 +89,7 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   } else {
     refuseMissing(samples, values.input!);
   }
-  const H = await model.transform(fitInput(samples), { maxIter, tol, seed, backend });
+  const H = await model.transform(fitInput(samples), { maxIter, tol, seed, backend, signal: ctx.signal, onWarning: (w) => ctx.err(`bcnmf: ${w}`) });
   writeFileAtomically(values.out!, matrixCsv(H, 'sample'));
   const summary: TransformSummary = {
     out: resolve(values.out!),

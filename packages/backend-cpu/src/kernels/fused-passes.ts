@@ -1,17 +1,9 @@
+import { isSparse, type BasisUpdateArgs, type CoefficientPass, type CoefficientPassArgs } from '@bcnmf/core';
 import type * as tfjs from '@tensorflow/tfjs-core';
-import { csrArrays, type CsrTensor } from './sparse-tensor.js';
+import { csrArrays } from './sparse-tensor.js';
 import { kernelState } from './state.js';
 import { floatValues } from './tensor-values.js';
 
-/** Core's `BasisStatistics`, restated structurally (this package does not depend on core). */
-export interface Statistics {
-  cross: tfjs.Tensor2D;
-  mass: tfjs.Tensor2D;
-}
-
-function isSparse(data: tfjs.Tensor2D | CsrTensor): data is CsrTensor {
-  return (data as { kind?: string }).kind === 'csr';
-}
 
 /**
  * Core's optional `ComputeOps.coefficientsAndStatistics` on the native kernels: a data
@@ -21,17 +13,11 @@ function isSparse(data: tfjs.Tensor2D | CsrTensor): data is CsrTensor {
  * as core's sparse path takes it). Core uses it for full-batch iterations and for each
  * minibatch. Returns null without the native kernels.
  */
-export function coefficientsAndStatistics(
-  loss: 'frobenius' | 'poisson',
-  data: tfjs.Tensor2D | CsrTensor,
-  coefficients: tfjs.Tensor2D,
-  basis: tfjs.Tensor2D,
-  eps: number,
-  damping: number,
-  withStatistics: boolean,
-): { coefficients: tfjs.Tensor2D; statistics: Statistics | null } | null {
+export function coefficientsAndStatistics(args: CoefficientPassArgs): CoefficientPass | null {
+  const { loss, data, coefficients, basis, eps, damping, withStatistics } = args;
   const { tf, native } = kernelState;
-  if (!native) return null;
+  // the kernels know these two losses; any other runs core's composed path
+  if (!native || (loss !== 'frobenius' && loss !== 'poisson')) return null;
   const [n, m] = data.shape;
   const k = basis.shape[0];
   if (basis.shape[1] !== m || coefficients.shape[0] !== n || coefficients.shape[1] !== k) return null;
@@ -60,16 +46,9 @@ export function coefficientsAndStatistics(
  * the statistics are stacked into one array and combined in one pass. Returns null
  * without the native kernels.
  */
-export function basisUpdate(
-  loss: 'frobenius' | 'poisson',
-  basis: tfjs.Tensor2D,
-  target: Statistics,
-  backgrounds: readonly { statistics: Statistics; alpha: number }[],
-  eps: number,
-  damping: number,
-): tfjs.Tensor2D | null {
+export function basisUpdate({ loss, basis, target, backgrounds, eps, damping }: BasisUpdateArgs): tfjs.Tensor2D | null {
   const { tf, native } = kernelState;
-  if (!native) return null;
+  if (!native || (loss !== 'frobenius' && loss !== 'poisson')) return null;
   const poisson = loss === 'poisson';
   const [k, m] = basis.shape;
   const massSize = poisson ? k : k * k;

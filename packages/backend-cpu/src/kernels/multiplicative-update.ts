@@ -1,3 +1,4 @@
+import type { MultiplicativeUpdateArgs } from '@bcnmf/core';
 import type * as tfjs from '@tensorflow/tfjs-core';
 import { kernelState } from './state.js';
 import { floatValues } from './tensor-values.js';
@@ -7,13 +8,7 @@ import { floatValues } from './tensor-values.js';
  * (tfjs would make three or four: add, div, sqrt/pow, mul). `denominator` is the same
  * shape as `current`, a 1 x columns row or a rows x 1 column.
  */
-export function multiplicativeUpdate(
-  current: tfjs.Tensor2D,
-  numerator: tfjs.Tensor2D,
-  denominator: tfjs.Tensor2D,
-  eps: number,
-  damping: number,
-): tfjs.Tensor2D {
+export function multiplicativeUpdate({ current, numerator, denominator, eps, damping }: MultiplicativeUpdateArgs): tfjs.Tensor2D {
   const { tf } = kernelState;
   const [rows, columns] = current.shape;
   const [dRows, dColumns] = denominator.shape;

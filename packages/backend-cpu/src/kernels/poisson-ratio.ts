@@ -1,3 +1,4 @@
+import type { RatioArgs } from '@bcnmf/core';
 import type * as tfjs from '@tensorflow/tfjs-core';
 import { kernelState } from './state.js';
 import { floatValues } from './tensor-values.js';
@@ -15,12 +16,7 @@ function blockRows(columns: number): number {
  * in row blocks straight into the output and divided in place (one array, one pass;
  * tfjs makes three n x m arrays). Else: tfjs ops.
  */
-export function poissonRatio(
-  data: tfjs.Tensor2D,
-  coefficients: tfjs.Tensor2D,
-  basis: tfjs.Tensor2D,
-  eps: number,
-): tfjs.Tensor2D {
+export function poissonRatio({ data, coefficients, basis, eps }: RatioArgs<tfjs.Tensor2D>): tfjs.Tensor2D {
   const { tf, blas, native } = kernelState;
   const [n, m] = data.shape;
   const k = coefficients.shape[1];

@@ -1,3 +1,4 @@
+import type { ReconstructionSumArgs } from '@bcnmf/core';
 import type * as tfjs from '@tensorflow/tfjs-core';
 import { kernelState } from './state.js';
 import { floatValues } from './tensor-values.js';
@@ -8,13 +9,7 @@ import { floatValues } from './tensor-values.js';
  * would make the n x m reconstruction and two or three more arrays like it. Returns null
  * without the native kernels.
  */
-export function reconstructionSum(
-  kind: 'squaredError' | 'poissonLogLikelihood',
-  data: tfjs.Tensor2D,
-  coefficients: tfjs.Tensor2D,
-  basis: tfjs.Tensor2D,
-  eps: number,
-): tfjs.Scalar | null {
+export function reconstructionSum({ kind, data, coefficients, basis, eps }: ReconstructionSumArgs): tfjs.Scalar | null {
   const { tf, native } = kernelState;
   const [n, m] = data.shape;
   const k = basis.shape[0];

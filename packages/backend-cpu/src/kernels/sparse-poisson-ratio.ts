@@ -1,5 +1,4 @@
-import type * as tfjs from '@tensorflow/tfjs-core';
-import type { CsrTensor } from './sparse-tensor.js';
+import type { SparseRatioArgs, SparseTensor } from '@bcnmf/core';
 import { kernelState } from './state.js';
 import { reconstructionValues } from './sparse-reconstruction.js';
 
@@ -10,12 +9,7 @@ import { reconstructionValues } from './sparse-reconstruction.js';
  * (the reconstruction kernel, then the division). The result shares the data's index
  * tensors and has new values.
  */
-export function sparsePoissonRatio(
-  data: CsrTensor,
-  coefficients: tfjs.Tensor2D,
-  basis: tfjs.Tensor2D,
-  eps: number,
-): CsrTensor {
+export function sparsePoissonRatio({ data, coefficients, basis, eps }: SparseRatioArgs): SparseTensor {
   const { tf } = kernelState;
   const out = reconstructionValues('sparsePoissonRatio', data, coefficients, basis, eps);
   return { kind: 'csr', shape: data.shape, rowIds: data.rowIds, colIds: data.colIds, values: tf.tensor1d(out, 'float32') };

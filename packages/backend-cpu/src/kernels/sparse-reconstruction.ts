@@ -1,5 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs-core';
-import { csrArrays, type CsrTensor } from './sparse-tensor.js';
+import type { FactorsOf, SparseTensor } from '@bcnmf/core';
+import { csrArrays } from './sparse-tensor.js';
 import { kernelState } from './state.js';
 import { floatValues, intValues, transposeValues } from './tensor-values.js';
 
@@ -9,11 +10,11 @@ import { floatValues, intValues, transposeValues } from './tensor-values.js';
  * nnz x k temporaries. With the native kernels: their CSR kernel (float32, rows split
  * over the threads); else in JavaScript.
  */
-export function sparseReconstruction(data: CsrTensor, coefficients: tfjs.Tensor2D, basis: tfjs.Tensor2D): tfjs.Tensor1D {
+export function sparseReconstruction({ data, coefficients, basis }: FactorsOf<SparseTensor>): tfjs.Tensor1D {
   return kernelState.tf.tensor1d(reconstructionValues('sparseReconstruction', data, coefficients, basis), 'float32');
 }
 
-function checkShapes(caller: string, data: CsrTensor, coefficients: tfjs.Tensor2D, basis: tfjs.Tensor2D): void {
+function checkShapes(caller: string, data: SparseTensor, coefficients: tfjs.Tensor2D, basis: tfjs.Tensor2D): void {
   const [n, m] = data.shape;
   const k = coefficients.shape[1];
   if (coefficients.shape[0] !== n || basis.shape[0] !== k || basis.shape[1] !== m) {
@@ -28,7 +29,7 @@ function checkShapes(caller: string, data: CsrTensor, coefficients: tfjs.Tensor2
  */
 export function reconstructionValues(
   caller: string,
-  data: CsrTensor,
+  data: SparseTensor,
   coefficients: tfjs.Tensor2D,
   basis: tfjs.Tensor2D,
   eps?: number,

@@ -1,18 +1,6 @@
+import type { SparseTensor } from '@bcnmf/core';
 import type * as tfjs from '@tensorflow/tfjs-core';
 import { floatValues, intValues } from './tensor-values.js';
-
-/**
- * Core's sparse data on the device (its `SparseTensor`): coordinate lists sorted by row,
- * entry p is `values[p]` at (`rowIds[p]`, `colIds[p]`). Declared here by shape because
- * backend packages do not depend on core.
- */
-export interface CsrTensor {
-  readonly kind: 'csr';
-  readonly shape: [number, number];
-  readonly rowIds: tfjs.Tensor1D;
-  readonly colIds: tfjs.Tensor1D;
-  readonly values: tfjs.Tensor1D;
-}
 
 const rowPointers = new WeakMap<tfjs.Tensor, Int32Array>();
 /** One past the largest column index of a colIds tensor (Infinity if one is negative). */
@@ -23,7 +11,7 @@ const columnBounds = new WeakMap<tfjs.Tensor, number>();
  * Poisson ratio shares its data's, so it reuses them). Throws where the row ids are not
  * sorted or not within the rows.
  */
-export function csrRowPointers(data: CsrTensor): Int32Array {
+export function csrRowPointers(data: SparseTensor): Int32Array {
   const n = data.shape[0];
   let indptr = rowPointers.get(data.rowIds);
   if (!indptr || indptr.length !== n + 1) {
@@ -49,7 +37,7 @@ export function csrRowPointers(data: CsrTensor): Int32Array {
  * column indices and values, checked (row ids sorted and within the rows, column ids
  * within the columns, one value per entry; the index checks once per index tensor).
  */
-export function csrArrays(data: CsrTensor): { indptr: Int32Array; indices: Int32Array; values: Float32Array } {
+export function csrArrays(data: SparseTensor): { indptr: Int32Array; indices: Int32Array; values: Float32Array } {
   const [, m] = data.shape;
   const indptr = csrRowPointers(data);
   const indices = intValues(data.colIds);

@@ -1,5 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs-core';
-import { csrArrays, csrRowPointers, type CsrTensor } from './sparse-tensor.js';
+import type { SparseTensor } from '@bcnmf/core';
+import { csrArrays, csrRowPointers } from './sparse-tensor.js';
 import { kernelState } from './state.js';
 import { floatValues, intValues } from './tensor-values.js';
 
@@ -10,7 +11,7 @@ import { floatValues, intValues } from './tensor-values.js';
  * by stored entries). Else in JavaScript, summed in a k-long float64 accumulator. One
  * pass over the entries either way, no gathered nnz x k temporaries.
  */
-export function sparseTimesThin(data: CsrTensor, thin: tfjs.Tensor2D): tfjs.Tensor2D {
+export function sparseTimesThin(data: SparseTensor, thin: tfjs.Tensor2D): tfjs.Tensor2D {
   const { tf, native } = kernelState;
   const [n, m] = data.shape;
   const k = thin.shape[1];

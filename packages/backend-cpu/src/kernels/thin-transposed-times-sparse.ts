@@ -1,5 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs-core';
-import { csrArrays, type CsrTensor } from './sparse-tensor.js';
+import type { SparseTensor } from '@bcnmf/core';
+import { csrArrays } from './sparse-tensor.js';
 import { kernelState } from './state.js';
 import { floatValues, intValues, transposeValues } from './tensor-values.js';
 
@@ -11,7 +12,7 @@ import { floatValues, intValues, transposeValues } from './tensor-values.js';
  * at the end). Else in JavaScript, summed in float64 (thinT is transposed first so that
  * each entry reads k neighbouring values).
  */
-export function thinTransposedTimesSparse(thinT: tfjs.Tensor2D, data: CsrTensor): tfjs.Tensor2D {
+export function thinTransposedTimesSparse(thinT: tfjs.Tensor2D, data: SparseTensor): tfjs.Tensor2D {
   const { tf, native } = kernelState;
   const [n, m] = data.shape;
   const k = thinT.shape[0];

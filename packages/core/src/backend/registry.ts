@@ -1,217 +1,235 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendAdapter, BackendProbe } from '../contract/adapter.js';
 import { BcnmfError } from '../errors.js';
-import type { BackendAdapter, BackendName, BackendProbe } from './adapter.js';
-
-interface AdapterSource {
-  packageName: string;
-  exportName: string;
-  load(): Promise<Record<string, unknown>>;
-}
-
-// Packages that are not dependencies of core are imported through a variable, so
-// that neither TypeScript nor a bundler insists on them being installed.
-function importOptional(specifier: string): Promise<Record<string, unknown>> {
-  return import(/* @vite-ignore */ specifier) as Promise<Record<string, unknown>>;
-}
-
-/** Where each backend comes from. Adding a backend = one entry here and one package. */
-const SOURCES: Record<BackendName, AdapterSource> = {
-  wasm: { packageName: '@bcnmf/backend-cpu', exportName: 'wasmAdapter', load: () => import('@bcnmf/backend-cpu') },
-  cpu: { packageName: '@bcnmf/backend-cpu', exportName: 'cpuAdapter', load: () => import('@bcnmf/backend-cpu') },
-  webgpu: {
-    packageName: '@bcnmf/backend-webgpu',
-    exportName: 'webgpuAdapter',
-    load: () => importOptional('@bcnmf/backend-webgpu'),
-  },
-  cuda: {
-    packageName: '@bcnmf/backend-cuda',
-    exportName: 'cudaAdapter',
-    load: () => importOptional('@bcnmf/backend-cuda'),
-  },
-};
-
-/** Every backend name bcnmf knows, the default first. */
-export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu', 'webgpu', 'cuda'];
+import { referenceCpuAdapter } from './reference.js';
 
 /**
- * The portable default: what a fit that names no backend runs on where the cpu backend
- * has no native kernels (see {@link defaultBackendChain}).
+ * The backends of bcnmf's own packages, by name, with the package that provides each.
+ * These names are reserved: only that package may register them. A contributor's
+ * backend registers under its own name.
  */
-export const DEFAULT_BACKEND: BackendName = 'wasm';
+export const BUILTIN_BACKENDS: Readonly<Record<string, string>> = Object.freeze({
+  wasm: '@bcnmf/backend-cpu',
+  cpu: '@bcnmf/backend-cpu',
+  webgpu: '@bcnmf/backend-webgpu',
+  cuda: '@bcnmf/backend-cuda',
+});
 
-const loaded = new Map<BackendName, BackendAdapter>();
-const activated = new Set<BackendName>();
+/** The reserved names of {@link BUILTIN_BACKENDS}, in the order they are listed. */
+export const BUILTIN_BACKEND_NAMES: readonly string[] = Object.freeze(Object.keys(BUILTIN_BACKENDS));
 
-/** Whether `name` is one of {@link BACKEND_NAMES}. */
-export function isBackendName(name: unknown): name is BackendName {
-  return typeof name === 'string' && (BACKEND_NAMES as readonly string[]).includes(name);
-}
+/** The package that installs every built-in backend at once. */
+export const UMBRELLA_PACKAGE = 'bcnmf';
+
+/** What a fit that names no backend asks for. */
+export const AUTO_BACKEND = 'auto';
+
+const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
+
+const registered = new Map<string, BackendAdapter>();
+/** Used where nothing registered the name: core's reference cpu backend. */
+const fallbacks = new Map<string, BackendAdapter>([['cpu', referenceCpuAdapter]]);
+/** The adapter whose activate() ran last: another adapter on the same tfjs backend must run its own. */
+let active: BackendAdapter | null = null;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
 }
 
-/**
- * Makes `adapter` the provider of backend `name` without importing its package by name:
- * for package managers whose strict layout keeps core from resolving an optional backend
- * package (pnpm), and for tests. Backend packages call it when they are imported, so
- * `import '@bcnmf/backend-webgpu'` once is enough.
- *
- * @example
- * import { webgpuAdapter } from '@bcnmf/backend-webgpu';
- * registerBackend('webgpu', webgpuAdapter);
- */
-export function registerBackend(name: BackendName, adapter: BackendAdapter): void {
-  if (!isBackendName(name)) {
-    throw new BcnmfError('BACKEND_UNAVAILABLE', `unknown backend '${String(name)}': the backends are ${BACKEND_NAMES.join(', ')}`);
-  }
-  if (!adapter || typeof adapter.activate !== 'function' || typeof adapter.probe !== 'function') {
-    throw new BcnmfError('BACKEND_UNAVAILABLE', `registerBackend('${name}', ...) needs an adapter with probe() and activate()`);
-  }
-  loaded.set(name, adapter);
-  activated.delete(name);
+function unavailable(message: string): BcnmfError {
+  return new BcnmfError('BACKEND_UNAVAILABLE', message);
 }
 
-async function importAdapter(name: BackendName): Promise<BackendAdapter> {
-  const cached = loaded.get(name);
-  if (cached) return cached;
-  const source = SOURCES[name];
-  let module: Record<string, unknown>;
-  try {
-    module = await source.load();
-  } catch (error) {
-    throw new BcnmfError(
-      'BACKEND_UNAVAILABLE',
-      `backend '${name}' needs the package ${source.packageName}, which could not be loaded (${describe(error)}); ` +
-        `install it next to @bcnmf/core (with pnpm, also import it once so that it registers itself), or use another backend`,
-    );
+function checkAdapter(adapter: unknown): asserts adapter is BackendAdapter {
+  const a = adapter as Partial<BackendAdapter> | null;
+  const missing = [
+    typeof a?.name !== 'string' && 'name',
+    typeof a?.packageName !== 'string' && 'packageName',
+    typeof a?.tfjsBackend !== 'string' && 'tfjsBackend',
+    typeof a?.description !== 'string' && 'description',
+    typeof a?.probe !== 'function' && 'probe()',
+    typeof a?.activate !== 'function' && 'activate()',
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    throw unavailable(`registerBackend needs a BackendAdapter; this one has no ${missing.join(', ')}`);
   }
-  const adapter = module[source.exportName] as BackendAdapter | undefined;
-  if (!adapter || typeof adapter.activate !== 'function' || typeof adapter.probe !== 'function') {
-    throw new BcnmfError(
-      'BACKEND_UNAVAILABLE',
-      `${source.packageName} does not export a backend adapter named ${source.exportName}`,
-    );
+}
+
+/**
+ * Makes `adapter` the backend named `adapter.name`. Backend packages call it when they
+ * are imported (`import '@bcnmf/backend-webgpu'` registers 'webgpu'); core imports no
+ * backend package. The built-in names (wasm, cpu, webgpu, cuda) are reserved for the
+ * packages of {@link BUILTIN_BACKENDS}; another name may be registered once (the same
+ * adapter again is a no-op).
+ *
+ * @example
+ * import { registerBackend, type BackendAdapter } from '@bcnmf/core';
+ * export const myAdapter = { name: 'my-gpu', packageName: 'my-bcnmf-gpu', ... } satisfies BackendAdapter;
+ * registerBackend(myAdapter);
+ */
+export function registerBackend(adapter: BackendAdapter): void {
+  checkAdapter(adapter);
+  const { name, packageName } = adapter;
+  if (!NAME_PATTERN.test(name)) {
+    throw unavailable(`backend name '${name}' must be lower-case letters, digits and dashes (at most 40), starting with a letter`);
   }
-  loaded.set(name, adapter);
-  return adapter;
+  if (name === AUTO_BACKEND) throw unavailable(`'${AUTO_BACKEND}' is not a backend name: it asks for the default`);
+  const owner = BUILTIN_BACKENDS[name];
+  if (owner !== undefined && packageName !== owner) {
+    throw unavailable(`backend name '${name}' is reserved for ${owner}; register ${packageName}'s backend under a name of its own`);
+  }
+  const current = registered.get(name);
+  if (current === adapter) return;
+  if (current && owner === undefined) {
+    throw unavailable(`a backend named '${name}' is already registered (by ${current.packageName}); choose another name`);
+  }
+  registered.set(name, adapter);
+}
+
+/** The adapter registered as `name` (or core's reference for 'cpu'), or undefined. */
+export function registeredBackend(name: string): BackendAdapter | undefined {
+  return registered.get(name) ?? fallbacks.get(name);
+}
+
+/** Every backend name known here: the built-in ones, then those registered by other packages. */
+export function backendNames(): string[] {
+  return [...BUILTIN_BACKEND_NAMES, ...[...registered.keys()].filter((name) => BUILTIN_BACKENDS[name] === undefined)];
+}
+
+function notRegisteredReason(name: string): string {
+  const owner = BUILTIN_BACKENDS[name];
+  return `not installed: backend '${name}' comes with ${owner} (part of the ${UMBRELLA_PACKAGE} package); ` +
+    `install ${UMBRELLA_PACKAGE} and import it, or install ${owner} and import it once`;
 }
 
 /** One row of {@link listBackends}. */
 export interface BackendStatus {
-  name: BackendName;
+  name: string;
+  /** The package that provides it. */
   packageName: string;
   available: boolean;
   /** Why it cannot run here, when it cannot. */
   reason?: string;
+  /** The adapter's one-line description (absent when no package registered the name). */
+  description?: string;
+  /** What the probe found (native kernels, BLAS, GPU adapter, ...). */
+  details?: Record<string, string>;
+  /** True for the backend a fit that names none would use. */
+  isDefault: boolean;
+}
+
+async function probeOf(adapter: BackendAdapter): Promise<BackendProbe> {
+  try {
+    return await adapter.probe();
+  } catch (error) {
+    return { available: false, reason: `its probe failed: ${describe(error)}` };
+  }
 }
 
 /**
- * Every backend with whether it can run here and, if not, why. Probing loads the
- * backend packages that are installed but activates none.
+ * Every backend with whether it can run here and, if not, why; what its probe found;
+ * and which one a fit that names no backend would use. Probing activates nothing.
  *
  * @example
  * (await listBackends()).filter((b) => b.available).map((b) => b.name); // ['wasm', 'cpu']
  */
 export async function listBackends(): Promise<BackendStatus[]> {
+  const chain = await defaultBackendChain();
+  const probes = new Map<string, BackendProbe>();
   const out: BackendStatus[] = [];
-  for (const name of BACKEND_NAMES) {
-    const packageName = SOURCES[name].packageName;
-    let probe: BackendProbe;
-    try {
-      probe = await (await importAdapter(name)).probe();
-    } catch (error) {
-      probe = { available: false, reason: describe(error) };
+  for (const name of backendNames()) {
+    const adapter = registeredBackend(name);
+    if (!adapter) {
+      out.push({ name, packageName: BUILTIN_BACKENDS[name], available: false, reason: notRegisteredReason(name), isDefault: false });
+      continue;
     }
-    out.push({ name, packageName, available: probe.available, ...(probe.reason ? { reason: probe.reason } : {}) });
+    const probe = await probeOf(adapter);
+    probes.set(name, probe);
+    out.push({
+      name,
+      packageName: adapter.packageName,
+      available: probe.available,
+      ...(probe.reason ? { reason: probe.reason } : {}),
+      description: adapter.description,
+      ...(probe.details ? { details: probe.details } : {}),
+      isDefault: false,
+    });
   }
+  const chosen = chain.find((name) => probes.get(name)?.available);
+  for (const row of out) row.isDefault = row.name === chosen;
   return out;
 }
 
 async function availableNames(): Promise<string> {
-  const names = (await listBackends()).filter((b) => b.available).map((b) => b.name);
+  const names: string[] = [];
+  for (const name of backendNames()) {
+    const adapter = registeredBackend(name);
+    if (adapter && (await probeOf(adapter)).available) names.push(name);
+  }
   return names.length > 0 ? names.join(', ') : 'none';
 }
 
 /**
- * Loads the adapter for `name`, checks that it can run here and makes TensorFlow.js
- * use it. Unknown names and backends that cannot run throw a `BcnmfError` with code
- * `BACKEND_UNAVAILABLE` that names the backends that do work here.
+ * Checks that backend `name` can run here and makes TensorFlow.js use it. Unknown names,
+ * backends whose package is not installed and backends that cannot run throw a
+ * `BcnmfError` with code `BACKEND_UNAVAILABLE` that says why and names the backends that
+ * do work here.
  *
  * @example
  * const adapter = await useBackend('cpu');
  * adapter.tfjsBackend; // 'cpu'
  */
 export async function useBackend(name: string): Promise<BackendAdapter> {
-  if (!isBackendName(name)) {
-    throw new BcnmfError(
-      'BACKEND_UNAVAILABLE',
-      `unknown backend '${name}': the backends are ${BACKEND_NAMES.join(', ')} (available here: ${await availableNames()})`,
-    );
+  const adapter = typeof name === 'string' ? registeredBackend(name) : undefined;
+  if (!adapter) {
+    const known = backendNames();
+    const why = known.includes(name)
+      ? `backend '${name}' is ${notRegisteredReason(name)}`
+      : `unknown backend '${String(name)}': the backends are ${known.join(', ')}`;
+    throw unavailable(`${why} (available here: ${await availableNames()})`);
   }
-  let adapter: BackendAdapter;
-  try {
-    adapter = await importAdapter(name);
-  } catch (error) {
-    if (error instanceof BcnmfError) {
-      throw new BcnmfError(error.code, `${error.message} (available here: ${await availableNames()})`);
-    }
-    throw error;
-  }
-  if (activated.has(name) && tf.getBackend() === adapter.tfjsBackend) return adapter;
-  const probe = await adapter.probe();
+  if (active === adapter && tf.getBackend() === adapter.tfjsBackend) return adapter;
+  const probe = await probeOf(adapter);
   if (!probe.available) {
-    throw new BcnmfError(
-      'BACKEND_UNAVAILABLE',
-      `backend '${name}' cannot run here: ${probe.reason ?? 'no reason given'} (available here: ${await availableNames()})`,
-    );
+    throw unavailable(`backend '${name}' cannot run here: ${probe.reason ?? 'no reason given'} (available here: ${await availableNames()})`);
   }
   try {
+    active = null;
     await adapter.activate(tf);
-    activated.add(name);
+    active = adapter;
   } catch (error) {
-    throw new BcnmfError(
-      'BACKEND_UNAVAILABLE',
-      `backend '${name}' failed to start: ${describe(error)} (available here: ${await availableNames()})`,
-    );
+    throw unavailable(`backend '${name}' failed to start: ${describe(error)} (available here: ${await availableNames()})`);
   }
   return adapter;
 }
 
-/** The backends tried, in order, when a fit names none and cpu is not accelerated. */
-export const DEFAULT_BACKEND_CHAIN: readonly BackendName[] = ['wasm', 'cpu'];
-
 /**
  * The backends a fit that names none tries, in order: 'cpu' first where its probe says
- * it is accelerated (its native kernels were built: the fastest CPU path), else
- * {@link DEFAULT_BACKEND_CHAIN} (wasm, then cpu).
+ * it is accelerated (its native kernels were built: the fastest CPU path), else wasm
+ * then cpu. GPU backends are used only when named.
  *
  * @example
  * await defaultBackendChain(); // ['cpu', 'wasm'] where a C compiler built the kernels
  */
-export async function defaultBackendChain(): Promise<readonly BackendName[]> {
-  try {
-    const probe = await (await importAdapter('cpu')).probe();
-    if (probe.available && probe.accelerated) return ['cpu', 'wasm'];
-  } catch {
-    // not installed or failing: the portable chain says why when it gets there
-  }
-  return DEFAULT_BACKEND_CHAIN;
+export async function defaultBackendChain(): Promise<string[]> {
+  const cpu = registeredBackend('cpu');
+  const accelerated = cpu ? (await probeOf(cpu)).accelerated === true : false;
+  const chain = accelerated ? ['cpu', 'wasm'] : ['wasm', 'cpu'];
+  return chain.filter((name) => registeredBackend(name) !== undefined);
 }
 
 /**
  * Activates the first backend of `chain` that runs here, calling `warn` for each one
- * skipped; throws the last one's error when none runs. A fit that names no backend uses
- * {@link DEFAULT_BACKEND_CHAIN}: wasm, falling back to the pure-JavaScript cpu backend.
+ * skipped; throws the last one's error when none runs.
  */
 export async function useFirstAvailableBackend(
   chain: readonly string[],
   warn: (message: string) => void,
 ): Promise<{ name: string; adapter: BackendAdapter }> {
-  let lastError: unknown = new BcnmfError('BACKEND_UNAVAILABLE', 'no backend was named');
+  let lastError: unknown = unavailable('no backend is registered (import bcnmf, or @bcnmf/backend-cpu)');
   for (const name of chain) {
     // an unknown name is a mistake, not a reason to fall back
-    if (!isBackendName(name)) return { name, adapter: await useBackend(name) };
+    if (!backendNames().includes(name)) return { name, adapter: await useBackend(name) };
     try {
       return { name, adapter: await useBackend(name) };
     } catch (error) {

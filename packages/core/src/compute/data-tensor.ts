@@ -1,25 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { isSparse, type DataTensor, type SparseTensor } from '../contract/tensors.js';
 import { CsrMatrix } from '../matrix/csr-matrix.js';
 import type { DenseMatrix } from '../matrix/dense-matrix.js';
-
-/**
- * A sparse data matrix on the device, as coordinate lists sorted by row (the CSR
- * order): entry p is `values[p]` at (`rowIds[p]`, `colIds[p]`).
- */
-export interface SparseTensor {
-  readonly kind: 'csr';
-  readonly shape: [number, number];
-  readonly rowIds: tf.Tensor1D;
-  readonly colIds: tf.Tensor1D;
-  readonly values: tf.Tensor1D;
-}
-
-/** A data matrix on the device: dense, or sparse for mostly-zero data. */
-export type DataTensor = tf.Tensor2D | SparseTensor;
-
-export function isSparse(data: DataTensor): data is SparseTensor {
-  return (data as SparseTensor).kind === 'csr';
-}
 
 /** Rows x columns of a data matrix. */
 export function dataShape(data: DataTensor): [number, number] {

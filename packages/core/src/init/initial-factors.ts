@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DenseMatrix } from '../matrix/dense-matrix.js';
 import { dataShape } from '../compute/data-tensor.js';
-import type { ComputeOps } from '../compute/ops.js';
-import type { DataTensors, FactorState } from '../compute/updates.js';
+import type { ComputeOps } from '../contract/compute-ops.js';
+import type { DataTensors, FactorState } from '../contract/tensors.js';
 import type { InitMethod } from '../options.js';
 import { startGenerator, uniformArray } from '../random.js';
 import { nndsvd, projectOntoBasis } from './nndsvd.js';

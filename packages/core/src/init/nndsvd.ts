@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, QrDecomposition, SingularValueDecomposition, pseudoInverse } from 'ml-matrix';
-import { dataShape, dataSize, isSparse, type DataTensor } from '../compute/data-tensor.js';
-import type { ComputeOps } from '../compute/ops.js';
-import { dataTimes, timesData } from '../compute/updates.js';
+import { dataShape, dataSize } from '../compute/data-tensor.js';
+import { dataTimes, timesData } from '../compute/products.js';
+import type { ComputeOps } from '../contract/compute-ops.js';
+import { isSparse, type DataTensor } from '../contract/tensors.js';
 import { normalArray, startGenerator } from '../random.js';
 
 /** The top singular triplets of a matrix: X ≈ U diag(s) Vᵀ. */

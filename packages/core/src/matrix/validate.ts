@@ -2,6 +2,9 @@ import { BcnmfError } from '../errors.js';
 import { CsrMatrix } from './csr-matrix.js';
 import type { DenseMatrix } from './dense-matrix.js';
 
+/** The largest finite float32: larger float64 values become Infinity on the device. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** What {@link checkNonNegativeData} found besides errors. */
 export interface DataCheck {
   /** Rows (samples) whose values are all zero. */
@@ -17,10 +20,12 @@ function place(matrix: DenseMatrix | CsrMatrix, i: number, j: number, rowOffset:
 }
 
 /**
- * Checks that `matrix` (dense or CSR) can be factorized: not empty, every value finite and
- * non-negative. Throws a `BcnmfError` ('INVALID_DATA') naming `role` and the first bad
- * value's row and column (plus `rowOffset`, for a batch of a larger matrix); counts
- * all-zero rows and columns, which are legal.
+ * Checks that `matrix` (dense or CSR) can be factorized: not empty, every value finite,
+ * non-negative and at most `maxValue` (default: the largest float32, since the compute
+ * runs in float32; a fit passes its loss's bound, beyond which the loss's sums overflow).
+ * Throws a `BcnmfError` ('INVALID_DATA') naming `role` and the first bad value's row and
+ * column (plus `rowOffset`, for a batch of a larger matrix); counts all-zero rows and
+ * columns, which are legal.
  *
  * @example
  * checkNonNegativeData(DenseMatrix.fromRows([[1, 0], [2, 0]]), 'target'); // { zeroRows: 0, zeroColumns: 1 }
@@ -28,9 +33,10 @@ function place(matrix: DenseMatrix | CsrMatrix, i: number, j: number, rowOffset:
 export function checkNonNegativeData(
   matrix: DenseMatrix | CsrMatrix,
   role: string,
-  options: { rowOffset?: number } = {},
+  options: { rowOffset?: number; maxValue?: number } = {},
 ): DataCheck {
   const rowOffset = options.rowOffset ?? 0;
+  const maxValue = options.maxValue ?? FLOAT32_MAX;
   const { rows, columns } = matrix;
   if (rows === 0 || columns === 0) {
     throw new BcnmfError('INVALID_DATA', `${role} is empty (${rows} samples x ${columns} features)`);
@@ -47,7 +53,7 @@ export function checkNonNegativeData(
       const v = values[p];
       const j = sparse ? sparse.indices[p] : p - start;
       // One comparison passes every valid value; the slow path explains the others.
-      if (!(v >= 0 && v < Infinity)) explainBadValue(matrix, role, v, i, j, rowOffset);
+      if (!(v >= 0 && v <= maxValue)) explainBadValue(matrix, role, v, i, j, rowOffset, maxValue);
       if (v > 0) {
         rowHasValue = true;
         columnHasValue[j] = 1;
@@ -67,6 +73,7 @@ function explainBadValue(
   i: number,
   j: number,
   rowOffset: number,
+  maxValue: number,
 ): never {
   if (Number.isNaN(v)) {
     throw new BcnmfError(
@@ -77,6 +84,20 @@ function explainBadValue(
   }
   if (!Number.isFinite(v)) {
     throw new BcnmfError('INVALID_DATA', `${role} has an infinite value (${v}) at ${place(matrix, i, j, rowOffset)}`);
+  }
+  if (v > FLOAT32_MAX) {
+    throw new BcnmfError(
+      'INVALID_DATA',
+      `${role} has the value ${v} at ${place(matrix, i, j, rowOffset)}, beyond float32 (largest ${FLOAT32_MAX.toPrecision(3)}), ` +
+        'in which bcnmf computes; rescale the data (e.g. divide by its largest value)',
+    );
+  }
+  if (v > maxValue) {
+    throw new BcnmfError(
+      'INVALID_DATA',
+      `${role} has the value ${v} at ${place(matrix, i, j, rowOffset)}, above ${maxValue.toPrecision(3)}, beyond which this loss's ` +
+        'float32 sums overflow; rescale the data (e.g. divide by its largest value, or log1p for counts)',
+    );
   }
   throw new BcnmfError(
     'INVALID_DATA',

@@ -1,15 +1,15 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../backend/registry.js';
+import { AUTO_BACKEND, defaultBackendChain, useFirstAvailableBackend } from '../backend/registry.js';
 import { resolveOps } from '../compute/plain-ops.js';
-import { disposeData, uploadMatrix } from '../compute/data-tensor.js';
-import { computeScores, scoreConstants, type ScoreRecord } from '../compute/score.js';
-import { updateCoefficients } from '../compute/updates.js';
+import type { ScoreRecord } from '../compute/score.js';
 import { BcnmfError } from '../errors.js';
+import { LOSSES } from '../losses/index.js';
 import { toDataMatrix, toDenseMatrix, type MatrixInput } from '../matrix/convert.js';
 import { DenseMatrix } from '../matrix/dense-matrix.js';
-import { checkNonNegativeData } from '../matrix/validate.js';
+import { checkNonNegativeData, FLOAT32_MAX } from '../matrix/validate.js';
 import { startGenerator, uniformArray } from '../random.js';
-import type { ResolvedOptions } from '../options.js';
+import { settingChecks, type ResolvedOptions } from '../options.js';
+import { fitCoefficients } from '../solver/fit-coefficients.js';
+import { throwIfAborted } from '../solver/driver.js';
 import { summarizeTopics, type TopicSummary } from './topics.js';
 
 /** The settings a model was fitted with (defaults filled in). */
@@ -58,10 +58,14 @@ export interface TransformOptions {
   tol?: number;
   /** Seed of the random start of the coefficients (default the model's seed). */
   seed?: number;
-  /** Backend to run on (default the model's). */
+  /** Backend to run on (default 'auto': the default backend, as for a fit). */
   backend?: string;
   /** Start from these coefficients (samples x k) instead of a random start. */
   init?: MatrixInput;
+  /** Aborts between iterations; transform then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Receives warnings (a backend skipped); default: console.warn. */
+  onWarning?: (message: string) => void;
 }
 
 /** The JSON form of a {@link BcnmfModel} (see `toJSON`). */
@@ -100,7 +104,9 @@ function rowsToMatrix(value: unknown, what: string): DenseMatrix {
   value.forEach((row: unknown, i: number) => {
     if (!Array.isArray(row) || row.length !== columns) invalid(`${what} row ${i} must have ${columns} numbers`);
     row.forEach((v: unknown, j: number) => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) invalid(`${what}[${i}][${j}] is not a non-negative number`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > FLOAT32_MAX) {
+        invalid(`${what}[${i}][${j}] must be a finite non-negative number that float32 holds, got ${JSON.stringify(v)}`);
+      }
       data[i * columns + j] = v;
     });
   });
@@ -201,17 +207,13 @@ export class BcnmfModel {
     const maxIter = options.maxIter ?? TRANSFORM_DEFAULTS.maxIter;
     const tol = options.tol ?? TRANSFORM_DEFAULTS.tol;
     const seed = options.seed ?? this.settings.seed;
-    if (!Number.isSafeInteger(maxIter) || maxIter < 1) {
-      throw new BcnmfError('INVALID_OPTION', `maxIter must be an integer >= 1, got ${String(maxIter)}`);
-    }
-    if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) {
-      throw new BcnmfError('INVALID_OPTION', `tol must be a finite number >= 0, got ${String(tol)}`);
-    }
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new BcnmfError('INVALID_OPTION', `seed must be an integer >= 0, got ${String(seed)}`);
-    }
+    settingChecks.integer('maxIter', maxIter, 1);
+    settingChecks.finiteAtLeast('tol', tol, 0);
+    settingChecks.integer('seed', seed, 0);
+    throwIfAborted(options.signal);
     const matrix = await toDataMatrix(samples, 'samples');
-    checkNonNegativeData(matrix, 'samples');
+    const loss = LOSSES[this.settings.loss];
+    checkNonNegativeData(matrix, 'samples', { maxValue: loss.maxDataValue });
     const { k } = this.settings;
     if (matrix.columns !== this.W.columns) {
       throw new BcnmfError('INVALID_DATA', `samples have ${matrix.columns} features but the model has ${this.W.columns}`);
@@ -237,39 +239,26 @@ export class BcnmfModel {
     } else {
       start = uniformArray(startGenerator(seed, 0, 'transform'), matrix.rows * k);
     }
-    const adapter = await useBackend(options.backend ?? this.settings.backend);
-    const ops = resolveOps(adapter.ops);
-    const { loss, eps, damping } = this.settings;
-    const data = uploadMatrix(matrix);
-    const basis = tf.tensor2d(Float32Array.from(this.W.data), [k, this.W.columns]);
-    let coefficients = tf.tensor2d(start, [matrix.rows, k]);
-    try {
-      const tensors = { target: data, backgrounds: [] };
-      const constants = await scoreConstants(ops, loss, tensors);
-      const error = async (): Promise<number> =>
-        (await computeScores(ops, 0, { basis, targetCoefficients: coefficients, backgroundCoefficients: [] }, tensors, loss, [], eps, constants)).targetError;
-      let previous = await error();
-      for (let iteration = 1; iteration <= maxIter; iteration++) {
-        const next = updateCoefficients(ops, loss, data, coefficients, basis, eps, damping);
-        coefficients.dispose();
-        coefficients = next;
-        if (tol > 0 && iteration % this.settings.scoreEvery === 0) {
-          const current = await error();
-          if (Math.abs(previous - current) <= tol * Math.max(Math.abs(previous), 1e-300)) break;
-          previous = current;
-        }
-      }
-      const values = (await coefficients.data()) as Float32Array;
-      return new DenseMatrix({
-        data: Float32Array.from(values),
-        shape: [matrix.rows, k],
-        rowNames: matrix.rowNames,
-        columnNames: this.W.rowNames,
-      });
-    } finally {
-      disposeData(data);
-      tf.dispose([basis, coefficients]);
-    }
+    const backend = options.backend ?? AUTO_BACKEND;
+    const warn = options.onWarning ?? ((message: string) => console.warn(`bcnmf: ${message}`));
+    const { adapter } = await useFirstAvailableBackend(backend === AUTO_BACKEND ? await defaultBackendChain() : [backend], warn);
+    const { eps, damping, scoreEvery } = this.settings;
+    const result = await fitCoefficients(resolveOps(adapter.ops), { loss, eps, damping }, {
+      basis: this.W,
+      data: [matrix],
+      starts: [start],
+      roles: ['samples'],
+      maxIter,
+      tol,
+      scoreEvery,
+      signal: options.signal,
+    });
+    return new DenseMatrix({
+      data: result.coefficients[0],
+      shape: [matrix.rows, k],
+      rowNames: matrix.rowNames,
+      columnNames: this.W.rowNames,
+    });
   }
 
   /** A plain-JSON form that {@link BcnmfModel.load} restores exactly (float32 values survive). */
@@ -300,30 +289,44 @@ export class BcnmfModel {
    * parts disagree.
    */
   static load(json: unknown): BcnmfModel {
-    if (json === null || typeof json !== 'object') invalid('a bcNMF model must be an object');
-    const m = json as Partial<BcnmfModelJSON> & { name?: unknown };
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) invalid('a bcNMF model must be an object');
+    const m = json as Partial<Record<keyof BcnmfModelJSON, unknown>>;
     if (m.name !== 'bcNMF') invalid(`not a bcNMF model (name ${JSON.stringify(m.name)})`);
     if (m.version !== 1) invalid(`unsupported bcNMF model version ${JSON.stringify(m.version)}`);
-    const settings = m.settings;
-    if (!settings || typeof settings !== 'object' || !Number.isSafeInteger(settings.k) || settings.k < 1) {
-      invalid('model settings are missing or have no valid k');
-    }
+    const settings = checkSettings(m.settings);
     const k = settings.k;
     const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
     const W = rowsToMatrix(m.W, 'W');
-    if (W.rows !== k) invalid(`W has ${W.rows} rows but k is ${k}`);
+    if (W.rows !== k) invalid(`W has ${W.rows} rows but settings.k is ${k}`);
+    if (W.columns < 1) invalid('W has no columns (features)');
     const features = W.columns;
     const featureNames = names(m.featureNames, 'featureNames', features);
+    const repeated = featureNames ? firstRepeated(featureNames) : undefined;
+    if (repeated !== undefined) invalid(`featureNames has '${repeated}' twice; feature names must be unique`);
     const Htarget = rowsToMatrix(m.Htarget, 'Htarget');
-    if (Htarget.rows > 0 && Htarget.columns !== k) invalid(`Htarget has ${Htarget.columns} columns but k is ${k}`);
+    if (Htarget.rows > 0 && Htarget.columns !== k) invalid(`Htarget has ${Htarget.columns} columns but settings.k is ${k}`);
     if (!Array.isArray(m.Hbackgrounds)) invalid('Hbackgrounds must be an array (one matrix per background)');
+    if (m.Hbackgrounds.length !== settings.alphas.length) {
+      invalid(`Hbackgrounds has ${m.Hbackgrounds.length} matrices but settings.alphas has ${settings.alphas.length} weights (one per background)`);
+    }
     const Hbackgrounds = m.Hbackgrounds.map((h, b) => {
       const matrix = rowsToMatrix(h, `Hbackgrounds[${b}]`);
-      if (matrix.rows > 0 && matrix.columns !== k) invalid(`Hbackgrounds[${b}] has ${matrix.columns} columns but k is ${k}`);
+      if (matrix.rows > 0 && matrix.columns !== k) invalid(`Hbackgrounds[${b}] has ${matrix.columns} columns but settings.k is ${k}`);
       return matrix;
     });
-    const backgroundSampleNames = Array.isArray(m.backgroundSampleNames) ? m.backgroundSampleNames : [];
-    if (!Array.isArray(m.history) || m.history.length === 0) invalid('history must be a non-empty array');
+    const backgroundSampleNames = m.backgroundSampleNames ?? [];
+    if (!Array.isArray(backgroundSampleNames)) invalid('backgroundSampleNames must be an array');
+    const history = checkHistory(m.history, settings.alphas.length);
+    const starts = checkStarts(m.starts);
+    const count = (value: unknown, what: string, min: number): number => settingChecks.integer(what, value, min, invalid);
+    const iterations = count(m.iterations, 'iterations', 0);
+    if (iterations > settings.maxIter) invalid(`iterations (${iterations}) exceeds settings.maxIter (${settings.maxIter})`);
+    const bestStart = count(m.bestStart ?? 0, 'bestStart', 0);
+    if (starts.length > 0 && bestStart >= starts.length) invalid(`bestStart ${bestStart} is not one of the ${starts.length} starts`);
+    if (typeof m.converged !== 'boolean') invalid(`converged must be true or false, got ${JSON.stringify(m.converged)}`);
+    const wallTimeMs = settingChecks.finiteAtLeast('wallTimeMs', m.wallTimeMs ?? 0, 0, invalid);
+    const warnings = m.warnings ?? [];
+    if (!Array.isArray(warnings) || warnings.some((w) => typeof w !== 'string')) invalid('warnings must be an array of strings');
     return new BcnmfModel({
       W: W.withNames({ rowNames: topicNames, columnNames: featureNames }),
       Htarget: Htarget.withNames({
@@ -334,14 +337,98 @@ export class BcnmfModel {
         rowNames: names(backgroundSampleNames[b], `backgroundSampleNames[${b}]`, h.rows),
         columnNames: topicNames,
       })),
-      history: m.history.map((r) => ({ ...r })),
-      iterations: Number(m.iterations),
-      converged: Boolean(m.converged),
-      wallTimeMs: Number(m.wallTimeMs),
-      starts: Array.isArray(m.starts) ? m.starts.map((s) => ({ ...s })) : [],
-      bestStart: Number(m.bestStart ?? 0),
-      warnings: Array.isArray(m.warnings) ? m.warnings.map(String) : [],
-      settings: { ...settings, alphas: Array.isArray(settings.alphas) ? [...settings.alphas] : [] },
+      history,
+      iterations,
+      converged: m.converged,
+      wallTimeMs,
+      starts,
+      bestStart,
+      warnings: [...(warnings as string[])],
+      settings,
     });
   }
+}
+
+function firstRepeated(values: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return undefined;
+}
+
+/** A model file's settings, checked by the same rules as the options of a fit. */
+function checkSettings(value: unknown): ModelSettings {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) invalid('settings must be an object');
+  const s = value as Record<string, unknown>;
+  const field = (name: string) => (message: string): never => invalid(`settings.${message}`);
+  const k = settingChecks.integer('k', s.k, 1, field('k'));
+  const loss = settingChecks.loss(s.loss, field('loss'));
+  if (!Array.isArray(s.alphas)) invalid('settings.alphas must be an array (one weight per background)');
+  const alphas = s.alphas.map((a, b) => settingChecks.finiteAtLeast(`alphas[${b}]`, a, 0, field('alphas')));
+  const alpha = settingChecks.finiteAtLeast('alpha', s.alpha ?? alphas[0] ?? 0, 0, field('alpha'));
+  if (alpha !== (alphas[0] ?? 0)) invalid(`settings.alpha (${alpha}) must equal the first of settings.alphas (${alphas[0] ?? 0})`);
+  const init = s.init ?? 'random';
+  if (!['random', 'nndsvd', 'nndsvda', 'custom'].includes(init as string)) {
+    invalid(`settings.init must be 'random', 'nndsvd', 'nndsvda' or 'custom', got ${JSON.stringify(init)}`);
+  }
+  if (typeof s.backend !== 'string' || s.backend.length === 0) invalid(`settings.backend must be a backend name, got ${JSON.stringify(s.backend)}`);
+  return {
+    k,
+    alpha,
+    alphas,
+    loss,
+    maxIter: settingChecks.integer('maxIter', s.maxIter, 1, field('maxIter')),
+    tol: settingChecks.finiteAtLeast('tol', s.tol, 0, field('tol')),
+    scoreEvery: settingChecks.integer('scoreEvery', s.scoreEvery, 1, field('scoreEvery')),
+    seed: settingChecks.integer('seed', s.seed, 0, field('seed')),
+    nStarts: settingChecks.integer('nStarts', s.nStarts, 1, field('nStarts')),
+    damping: settingChecks.damping(s.damping, field('damping')),
+    eps: settingChecks.eps(s.eps, field('eps')),
+    init: init as ModelSettings['init'],
+    backend: s.backend,
+    ...(s.batchSize !== undefined ? { batchSize: settingChecks.integer('batchSize', s.batchSize, 1, field('batchSize')) } : {}),
+  };
+}
+
+function checkHistory(value: unknown, backgrounds: number): ScoreRecord[] {
+  if (!Array.isArray(value) || value.length === 0) invalid('history must be a non-empty array of score records');
+  return value.map((r: unknown, i: number): ScoreRecord => {
+    const record = r as Partial<Record<keyof ScoreRecord, unknown>> | null;
+    const number = (v: unknown, what: string): number => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`history[${i}].${what} must be a finite number, got ${JSON.stringify(v)}`);
+      return v;
+    };
+    if (record === null || typeof record !== 'object') invalid(`history[${i}] must be a score record`);
+    const errors = record.backgroundErrors ?? [];
+    if (!Array.isArray(errors) || errors.length !== backgrounds) {
+      invalid(`history[${i}].backgroundErrors must have ${backgrounds} numbers (one per background)`);
+    }
+    const backgroundErrors = errors.map((e, b) => number(e, `backgroundErrors[${b}]`));
+    return {
+      iteration: settingChecks.integer(`history[${i}].iteration`, record.iteration, 0, invalid),
+      targetError: number(record.targetError, 'targetError'),
+      backgroundError: backgroundErrors[0] ?? null,
+      backgroundErrors,
+      score: number(record.score, 'score'),
+    };
+  });
+}
+
+function checkStarts(value: unknown): StartSummary[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) invalid('starts must be an array');
+  return value.map((s: unknown, i: number): StartSummary => {
+    const start = s as Partial<Record<keyof StartSummary, unknown>> | null;
+    if (start === null || typeof start !== 'object') invalid(`starts[${i}] must be an object`);
+    if (typeof start.score !== 'number' || !Number.isFinite(start.score)) invalid(`starts[${i}].score must be a finite number`);
+    if (typeof start.converged !== 'boolean') invalid(`starts[${i}].converged must be true or false`);
+    return {
+      start: settingChecks.integer(`starts[${i}].start`, start.start, 0, invalid),
+      score: start.score,
+      iterations: settingChecks.integer(`starts[${i}].iterations`, start.iterations, 0, invalid),
+      converged: start.converged,
+    };
+  });
 }

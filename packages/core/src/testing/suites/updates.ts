@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fitBcnmf, type Loss } from '../src/index.js';
-import { TEST_BACKENDS } from './helpers/backends.js';
+import { fitBcnmf, type Loss } from '../../index.js';
 import {
   frobeniusIteration, fromRows, maxRelativeDifference, poissonIteration, rng, toRows, transpose, uniformMat,
   type RefState,
-} from './helpers/reference.js';
+} from '../reference.js';
 
 // Small random data and an explicit start, in the API layout (samples x features).
 const random = rng('updates');
@@ -35,7 +34,8 @@ function reference(loss: Loss, iterations: number, alpha: number, damping: numbe
   return state;
 }
 
-for (const backend of TEST_BACKENDS) {
+/** The updates tests of the shared backend suite, on backend `backend`. */
+export function updatesSuite(backend: string): void {
   describe(`updates against a float64 reference (${backend})`, () => {
     for (const [loss, alpha, damping, eps] of [
       ['frobenius', 0.7, 1, 1e-10],
