@@ -43,6 +43,14 @@ static inline size_t split_row(const int32_t *indptr, size_t n, double row_cost,
   return lo;
 }
 
+/* Threads for a call over CSR rows (bcnmf_pick_threads, at most 64), of entry_work
+ * multiply-adds per stored entry and row_work per row. */
+static inline int csr_threads(int threads, const int32_t *indptr, int n, double entry_work, double row_work) {
+  const double nnz = (double)(indptr[n] - indptr[0]);
+  threads = bcnmf_pick_threads(threads, nnz * entry_work + (double)n * row_work);
+  return threads > 64 ? 64 : threads;
+}
+
 /* What every CSR range function knows: the matrix and how its rows are split. */
 typedef struct {
   size_t n, m, k, ldt;

@@ -70,6 +70,24 @@ static size_t pass_scratch_floats(size_t block, size_t m, size_t ldt, size_t ldh
   return block * m + block * ldt + block * ldh + ROWS * (m + ldt) + block * ldt;
 }
 
+/* The Poisson ratio rows X ⊘ (H W + eps) of the block of `rows` rows from row i into
+ * `ratio` (rows x m), the block's coefficients at h (a row every ld floats); the padding
+ * rows of the last group of ROWS read zeros and write to `sink`. */
+INLINE void block_ratio(const pass_ctx *c, size_t i, size_t rows, const float *h, size_t ld, float *ratio, float *sink) {
+  const size_t m = c->m, ldt = c->ldt;
+  for (size_t r0 = 0; r0 < rows; r0 += ROWS) {
+    const float *x[ROWS], *hr[ROWS];
+    float *rr[ROWS];
+    for (int r = 0; r < ROWS; r++) {
+      const int real = r0 + r < rows;
+      x[r] = real ? c->X + (i + r0 + r) * m : c->zero_row;
+      hr[r] = real ? h + (r0 + r) * ld : c->zero_row;
+      rr[r] = real ? ratio + (r0 + r) * m : sink + r * (m + ldt);
+    }
+    poisson_ratio_rows(x, hr, c->k, c->W, m, c->eps, rr);
+  }
+}
+
 HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
   pass_ctx *c = (pass_ctx *)arg;
   const size_t m = c->m, k = c->k, ldt = c->ldt, ldh = c->ldh, block = c->block;
@@ -94,19 +112,7 @@ HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
       a[r] = r < rows ? (c->poisson ? ratio + r * m : c->X + (i + r) * m) : c->zero_row;
       o[r] = r < rows ? numerator + r * ldt : sink + (r - rows) * (m + ldt);
     }
-    if (c->poisson) {
-      for (size_t r0 = 0; r0 < rows; r0 += ROWS) {
-        const float *x[ROWS], *h[ROWS];
-        float *rr[ROWS];
-        for (int r = 0; r < ROWS; r++) {
-          const int real = r0 + r < rows;
-          x[r] = real ? c->X + (i + r0 + r) * m : c->zero_row;
-          h[r] = real ? c->H + (i + r0 + r) * k : c->zero_row;
-          rr[r] = real ? ratio + (r0 + r) * m : sink + r * (m + ldt);
-        }
-        poisson_ratio_rows(x, h, k, c->W, m, c->eps, rr);
-      }
-    }
+    if (c->poisson) block_ratio(c, i, rows, c->H + i * k, k, ratio, sink);
     block_times_thin(a, o, padded, m, c->T, ldt);
     /* 2. the new coefficients; the Frobenius denominators H G for the whole block by the
      *    same kernel as step 1 (G is k x ldt, like T) */
@@ -132,17 +138,7 @@ HOT static void pass_range(void *arg, int thread, size_t begin, size_t end) {
     /* 3. the basis statistics from the new coefficients */
     const float *rowsForCross[BLOCK];
     if (c->poisson) {
-      for (size_t r0 = 0; r0 < rows; r0 += ROWS) {
-        const float *x[ROWS], *h[ROWS];
-        float *rr[ROWS];
-        for (int r = 0; r < ROWS; r++) {
-          const int real = r0 + r < rows;
-          x[r] = real ? c->X + (i + r0 + r) * m : c->zero_row;
-          h[r] = real ? hblock + (r0 + r) * ldh : c->zero_row;
-          rr[r] = real ? ratio + (r0 + r) * m : sink + r * (m + ldt);
-        }
-        poisson_ratio_rows(x, h, k, c->W, m, c->eps, rr);
-      }
+      block_ratio(c, i, rows, hblock, ldh, ratio, sink);
       for (size_t r = 0; r < rows; r++) rowsForCross[r] = ratio + r * m;
     } else {
       for (size_t r = 0; r < rows; r++) rowsForCross[r] = c->X + (i + r) * m;

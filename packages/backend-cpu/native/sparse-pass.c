@@ -114,13 +114,11 @@ int bcnmf_csr_fused_pass(int poisson, int n, int m, int k, const int32_t *indptr
                          const float *values, const float *H, const float *W, float eps, float damping, float *Hnew,
                          float *cross, float *mass, int threads) {
   const size_t K = (size_t)k, M = (size_t)m, ldt = round_up(K, 8);
-  const double nnz = (double)(indptr[n] - indptr[0]);
   /* multiply-adds: per entry k for each product with the entry (2 to 4 of them); per
    * row k x k for H G and Hnewᵀ Hnew (Frobenius) */
   const double entry_work = (double)k * (poisson ? (cross ? 4 : 2) : (cross ? 2 : 1));
   const double row_work = poisson ? (double)k : (double)k * k * (cross ? 2 : 1);
-  threads = bcnmf_pick_threads(threads, nnz * entry_work + (double)n * row_work);
-  if (threads > 64) threads = 64;
+  threads = csr_threads(threads, indptr, n, entry_work, row_work);
   const size_t scratch_floats = 4 * ldt + longest_row(indptr, (size_t)n) + 8;
   const size_t mass_floats = poisson ? ldt : K * ldt;
   float *T = bcnmf_transpose_padded(W, K, M, ldt);

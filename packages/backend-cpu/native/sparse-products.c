@@ -40,9 +40,7 @@ static void csr_times_thin_range(void *arg, int thread, size_t part, size_t part
 int bcnmf_csr_times_thin(int n, int m, int k, const int32_t *indptr, const int32_t *indices, const float *values,
                          const float *thin, float *out, int threads) {
   const size_t ldt = round_up((size_t)k, 8);
-  const double nnz = (double)(indptr[n] - indptr[0]);
-  threads = bcnmf_pick_threads(threads, nnz * k);
-  if (threads > 64) threads = 64;
+  threads = csr_threads(threads, indptr, n, (double)k, 0);
   float *T = pad_columns(thin, (size_t)m, (size_t)k, ldt);
   float *scratch = (float *)malloc(((size_t)threads * ldt + 1) * sizeof(float));
   if (!T || !scratch) {
@@ -87,9 +85,7 @@ static void thin_t_times_csr_range(void *arg, int thread, size_t part, size_t pa
 int bcnmf_thin_t_times_csr(int n, int m, int k, const float *thinT, const int32_t *indptr, const int32_t *indices,
                            const float *values, float *out, int threads) {
   const size_t ldt = round_up((size_t)k, 8);
-  const double nnz = (double)(indptr[n] - indptr[0]);
-  threads = bcnmf_pick_threads(threads, nnz * k);
-  if (threads > 64) threads = 64;
+  threads = csr_threads(threads, indptr, n, (double)k, 0);
   float *partial = (float *)calloc((size_t)threads * m * ldt + 1, sizeof(float));
   float *scratch = (float *)malloc(((size_t)threads * ldt + TILE * ldt + 1) * sizeof(float));
   if (!partial || !scratch) {
@@ -142,9 +138,7 @@ static void entries_range(void *arg, int thread, size_t part, size_t part_end) {
 static int csr_entries(int ratio, int n, int m, int k, const int32_t *indptr, const int32_t *indices,
                        const float *values, const float *H, const float *W, float eps, float *out, int threads) {
   const size_t ldt = round_up((size_t)k, 8);
-  const double nnz = (double)(indptr[n] - indptr[0]);
-  threads = bcnmf_pick_threads(threads, nnz * k);
-  if (threads > 64) threads = 64;
+  threads = csr_threads(threads, indptr, n, (double)k, 0);
   float *T = bcnmf_transpose_padded(W, (size_t)k, (size_t)m, ldt);
   float *scratch = (float *)malloc(((size_t)threads * ldt + 1) * sizeof(float));
   if (!T || !scratch) {
