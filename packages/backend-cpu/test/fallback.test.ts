@@ -51,7 +51,7 @@ describe('without native BLAS', () => {
     `;
     const env: NodeJS.ProcessEnv = { ...process.env, BCNMF_BLAS: 'off' };
     delete env.NODE_TEST_CONTEXT; // else the child reports to this test runner
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env,
       encoding: 'utf8',
