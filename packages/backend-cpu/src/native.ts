@@ -167,11 +167,10 @@ function bindKernels(lib: KoffiLib, library: string, requested: number): NativeK
     thinTransposedTimesDense: f.bcnmf_thin_t_times_dense,
     poissonRatio: f.bcnmf_poisson_ratio,
     fusedPass: (poisson, ...rest) => f.bcnmf_fused_pass(flag(poisson), ...rest),
-    basisUpdate: (poisson, k, m, backgrounds, w, cross, mass, alphas, eps, damping, wNew) =>
-      f.bcnmf_basis_update(flag(poisson), k, m, backgrounds, w, cross, mass, alphas, eps, damping, wNew),
-    reconstructionSum: (poisson, n, m, k, x, h, w, eps) => {
+    basisUpdate: (poisson, ...rest) => f.bcnmf_basis_update(flag(poisson), ...rest),
+    reconstructionSum: (poisson, ...rest) => {
       const out = [0];
-      f.bcnmf_reconstruction_sum(flag(poisson), n, m, k, x, h, w, eps, out);
+      f.bcnmf_reconstruction_sum(flag(poisson), ...rest, out);
       return out[0];
     },
     divergenceConstant: (x) => {
