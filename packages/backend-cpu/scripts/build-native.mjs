@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles native/*.c into one library in native/build/ with the machine's C compiler (cc, gcc or
+// Compiles native/*.c (the worker pool, the micro-kernels and the operations; see
+// native/common.h) into one library in native/build/ with the machine's C compiler (cc, gcc or
 // clang; $CC first): a generic build, and on x86-64 an AVX2+FMA build beside it. Run at
 // install time (package.json "install") and by `pnpm --filter @bcnmf/backend-cpu
 // build:native`. Never fails the install: where no compiler works, it writes the reason to
@@ -25,6 +26,8 @@ function writeStatus(status) {
 }
 
 mkdirSync(out, { recursive: true });
+// the test of @bcnmf/native's switchedOff('BCNMF_NATIVE'), written out: this script runs at
+// install time, before any TypeScript is built
 if (/^(off|0|false|no|none)$/i.test(process.env.BCNMF_NATIVE ?? '')) {
   writeStatus({ built: false, reason: 'not built: BCNMF_NATIVE=off at install time' });
   log('native kernels not built (BCNMF_NATIVE=off)');

@@ -1,26 +1,14 @@
 // Optional native BLAS for the `cpu` backend: OpenBLAS (Linux, Windows) or Accelerate
-// (macOS) called through koffi, an FFI package with prebuilt binaries. Nothing here is
+// (macOS), found and loaded by @bcnmf/native (which the baselines share). Nothing here is
 // required: where koffi or the library cannot be loaded, `cpuAccelerator()` says why and
 // the `cpu` backend runs TensorFlow.js's own JavaScript kernels.
-import { describe, loadKoffi, switchedOff, type KoffiLib } from './ffi.js';
+import { loadBlasLibrary, rowMajorGemm, type Gemm, type ImportKoffi } from '@bcnmf/native';
 import type { NativeLoadOptions } from './native.js';
 
+export { blasCandidates } from '@bcnmf/native';
+
 /** Row-major single-precision GEMM: C = alpha · op(A) · op(B) + beta · C. */
-export type Sgemm = (
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: Float32Array,
-  lda: number,
-  b: Float32Array,
-  ldb: number,
-  beta: number,
-  c: Float32Array,
-  ldc: number,
-) => void;
+export type Sgemm = Gemm<Float32Array>;
 
 /** A loaded BLAS library. */
 export interface Blas {
@@ -46,7 +34,7 @@ export interface CpuAcceleratorInfo {
   /** Why BLAS is not used, when `path` is 'tfjs'. */
   reason: string | null;
   /**
-   * 'native' when bcnmf's own kernels (native/kernels.c, built at install time) run the
+   * 'native' when bcnmf's own kernels (native/*.c, built at install time) run the
    * products with the data and the fused iteration, 'javascript' when they do not.
    */
   kernels: 'native' | 'javascript';
@@ -66,95 +54,38 @@ export interface BlasLoadOptions {
   /** Skip BLAS entirely (also env `BCNMF_BLAS=off`). */
   disable?: boolean;
   /** Imports koffi; replaced in tests to simulate an FFI that fails to load. */
-  importKoffi?: () => Promise<unknown>;
+  importKoffi?: ImportKoffi;
   /** Options for bcnmf's native kernels (`{ disable: true }` turns them off; also env `BCNMF_NATIVE=off`). */
   native?: NativeLoadOptions;
 }
 
-const CBLAS_ROW_MAJOR = 101;
 /** Multiply-adds under which a product runs on one BLAS thread. */
 const SMALL_PRODUCT = 4_000_000;
-const CBLAS_NO_TRANS = 111;
-const CBLAS_TRANS = 112;
-
-/** Library files tried in order on this platform. */
-export function blasCandidates(platform: string = process.platform): string[] {
-  if (platform === 'darwin') {
-    return [
-      '/opt/homebrew/opt/openblas/lib/libopenblas.dylib',
-      '/usr/local/opt/openblas/lib/libopenblas.dylib',
-      '/System/Library/Frameworks/Accelerate.framework/Accelerate',
-    ];
-  }
-  if (platform === 'win32') return ['libopenblas.dll', 'openblas.dll'];
-  // Debian/Ubuntu: libopenblas0 (pthread build, picks the kernel for this CPU at run time)
-  return ['libopenblas.so.0', 'libopenblas.so', 'libopenblasp.so.0'];
-}
 
 /**
  * Loads koffi and the first BLAS library that has `cblas_sgemm`. Returns the library or
  * the reason none could be used; never throws.
  */
 export async function loadBlas(options: BlasLoadOptions = {}): Promise<Blas | { reason: string }> {
-  if (options.disable || switchedOff('BCNMF_BLAS')) {
-    return { reason: 'BLAS disabled (BCNMF_BLAS=off)' };
-  }
-  const koffi = await loadKoffi(options.importKoffi);
-  if ('reason' in koffi) return koffi;
-  const requested = options.library ?? (typeof process === 'object' ? process.env.BCNMF_BLAS_LIBRARY : undefined);
-  const candidates = requested ? [requested] : blasCandidates();
-  const failures: string[] = [];
-  for (const file of candidates) {
-    let lib: KoffiLib;
-    try {
-      lib = koffi.load(file);
-    } catch (error) {
-      failures.push(`${file}: ${describe(error)}`);
-      continue;
-    }
-    let raw: (...args: unknown[]) => unknown;
-    try {
-      raw = lib.func(
-        'void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, ' +
-          'float *a, int lda, float *b, int ldb, float beta, float *c, int ldc)',
-      );
-    } catch (error) {
-      failures.push(`${file}: no cblas_sgemm (${describe(error)})`);
-      continue;
-    }
-    const optional = <T>(signature: string): (() => T) | null => {
-      try {
-        return lib.func(signature) as () => T;
-      } catch {
-        return null;
+  const { library: file, disable, importKoffi } = options;
+  const loaded = await loadBlasLibrary({ needs: ['cblas_sgemm'], library: file, disable, importKoffi });
+  if ('reason' in loaded) return loaded;
+  const { library, config, threads, functions } = loaded;
+  const setThreads = functions.openblas_set_num_threads;
+  const gemm = rowMajorGemm<Float32Array>(functions.cblas_sgemm);
+  // OpenBLAS wakes all its threads for any product; for small ones the hand-over costs
+  // more than the work (20 x 2000 x 20: 0.2 ms on one thread, 10 ms on two when the
+  // machine is busy). Products under SMALL_PRODUCT multiply-adds run on one thread.
+  let current = threads ?? 1;
+  const sgemm: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+    if (setThreads && threads !== null && threads > 1) {
+      const wanted = m * n * k < SMALL_PRODUCT ? 1 : threads;
+      if (wanted !== current) {
+        setThreads(wanted);
+        current = wanted;
       }
-    };
-    const getConfig = optional<string>('const char *openblas_get_config()');
-    const getCore = optional<string>('const char *openblas_get_corename()');
-    const getThreads = optional<number>('int openblas_get_num_threads()');
-    const setThreads = optional<void>('void openblas_set_num_threads(int)') as ((n: number) => void) | null;
-    const config = getConfig ? `${getConfig()}${getCore ? ` (kernel ${getCore()})` : ''}` : null;
-    const threads = getThreads ? getThreads() : null;
-    // OpenBLAS wakes all its threads for any product; for small ones the hand-over costs
-    // more than the work (20 x 2000 x 20: 0.2 ms on one thread, 10 ms on two when the
-    // machine is busy). Products under SMALL_PRODUCT multiply-adds run on one thread.
-    let current = threads ?? 1;
-    const sgemm: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
-      if (setThreads && threads !== null && threads > 1) {
-        const wanted = m * n * k < SMALL_PRODUCT ? 1 : threads;
-        if (wanted !== current) {
-          setThreads(wanted);
-          current = wanted;
-        }
-      }
-      raw(
-        CBLAS_ROW_MAJOR,
-        transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
-        transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
-        m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-      );
-    };
-    return { library: file, config, threads, sgemm };
-  }
-  return { reason: `no BLAS library could be loaded (${failures.join('; ')})` };
+    }
+    gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  };
+  return { library, config, threads, sgemm };
 }

@@ -1,11 +1,23 @@
-// bcnmf's own native kernels (native/kernels.c), built on this machine at install time
-// by scripts/build-native.mjs and called through koffi. Nothing here is required: where
-// the library was not built or cannot be loaded, `loadNativeKernels` says why and the
-// `cpu` backend uses BLAS or tfjs's kernels instead.
-import { bindWithThreads, describe, loadKoffi, switchedOff, type KoffiLib } from './ffi.js';
-import { bindSparseKernels, type NativeSparseKernels } from './native-sparse.js';
+// bcnmf's own native kernels (native/*.c), built on this machine at install time by
+// scripts/build-native.mjs and called through koffi (@bcnmf/native), bound from one
+// table of signatures (kernel-signatures.ts). Nothing here is required: where the library
+// was not built or cannot be loaded, `loadNativeKernels` says why and the `cpu` backend
+// uses BLAS or tfjs's kernels instead.
+import {
+  bindSignatures,
+  describe,
+  loadKoffi,
+  MissingSymbolsError,
+  requestedThreads,
+  switchedOff,
+  type Bindings,
+  type ImportKoffi,
+  type KoffiLib,
+} from '@bcnmf/native';
+import { BUILD_SIGNATURES, DENSE_SIGNATURES, SPARSE_SIGNATURES } from './kernel-signatures.js';
+import { sparseKernels, type FusedPassOperands, type NativeSparseKernels, type Sizes } from './native-sparse.js';
 
-/** The native kernels, on the caller's arrays (row-major float32; see native/kernels.c). */
+/** The native kernels, on the caller's arrays (row-major float32; see native/*.c). */
 export interface NativeKernels {
   /** The library file loaded. */
   library: string;
@@ -14,34 +26,21 @@ export interface NativeKernels {
   /** Threads the kernels split their rows over. */
   threads: number;
   /** out (n x k) = X (n x m) · thin (m x k). */
-  denseTimesThin(n: number, m: number, k: number, x: Float32Array, thin: Float32Array, out: Float32Array): void;
+  denseTimesThin(...args: [...Sizes, x: Float32Array, thin: Float32Array, out: Float32Array]): void;
   /** out (k x m) = thinT (k x n) · X (n x m). */
-  thinTransposedTimesDense(n: number, m: number, k: number, thinT: Float32Array, x: Float32Array, out: Float32Array): void;
+  thinTransposedTimesDense(...args: [...Sizes, thinT: Float32Array, x: Float32Array, out: Float32Array]): void;
   /** out (n x m) = X ⊘ (H W + eps), H n x k, W k x m. */
-  poissonRatio(n: number, m: number, k: number, x: Float32Array, h: Float32Array, w: Float32Array, eps: number, out: Float32Array): void;
+  poissonRatio(...args: [...Sizes, x: Float32Array, h: Float32Array, w: Float32Array, eps: number, out: Float32Array]): void;
   /**
    * One data set's share of an iteration in one pass over its rows: the new coefficients
    * into `hNew` and, when `cross` is given, the basis statistics (`cross` k x m; `mass`
-   * k x k for Frobenius, k for Poisson). See native/kernels.c, bcnmf_fused_pass.
+   * k x k for Frobenius, k for Poisson). See native/dense-pass.c, bcnmf_fused_pass.
    */
-  fusedPass(
-    poisson: boolean,
-    n: number,
-    m: number,
-    k: number,
-    x: Float32Array,
-    h: Float32Array,
-    w: Float32Array,
-    eps: number,
-    damping: number,
-    hNew: Float32Array,
-    cross: Float32Array | null,
-    mass: Float32Array | null,
-  ): void;
+  fusedPass(...args: [poisson: boolean, ...Sizes, x: Float32Array, ...FusedPassOperands]): void;
   /**
    * The basis update from stacked statistics: slot 0 the target's, slots 1..backgrounds
    * the backgrounds' (`cross` (1 + backgrounds) x k x m, `mass` (1 + backgrounds) x k x k
-   * or x k), weighted by `alphas` (one per background). See bcnmf_basis_update.
+   * or x k), weighted by `alphas` (one per background). See native/basis-update.c.
    */
   basisUpdate(
     poisson: boolean,
@@ -63,7 +62,7 @@ export interface NativeKernels {
   reconstructionSum(poisson: boolean, n: number, m: number, k: number, x: Float32Array, h: Float32Array, w: Float32Array, eps: number): number;
   /** Σ (X log X − X) over the values (0 log 0 = 0), summed in float64. */
   divergenceConstant(x: Float32Array): number;
-  /** The kernels for CSR data (native/sparse.c). */
+  /** The kernels for CSR data (native/sparse-products.c, native/sparse-pass.c). */
   sparse: NativeSparseKernels;
 }
 
@@ -76,7 +75,7 @@ export interface NativeLoadOptions {
   /** Threads for the kernels (also env `BCNMF_THREADS`); default: all online CPUs. */
   threads?: number;
   /** Imports koffi; replaced in tests. */
-  importKoffi?: () => Promise<unknown>;
+  importKoffi?: ImportKoffi;
 }
 
 /**
@@ -107,12 +106,6 @@ async function builtLibraries(): Promise<string[] | { reason: string }> {
   }
 }
 
-function threadsWanted(options: NativeLoadOptions): number {
-  const env = typeof process === 'object' ? process.env.BCNMF_THREADS : undefined;
-  const requested = options.threads ?? (env ? Number(env) : 0);
-  return Number.isInteger(requested) && requested > 0 ? Math.min(requested, 64) : 0;
-}
-
 /**
  * Loads the native kernels (the AVX2 build where this CPU has AVX2 and FMA). Returns
  * them, or the reason they cannot be used; never throws.
@@ -134,13 +127,9 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
   const failures: string[] = [];
   for (const file of files) {
     try {
-      const lib = koffi.load(file);
-      const isAvx2Build = (lib.func('int bcnmf_build_avx2()') as () => number)() === 1;
-      if (isAvx2Build && (lib.func('int bcnmf_cpu_has_avx2()') as () => number)() !== 1) {
-        failures.push(`${file}: this CPU lacks AVX2/FMA`);
-        continue;
-      }
-      return bindKernels(lib, file, isAvx2Build ? 'avx2' : 'generic', threadsWanted(options));
+      const kernels = bindKernels(koffi.load(file), file, requestedThreads(options.threads));
+      if (typeof kernels === 'string') failures.push(`${file}: ${kernels}`);
+      else return kernels;
     } catch (error) {
       failures.push(`${file}: ${describe(error)}`);
     }
@@ -148,53 +137,47 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
   return { reason: `native kernels could not be loaded (${failures.join('; ')})` };
 }
 
-function bindKernels(lib: KoffiLib, library: string, variant: 'avx2' | 'generic', requested: number): NativeKernels {
-  const defaultThreads = lib.func('int bcnmf_default_threads()') as () => number;
-  const threads = requested > 0 ? requested : defaultThreads();
-  const fn = (signature: string) => bindWithThreads(lib, signature, threads);
-  const denseTimesThin = fn('int bcnmf_dense_times_thin(int n, int m, int k, float *x, float *thin, float *out, int threads)');
-  const thinTransposedTimesDense = fn('int bcnmf_thin_t_times_dense(int n, int m, int k, float *thinT, float *x, float *out, int threads)');
-  const poissonRatio = fn('int bcnmf_poisson_ratio(int n, int m, int k, float *x, float *h, float *w, float eps, float *out, int threads)');
-  const fusedPass = fn(
-    'int bcnmf_fused_pass(int poisson, int n, int m, int k, float *x, float *h, float *w, float eps, float damping, ' +
-      'float *hNew, float *cross, float *mass, int threads)',
-  );
-  const basisUpdate = lib.func(
-    'int bcnmf_basis_update(int poisson, int k, int m, int backgrounds, float *w, float *cross, float *mass, ' +
-      'float *alphas, float eps, float damping, float *wNew)',
-  );
-  const reconstructionSum = lib.func(
-    'int bcnmf_reconstruction_sum(int poisson, int n, int m, int k, float *x, float *h, float *w, float eps, _Out_ double *out, int threads)',
-  );
-  const divergenceConstant = lib.func('int bcnmf_divergence_constant(int64_t count, float *x, _Out_ double *out, int threads)');
+/** The kernels of a loaded library, or why it cannot serve: another library, a stale build, a CPU without AVX2. */
+function bindKernels(lib: KoffiLib, library: string, requested: number): NativeKernels | string {
+  let build: Bindings<typeof BUILD_SIGNATURES>;
+  try {
+    build = bindSignatures(lib, BUILD_SIGNATURES);
+  } catch (error) {
+    if (error instanceof MissingSymbolsError) return `not bcnmf's kernel library (${error.message})`;
+    throw error;
+  }
+  const isAvx2Build = build.bcnmf_build_avx2() === 1;
+  if (isAvx2Build && build.bcnmf_cpu_has_avx2() !== 1) return 'this CPU lacks AVX2/FMA';
+  const threads = requested > 0 ? requested : (build.bcnmf_default_threads() as number);
+  let f: Bindings<typeof DENSE_SIGNATURES & typeof SPARSE_SIGNATURES>;
+  try {
+    f = bindSignatures(lib, { ...DENSE_SIGNATURES, ...SPARSE_SIGNATURES }, { threads });
+  } catch (error) {
+    if (error instanceof MissingSymbolsError) {
+      return `${error.message}: a stale build (rebuild with \`pnpm --filter @bcnmf/backend-cpu build:native\`)`;
+    }
+    throw error;
+  }
+  const flag = (on: boolean): number => (on ? 1 : 0);
   return {
     library,
-    variant,
+    variant: isAvx2Build ? 'avx2' : 'generic',
     threads,
+    denseTimesThin: f.bcnmf_dense_times_thin,
+    thinTransposedTimesDense: f.bcnmf_thin_t_times_dense,
+    poissonRatio: f.bcnmf_poisson_ratio,
+    fusedPass: (poisson, ...rest) => f.bcnmf_fused_pass(flag(poisson), ...rest),
+    basisUpdate: (poisson, ...rest) => f.bcnmf_basis_update(flag(poisson), ...rest),
+    reconstructionSum: (poisson, ...rest) => {
+      const out = [0];
+      f.bcnmf_reconstruction_sum(flag(poisson), ...rest, out);
+      return out[0];
+    },
     divergenceConstant: (x) => {
       const out = [0];
-      if ((divergenceConstant(x.length, x, out, threads) as number) !== 0) {
-        throw new Error('bcnmf_divergence_constant: out of memory');
-      }
+      f.bcnmf_divergence_constant(x.length, x, out);
       return out[0];
     },
-    reconstructionSum: (poisson, n, m, k, x, h, w, eps) => {
-      const out = [0];
-      if ((reconstructionSum(poisson ? 1 : 0, n, m, k, x, h, w, eps, out, threads) as number) !== 0) {
-        throw new Error('bcnmf_reconstruction_sum: out of memory for its work buffers');
-      }
-      return out[0];
-    },
-    basisUpdate: (poisson, k, m, backgrounds, w, cross, mass, alphas, eps, damping, wNew) => {
-      if ((basisUpdate(poisson ? 1 : 0, k, m, backgrounds, w, cross, mass, alphas, eps, damping, wNew) as number) !== 0) {
-        throw new Error('bcnmf_basis_update: out of memory for its work buffers');
-      }
-    },
-    denseTimesThin: (n, m, k, x, thin, out) => denseTimesThin(n, m, k, x, thin, out),
-    thinTransposedTimesDense: (n, m, k, thinT, x, out) => thinTransposedTimesDense(n, m, k, thinT, x, out),
-    poissonRatio: (n, m, k, x, h, w, eps, out) => poissonRatio(n, m, k, x, h, w, eps, out),
-    fusedPass: (poisson, n, m, k, x, h, w, eps, damping, hNew, cross, mass) =>
-      fusedPass(poisson ? 1 : 0, n, m, k, x, h, w, eps, damping, hNew, cross, mass),
-    sparse: bindSparseKernels(lib, threads),
+    sparse: sparseKernels(f, flag),
   };
 }

@@ -1,0 +1,133 @@
+/*
+ * The threads of bcnmf's native kernels: how many a call gets, and a persistent pool of
+ * workers that runs a call's row ranges. The operations hand it a range function and a
+ * context; nothing here knows what they compute.
+ */
+#include "pool.h"
+
+typedef struct {
+  range_fn fn;
+  void *ctx;
+  int thread;
+  size_t begin, end;
+} range_job;
+
+static void *run_range(void *arg) {
+  range_job *job = (range_job *)arg;
+  job->fn(job->ctx, job->thread, job->begin, job->end);
+  return NULL;
+}
+
+/* Number of threads the kernels use when the caller passes 0: the online CPUs. */
+int bcnmf_default_threads(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  if (n > 64) n = 64;
+  return (int)n;
+}
+
+int bcnmf_pick_threads(int threads, double work) {
+  if (threads < 1) threads = bcnmf_default_threads();
+  return work < SMALL_WORK ? 1 : threads;
+}
+
+/*
+ * A pool of worker threads, started on first use and kept: creating and joining a thread
+ * costs about 0.1 ms on a VM, as much as a small pass's work. Workers sleep on a
+ * condition variable between calls. One caller at a time uses the pool; a concurrent
+ * caller (none in bcnmf: koffi calls come from the JavaScript thread) starts threads of
+ * its own instead.
+ */
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t pool_owner = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long pool_generation = 0;
+static int pool_size = 0;    /* ranges in the current round (job 0 is the caller's) */
+static int pool_pending = 0; /* worker jobs of the current round not finished */
+static int pool_workers = 0; /* workers started: they take jobs 1..pool_workers */
+static range_job pool_jobs[64];
+
+static void *pool_worker(void *arg) {
+  const int index = (int)(intptr_t)arg;
+  unsigned long seen = 0;
+  pthread_mutex_lock(&pool_lock);
+  for (;;) {
+    while (pool_generation == seen) pthread_cond_wait(&pool_wake, &pool_lock);
+    seen = pool_generation;
+    if (index >= pool_size) continue;
+    const range_job job = pool_jobs[index];
+    pthread_mutex_unlock(&pool_lock);
+    job.fn(job.ctx, job.thread, job.begin, job.end);
+    pthread_mutex_lock(&pool_lock);
+    if (--pool_pending == 0) pthread_cond_signal(&pool_done);
+  }
+  return NULL;
+}
+
+/* Starts workers until `wanted` run (or creation fails); returns how many run. */
+static int pool_grow(int wanted) {
+  while (pool_workers < wanted) {
+    pthread_t id;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    const int failed = pthread_create(&id, &attr, pool_worker, (void *)(intptr_t)(pool_workers + 1));
+    pthread_attr_destroy(&attr);
+    if (failed) break;
+    pool_workers++;
+  }
+  return pool_workers;
+}
+
+/*
+ * Splits [0, count) into `threads` contiguous ranges (boundaries on multiples of
+ * `align`) and runs fn on each, the first on the calling thread and the others on the
+ * pool. Returns the number of ranges run (a range whose worker could not be started
+ * runs on the calling thread instead).
+ */
+int bcnmf_parallel_ranges(int threads, size_t count, size_t align, range_fn fn, void *ctx) {
+  if (threads < 1) threads = bcnmf_default_threads();
+  size_t chunks = (count + align - 1) / align;
+  if ((size_t)threads > chunks) threads = chunks > 0 ? (int)chunks : 1;
+  if (threads > 64) threads = 64;
+  range_job jobs[64];
+  for (int t = 0; t < threads; t++) {
+    size_t b = chunks * t / threads * align, e = chunks * (t + 1) / threads * align;
+    if (e > count) e = count;
+    if (b > count) b = count;
+    jobs[t] = (range_job){fn, ctx, t, b, e};
+  }
+  if (threads == 1) {
+    run_range(&jobs[0]);
+    return 1;
+  }
+  if (pthread_mutex_trylock(&pool_owner) != 0) {
+    /* the pool is in use by another caller: threads of this call's own */
+    pthread_t ids[64];
+    int started[64];
+    for (int t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, run_range, &jobs[t]) == 0;
+    run_range(&jobs[0]);
+    for (int t = 1; t < threads; t++) {
+      if (started[t]) pthread_join(ids[t], NULL);
+      else run_range(&jobs[t]);
+    }
+    return threads;
+  }
+  pthread_mutex_lock(&pool_lock);
+  const int workers = pool_grow(threads - 1);
+  const int pooled = workers < threads - 1 ? workers : threads - 1;
+  for (int t = 1; t <= pooled; t++) pool_jobs[t] = jobs[t];
+  pool_size = pooled + 1;
+  pool_pending = pooled;
+  pool_generation++;
+  pthread_cond_broadcast(&pool_wake);
+  pthread_mutex_unlock(&pool_lock);
+  run_range(&jobs[0]);
+  for (int t = pooled + 1; t < threads; t++) run_range(&jobs[t]);
+  pthread_mutex_lock(&pool_lock);
+  while (pool_pending > 0) pthread_cond_wait(&pool_done, &pool_lock);
+  pthread_mutex_unlock(&pool_lock);
+  pthread_mutex_unlock(&pool_owner);
+  return threads;
+}
