@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { main } from './cli.js';
 
-// Ctrl-C aborts a running fit between iterations: the command then removes its
-// temporary output and exits 1. A second Ctrl-C ends the process at once.
+// Ctrl-C aborts the running command (a fit between iterations, a download at once): it
+// removes its temporary output and rejects with this AbortError, which exits 130 with
+// one line. A second Ctrl-C ends the process at once (a download's .part file is removed
+// on exit all the same).
 const controller = new AbortController();
 process.once('SIGINT', () => {
-  controller.abort(new Error('interrupted'));
+  controller.abort(new DOMException('interrupted', 'AbortError'));
   process.once('SIGINT', () => process.exit(130));
 });
 
