@@ -31,7 +31,9 @@ export type { AnnotationValue, Annotations, SplitOptions, SplitResult } from './
 export {
   DATA_DIR_ENV,
   DATASET_MANIFESTS,
+  DOWNLOAD_DEFAULTS,
   downloadDataset,
+  DownloadError,
   getDatasetManifest,
   listDatasets,
   locateDataset,
@@ -39,16 +41,21 @@ export {
   resolveDataDir,
   sha256File,
   UNKNOWN_CHECKSUM,
+  verifyDatasetFiles,
 } from './registry/index.js';
 export type {
   DatasetFile,
+  DatasetFileCheck,
   DatasetManifest,
   DatasetSplit,
+  DownloadFailure,
   DownloadOptions,
   DownloadProgress,
   DownloadResult,
   LocatedDataset,
   LocateOptions,
+  RecordedChecksum,
+  VerifyOptions,
 } from './registry/index.js';
 export {
   findTenxFolder,

@@ -8,7 +8,9 @@ test('the public API (runtime exports, sorted) is exactly this list', () => {
     'DATASET_MANIFESTS',
     'DATA_DIR_ENV',
     'DEFAULT_TARGET_SUM',
+    'DOWNLOAD_DEFAULTS',
     'DelimitedParser',
+    'DownloadError',
     'MICE_PROTEIN_SPLIT',
     'RECORDED_CHECKSUMS_FILE',
     'ROW_NAMES_LIMIT',
@@ -58,6 +60,7 @@ test('the public API (runtime exports, sorted) is exactly this list', () => {
     'textChunks',
     'textLines',
     'toCategorical',
+    'verifyDatasetFiles',
     'writeAtomically',
     'writeH5ad',
   ]);

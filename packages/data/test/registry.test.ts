@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { BcnmfError } from '@bcnmf/core';
 import {
   DATASET_MANIFESTS,
@@ -128,6 +129,8 @@ function describeServer(): void {
       const progress: { file: string; received: number; total: number | undefined }[] = [];
       const r = await downloadDataset('mnist-flowers', { dataDir: dir, mirror: base, onProgress: (p) => progress.push(p) });
       assert.deepEqual(r.files, { 'target_images.csv': 'downloaded', 'background_images.csv': 'downloaded', 'target_labels.csv': 'downloaded' });
+      assert.deepEqual(r.checks, { 'target_images.csv': 'pinned', 'background_images.csv': 'pinned', 'target_labels.csv': 'pinned' });
+      assert.deepEqual(r.recorded, {});
       for (const f of getDatasetManifest('mnist-flowers').files) {
         assert.equal(sha(readFileSync(join(dir, 'mnist-flowers', f.path))), f.sha256);
         const mine = progress.filter((p) => p.file === f.path);
@@ -160,7 +163,7 @@ function describeServer(): void {
       assert.ok(!left.includes('target_labels.csv'));
       assert.ok(left.every((f) => !f.includes('.part')), `temp files left: ${left}`);
       served.delete(key);
-      await assert.rejects(downloadDataset('mnist-flowers', { dataDir: dir, mirror: base }), /HTTP 404/);
+      await assert.rejects(downloadDataset('mnist-flowers', { dataDir: dir, mirror: base }), /target_labels\.csv answered HTTP 404 Not Found$/);
       assert.ok(readdirSync(join(dir, 'mnist-flowers')).every((f) => !f.includes('.part')));
     } finally {
       served.set(key, good);
@@ -168,22 +171,22 @@ function describeServer(): void {
     }
   });
 
-  test('files of unknown checksum are recorded at the first download and checked afterwards', async () => {
+  test('files of unknown checksum are kept unverified (format-checked), not recorded; files without a URL are manual', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bcnmf-dl-'));
     const m = getDatasetManifest('zheng2017-leukemia');
     try {
-      m.files.forEach((f, i) => served.set(`/zheng2017-leukemia/${f.path}`, Buffer.from(`archive ${i}`)));
+      m.files.forEach((f, i) => served.set(`/zheng2017-leukemia/${f.path}`, gzipSync(Buffer.from(`archive ${i}`))));
       const r = await downloadDataset('zheng2017-leukemia', { dataDir: dir, mirror: base });
       assert.deepEqual(Object.values(r.files), ['downloaded', 'downloaded', 'downloaded']);
-      const recorded = JSON.parse(readFileSync(join(dir, 'zheng2017-leukemia', 'checksums.json'), 'utf8')) as Record<string, string>;
-      m.files.forEach((f, i) => assert.equal(recorded[f.path], sha(`archive ${i}`)));
+      assert.deepEqual(Object.values(r.checks), ['unverified', 'unverified', 'unverified']);
+      assert.equal(existsSync(join(dir, 'zheng2017-leukemia', 'checksums.json')), false);
       await locateDataset('zheng2017-leukemia', { dataDir: dir });
-      writeFileSync(join(dir, 'zheng2017-leukemia', m.files[1].path), 'archive X');
-      await assert.rejects(locateDataset('zheng2017-leukemia', { dataDir: dir }), (e: unknown) => isInvalidData(e) && /checksums\.json/.test((e as Error).message));
-      // McFarland's TP53 table has no URL: reported as manual
-      for (const f of getDatasetManifest('mcfarland2020-tp53').files) served.set(`/mcfarland2020-tp53/${f.path}`, Buffer.from('x'));
+      // McFarland's archives are zips; its TP53 table has no URL: reported as manual
+      const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(60)]);
+      for (const f of getDatasetManifest('mcfarland2020-tp53').files) served.set(`/mcfarland2020-tp53/${f.path}`, zip);
       const mc = await downloadDataset('mcfarland2020-tp53', { dataDir: dir, mirror: base });
-      assert.equal(mc.files['tp53_status.csv'], 'manual');
+      assert.deepEqual(mc.files, { 'idasanutlin_24hr.zip': 'downloaded', 'dmso_24hr.zip': 'downloaded', 'tp53_status.csv': 'manual' });
+      assert.deepEqual(mc.checks, { 'idasanutlin_24hr.zip': 'unverified', 'dmso_24hr.zip': 'unverified' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

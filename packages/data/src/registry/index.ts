@@ -3,12 +3,25 @@ export type { DatasetFile, DatasetManifest, DatasetSplit } from './types.js';
 export { DATASET_MANIFESTS } from './manifests.js';
 export {
   DATA_DIR_ENV,
+  DOWNLOAD_DEFAULTS,
   downloadDataset,
   getDatasetManifest,
   listDatasets,
   locateDataset,
-  RECORDED_CHECKSUMS_FILE,
   resolveDataDir,
   sha256File,
+  verifyDatasetFiles,
 } from './registry.js';
-export type { DownloadOptions, DownloadProgress, DownloadResult, LocatedDataset, LocateOptions } from './registry.js';
+export type {
+  DatasetFileCheck,
+  DownloadOptions,
+  DownloadProgress,
+  DownloadResult,
+  LocatedDataset,
+  LocateOptions,
+  VerifyOptions,
+} from './registry.js';
+export { RECORDED_CHECKSUMS_FILE } from './recorded-checksums.js';
+export type { RecordedChecksum } from './recorded-checksums.js';
+export { DownloadError } from './download-error.js';
+export type { DownloadFailure } from './download-error.js';

@@ -145,7 +145,7 @@ export const DATASET_MANIFESTS: readonly DatasetManifest[] = [
       "preprocessing": "genes aligned by gene id, protein-coding genes only (a gene list given to the loader), 3,000 Seurat-flavour HVGs of log1p(CP10K) computed on target and background together, log1p(CP10K) values"
     },
     "loader": "loadZheng2017",
-    "notes": "The sha256 of the real archives is not recorded here (not known without downloading them); downloadDataset records the hashes it sees in checksums.json next to the data and later loads check against those. Unpack each archive into its unpackTo folder (tar xzf ARCHIVE -C <dataDir>/zheng2017-leukemia/<unpackTo>); the loader finds matrix.mtx below that folder and refuses files that are not 10x matrices."
+    "notes": "The sha256 of the real archives is not recorded here (not known without downloading them); downloadDataset refuses anything that does not start as a gzip archive (an HTML login page, say) and keeps the archives unverified; with trustFirstDownload (bcnmf datasets download --trust-first-download) it records the sha256 it sees in checksums.json next to the data, and later loads and verify check against those. Unpack each archive into its unpackTo folder (tar xzf ARCHIVE -C <dataDir>/zheng2017-leukemia/<unpackTo>); the loader finds matrix.mtx below that folder and refuses files that are not 10x matrices."
   },
   {
     "name": "mcfarland2020-tp53",
@@ -200,7 +200,7 @@ export const DATASET_MANIFESTS: readonly DatasetManifest[] = [
       "preprocessing": "genes aligned, log1p(CP10K), 10,000 Seurat-flavour HVGs"
     },
     "loader": "loadMcFarland2020",
-    "notes": "The archive format of the figshare files (zip) and the exact file and column names inside are assumed from the reference's description (10x layout plus classifications.csv with columns barcode and singlet_ID); the loader checks them and refuses anything else. Hashes are recorded at the first download (checksums.json)."
+    "notes": "The archive format of the figshare files (zip) and the exact file and column names inside are assumed from the reference's description (10x layout plus classifications.csv with columns barcode and singlet_ID); the loader checks them and refuses anything else. Downloads are refused unless they start as zip archives; no hash is recorded unless asked for (trustFirstDownload, bcnmf datasets download --trust-first-download: checksums.json)."
   },
   {
     "name": "maitra2023-mdd",

@@ -42,9 +42,11 @@ export interface DatasetManifest {
   files: DatasetFile[];
   /**
    * `verified`: every file has a sha256; `unknown-until-first-download`: the real files'
-   * hashes are not recorded here; they are verified by size / format (the loader's
-   * checks), and the hashes seen at the first download are kept next to the data
-   * (`checksums.json`) and checked on every later load.
+   * hashes are not recorded here; they are checked by their first bytes against the
+   * declared format (downloads, loads, verify) and by the loaders' checks of the contents,
+   * and stay unverified unless the user records the sha256 of a download on purpose
+   * (`trustFirstDownload`, kept next to the data in `checksums.json` and checked on every
+   * later load).
    */
   checksums: 'verified' | typeof UNKNOWN_CHECKSUM;
   licence: string;
