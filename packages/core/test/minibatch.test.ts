@@ -8,23 +8,7 @@ import { smallHeapBackend } from './helpers/stand-in.js';
 import { plantedPair } from '../src/testing/planted.js';
 import { maxRelativeDifference } from '../src/testing/reference.js';
 
-const planted = plantedPair('minibatch', 90, 70);
-const quiet = { onWarning: () => {} };
-
-/** A source that counts its reads and checks every batch is inside the matrix. */
-function countingSource(matrix: DenseMatrix | CsrMatrix): BatchSource & { reads: number } {
-  const inner = matrixBatchSource(matrix);
-  const source = {
-    rows: inner.rows,
-    columns: inner.columns,
-    reads: 0,
-    async readRows(start: number, count: number) {
-      source.reads++;
-      return inner.readRows(start, count);
-    },
-  };
-  return source;
-}
+import { planted, quiet } from '../src/testing/suites/minibatch.js';
 
 describe('minibatch options', () => {
   it('refuses what needs the whole data, and batches larger than the backend allows', async () => {

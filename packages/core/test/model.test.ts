@@ -5,35 +5,7 @@ import { BcnmfError, BcnmfModel, DenseMatrix, fitBcnmf } from '../src/index.js';
 import { plantedPair } from '../src/testing/planted.js';
 import { fromRows, maxRelativeDifference, mul, rng, toRows, transpose, uniformMat, type Mat } from '../src/testing/reference.js';
 
-const planted = plantedPair('model', 60, 50);
-
-// Coefficient updates with W fixed, plainly in float64 (reference layout).
-function referenceTransform(X: Mat, W: Mat, H: Mat, loss: 'frobenius' | 'poisson', iterations: number, eps: number, damping: number): Mat {
-  let h = H;
-  const Wt = transpose(W);
-  for (let it = 0; it < iterations; it++) {
-    const next: Mat = { rows: h.rows, cols: h.cols, v: new Float64Array(h.v.length) };
-    if (loss === 'frobenius') {
-      const num = mul(Wt, X);
-      const den = mul(mul(Wt, W), h);
-      for (let i = 0; i < h.v.length; i++) next.v[i] = h.v[i] * Math.pow(num.v[i] / (den.v[i] + eps), damping);
-    } else {
-      const WH = mul(W, h);
-      const ratio: Mat = { rows: X.rows, cols: X.cols, v: X.v.map((x, i) => x / (WH.v[i] + eps)) };
-      const num = mul(Wt, ratio);
-      for (let kk = 0; kk < h.rows; kk++) {
-        let total = 0;
-        for (let f = 0; f < W.rows; f++) total += W.v[f * W.cols + kk];
-        for (let n = 0; n < h.cols; n++) {
-          const i = kk * h.cols + n;
-          next.v[i] = h.v[i] * Math.pow(num.v[i] / (total + eps), damping);
-        }
-      }
-    }
-    h = next;
-  }
-  return h;
-}
+import { planted } from '../src/testing/suites/model.js';
 
 describe('BcnmfModel serialization', () => {
   it('toJSON and load round-trip exactly, through JSON text', async () => {

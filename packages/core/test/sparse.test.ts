@@ -4,20 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CsrMatrix, DenseMatrix, fitBcnmf } from '../src/index.js';
 import { maxRelativeDifference, rng, toRows, uniformMat } from '../src/testing/reference.js';
 
-// Mostly-zero count-like data: each entry is non-zero with probability `density`.
-function sparseRows(rows: number, columns: number, density: number, seed: string): number[][] {
-  const random = rng(seed);
-  return Array.from({ length: rows }, () =>
-    Array.from({ length: columns }, () => (random() < density ? Math.floor(1 + 9 * random()) : 0)));
-}
-
-const targetRows = sparseRows(40, 30, 0.15, 'sparse-target');
-targetRows[5] = new Array(30).fill(0); // an all-zero sample
-const backgroundRows = sparseRows(35, 30, 0.15, 'sparse-background');
-const names = Array.from({ length: 30 }, (_, j) => `g${j}`);
-const dense = (rows: number[][]) => DenseMatrix.fromRows(rows, { columnNames: names });
-const sparse = (rows: number[][]) => CsrMatrix.fromDense(dense(rows));
-const quiet = { onWarning: () => {} };
+import { backgroundRows, names, quiet, sparse, targetRows } from '../src/testing/suites/sparse.js';
 
 describe('sparse products', () => {
   it('align sparse background features by name', async () => {

@@ -8,11 +8,11 @@ import { plantedPair } from '../planted.js';
 import { maxRelativeDifference } from '../reference.js';
 import { registeredBackend } from '../../backend/registry.js';
 
-const planted = plantedPair('minibatch', 90, 70);
-const quiet = { onWarning: () => {} };
+export const planted = plantedPair('minibatch', 90, 70);
+export const quiet = { onWarning: () => {} };
 
 /** A source that counts its reads and checks every batch is inside the matrix. */
-function countingSource(matrix: DenseMatrix | CsrMatrix): BatchSource & { reads: number } {
+export function countingSource(matrix: DenseMatrix | CsrMatrix): BatchSource & { reads: number } {
   const inner = matrixBatchSource(matrix);
   const source = {
     rows: inner.rows,

@@ -5,10 +5,10 @@ import { BcnmfError, BcnmfModel, DenseMatrix, fitBcnmf } from '../../index.js';
 import { plantedPair } from '../planted.js';
 import { fromRows, maxRelativeDifference, mul, rng, toRows, transpose, uniformMat, type Mat } from '../reference.js';
 
-const planted = plantedPair('model', 60, 50);
+export const planted = plantedPair('model', 60, 50);
 
 // Coefficient updates with W fixed, plainly in float64 (reference layout).
-function referenceTransform(X: Mat, W: Mat, H: Mat, loss: 'frobenius' | 'poisson', iterations: number, eps: number, damping: number): Mat {
+export function referenceTransform(X: Mat, W: Mat, H: Mat, loss: 'frobenius' | 'poisson', iterations: number, eps: number, damping: number): Mat {
   let h = H;
   const Wt = transpose(W);
   for (let it = 0; it < iterations; it++) {

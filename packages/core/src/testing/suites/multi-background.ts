@@ -8,19 +8,19 @@ import {
   frobeniusIterationMulti, fromRows, maxRelativeDifference, poissonIterationMulti, rng, toRows, transpose, uniformMat,
 } from '../reference.js';
 
-const random = rng('multi');
-const features = 10;
-const k = 2;
-const target = uniformMat(8, features, random, 0, 3);
-const backgrounds = [uniformMat(6, features, random, 0, 3), uniformMat(5, features, random, 0, 3)];
-const f32 = (rows: number[][]): number[][] => rows.map((r) => Array.from(Float32Array.from(r)));
-const W0 = f32(toRows(uniformMat(k, features, random, 0.1, 1)));
-const Ht0 = f32(toRows(uniformMat(8, k, random, 0.1, 1)));
-const Hb0 = [f32(toRows(uniformMat(6, k, random, 0.1, 1))), f32(toRows(uniformMat(5, k, random, 0.1, 1)))];
+export const random = rng('multi');
+export const features = 10;
+export const k = 2;
+export const target = uniformMat(8, features, random, 0, 3);
+export const backgrounds = [uniformMat(6, features, random, 0, 3), uniformMat(5, features, random, 0, 3)];
+export const f32 = (rows: number[][]): number[][] => rows.map((r) => Array.from(Float32Array.from(r)));
+export const W0 = f32(toRows(uniformMat(k, features, random, 0.1, 1)));
+export const Ht0 = f32(toRows(uniformMat(8, k, random, 0.1, 1)));
+export const Hb0 = [f32(toRows(uniformMat(6, k, random, 0.1, 1))), f32(toRows(uniformMat(5, k, random, 0.1, 1)))];
 
 // Target: two strong nuisance programs A and B plus a weak target-only program in half
 // of the samples. Background 1 carries A only, background 2 carries B only.
-function nuisancePair(seed: string) {
+export function nuisancePair(seed: string) {
   const r = seedrandom(seed);
   const m = 36;
   const block = (from: number, to: number) => Array.from({ length: m }, (_, f) => (f >= from && f < to ? 1 + r() : 0));

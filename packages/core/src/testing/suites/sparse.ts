@@ -5,19 +5,19 @@ import { CsrMatrix, DenseMatrix, fitBcnmf } from '../../index.js';
 import { maxRelativeDifference, rng, toRows, uniformMat } from '../reference.js';
 
 // Mostly-zero count-like data: each entry is non-zero with probability `density`.
-function sparseRows(rows: number, columns: number, density: number, seed: string): number[][] {
+export function sparseRows(rows: number, columns: number, density: number, seed: string): number[][] {
   const random = rng(seed);
   return Array.from({ length: rows }, () =>
     Array.from({ length: columns }, () => (random() < density ? Math.floor(1 + 9 * random()) : 0)));
 }
 
-const targetRows = sparseRows(40, 30, 0.15, 'sparse-target');
+export const targetRows = sparseRows(40, 30, 0.15, 'sparse-target');
 targetRows[5] = new Array(30).fill(0); // an all-zero sample
-const backgroundRows = sparseRows(35, 30, 0.15, 'sparse-background');
-const names = Array.from({ length: 30 }, (_, j) => `g${j}`);
-const dense = (rows: number[][]) => DenseMatrix.fromRows(rows, { columnNames: names });
-const sparse = (rows: number[][]) => CsrMatrix.fromDense(dense(rows));
-const quiet = { onWarning: () => {} };
+export const backgroundRows = sparseRows(35, 30, 0.15, 'sparse-background');
+export const names = Array.from({ length: 30 }, (_, j) => `g${j}`);
+export const dense = (rows: number[][]) => DenseMatrix.fromRows(rows, { columnNames: names });
+export const sparse = (rows: number[][]) => CsrMatrix.fromDense(dense(rows));
+export const quiet = { onWarning: () => {} };
 
 /** The sparse tests of the shared backend suite, on backend `backend`. */
 export function sparseSuite(backend: string): void {
