@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { AUTO_BACKEND, backendNames, useBackend } from '@bcnmf/core';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './datadir.js';
 import { ReproduceUsageError } from './errors.js';
@@ -11,7 +12,7 @@ import type { Experiment, RunOverrides } from './types.js';
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT_DIR = 'bcnmf-report';
 
-export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--out DIR] [--seeds N] [--quick] [--data-dir DIR]
+export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME]
 
 Regenerates a table of the bcNMF paper (ALGORITHM.md §7-8): every method of the
 experiment, mean ± sd of the ARI over seeds, beside the paper's reported values.
@@ -25,7 +26,9 @@ NAME: ${EXPERIMENT_NAMES.join(', ')}, or all (every experiment whose data are pr
                   with --quick 2, 3 for mice-protein)
   --quick         a size that runs in a few minutes on 2 cores (what it changes is in the report)
   --data-dir DIR  data sets folder (default $BCNMF_DATA_DIR, else ../shared/datasets from the
-                  repository root when it exists, else ~/.cache/bcnmf/datasets)`;
+                  repository root when it exists, else ~/.cache/bcnmf/datasets)
+  --backend NAME  where NMF and bcNMF run: auto (default), cpu, wasm, webgpu, cuda (bcnmf backends);
+                  PCA and cPCA run in float64 on the host`;
 
 /** Internal options of {@link runReproduce} (tests and benchmarks): sizes the command line does not offer. */
 export interface ReproduceOptions {
@@ -42,6 +45,7 @@ function parse(argv: string[]) {
         seeds: { type: 'string' },
         quick: { type: 'boolean' },
         'data-dir': { type: 'string' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -64,6 +68,10 @@ function parse(argv: string[]) {
   for (const flag of ['out', 'data-dir'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new ReproduceUsageError(`--${flag} needs a folder`);
   }
+  const backends = [AUTO_BACKEND, ...backendNames()];
+  if (values.backend !== undefined && !backends.includes(values.backend)) {
+    throw new ReproduceUsageError(`--backend must be one of ${backends.join(', ')}, got '${values.backend}'`);
+  }
   const name = positionals[0];
   const experiments = name === 'all' ? [...EXPERIMENTS] : [getExperiment(name)];
   return {
@@ -74,6 +82,7 @@ function parse(argv: string[]) {
     quick: values.quick === true,
     outDir: resolve(values.out ?? DEFAULT_OUT_DIR),
     dataDir: defaultDataDir(values['data-dir']),
+    backend: values.backend,
   };
 }
 
@@ -101,13 +110,16 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     png: { written: false, reason: 'nothing written' },
     seconds: 0,
     date: new Date().toISOString(),
+    backend: (!args.help && args.backend) || 'auto',
   };
   if (args.help) {
     print(REPRODUCE_USAGE);
     return report;
   }
   checkOutDir(args.outDir);
-  const overrides = options.overrides ?? {};
+  // a backend that cannot run here fails before any work (BACKEND_UNAVAILABLE: exit 2)
+  if (args.backend !== undefined && args.backend !== AUTO_BACKEND) await useBackend(args.backend);
+  const overrides = { ...(options.overrides ?? {}), ...(args.backend !== undefined ? { backend: args.backend } : {}) };
   for (const experiment of args.experiments) {
     const availability = await experiment.available(args.dataDir);
     if (!availability.present) {

@@ -5,6 +5,8 @@ import type { EvaluationSpec, MethodSettings, MethodSpec, PreparedData } from '.
 
 /** Methods whose fit takes a seed (PCA has none). */
 const SEEDED = new Set(['cpca', 'nmf', 'bcnmf']);
+/** Methods that run on a bcnmf backend (PCA and cPCA run in float64 on the host). */
+const ON_BACKEND = new Set(['nmf', 'bcnmf']);
 
 /** What one method gave on one data set with one seed. */
 export interface MethodRun {
@@ -49,13 +51,15 @@ export async function runMethod(
   seed: number,
   evaluation: EvaluationSpec,
   cache?: { key: string; fits: Map<string, FittedMethod> },
+  backend?: string,
 ): Promise<MethodRun> {
   const started = performance.now();
   const method = getMethod(spec.method);
   const cacheKey = cache ? `${cache.key}\u0000${spec.label}` : '';
   let fitted = spec.fitOnce && cache ? cache.fits.get(cacheKey) : undefined;
   if (fitted === undefined) {
-    const options = SEEDED.has(spec.method) ? { ...spec.options, seed } : { ...spec.options };
+    const options: Record<string, unknown> = SEEDED.has(spec.method) ? { ...spec.options, seed } : { ...spec.options };
+    if (backend !== undefined && ON_BACKEND.has(spec.method)) options.backend = backend;
     fitted = await method.fit(data.target, method.usesBackground ? data.background : null, options);
     if (spec.fitOnce && cache) cache.fits.set(cacheKey, fitted);
   }

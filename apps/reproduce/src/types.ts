@@ -57,6 +57,8 @@ export interface PaperTable {
 
 /** Internal size overrides (tests, benchmarks); not command-line flags. */
 export interface RunOverrides {
+  /** The backend NMF and bcNMF run on (default: the fit's default, 'auto'). */
+  backend?: string;
   /** Simulation: fraction of genes and cells. */
   scale?: number;
   /** Simulation: the betas to run. */

@@ -72,7 +72,7 @@ export function experimentMarkdown(result: ExperimentResult, figureFiles: Record
 export function reportMarkdown(report: ReproduceReport, figureFiles: Record<string, string[]>): string {
   const out: string[] = [];
   out.push(`# bcNMF reproduction report: ${report.request}`, '');
-  out.push(`Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s. Every number in the "ours" rows comes from this run; the "reported" rows are the paper's values, for comparison.`, '');
+  out.push(`Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s; NMF and bcNMF ran on backend ${report.backend}. Every number in the "ours" rows comes from this run; the "reported" rows are the paper's values, for comparison.`, '');
   out.push(`Figures: SVG${report.png.written ? ' and PNG' : ''} in figures/ (${report.png.reason}).`, '');
   if (report.experiments.length > 0) {
     out.push('| experiment | file | seeds | quick | seconds |', '|---|---|---|---|---|');
