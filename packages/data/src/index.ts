@@ -1,33 +1,78 @@
-// Public API of @bcnmf/data: explicit named re-exports only.
-export { createRandom, logGamma, SIMULATION_DEFAULTS, simulateBetaSeries } from './simulation/index.js';
-export type { Random, SimulatedData, SimulationOptions } from './simulation/index.js';
+// The Node entry of @bcnmf/data (`@bcnmf/data`): everything of the browser-safe entry
+// (src/browser.ts: parsing from text and bytes, preprocessing, the simulation, orientation
+// and feature alignment), and files on disk, the data-set registry and downloads, the
+// loaders, 10x folders, streaming sources and atomic writes. Explicit re-exports only.
 export {
   alignFeatures,
+  categoricalValues,
   columnIndex,
+  createRandom,
   cutEqualWidth,
   DEFAULT_TARGET_SUM,
+  DelimitedParser,
+  delimiterFromPath,
+  detectOrientation,
+  FEATURE_ALIGNMENTS,
+  frameColumnValues,
   highlyVariableGenes,
   imputeColumnMeans,
+  labelsForSamples,
   log1p,
+  logGamma,
   normalizeTotal,
+  parseDelimited,
+  planFeatureAlignment,
+  readH5adBytes,
+  scanDelimited,
   selectColumns,
   selectFeatures,
   selectHighlyVariableGenes,
   selectRows,
+  SIMULATION_DEFAULTS,
+  simulateBetaSeries,
+  sniffDelimiter,
+  splitByAnnotation,
   standardize,
-} from './preprocess/index.js';
+  toCategorical,
+} from './browser.js';
 export type {
   AlignedFeatures,
+  AlignFeaturesOptions,
+  AnnotationValue,
+  Annotations,
+  DelimitedLayout,
+  DelimitedTable,
+  DetectedOrientation,
+  FeatureAlignment,
+  FeatureAlignmentPlan,
+  FeatureList,
+  H5adColumn,
+  H5adData,
+  H5adFrame,
   HighlyVariableGenesOptions,
   HighlyVariableGenesResult,
   ImputeOptions,
+  LabelsForSamplesOptions,
   NormalizeTotalOptions,
+  NumericValues,
+  Orientation,
+  ParseDelimitedOptions,
+  Random,
+  ReadDelimitedOptions,
+  ReadH5adBytesOptions,
+  ReadH5adOptions,
+  RecordHandler,
+  ScanDelimitedOptions,
   SelectFeaturesOptions,
   SelectFeaturesResult,
+  SimulatedData,
+  SimulationOptions,
+  SplitOptions,
+  SplitResult,
   StandardizeOptions,
-} from './preprocess/index.js';
-export { splitByAnnotation } from './split.js';
-export type { AnnotationValue, Annotations, SplitOptions, SplitResult } from './split.js';
+  TableNames,
+  TextInput,
+} from './browser.js';
 export {
   DATA_DIR_ENV,
   DATASET_MANIFESTS,
@@ -70,36 +115,17 @@ export {
 export type { LoadedDataset, LoaderOptions, Maitra2023Options, McFarland2020Options, Zheng2017Options } from './datasets/index.js';
 export {
   addResultsToH5ad,
-  categoricalValues,
-  DelimitedParser,
-  delimiterFromPath,
   forEachLine,
   readDelimited,
+  readDelimitedLayout,
   readH5ad,
   readTenx,
   textChunks,
   textLines,
-  toCategorical,
   writeAtomically,
   writeH5ad,
 } from './formats/index.js';
-export type {
-  BcnmfResults,
-  DelimitedTable,
-  H5adColumn,
-  H5adColumnInput,
-  H5adData,
-  H5adFrame,
-  NumericValues,
-  Orientation,
-  ReadDelimitedOptions,
-  ReadH5adOptions,
-  ReadTenxOptions,
-  RecordHandler,
-  TenxData,
-  UnsValue,
-  WriteH5adInput,
-} from './formats/index.js';
+export type { BcnmfResults, H5adColumnInput, ReadTenxOptions, TenxData, UnsValue, WriteH5adInput } from './formats/index.js';
 export {
   generateSparseH5ad,
   matrixSource,

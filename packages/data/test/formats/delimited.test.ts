@@ -168,11 +168,17 @@ describe('readDelimited', () => {
     assert.equal(b.missingCount, 1396);
   });
 
-  it('takes a given delimiter and refuses an unknown extension without one', async () => {
+  it('takes a given delimiter, else tells it from the first line, else refuses', async () => {
     const path = file('semi.data', 'id;x;y\nr;1;2\n');
     const { matrix } = await readDelimited(path, { delimiter: ';' });
     assert.deepEqual(matrix.toArray(), [[1, 2]]);
-    await assert.rejects(readDelimited(path), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION');
+    // the name does not say: the most frequent of comma, tab and semicolon in the first line
+    assert.deepEqual((await readDelimited(path)).matrix.toArray(), [[1, 2]]);
+    assert.deepEqual((await readDelimited(file('tabs.data', 'id\tx,y\tz\nr\t1\t2\n'))).matrix.columnNames, ['x,y', 'z']);
+    await assert.rejects(
+      readDelimited(file('one.data', 'id\nr\n')),
+      (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION' && /one\.data: cannot tell the delimiter/.test(e.message),
+    );
     const noNames = await readDelimited(file('nonames.csv', 'x,y\n1,2\n3,4\n'), { namesColumn: false });
     assert.deepEqual(noNames.matrix.toArray(), [[1, 2], [3, 4]]);
     assert.equal(noNames.matrix.rowNames, undefined);

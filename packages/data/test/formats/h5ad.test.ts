@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
 import type { Dataset, Group } from 'h5wasm/node';
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
-import { addResultsToH5ad, categoricalValues, readH5ad, toCategorical, writeH5ad } from '../../src/formats/h5ad.js';
+import { addResultsToH5ad, readH5ad, writeH5ad } from '../../src/formats/h5ad.js';
+import { readH5adBytes } from '../../src/formats/h5ad-bytes.js';
+import { categoricalValues, toCategorical } from '../../src/formats/h5ad-read.js';
 
 let dir: string;
 before(async () => {
