@@ -2,19 +2,24 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CsrMatrix, DenseMatrix, type MatrixInput } from '@bcnmf/core';
 import {
-  categoricalValues,
+  alignFeatures,
+  detectOrientation,
+  FEATURE_ALIGNMENTS,
+  frameColumnValues,
   imputeColumnMeans,
   readDelimited,
+  readDelimitedLayout,
   readH5ad,
   readTenx,
   selectColumns,
   selectRows,
   splitByAnnotation,
   type AnnotationValue,
-  type H5adFrame,
+  type FeatureAlignment,
+  type Orientation,
 } from '@bcnmf/data';
 import { UsageError } from './errors.js';
-import { listOption, patternOption } from './options.js';
+import { choiceOption, listOption, patternOption } from './options.js';
 
 /** A data matrix as the readers give it: dense (CSV/TSV, dense .h5ad) or CSR (10x, sparse .h5ad). */
 export type AnyMatrix = DenseMatrix | CsrMatrix;
@@ -31,6 +36,8 @@ export interface InputFlags {
   'label-column'?: string;
   features?: string;
   'features-in-rows'?: boolean;
+  orientation?: string;
+  align?: string;
   impute?: string;
 }
 
@@ -45,6 +52,8 @@ export const INPUT_OPTIONS = {
   'label-column': { type: 'string' },
   features: { type: 'string' },
   'features-in-rows': { type: 'boolean' },
+  orientation: { type: 'string' },
+  align: { type: 'string' },
   impute: { type: 'string' },
 } as const;
 
@@ -57,8 +66,18 @@ or one file split by an annotation column (CSV/TSV column or .h5ad obs column):
   --label-column NAME      annotation carried along as the target's labels (compare)
 For every input:
   --features PATTERN       use only the features whose name matches this regular expression
-  --features-in-rows       CSV/TSV with one feature per line (default: one sample per line;
-                           first column = names, header row = feature or sample names)
+  --orientation auto|samples-in-rows|features-in-rows
+                           how CSV/TSV tables lie (first column = names, header row = feature
+                           or sample names). auto (default): features in rows when the target
+                           and background files share row names rather than column names
+                           (this reads both files' names once more); else samples in rows
+  --features-in-rows       the same as --orientation features-in-rows
+  --align exact|name|position
+                           how target and background features are matched. exact (default):
+                           the same names in the same order, else refused with what differs;
+                           name: by name, keeping the features all files have (reordered,
+                           dropped ones reported); position: as many features in each, taken
+                           in file order whatever their names
   --impute mean            fill missing values with column means over target and background
                            together (default: missing values are refused)`;
 
@@ -95,6 +114,8 @@ export interface Inputs {
   backgroundSource: string;
   /** Where each background came from. */
   backgroundSources: string[];
+  /** What was decided about the inputs (a detected orientation, features aligned), for stderr. */
+  notes: string[];
 }
 
 /** One file read into a matrix, with what else it carries. */
@@ -108,15 +129,6 @@ interface ReadFile {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function frameColumns(frame: H5adFrame): Record<string, AnnotationValue[]> {
-  const out: Record<string, AnnotationValue[]> = {};
-  for (const [name, column] of Object.entries(frame.columns)) {
-    if (column.kind === 'categorical') out[name] = categoricalValues(column);
-    else out[name] = Array.from(column.values as ArrayLike<string | number>);
-  }
-  return out;
 }
 
 function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: string): { matrix: AnyMatrix; indices: number[] } {
@@ -153,7 +165,7 @@ export async function readInputFile(
     const { matrix, indices } = selectByPattern(data.X, options.features, path);
     return {
       matrix,
-      annotations: frameColumns(data.obs),
+      annotations: frameColumnValues(data.obs),
       kind: 'h5ad',
       h5ad: { nObs: data.X.rows, nVar: data.X.columns, featureIndices: indices },
     };
@@ -280,18 +292,36 @@ export function someNames(names: readonly string[], n = 3): string {
   return names.length > n ? `${shown} and ${names.length - n} more` : shown;
 }
 
-/** Reorders the background's features to the target's, by name, or refuses when they differ. */
-function alignBackground(target: AnyMatrix, background: AnyMatrix, targetSource: string, backgroundSource: string): number[] {
-  const targetNames = columnNamesOf(target);
-  const backgroundNames = columnNamesOf(background);
-  const match = matchNames(backgroundNames, targetNames);
-  if (match.indices && match.extra.length === 0) return match.indices;
-  if (match.duplicates.length > 0) {
-    throw new UsageError(`target and background features are in a different order and names repeat (${someNames(match.duplicates)}); give both files the same features in the same order`);
+/** True for a path read as CSV/TSV: an existing file that is not an .h5ad (a folder is 10x). */
+function isDelimitedFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile() && !/\.h5ad$/i.test(path);
+}
+
+/**
+ * The orientation of the CSV/TSV inputs: as --orientation (or --features-in-rows) says,
+ * else detected from the names of the target and the background files (@bcnmf/data's
+ * detectOrientation, the web page's rule) when all of them are CSV/TSV files, else
+ * samples in rows. Returns a note when features in rows were detected.
+ */
+async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ orientation: Orientation; note?: string }> {
+  const given = choiceOption('--orientation', flags.orientation, ['auto', 'samples-in-rows', 'features-in-rows'] as const, 'auto');
+  if (flags['features-in-rows']) {
+    if (given === 'samples-in-rows') throw new UsageError('--features-in-rows and --orientation samples-in-rows contradict each other');
+    return { orientation: 'features-in-rows' };
   }
-  const lacking = match.absent.length > 0 ? `${backgroundSource} lacks ${match.absent.length} of the target's features (${someNames(match.absent)})` : '';
-  const extra = match.extra.length > 0 ? `${backgroundSource} has ${match.extra.length} features that ${targetSource} lacks (${someNames(match.extra)})` : '';
-  throw new UsageError(`target and background must have the same features: ${[lacking, extra].filter(Boolean).join('; ')}; --features PATTERN can pick the common ones`);
+  if (given !== 'auto') return { orientation: given };
+  if (paths.length < 2 || !paths.every(isDelimitedFile)) return { orientation: 'samples-in-rows' };
+  const layouts = await Promise.all(paths.map((path) => readDelimitedLayout(path)));
+  const detected = layouts.slice(1).map((background) => detectOrientation(layouts[0], background));
+  if (detected.some((d) => d.orientation !== detected[0].orientation)) {
+    throw new UsageError(
+      `cannot tell how the CSV/TSV files lie: ${detected.map((d, i) => `with ${paths[i + 1]}, ${d.orientation} (${d.reason})`).join('; ')}; pass --orientation`,
+    );
+  }
+  const { orientation, reason } = detected[0];
+  return orientation === 'features-in-rows'
+    ? { orientation, note: `features in rows (detected: ${reason}); --orientation samples-in-rows reads them the other way` }
+    : { orientation };
 }
 
 /**
@@ -303,7 +333,7 @@ function alignBackground(target: AnyMatrix, background: AnyMatrix, targetSource:
  */
 export async function readInputs(flags: InputFlags): Promise<Inputs> {
   const features = patternOption('--features', flags.features);
-  const featuresInRows = flags['features-in-rows'] ?? false;
+  const align = choiceOption('--align', flags.align, FEATURE_ALIGNMENTS as readonly FeatureAlignment[], 'exact');
   if (flags.impute !== undefined && flags.impute !== 'mean') throw new UsageError(`--impute must be 'mean', got '${flags.impute}'`);
   const impute = flags.impute === 'mean';
   const backgroundFiles = flags.background === undefined ? [] : Array.isArray(flags.background) ? flags.background : [flags.background];
@@ -315,6 +345,7 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
   let targetRows: number[] | undefined;
   let backgroundRows: number[] | undefined;
   const h5adSources: H5adSource[] = [];
+  const notes: string[] = [];
 
   if (flags.input !== undefined) {
     if (flags.target !== undefined || backgroundFiles.length > 0) {
@@ -326,7 +357,10 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     if (column === undefined || !targetValues || !backgroundValues) {
       throw new UsageError('--input needs --split-by COLUMN, --target-values A,B and --background-values C');
     }
-    if (featuresInRows) throw new UsageError('--split-by needs samples in rows (annotation columns); drop --features-in-rows');
+    if (flags['features-in-rows'] || flags.orientation === 'features-in-rows') {
+      throw new UsageError('--split-by needs samples in rows (annotation columns); drop --features-in-rows');
+    }
+    if (flags.align !== undefined) throw new UsageError('--align matches the features of two or more files; a split --input has one');
     const labelColumn = flags['label-column'];
     const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])] });
     if (file.kind === 'tenx') throw new UsageError(`--split-by needs annotations: a CSV/TSV or .h5ad input, not the 10x folder ${flags.input}`);
@@ -355,29 +389,42 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} goes with --input, not with --target and --background`);
     }
     if (flags['label-column'] !== undefined) throw new UsageError('--label-column names an annotation of a split --input');
+    const { orientation, note } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
+    if (note) notes.push(note);
+    const featuresInRows = orientation === 'features-in-rows';
     const t = await readInputFile(flags.target, { features, featuresInRows });
-    target = t.matrix;
+    const files = [];
+    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows }));
+    const aligned = alignFeatures(t.matrix, files.map((b) => b.matrix), {
+      align,
+      targetName: flags.target,
+      backgroundNames: backgroundFiles,
+      choices: { name: '--align name', position: '--align position' },
+    });
+    const { plan } = aligned;
+    if (plan.note) notes.push(plan.note);
+    target = aligned.target;
     targetSource = flags.target;
     backgroundSources = [...backgroundFiles];
-    backgrounds = [];
+    backgrounds = aligned.backgrounds;
     if (t.h5ad) {
-      h5adSources.push({ path: flags.target, ...t.h5ad, parts: [{ role: 'target', rows: Array.from({ length: t.matrix.rows }, (_, i) => i) }] });
+      h5adSources.push({
+        path: flags.target,
+        ...t.h5ad,
+        featureIndices: plan.targetColumns.map((j) => t.h5ad!.featureIndices[j]),
+        parts: [{ role: 'target', rows: Array.from({ length: t.matrix.rows }, (_, i) => i) }],
+      });
     }
-    for (const [index, path] of backgroundFiles.entries()) {
-      const b = await readInputFile(path, { features, featuresInRows });
-      const order = alignBackground(t.matrix, b.matrix, targetSource, path);
-      const identity = order.every((j, i) => j === i);
-      backgrounds.push(identity ? b.matrix : selectColumns(b.matrix, order));
-      if (b.h5ad) {
-        h5adSources.push({
-          path,
-          nObs: b.h5ad.nObs,
-          nVar: b.h5ad.nVar,
-          featureIndices: order.map((j) => b.h5ad!.featureIndices[j]),
-          parts: [{ role: 'background', rows: Array.from({ length: b.matrix.rows }, (_, i) => i), index }],
-        });
-      }
-    }
+    files.forEach((b, index) => {
+      if (!b.h5ad) return;
+      h5adSources.push({
+        path: backgroundFiles[index],
+        nObs: b.h5ad.nObs,
+        nVar: b.h5ad.nVar,
+        featureIndices: plan.backgroundColumns[index].map((j) => b.h5ad!.featureIndices[j]),
+        parts: [{ role: 'background', rows: Array.from({ length: b.matrix.rows }, (_, i) => i), index }],
+      });
+    });
   }
   let imputed = 0;
   if (impute) {
@@ -399,6 +446,7 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     targetSource,
     backgroundSource: backgroundSources[0],
     backgroundSources,
+    notes,
   };
 }
 

@@ -82,7 +82,26 @@ describe('bcnmf fit', () => {
     }
   });
 
-  it('aligns the background features to the target by name', async () => {
+  it('tells features in rows from the files (--orientation auto) and reads them as --features-in-rows does', async () => {
+    const tsv = files('transposed', true);
+    const common = ['--k', '2', '--alpha', '0.5', '--max-iter', '20'];
+    const a = join(dir, 'rows-given');
+    const b = join(dir, 'rows-detected');
+    assert.equal((await run(['fit', '--target', tsv.target, '--background', tsv.background, '--features-in-rows', ...common, '--quiet', '--out', a])).code, 0);
+    const r = await run(['fit', '--target', tsv.target, '--background', tsv.background, ...common, '--out', b]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /bcnmf fit: features in rows \(detected: the two files share 8 row names \(features\) and 0 column names\); --orientation samples-in-rows reads them the other way/);
+    assert.equal(readFileSync(join(b, 'W.csv'), 'utf8'), readFileSync(join(a, 'W.csv'), 'utf8'));
+    // told otherwise, the files are read the other way: 8 "samples" whose features differ
+    const other = await run(['fit', '--target', tsv.target, '--background', tsv.background, '--orientation', 'samples-in-rows', ...common, '--out', join(dir, 'never-rows')]);
+    assert.equal(other.code, 2);
+    assert.match(other.err, /have different features: they share no feature name/);
+    const both = await run(['fit', '--target', tsv.target, '--background', tsv.background, '--orientation', 'samples-in-rows', '--features-in-rows', ...common, '--out', join(dir, 'never-rows')]);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /contradict each other/);
+  });
+
+  it('matches features only as --align says: exact (default) refuses, naming what differs and the choices', async () => {
     const shuffled = join(dir, 'shuffled-background.csv');
     const order = [...p.features.keys()].reverse();
     writeTable(shuffled, p.backgroundNames, order.map((j) => p.features[j]), p.background.map((row) => order.map((j) => row[j])));
@@ -90,14 +109,37 @@ describe('bcnmf fit', () => {
     const b = join(dir, 'aligned-b');
     const common = ['--target', target, '--k', '2', '--alpha', '1', '--max-iter', '20', '--quiet'];
     assert.equal((await run(['fit', ...common, '--background', background, '--out', a])).code, 0);
-    assert.equal((await run(['fit', ...common, '--background', shuffled, '--out', b])).code, 0);
+    const refused = await run(['fit', ...common, '--background', shuffled, '--out', join(dir, 'never')]);
+    assert.equal(refused.code, 2);
+    assert.equal(
+      refused.err.trim(),
+      `bcnmf: ${target} and ${shuffled} have different features: the same 8 features in a different order (first at feature 1: 'f1' in ${target}, 'f8' in ${shuffled}). ` +
+        `To reorder the features of ${shuffled} by name, choose --align name; or to take the 8 features as the same ones in file order, choose --align position.`,
+    );
+    assert.equal((await run(['fit', ...common, '--background', shuffled, '--align', 'name', '--out', b])).code, 0);
     assert.equal(readFileSync(join(b, 'W.csv'), 'utf8'), readFileSync(join(a, 'W.csv'), 'utf8'));
 
     const fewer = join(dir, 'fewer.csv');
     writeTable(fewer, p.backgroundNames, p.features.slice(1), p.background.map((row) => row.slice(1)));
     const r = await run(['fit', ...common, '--background', fewer, '--out', join(dir, 'never')]);
     assert.equal(r.code, 2);
-    assert.match(r.err, /^bcnmf: target and background must have the same features: .*fewer\.csv lacks 1 of the target's features \('f1'\)/);
+    assert.match(r.err, /^bcnmf: .*target\.csv and .*fewer\.csv have different features: .*fewer\.csv lacks 1 of the 8 features of .*target\.csv \('f1'\)\. To keep the 7 features both have, in the order of .*target\.csv, choose --align name\.\n?$/);
+    const kept = join(dir, 'aligned-fewer');
+    const named = await run(['fit', ...common.filter((f) => f !== '--quiet'), '--background', fewer, '--align', 'name', '--out', kept, '--json']);
+    assert.equal(named.code, 0, named.err);
+    assert.match(named.err, /bcnmf fit: kept the 7 features that .*target\.csv and .*fewer\.csv share, in the order of .*target\.csv; dropped 1 of the 8 of .*target\.csv \('f1'\) and 0 of the 7 of .*fewer\.csv/);
+    assert.deepEqual(readCsv(join(kept, 'W.csv')).header, ['topic', ...p.features.slice(1)]);
+    assert.equal(JSON.parse(named.out).target.features, 7);
+
+    // by position: the shuffled file's columns taken in file order, under the target's names
+    const byPosition = join(dir, 'by-position');
+    const pos = await run(['fit', ...common.filter((f) => f !== '--quiet'), '--background', shuffled, '--align', 'position', '--out', byPosition]);
+    assert.equal(pos.code, 0, pos.err);
+    assert.match(pos.err, /8 features taken in file order; 8 of their names differ from those of .*target\.csv \(first at feature 1: 'f8' taken as 'f1'\)/);
+    assert.deepEqual(readCsv(join(byPosition, 'W.csv')).header, ['topic', ...p.features]);
+    const badAlign = await run(['fit', ...common, '--background', background, '--align', 'fuzzy', '--out', join(dir, 'never')]);
+    assert.equal(badAlign.code, 2);
+    assert.match(badAlign.err, /--align must be 'exact', 'name' or 'position', got 'fuzzy'/);
   });
 
   it('warm start: 10 + 10 iterations from --init-from give the same factors as 20 (tol 0)', async () => {
