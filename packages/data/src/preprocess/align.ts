@@ -124,7 +124,8 @@ function refusal(target: FeatureList, background: FeatureList, t: string, b: str
   }
   if (m === k) options.push(`to take the ${m} features as the same ones in file order, choose ${choices.position}`);
   const what = options.length > 0 ? options.map((o, i) => (i === 0 ? capitalize(o) : o)).join('; or ') : 'Give both the same features';
-  return new BcnmfError('INVALID_DATA', `${t} and ${b} have different features: ${difference}. ${what}.`);
+  const stop = difference.endsWith('?') ? '' : '.';
+  return new BcnmfError('INVALID_DATA', `${t} and ${b} have different features: ${difference}${stop} ${what}.`);
 }
 
 /**
