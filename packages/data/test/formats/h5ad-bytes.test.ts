@@ -12,6 +12,7 @@ import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { readH5ad, writeH5ad } from '../../src/formats/h5ad.js';
 import { readH5adBytes } from '../../src/formats/h5ad-bytes.js';
 import { frameColumnValues, toCategorical } from '../../src/formats/h5ad-read.js';
+import { writeBadCsr, writeCscX } from './h5ad-fixtures.js';
 
 let dir: string;
 before(async () => {
@@ -70,12 +71,7 @@ describe('readH5adBytes', () => {
   it('reads a CSC X with int64 indptr, built by hand, as readH5ad does', async () => {
     const path = join(dir, 'csc.h5ad');
     const f = new h5wasmNode.File(path, 'w');
-    const x = f.create_group('X');
-    x.create_attribute('encoding-type', 'csc_matrix');
-    x.create_attribute('shape', BigInt64Array.of(3n, 4n));
-    x.create_dataset({ name: 'data', data: Float64Array.of(1, 3, 1, 2.5, 4), dtype: '<d' });
-    x.create_dataset({ name: 'indices', data: Int32Array.of(0, 2, 2, 0, 1), dtype: '<i' });
-    x.create_dataset({ name: 'indptr', data: BigInt64Array.of(0n, 2n, 3n, 4n, 5n), dtype: '<q' });
+    writeCscX(f);
     f.close();
     await sameAsFile(path);
     const back = await readH5adBytes(bytesOf(path));
@@ -93,14 +89,7 @@ describe('readH5adBytes', () => {
     f.close();
     await assert.rejects(readH5adBytes(bytesOf(noX), { name: 'nox.h5ad' }), refused(/^nox\.h5ad: the file has no X/));
     const bad = join(dir, 'bad-csr.h5ad');
-    const g = new h5wasmNode.File(bad, 'w');
-    const bx = g.create_group('X');
-    bx.create_attribute('encoding-type', 'csr_matrix');
-    bx.create_attribute('shape', BigInt64Array.of(2n, 2n));
-    bx.create_dataset({ name: 'data', data: Float64Array.of(1, 2) });
-    bx.create_dataset({ name: 'indices', data: Int32Array.of(0, 5) });
-    bx.create_dataset({ name: 'indptr', data: Int32Array.of(0, 1, 2) });
-    g.close();
+    writeBadCsr(bad);
     await assert.rejects(readH5adBytes(bytesOf(bad), { name: 'bad-csr.h5ad' }), refused(/bad-csr\.h5ad: X \(csr_matrix\): CSR column index 5 in row 1 is outside 0\.\.1/));
     // a truncated file: the signature is there, HDF5 cannot open it
     const cut = bytesOf(join(dir, 'dense.h5ad')).subarray(0, 600);
