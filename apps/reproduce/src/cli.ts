@@ -7,7 +7,7 @@ import { EXPERIMENT_NAMES, EXPERIMENTS, getExperiment } from './registry.js';
 import { tableMarkdown } from './report/markdown.js';
 import type { ReproduceReport } from './report/types.js';
 import { checkOutDir, writeReport } from './report/write.js';
-import type { Experiment, RunOverrides } from './types.js';
+import type { Experiment, MethodRunEvent, RunOverrides } from './types.js';
 
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT_DIR = 'bcnmf-report';
@@ -33,6 +33,8 @@ NAME: ${EXPERIMENT_NAMES.join(', ')}, or all (every experiment whose data are pr
 /** Internal options of {@link runReproduce} (tests and benchmarks): sizes the command line does not offer. */
 export interface ReproduceOptions {
   overrides?: RunOverrides;
+  /** Receives each method run of each experiment (see {@link RunContext.onMethodRun}); for tests. */
+  onMethodRun?: (experiment: string, event: MethodRunEvent) => void;
 }
 
 function parse(argv: string[]) {
@@ -130,7 +132,15 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     }
     const seeds = seedsFor(experiment, args.quick, args.seeds);
     print(`${experiment.name}: ${experiment.title}; seeds ${seeds.join(', ')}${args.quick ? `; quick: ${experiment.quickChanges}` : ''}`);
-    const result = await experiment.run({ seeds, quick: args.quick, dataDir: args.dataDir, print, overrides });
+    const observe = options.onMethodRun;
+    const result = await experiment.run({
+      seeds,
+      quick: args.quick,
+      dataDir: args.dataDir,
+      print,
+      overrides,
+      ...(observe ? { onMethodRun: (event: MethodRunEvent) => observe(experiment.name, event) } : {}),
+    });
     report.experiments.push(result);
     print('');
     print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s); "reported" rows are the paper's values (${result.seconds.toFixed(1)} s)`);

@@ -22,6 +22,7 @@ export type {
   HeatmapFigure,
   MethodId,
   MethodSettings,
+  MethodRunEvent,
   MethodSpec,
   PaperTable,
   PaperValue,

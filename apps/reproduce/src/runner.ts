@@ -14,6 +14,8 @@ export interface MethodRun {
   ari: number;
   /** Seconds of the fit (0 when a fit was reused) plus the evaluation. */
   seconds: number;
+  /** The target embedding that was scored (samples x components). */
+  embedding: DenseMatrix;
   /** The 2-D points of a scatter: the first two embedding columns, or the UMAP. */
   points: [number, number][];
   xLabel: string;
@@ -77,7 +79,7 @@ export async function runMethod(
     const axis = spec.method === 'pca' || spec.method === 'cpca' ? 'PC' : 'H';
     [xLabel, yLabel] = [`${spec.label} ${axis}1`, e.columns > 1 ? `${spec.label} ${axis}2` : '(none)'];
   }
-  const run: MethodRun = { ari: result.ari, seconds: 0, points, xLabel, yLabel, detail: '' };
+  const run: MethodRun = { ari: result.ari, seconds: 0, embedding: e, points, xLabel, yLabel, detail: '' };
   if (spec.method === 'bcnmf' && fitted.components) run.basis = fitted.components;
   if (spec.method === 'cpca') {
     const model = fitted as FittedMethod & { alpha: number; alphas?: number[]; result?: (a: number) => { embedding: DenseMatrix } };

@@ -87,6 +87,24 @@ export interface RunContext {
   /** Progress lines. */
   print: (line: string) => void;
   overrides: RunOverrides;
+  /**
+   * Called after each method run with what was scored. Not a command-line feature: it
+   * lets the end-to-end tests recompute every score independently.
+   */
+  onMethodRun?: (event: MethodRunEvent) => void;
+}
+
+/** What one method run scored: its target embedding, against these labels, giving `ari`. */
+export interface MethodRunEvent {
+  /** The table column ('ARI', or 'β=2' in the simulation). */
+  column: string;
+  seed: number;
+  /** The method's row label ('bcNMF', ...). */
+  method: string;
+  /** Target samples x components, as the method returned it. */
+  embedding: DenseMatrix;
+  labels: readonly string[];
+  ari: number;
 }
 
 /** Whether an experiment's data are present. */

@@ -30,6 +30,7 @@ export async function runGrid(
       for (const spec of specs) {
         const run = await runMethod(spec, data, seed, evaluation, { key, fits }, context.overrides.backend);
         grid.get(spec.label)![c].push(run);
+        context.onMethodRun?.({ column: columns[c], seed, method: spec.label, embedding: run.embedding, labels: data.labels, ari: run.ari });
         context.print(
           `  ${columns.length > 1 ? `${columns[c]}, ` : ''}seed ${seed}: ${spec.label.padEnd(5)} ARI ${run.ari.toFixed(3)}${run.detail ? ` (${run.detail})` : ''}  ${run.seconds.toFixed(1)} s`,
         );
