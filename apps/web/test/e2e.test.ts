@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BcnmfModel } from '@bcnmf/core';
@@ -156,7 +156,7 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
     assert.deepEqual(reached, [], `requests reached the server while offline: ${reached.join(', ')}`);
   });
 
-  it('loads the MNIST-on-patches files (pixels in rows) through the file inputs and fits them', { skip: existsSync(join(MNIST, 'target_images.csv')) ? false : `no MNIST files in ${MNIST}` }, async (t) => {
+  it('loads the MNIST-on-patches files (pixels in rows) through the file inputs and fits them', { skip: existsSync(join(MNIST, 'target_images.csv')) ? false : `the shared data sets are not in ${dirname(MNIST)} (no MNIST files in ${MNIST})` }, async (t) => {
     await page.setInputFiles('#target-file', join(MNIST, 'target_images.csv'));
     await page.setInputFiles('#background-file', join(MNIST, 'background_images.csv'));
     await page.setInputFiles('#labels-file', join(MNIST, 'target_labels.csv'));
