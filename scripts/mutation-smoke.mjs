@@ -30,17 +30,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const MUTATIONS = [
   {
     name: 'flipped sign in the Frobenius basis update (alpha term of the numerator subtracted)',
-    in: 'packages/core/src/compute/updates.ts',
-    find: 'numerator = tf.add(numerator, tf.mul(tf.matMul(statistics.mass, basis), alpha));',
-    replace: 'numerator = tf.sub(numerator, tf.mul(tf.matMul(statistics.mass, basis), alpha));',
-    tests: ['packages/core/test/updates.test.ts'],
+    in: 'packages/core/src/losses/frobenius.ts',
+    find: 'numerator = tf.add(numerator, tf.mul(tf.matMul(statistics.mass, basis), alpha)) as tf.Tensor2D;',
+    replace: 'numerator = tf.sub(numerator, tf.mul(tf.matMul(statistics.mass, basis), alpha)) as tf.Tensor2D;',
+    tests: ['packages/core/test/reference-backend.test.ts'],
   },
   {
     name: 'wrong default damping (Poisson 0.5 -> 1)',
-    in: 'packages/core/src/options.ts',
-    find: 'damping: { frobenius: 1, poisson: 0.5 }',
-    replace: 'damping: { frobenius: 1, poisson: 1 }',
-    tests: ['packages/core/test/multi-background.test.ts'],
+    in: 'packages/core/src/losses/poisson.ts',
+    find: 'defaults: { eps: 1e-16, damping: 0.5 }',
+    replace: 'defaults: { eps: 1e-16, damping: 1 }',
+    tests: ['packages/core/test/reference-backend.test.ts'],
   },
   {
     name: 'permuted target labels in the reproduce data-set experiments',
