@@ -156,7 +156,8 @@ def check_run_settings(method, options):
 
 
 def fit_nmf(target, options, init):
-    check_known("nmf", options, ["nComponents", "loss", "init", "maxIter", "tol", "seed", "damping"])
+    # "backend" says where the fit under test ran; the reference is float64 wherever that was
+    check_known("nmf", options, ["nComponents", "loss", "init", "maxIter", "tol", "seed", "damping", "backend"])
     check_run_settings("nmf", options)
     loss = "frobenius" if options.get("loss", "frobenius") == "frobenius" else "poisson"
     W, Hx, _ = start(init, False)
@@ -166,7 +167,7 @@ def fit_nmf(target, options, init):
 
 
 def fit_bcnmf(target, background, options, init):
-    check_known("bcnmf", options, ["k", "alpha", "loss", "init", "maxIter", "tol", "seed", "damping", "eps", "nStarts"])
+    check_known("bcnmf", options, ["k", "alpha", "loss", "init", "maxIter", "tol", "seed", "damping", "eps", "nStarts", "backend"])
     check_run_settings("bcnmf", options)
     if options.get("nStarts", 1) != 1:
         raise UnknownSetting("bcnmf: several random starts are not implemented in the reference")
