@@ -23,13 +23,22 @@ function overlap(a: readonly string[], b: readonly string[]): number {
   return n;
 }
 
+/** Shared names over all names of the two lists (0 when both are empty). */
+function jaccard(a: readonly string[], b: readonly string[], shared: number): number {
+  const all = new Set([...a, ...b]).size;
+  return all === 0 ? 0 : shared / all;
+}
+
 /**
  * Tells which way a target and a background table lie. They share their features, so the
- * side whose names the two tables share is the feature side: shared row names (more than
- * shared column names, and at least half of the shorter list) mean features in rows;
- * shared column names (likewise) mean samples in rows. Without shared names, equal column
- * counts (and different row counts) mean samples in rows, equal row counts (and different
- * column counts) features in rows. Otherwise, or without a background: samples in rows.
+ * feature side is the one whose two name lists are (nearly) the same set, while sample
+ * names, where they coincide at all (`cell_1`, a pandas index `0, 1, ...`), coincide only
+ * in part, the two files holding different samples. So the side with the larger Jaccard
+ * index of the two files' names (shared / all), if it is at least 0.5, is the feature
+ * side: columns mean samples in rows, rows mean features in rows; a tie means the usual
+ * layout. Without shared names, equal column counts (and different row counts) mean
+ * samples in rows, equal row counts (and different column counts) features in rows.
+ * Otherwise, or without a background: samples in rows.
  *
  * @example
  * const target = await scanDelimited(',t0,t1,t2\npixel_0,1,2,3\npixel_1,4,5,6\n', { name: 't.csv' });
@@ -41,10 +50,12 @@ export function detectOrientation(target: TableNames, background: TableNames | n
   if (background) {
     const sharedColumns = overlap(target.columnNames, background.columnNames);
     const sharedRows = target.rowNames && background.rowNames ? overlap(target.rowNames, background.rowNames) : 0;
-    if (sharedRows > sharedColumns && sharedRows >= Math.min(target.rows, background.rows) / 2) {
+    const columns = jaccard(target.columnNames, background.columnNames, sharedColumns);
+    const rows = target.rowNames && background.rowNames ? jaccard(target.rowNames, background.rowNames, sharedRows) : 0;
+    if (rows > columns && rows >= 0.5) {
       return { orientation: 'features-in-rows', reason: `the two files share ${sharedRows} row names (features) and ${sharedColumns} column names` };
     }
-    if (sharedColumns > sharedRows && sharedColumns >= Math.min(target.columnNames.length, background.columnNames.length) / 2) {
+    if (columns >= rows && columns >= 0.5) {
       return { orientation: 'samples-in-rows', reason: `the two files share ${sharedColumns} column names (features)` };
     }
     const sameColumns = target.columnNames.length === background.columnNames.length;

@@ -17,10 +17,16 @@ describe('detectOrientation', () => {
       reason: 'the two files share 2 row names (features) and 0 column names',
     });
   });
-  it('more shared row names than column names win (samples named alike in both files)', async () => {
+  it('the side whose names are (nearly) the same set wins: features in rows, where sample names coincide in part', async () => {
     const t = await scan(',0,1,2\ng1,1,2,3\ng2,4,5,6\ng3,7,8,9\ng4,1,1,1\n', 't.csv');
     const b = await scan(',0,1\ng1,1,2\ng2,4,5\ng3,7,8\ng4,1,1\n', 'b.csv');
     assert.equal(detectOrientation(t, b).orientation, 'features-in-rows');
+  });
+  it('samples named alike in both files (a pandas index) do not turn a samples-in-rows pair around', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `s${i},1,2,3`).join('\n');
+    const t = await scan(`sample,f0,f1,f2\n${rows(30)}\n`, 't.csv');
+    const b = await scan(`sample,f0,f1,f2\n${rows(25)}\n`, 'b.csv');
+    assert.deepEqual(detectOrientation(t, b), { orientation: 'samples-in-rows', reason: 'the two files share 3 column names (features)' });
   });
   it('shared column names mean samples in rows', async () => {
     const t = await scan('cell,g1,g2\nc1,1,2\nc2,3,4\n', 't.csv');
