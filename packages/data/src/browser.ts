@@ -43,6 +43,8 @@ export type { AnnotationValue, Annotations, SplitOptions, SplitResult } from './
 export { DelimitedParser } from './formats/delimited-parser.js';
 export type { RecordHandler } from './formats/delimited-parser.js';
 export { delimiterFromPath, sniffDelimiter } from './formats/cells.js';
+export { parseDecimal, parseNumberList } from './formats/number.js';
+export type { NumberListOptions } from './formats/number.js';
 export type { TextInput } from './formats/text-input.js';
 export { parseDelimited } from './formats/delimited-table.js';
 export type { DelimitedTable, Orientation, ParseDelimitedOptions, ReadDelimitedOptions } from './formats/delimited-table.js';

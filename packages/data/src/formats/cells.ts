@@ -1,6 +1,7 @@
 // What the delimited readers share: how a cell becomes a number, which cells are
 // missing, which columns are features, and which character separates the fields.
 import { BcnmfError } from '@bcnmf/core';
+import { parseDecimal } from './number.js';
 
 /** Cell texts (after trimming spaces) read as a missing value by default. */
 export const DEFAULT_MISSING: readonly string[] = ['', 'NA', 'NaN', 'nan', 'N/A'];
@@ -11,20 +12,20 @@ export const DEFAULT_MISSING: readonly string[] = ['', 'NA', 'NaN', 'nan', 'N/A'
  */
 export const LABEL_COLUMN_NAME = /^(label|labels|class|classes|group|groups|condition|cell_?type|celltype|cluster|digit|y|target|truth)$/i;
 
-const NUMBER_SUSPECT = /[xXbBoO_]/;
 const INFINITY = /^[+-]?inf(inity)?$/i;
 const NOT_A_NUMBER = Symbol('not a number');
 
 /**
  * A cell reader: the number a cell holds, NaN for a missing cell (counted by the caller),
- * or {@link NOT_A_NUMBER}. Number() alone would take '0x10', '1_000', '' and ' ' as
- * numbers; those are refused (or missing) here, as Python's float() does.
+ * or {@link NOT_A_NUMBER}. Numbers are read by {@link parseDecimal} (decimal and exponent
+ * notation only, the syntax of bcnmf's command-line flags too): Number() alone would take
+ * '0x10', '0b1', '1_000', '' and ' ' as numbers; those are refused (or missing) here.
  */
 export function cellReader(missingValues: readonly string[] = DEFAULT_MISSING): (cell: string) => number | typeof NOT_A_NUMBER {
   const missing = new Set(missingValues.map((s) => s.trim()));
   return (cell) => {
-    const v = Number(cell);
-    if (!Number.isNaN(v) && cell.length > 0 && !NUMBER_SUSPECT.test(cell) && !(v === 0 && cell.trim().length === 0)) return v;
+    const v = parseDecimal(cell);
+    if (!Number.isNaN(v)) return v;
     const t = cell.trim();
     if (missing.has(t)) return NaN;
     if (INFINITY.test(t)) return t.startsWith('-') ? -Infinity : Infinity;

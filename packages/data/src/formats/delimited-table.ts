@@ -209,10 +209,11 @@ export async function readTable(source: TextSource, name: string, options: ReadD
   }
 
   if (orientation === 'samples-in-rows') {
-    const annotations: Record<string, string[]> = {};
+    // no prototype: a column named 'constructor' or 'toString' is a column like any other
+    const annotations: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
     annotationCols.forEach((c, k) => {
       const column = header![c];
-      if (!(column in annotations)) annotations[column] = annotationValues[k];
+      if (!Object.hasOwn(annotations, column)) annotations[column] = annotationValues[k];
     });
     const matrix = new DenseMatrix({
       data: values.finish(),

@@ -282,7 +282,8 @@ export function toCategorical(values: readonly (string | null)[]): Extract<H5adC
  * frameColumnValues(obs); // { louvain: ['CD4 T cells', 'B cells', ...], n_genes: [781, 1352, ...] }
  */
 export function frameColumnValues(frame: H5adFrame): Record<string, (string | number | null)[]> {
-  const out: Record<string, (string | number | null)[]> = {};
+  // no prototype: an obs column named 'constructor' is a column like any other
+  const out: Record<string, (string | number | null)[]> = Object.create(null) as Record<string, (string | number | null)[]>;
   for (const [name, column] of Object.entries(frame.columns)) {
     out[name] = column.kind === 'categorical' ? categoricalValues(column) : Array.from(column.values as ArrayLike<string | number>);
   }

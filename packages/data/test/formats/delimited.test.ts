@@ -86,7 +86,7 @@ describe('readDelimited', () => {
     assert.deepEqual(matrix.columnNames, ['gene, A', 'gene "B"']);
     sameNumbers(matrix.data, [1.5, 2, -0.03, 4]);
     assert.ok(matrix.data instanceof Float64Array);
-    assert.deepEqual(annotations, {});
+    assert.deepEqual({ ...annotations }, {});
     assert.equal(missingCount, 0);
   });
 
@@ -123,7 +123,7 @@ describe('readDelimited', () => {
     const { matrix, annotations, missingCount } = await readDelimited(path, { features: /_N$/ });
     assert.deepEqual(matrix.columnNames, ['A_N', 'B_N']);
     sameNumbers(matrix.data, [1, 2, 3, NaN]);
-    assert.deepEqual(annotations, { Genotype: ['Control', 'Ts65Dn'], class: ['c-CS-s', 't-SC-s'] });
+    assert.deepEqual({ ...annotations }, { Genotype: ['Control', 'Ts65Dn'], class: ['c-CS-s', 't-SC-s'] });
     assert.equal(missingCount, 1);
     const listed = await readDelimited(path, { features: ['B_N', 'A_N'] });
     assert.deepEqual(listed.matrix.columnNames, ['B_N', 'A_N']);
