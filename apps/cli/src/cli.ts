@@ -30,7 +30,7 @@ Exit codes: 0 success, 2 bad usage or input, 1 other failures, 130 interrupted (
 /** `bcnmf reproduce`: @bcnmf/reproduce's command line; its usage errors exit 2 like ours. */
 async function reproduce(argv: string[], ctx: CommandContext): Promise<unknown> {
   try {
-    return await runReproduce(argv, ctx.print);
+    return await runReproduce(argv, ctx.print, { signal: ctx.signal });
   } catch (error) {
     if (error instanceof ReproduceUsageError) throw new UsageError(error.message);
     throw error;

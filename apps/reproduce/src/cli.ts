@@ -35,6 +35,11 @@ export interface ReproduceOptions {
   overrides?: RunOverrides;
   /** Receives each method run of each experiment (see {@link RunContext.onMethodRun}); for tests. */
   onMethodRun?: (experiment: string, event: MethodRunEvent) => void;
+  /**
+   * Ctrl-C: stops the running experiment within about an iteration of a fit; the run then
+   * rejects with the signal's reason and writes nothing (no report folder, no partial one).
+   */
+  signal?: AbortSignal;
 }
 
 function parse(argv: string[]) {
@@ -122,7 +127,9 @@ export async function runReproduce(argv: string[], print: (line: string) => void
   // a backend that cannot run here fails before any work (BACKEND_UNAVAILABLE: exit 2)
   if (args.backend !== undefined && args.backend !== AUTO_BACKEND) await useBackend(args.backend);
   const overrides = { ...(options.overrides ?? {}), ...(args.backend !== undefined ? { backend: args.backend } : {}) };
+  const { signal } = options;
   for (const experiment of args.experiments) {
+    signal?.throwIfAborted();
     const availability = await experiment.available(args.dataDir);
     if (!availability.present) {
       print(`${experiment.name}: not run, its data are not present.`);
@@ -139,8 +146,10 @@ export async function runReproduce(argv: string[], print: (line: string) => void
       dataDir: args.dataDir,
       print,
       overrides,
+      signal,
       ...(observe ? { onMethodRun: (event: MethodRunEvent) => observe(experiment.name, event) } : {}),
     });
+    signal?.throwIfAborted();
     report.experiments.push(result);
     print('');
     print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s); "reported" rows are the paper's values (${result.seconds.toFixed(1)} s)`);
@@ -152,7 +161,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     print(`nothing run (no data present for ${args.experiments.map((e) => e.name).join(', ')}); nothing written to ${args.outDir}`);
     return report;
   }
-  await writeReport(args.outDir, report);
+  await writeReport(args.outDir, report, signal);
   print(`wrote ${report.files.length} files to ${args.outDir} (report.md, results.csv, report.json, per experiment .md/.csv/.json, figures/; ${report.png.reason})`);
   return report;
 }

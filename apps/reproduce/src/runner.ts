@@ -5,7 +5,10 @@ import type { EvaluationSpec, MethodSettings, MethodSpec, PreparedData } from '.
 
 /** Methods whose fit takes a seed (PCA has none). */
 const SEEDED = new Set(['cpca', 'nmf', 'bcnmf']);
-/** Methods that run on a bcnmf backend (PCA and cPCA run in float64 on the host). */
+/**
+ * Methods that run on a bcnmf backend (PCA and cPCA run in float64 on the host), which
+ * also take an AbortSignal (they iterate; the others are checked before and after).
+ */
 const ON_BACKEND = new Set(['nmf', 'bcnmf']);
 
 /** What one method gave on one data set with one seed. */
@@ -46,6 +49,9 @@ function score(embedding: DenseMatrix, labels: string[], protocol: EvaluationPro
 /**
  * Fits one method to prepared data with a seed and scores its embedding. `cache` keeps
  * fits of `fitOnce` methods (keyed by the caller's data key and the method label).
+ * `execution.backend` is where NMF and bcNMF run; `execution.signal` stops them within
+ * about an iteration and is checked between the steps of the others; the run then
+ * rejects with the signal's reason.
  */
 export async function runMethod(
   spec: MethodSpec,
@@ -53,8 +59,10 @@ export async function runMethod(
   seed: number,
   evaluation: EvaluationSpec,
   cache?: { key: string; fits: Map<string, FittedMethod> },
-  backend?: string,
+  execution: { backend?: string; signal?: AbortSignal } = {},
 ): Promise<MethodRun> {
+  const { backend, signal } = execution;
+  signal?.throwIfAborted();
   const started = performance.now();
   const method = getMethod(spec.method);
   const cacheKey = cache ? `${cache.key}\u0000${spec.label}` : '';
@@ -62,7 +70,9 @@ export async function runMethod(
   if (fitted === undefined) {
     const options: Record<string, unknown> = SEEDED.has(spec.method) ? { ...spec.options, seed } : { ...spec.options };
     if (backend !== undefined && ON_BACKEND.has(spec.method)) options.backend = backend;
+    if (signal && ON_BACKEND.has(spec.method)) options.signal = signal;
     fitted = await method.fit(data.target, method.usesBackground ? data.background : null, options);
+    signal?.throwIfAborted();
     if (spec.fitOnce && cache) cache.fits.set(cacheKey, fitted);
   }
   const protocol = protocolOf(spec, evaluation);

@@ -92,6 +92,8 @@ export interface RunContext {
    * lets the end-to-end tests recompute every score independently.
    */
   onMethodRun?: (event: MethodRunEvent) => void;
+  /** Ctrl-C: fits stop within about an iteration, and the run rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** What one method run scored: its target embedding, against these labels, giving `ari`. */

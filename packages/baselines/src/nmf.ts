@@ -20,6 +20,11 @@ export interface NmfOptions {
   damping?: number;
   /** Backend of @bcnmf/core ('wasm', 'cpu', ...). Default: core's default. */
   backend?: string;
+  /**
+   * Aborts the fit within about an iteration; it then rejects with the signal's reason
+   * (an AbortError). Not part of the model's options (not serialized).
+   */
+  signal?: AbortSignal;
 }
 
 /** The serialized form of an {@link NmfModel}. */
@@ -94,6 +99,7 @@ export class NmfModel {
       seed: resolved.seed,
       damping,
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
     };
     return new NmfModel(resolved, await fitBcnmf(target, null, coreOptions));
   }
@@ -106,7 +112,7 @@ export class NmfModel {
  */
 export function resolveNmfOptions(options: NmfOptions): NmfOptions {
   if (typeof options !== 'object' || options === null) throw invalidOption('NMF options must be an object');
-  const known = [...Object.keys(NMF_DEFAULTS), 'backend'];
+  const known = [...Object.keys(NMF_DEFAULTS), 'backend', 'signal'];
   for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidOption(`unknown NMF option '${key}' (known: ${known.join(', ')})`);
   const loss = options.loss ?? NMF_DEFAULTS.loss;
   if (loss !== 'frobenius' && loss !== 'kl' && loss !== 'poisson') throw invalidOption(`loss must be 'frobenius' or 'kl', got ${String(loss)}`);

@@ -102,7 +102,9 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
   const nInit = numberOption('--n-init', values['n-init'], 10, { min: 1, integer: true });
   const quiet = values.quiet ?? false;
   const overwrite = values.overwrite ?? false;
-  if (values.out !== undefined) checkOutputFile(values.out, overwrite);
+  if (values.out !== undefined) {
+    checkOutputFile(values.out, overwrite, { inputs: [values.target, values.background, values.input, values.labels] });
+  }
   await startBackend(settings.backend);
 
   // --label-column names a column of --labels when that is given, else of the split input
@@ -126,12 +128,16 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
       seed: settings.seed,
       damping: settings.damping,
       backend: settings.backend,
+      signal: ctx.signal,
     }),
     pca: { nComponents: k },
     cpca: defined({ nComponents: k, alpha: cpcaAlpha, seed: settings.seed }),
   };
   const rows: CompareRow[] = [];
   for (const name of methods as MethodName[]) {
+    // bcNMF and NMF stop within an iteration; PCA and cPCA are one linear-algebra call
+    // each, so Ctrl-C is also checked between methods
+    ctx.signal?.throwIfAborted();
     const method = getMethod(name);
     let methodOptions = options[name];
     const progress = name === 'bcnmf' ? fitProgress(ctx, 'bcnmf compare: bcNMF', quiet) : null;
@@ -154,6 +160,7 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
     }
     rows.push({ method: name, name: fitted.name, components: fitted.embedding.columns, ari, nmi, seconds });
   }
+  ctx.signal?.throwIfAborted();
   const result: CompareResult = { k, alpha, protocol: labels ? protocol : null, labelled: labels?.length ?? 0, results: rows };
   if (values.out !== undefined) {
     const text = extname(values.out).toLowerCase() === '.json'

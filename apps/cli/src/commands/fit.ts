@@ -40,8 +40,10 @@ ${FIT_SETTINGS_USAGE}
 ${ALPHA_AUTO_USAGE}
 
 Output:
-  --out DIR            output folder; written as a whole or not at all
-  --overwrite          replace a non-empty --out
+  --out DIR            output folder (a new one, or an earlier output of bcnmf); written as
+                       a whole or not at all, with bcnmf-output.json listing its files
+  --overwrite          replace an earlier output of bcnmf in --out (a folder holding
+                       anything else is refused, naming the files that would be lost)
   --quiet              no progress on stderr
   --json               print the results as JSON`;
 
@@ -122,7 +124,8 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   if (values['init-from'] === undefined) requireNumber('--k', settings.k);
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
-  checkOutputDir(values.out, overwrite);
+  const inputPaths = [values.target, ...(values.background ?? []), values.input, values['init-from']];
+  checkOutputDir(values.out, overwrite, { inputs: inputPaths });
   await startBackend(settings.backend);
 
   const inputs = await readInputs(values);
@@ -150,7 +153,8 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   } finally {
     progress.stop();
   }
-  const files = await writeOutputDir(values.out, overwrite, (dir) => writeFitOutputs(dir, model, inputs));
+  const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, (dir) =>
+    writeFitOutputs(dir, model, inputs));
   const last = model.history[model.history.length - 1];
   const summary: FitSummary = {
     out: resolve(values.out),

@@ -28,7 +28,7 @@ export async function runGrid(
     for (const seed of context.seeds) {
       const { key, data } = await dataFor(c, seed);
       for (const spec of specs) {
-        const run = await runMethod(spec, data, seed, evaluation, { key, fits }, context.overrides.backend);
+        const run = await runMethod(spec, data, seed, evaluation, { key, fits }, { backend: context.overrides.backend, signal: context.signal });
         grid.get(spec.label)![c].push(run);
         context.onMethodRun?.({ column: columns[c], seed, method: spec.label, embedding: run.embedding, labels: data.labels, ari: run.ari });
         context.print(
