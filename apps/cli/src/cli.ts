@@ -102,7 +102,11 @@ export async function main(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err(`bcnmf: ${message.split('\n')[0]}`);
-    if (debug && error instanceof Error && error.stack) io.err(error.stack);
+    if (debug && error instanceof Error) {
+      if (error.stack) io.err(error.stack);
+      // the raw failure behind a translated one (e.g. HDF5's own diagnostics)
+      if (error.cause !== undefined) io.err(`caused by: ${error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause)}`);
+    }
     return exitCodeOf(error);
   }
 }

@@ -19,6 +19,9 @@ import {
   type Orientation,
 } from '@bcnmf/data';
 import { UsageError } from './errors.js';
+import { readingHdf5 } from './h5-errors.js';
+import { readHeader } from './header.js';
+import { distinctSamples, uniqueFeatures } from './names.js';
 import { choiceOption, listOption, patternOption } from './options.js';
 
 /** A data matrix as the readers give it: dense (CSV/TSV, dense .h5ad) or CSR (10x, sparse .h5ad). */
@@ -36,6 +39,7 @@ export interface InputFlags {
   'label-column'?: string;
   features?: string;
   'features-in-rows'?: boolean;
+  'make-features-unique'?: boolean;
   orientation?: string;
   align?: string;
   impute?: string;
@@ -52,6 +56,7 @@ export const INPUT_OPTIONS = {
   'label-column': { type: 'string' },
   features: { type: 'string' },
   'features-in-rows': { type: 'boolean' },
+  'make-features-unique': { type: 'boolean' },
   orientation: { type: 'string' },
   align: { type: 'string' },
   impute: { type: 'string' },
@@ -72,6 +77,8 @@ For every input:
                            and background files share row names rather than column names
                            (this reads both files' names once more); else samples in rows
   --features-in-rows       the same as --orientation features-in-rows
+  --make-features-unique   rename repeated feature names (name_2, name_3, ...; default: refused);
+                           repeated sample names are kept, renamed the same way, with a warning
   --align exact|name|position
                            how target and background features are matched. exact (default):
                            the same names in the same order, else refused with what differs;
@@ -143,12 +150,28 @@ function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: s
   return { matrix: selectColumns(matrix, indices), indices };
 }
 
+/** How repeated feature names are handled: refused, or renamed with a warning. */
+interface FeatureNameRule {
+  makeUnique: boolean;
+  warn: (message: string) => void;
+}
+
 /**
  * Reads one input: a 10x folder (a directory), an .h5ad file, or a CSV/TSV table.
  * `exclude` names CSV columns that are annotations, not features (the split and label
- * columns), when no --features pattern says which columns are features.
+ * columns), when no --features pattern says which columns are features. With
+ * `uniqueFeatures`, repeated feature names are refused or renamed (names.ts).
  */
 export async function readInputFile(
+  path: string,
+  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; uniqueFeatures?: FeatureNameRule },
+): Promise<ReadFile> {
+  const file = await readFileAsIs(path, options);
+  if (!options.uniqueFeatures) return file;
+  return { ...file, matrix: uniqueFeatures(file.matrix, path, options.uniqueFeatures) };
+}
+
+async function readFileAsIs(
   path: string,
   options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[] },
 ): Promise<ReadFile> {
@@ -161,7 +184,7 @@ export async function readInputFile(
   }
   if (/\.h5ad$/i.test(path)) {
     if (options.featuresInRows) throw new UsageError(`--features-in-rows applies to CSV/TSV files, not ${path}`);
-    const data = await readH5ad(path);
+    const data = await readingHdf5(path, () => readH5ad(path));
     const { matrix, indices } = selectByPattern(data.X, options.features, path);
     return {
       matrix,
@@ -329,9 +352,13 @@ async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ o
  * (--target, --background, or several --background for fit) or one file split by an
  * annotation (--input, --split-by); applies --features, aligns every background's
  * features to the target's by name, and refuses missing values unless --impute mean
- * fills them (column means over target and backgrounds together).
+ * fills them (column means over target and backgrounds together). Repeated feature names
+ * are refused (renamed with --make-features-unique); repeated sample names are renamed
+ * apart, with a warning through `warn`.
  */
-export async function readInputs(flags: InputFlags): Promise<Inputs> {
+export async function readInputs(flags: InputFlags, options: { warn?: (message: string) => void } = {}): Promise<Inputs> {
+  const warn = options.warn ?? (() => {});
+  const uniqueFeatures: FeatureNameRule = { makeUnique: flags['make-features-unique'] ?? false, warn };
   const features = patternOption('--features', flags.features);
   const align = choiceOption('--align', flags.align, FEATURE_ALIGNMENTS as readonly FeatureAlignment[], 'exact');
   if (flags.impute !== undefined && flags.impute !== 'mean') throw new UsageError(`--impute must be 'mean', got '${flags.impute}'`);
@@ -362,8 +389,10 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     }
     if (flags.align !== undefined) throw new UsageError('--align matches the features of two or more files; a split --input has one');
     const labelColumn = flags['label-column'];
-    const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])] });
+    await checkAnnotationColumns(flags.input, [['--split-by', column], ['--label-column', labelColumn]]);
+    const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])], uniqueFeatures });
     if (file.kind === 'tenx') throw new UsageError(`--split-by needs annotations: a CSV/TSV or .h5ad input, not the 10x folder ${flags.input}`);
+    refuseMissingColumns(flags.input, file.annotations, [['--split-by', column], ['--label-column', labelColumn]]);
     const rows = file.matrix.rows;
     const probe = file.matrix instanceof DenseMatrix ? file.matrix : new DenseMatrix({ data: new Float64Array(0), shape: [rows, 0] });
     const split = splitByAnnotation(probe, file.annotations, { column, targetValues, backgroundValues, labelColumn });
@@ -392,9 +421,9 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     const { orientation, note } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
     if (note) notes.push(note);
     const featuresInRows = orientation === 'features-in-rows';
-    const t = await readInputFile(flags.target, { features, featuresInRows });
+    const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures });
     const files = [];
-    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows }));
+    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows, uniqueFeatures }));
     const aligned = alignFeatures(t.matrix, files.map((b) => b.matrix), {
       align,
       targetName: flags.target,
@@ -435,6 +464,8 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     refuseMissing(target, targetSource, targetRows);
     backgrounds.forEach((b, i) => refuseMissing(b, backgroundSources[i], backgroundRows));
   }
+  target = distinctSamples(target, targetSource, warn);
+  backgrounds = backgrounds.map((b, i) => distinctSamples(b, backgroundSources[i], warn));
   return {
     target,
     background: backgrounds[0],
@@ -448,6 +479,28 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     backgroundSources,
     notes,
   };
+}
+
+/**
+ * Refuses, before the file is read, a --split-by or --label-column that names no column
+ * of a CSV/TSV input's header, listing the columns it has (other annotation columns would
+ * otherwise be read as features and fail as 'not a number').
+ */
+async function checkAnnotationColumns(path: string, wanted: [flag: string, column: string | undefined][]): Promise<void> {
+  if (!existsSync(path) || statSync(path).isDirectory() || /\.h5ad$/i.test(path)) return;
+  const header = await readHeader(path);
+  if (!header) return;
+  refuseMissingColumns(path, Object.fromEntries(header.slice(1).map((name) => [name, []])), wanted);
+}
+
+/** Refuses a flag naming an annotation column that `annotations` lacks, listing those it has. */
+function refuseMissingColumns(path: string, annotations: Record<string, unknown>, wanted: [flag: string, column: string | undefined][]): void {
+  const have = Object.keys(annotations);
+  for (const [flag, column] of wanted) {
+    if (column === undefined || Object.hasOwn(annotations, column)) continue;
+    const columns = have.length === 0 ? 'it has no annotation columns' : `its columns are ${someNames(have, 12)}`;
+    throw new UsageError(`${flag} ${column}: ${path} has no column '${column}'; ${columns}`);
+  }
 }
 
 /**

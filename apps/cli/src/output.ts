@@ -59,7 +59,7 @@ function checkParent(out: string, flag: string): string {
   if (out.trim() === '') throw new UsageError(`${flag} is empty; give a path`);
   const absolute = resolve(out);
   const parent = dirname(absolute);
-  if (!existsSync(parent)) throw new UsageError(`${flag} ${out}: its parent folder ${parent} does not exist`);
+  if (!existsSync(parent)) throw new UsageError(`${flag} ${out}: its parent folder does not exist (${parent})`);
   if (!statSync(parent).isDirectory()) throw new UsageError(`${flag} ${out}: ${parent} is not a folder`);
   // writable? Create and remove a probe folder, which also catches file systems that are
   // read-only or refuse new entries (/proc), whatever the permission bits say.

@@ -11,7 +11,7 @@ import { csvLine, formatSeconds, formatShort } from '../format.js';
 import { fitInput, readInputs, type InputFlags } from '../input.js';
 import { choiceOption, numberListOption, numberOption, optionalNumber } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
-import { writeFitOutputs } from '../results.js';
+import { resultsKeyOption, writeFitOutputs } from '../results.js';
 
 /** parseArgs option specs of the flags that go with `--alpha auto`. */
 export const ALPHA_AUTO_OPTIONS = {
@@ -47,6 +47,7 @@ export type AlphaAutoFlags = InputFlags & { [K in keyof typeof FIT_SETTING_OPTIO
   background?: string[];
   alpha?: string[];
   'init-from'?: string;
+  key?: string;
   out?: string;
   overwrite?: boolean;
   quiet?: boolean;
@@ -189,8 +190,9 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
   const inputPaths = [values.target, ...(values.background ?? []), values.input];
   checkOutputDir(values.out, overwrite, { inputs: inputPaths });
   await startBackend(fitOptions.backend);
+  const key = await resultsKeyOption(values.key, inputPaths);
 
-  const inputs = await readInputs(values);
+  const inputs = await readInputs(values, { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) });
   if (!quiet) describeInputs(ctx, 'bcnmf fit --alpha auto', inputs);
   const progress = pathProgress(ctx, quiet, nFits);
   const started = Date.now();
@@ -226,7 +228,7 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
     const written: string[] = [];
     for (const [i, model] of selection.fits.entries()) {
       mkdirSync(join(dir, folders[i]));
-      const inside = await writeFitOutputs(join(dir, folders[i]), model, inputs);
+      const inside = await writeFitOutputs(join(dir, folders[i]), model, inputs, key);
       written.push(...inside.map((f) => `${folders[i]}/${f}`));
     }
     writeFileSync(join(dir, 'alpha-path.csv'), alphaPathCsv(rows));

@@ -109,7 +109,10 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
 
   // --label-column names a column of --labels when that is given, else of the split input
   const labelsFile = values.labels;
-  const inputs = await readInputs({ ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined });
+  const inputs = await readInputs(
+    { ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined },
+    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) },
+  );
   let labels: string[] | null = inputs.targetLabels ?? null;
   if (labelsFile !== undefined) labels = await readLabels(labelsFile, rowNamesOf(inputs.target), values['label-column']);
   if (!quiet) describeInputs(ctx, 'bcnmf compare', inputs);

@@ -94,7 +94,8 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
     ctx.err(`bcnmf transform: ${samples.rows} samples x ${samples.columns} features through the ${model.settings.k}-topic model ${values.model}`);
   }
   const H = await model.transform(fitInput(samples), { maxIter, tol, seed, backend, signal: ctx.signal, onWarning: (w) => ctx.err(`bcnmf: ${w}`) });
-  writeFileAtomically(values.out!, matrixCsv(H, 'sample'));
+  ctx.signal?.throwIfAborted();
+  writeFileAtomically(values.out!, matrixCsv(H, 'sample', values.out!));
   const summary: TransformSummary = {
     out: resolve(values.out!),
     samples: H.rows,
