@@ -36,7 +36,7 @@ describe('bcnmf fit with several backgrounds', () => {
     const r = await run(['fit', '--target', target, '--background', first, '--alpha', '1', '--background', second, '--alpha', '0.5',
       '--align', 'name', '--k', '2', '--max-iter', '40', '--seed', '3', '--out', out, '--json']);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(readdirSync(out).sort(), ['H_background_1.csv', 'H_background_2.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['H_background_1.csv', 'H_background_2.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'history.csv', 'model.json']);
     const summary = JSON.parse(r.out);
     assert.deepEqual(summary.alphas, [1, 0.5]);
     assert.deepEqual(summary.backgrounds.map((b: { samples: number }) => b.samples), [14, 10]);
@@ -119,7 +119,7 @@ describe('bcnmf fit --alpha auto', () => {
       assert.deepEqual(readdirSync(join(out, s.folder)).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
       assert.equal(readJson(join(out, s.folder, 'model.json')).settings.alpha, s.alpha);
     }
-    assert.deepEqual(readdirSync(out).filter((f) => !f.startsWith('alpha_')).sort(), ['affinity.csv', 'alpha-path.csv']);
+    assert.deepEqual(readdirSync(out).filter((f) => !f.startsWith('alpha_')).sort(), ['affinity.csv', 'alpha-path.csv', 'bcnmf-output.json']);
 
     const path = readCsv(join(out, 'alpha-path.csv'));
     assert.deepEqual(path.header, ['alpha', 'score', 'target_error', 'background_error', 'iterations', 'cluster', 'selected', 'folder']);

@@ -33,7 +33,8 @@ describe('bcnmf fit', () => {
     const r = await run(['fit', '--target', target, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '40', '--seed', '3', '--out', out, '--quiet']);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '', 'nothing on stderr with --quiet');
-    assert.deepEqual(readdirSync(out).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'history.csv', 'model.json']);
+    assert.deepEqual(readJson(join(out, 'bcnmf-output.json')).files, ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
     const json = readJson(join(out, 'model.json'));
     const model = BcnmfModel.load(json);
     assert.equal(model.settings.k, 2);
@@ -314,7 +315,7 @@ describe('bcnmf fit', () => {
     assert.equal((await run([...common, '--k', '2'])).code, 0);
     const refused = await run([...common, '--k', '3']);
     assert.equal(refused.code, 2);
-    assert.match(refused.err, /^bcnmf: --out .*again exists and is not empty; pass --overwrite to replace it$/);
+    assert.match(refused.err, /^bcnmf: --out .*again exists and is not empty; pass --overwrite to replace an earlier output of bcnmf$/);
     assert.equal(readCsv(join(out, 'W.csv')).names.length, 2, 'left as it was');
     const replaced = await run([...common, '--k', '3', '--overwrite']);
     assert.equal(replaced.code, 0, replaced.err);
@@ -322,8 +323,8 @@ describe('bcnmf fit', () => {
     assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'no temporary folders left');
   });
 
-  it('leaves no output folder when writing fails, or when the fit is aborted', async () => {
-    // an .h5ad that already holds bcNMF results: adding them again is refused, after the CSVs were written
+  it('leaves no output folder when the output would fail, or when the fit is aborted', async () => {
+    // an .h5ad that already holds bcNMF results: adding them again is refused, before the fit
     const path = join(dir, 'has-results.h5ad');
     const X = DenseMatrix.fromRows(p.target, { rowNames: p.targetNames, columnNames: p.features });
     const H = DenseMatrix.fromRows(p.target.map(() => [1, 1]));
@@ -332,7 +333,7 @@ describe('bcnmf fit', () => {
     const out = join(dir, 'fails');
     const r = await run(['fit', '--target', path, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '5', '--out', out, '--quiet']);
     assert.equal(r.code, 2);
-    assert.match(r.err, /obsm\['X_bcnmf'\] already exists/);
+    assert.match(r.err, /already holds results under the key 'bcnmf' \(obsm\['X_bcnmf'\], varm\['bcnmf_W'\], uns\['bcnmf'\]\); pass --key NAME/);
     assert.equal(existsSync(out), false);
     assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'no temporary folder left');
 
