@@ -82,6 +82,7 @@ describe('a tampered model is refused by transform and topics (item 3)', () => {
     ['W[0][0] = 1e39', (m) => { m.W[0][0] = 1e39; }, /W\[0\]\[0\] must be a finite non-negative number that float32 holds, got 1e\+39/],
     ['loss: "evil"', (m) => { m.settings.loss = 'evil'; }, /settings\.loss must be 'frobenius' or 'poisson', got "evil"/],
     ['eps: -1', (m) => { m.settings.eps = -1; }, /settings\.eps must be a number > 0/],
+    ['settings.k = 2e9 (named only after W has k rows: no 2e9 names allocated)', (m) => { m.settings.k = 2e9; }, /W has 2 rows but settings\.k is 2000000000/],
     ['Htarget[1][0] = "NaN"', (m) => { m.Htarget[1][0] = 'NaN'; }, /Htarget\[1\]\[0\] must be a finite non-negative number/],
   ];
   for (const [what, change, message] of tampered) {
