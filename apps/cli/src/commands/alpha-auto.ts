@@ -11,7 +11,7 @@ import { csvLine, formatSeconds, formatShort } from '../format.js';
 import { fitInput, readInputs, type InputFlags } from '../input.js';
 import { choiceOption, numberListOption, numberOption, optionalNumber } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
-import { resultsKeyOption, writeFitOutputs } from '../results.js';
+import { assertFinite, resultsKeyOption, writeFitOutputs } from '../results.js';
 
 /** parseArgs option specs of the flags that go with `--alpha auto`. */
 export const ALPHA_AUTO_OPTIONS = {
@@ -113,6 +113,7 @@ function last(model: BcnmfModel): { targetError: number; backgroundError: number
 export function alphaPathCsv(rows: readonly AlphaPathRow[]): string {
   const lines = ['alpha,score,target_error,background_error,iterations,cluster,selected,folder'];
   for (const r of rows) {
+    assertFinite([r.alpha, r.score, r.targetError, r.backgroundError ?? 0], 0, `alpha-path.csv (alpha ${r.alpha})`);
     lines.push(csvLine([r.alpha, r.score, r.targetError, r.backgroundError ?? '', r.iterations, r.cluster, r.selected ? 'yes' : 'no', r.folder ?? ''].map(String)));
   }
   return lines.join('\n') + '\n';
@@ -121,6 +122,7 @@ export function alphaPathCsv(rows: readonly AlphaPathRow[]): string {
 /** affinity.csv: the affinity matrix, a header and a first column of alphas. */
 export function affinityCsv(alphas: readonly number[], affinity: readonly (readonly number[])[]): string {
   const lines = [csvLine(['alpha', ...alphas.map(String)])];
+  affinity.forEach((row) => assertFinite(row, 0, 'affinity.csv'));
   affinity.forEach((row, i) => lines.push(csvLine([String(alphas[i]), ...row.map(String)])));
   return lines.join('\n') + '\n';
 }

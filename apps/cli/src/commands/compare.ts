@@ -9,6 +9,7 @@ import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, rowNamesOf } from '..
 import { readLabels } from '../labels.js';
 import { choiceOption, listOption, numberOption, optionalNumber, parseCommand } from '../options.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
+import { assertFinite } from '../results.js';
 import { fitProgress } from '../progress.js';
 import { describeInputs } from './fit.js';
 
@@ -166,6 +167,7 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
   ctx.signal?.throwIfAborted();
   const result: CompareResult = { k, alpha, protocol: labels ? protocol : null, labelled: labels?.length ?? 0, results: rows };
   if (values.out !== undefined) {
+    for (const r of rows) assertFinite([r.ari ?? 0, r.nmi ?? 0, r.seconds], 0, `${values.out} (${r.name})`);
     const text = extname(values.out).toLowerCase() === '.json'
       ? JSON.stringify(result, null, 2) + '\n'
       : [csvLine(['method', 'components', 'ari', 'nmi', 'seconds']),
