@@ -37,7 +37,7 @@ describe('the page inputs', () => {
     const m = await matrixOf(target, chooseOrientation('auto', target, null).orientation);
     assert.deepEqual(m.matrix.columnNames, ['g1', 'g2']);
     assert.equal(m.missingCount, 1);
-    assert.deepEqual(m.annotations, { group: ['A', 'B'], digit: ['0', '1'] });
+    assert.deepEqual({ ...m.annotations }, { group: ['A', 'B'], digit: ['0', '1'] });
   });
 
   it('matches features by the chosen rule, saying what it did', async () => {
@@ -70,7 +70,7 @@ describe('the page inputs', () => {
         assert.equal(input.kind, 'matrix');
         const m = await matrixOf(input, 'features-in-rows');
         assert.deepEqual(m.matrix.toArray(), [[1, 0], [0, 2], [3, 1]]);
-        assert.deepEqual(m.annotations, { condition: ['x', 'y', 'x'], depth: ['1', '2', '3'] });
+        assert.deepEqual({ ...m.annotations }, { condition: ['x', 'y', 'x'], depth: ['1', '2', '3'] });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

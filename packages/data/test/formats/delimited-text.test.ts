@@ -89,7 +89,7 @@ describe('parseDelimited', () => {
     assert.deepEqual(matrix.columnNames, ['p1', 'p2']);
     assert.deepEqual(matrix.toArray(), [[0.5, 1], [1, NaN]]);
     assert.equal(missingCount, 1);
-    assert.deepEqual(annotations, { digit: ['0', '1'], kind: ['x', 'y'] });
+    assert.deepEqual({ ...annotations }, { digit: ['0', '1'], kind: ['x', 'y'] });
     await assert.rejects(parseDelimited('s,t\na,x\nb,y\n', { name: 't.csv', features: 'numeric' }), refused('INVALID_DATA', /t\.csv: no numeric column/));
     await assert.rejects(
       parseDelimited(text, { name: 'x.csv', features: 'numeric', orientation: 'features-in-rows' }),
