@@ -81,9 +81,12 @@ describe('package metadata', () => {
         assert.deepEqual(manifest.publishConfig?.exports, withoutSource(manifest.exports), 'publishConfig.exports = exports without `source`');
       });
 
-      it('peers with metadata are declared as peers', () => {
+      it('peers with metadata are declared as peers; bcnmf peers take any 0.x (see .changeset/README.md)', () => {
         for (const name of Object.keys(manifest.peerDependenciesMeta ?? {})) {
           assert.ok(manifest.peerDependencies?.[name], `peerDependenciesMeta names ${name}, which peerDependencies lacks`);
+        }
+        for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
+          if (String(range).startsWith('workspace:')) assert.equal(range, 'workspace:^0', `${name}: while bcnmf is 0.x, a peer range a minor release stays in`);
         }
       });
     });
