@@ -22,6 +22,8 @@ it('exports exactly these names', () => {
     'checkNonNegativeData',
     'defaultBackendChain',
     'fitBcnmf',
+    'fitEveryStart',
+    'fitWithBasis',
     'isBatchSource',
     'isSparse',
     'listBackends',

@@ -148,7 +148,7 @@ export class BcnmfModel {
   readonly wallTimeMs: number;
   /** How every random start ended. */
   readonly starts: readonly StartSummary[];
-  /** The start that was kept (best final score). */
+  /** The start that was kept: the best final score (`fitEveryStart`: this model's own start). */
   readonly bestStart: number;
   /** Warnings raised during the fit. */
   readonly warnings: readonly string[];
