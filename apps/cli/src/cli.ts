@@ -1,9 +1,11 @@
 import { REPRODUCE_USAGE, ReproduceUsageError, runReproduce } from '@bcnmf/reproduce';
 import { BACKENDS_USAGE, runBackends } from './commands/backends.js';
 import { COMPARE_USAGE, runCompare } from './commands/compare.js';
+import { CONSENSUS_USAGE, runConsensus } from './commands/consensus.js';
 import { DATASETS_USAGE, runDatasets } from './commands/datasets.js';
 import { DEMO_USAGE, runDemo } from './commands/demo.js';
 import { FIT_USAGE, runFit } from './commands/fit.js';
+import { runSelect, SELECT_USAGE } from './commands/select.js';
 import { runTopics, TOPICS_USAGE } from './commands/topics.js';
 import { runTransform, TRANSFORM_USAGE } from './commands/transform.js';
 import type { CommandContext } from './context.js';
@@ -15,6 +17,8 @@ Usage: bcnmf <command> [options]
 
 Commands:
   fit        fit bcNMF to a target and a background (CSV/TSV, .h5ad or 10x) and write the results
+  consensus  consensus bcNMF over restarts (as cNMF): stable programs, their stability and reproducibility
+  select     choose k and alpha: consensus over a grid, stability and error against k, a recommendation
   compare    bcNMF, NMF, PCA and cPCA on the same inputs, scored by ARI against labels
   transform  coefficients of new samples through a saved model
   topics     top features of each topic of a saved model, and its enrichment in the target
@@ -44,6 +48,8 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   fit: { usage: FIT_USAGE, run: runFit },
+  consensus: { usage: CONSENSUS_USAGE, run: runConsensus },
+  select: { usage: SELECT_USAGE, run: runSelect },
   compare: { usage: COMPARE_USAGE, run: runCompare },
   transform: { usage: TRANSFORM_USAGE, run: runTransform },
   topics: { usage: TOPICS_USAGE, run: runTopics },

@@ -143,6 +143,8 @@ export interface ScatterFigure {
   yLabel: string;
   points: [number, number][];
   labels: string[];
+  /** What the colours are, when not the experiment's true labels (e.g. 'method'). */
+  legend?: string;
 }
 
 /** A topic x feature heatmap of a basis W. */

@@ -37,21 +37,39 @@ interface Panel {
   h: number;
 }
 
-/** Axes, ticks and labels of a panel; returns the SVG and the scales. */
-function axes(panel: Panel, xs: [number, number], ys: [number, number], labels: { x: string; y: string; title: string }, xTicks?: number[]) {
+/** Ticks at round numbers (1, 2 or 5 times a power of 10) inside [lo, hi], about `count` of them. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  const raw = (hi - lo) / Math.max(1, count - 1);
+  if (!(raw > 0) || !Number.isFinite(raw)) return [lo];
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+/** Axes, ticks and labels of a panel; returns the SVG and the scales. `log`: the y values are log10 of the data, ticked as powers of 10. */
+function axes(
+  panel: Panel,
+  xs: [number, number],
+  ys: [number, number],
+  labels: { x: string; y: string; title: string },
+  xTicks?: number[],
+  log = false,
+) {
   const sx = (v: number) => panel.x + ((v - xs[0]) / (xs[1] - xs[0])) * panel.w;
   const sy = (v: number) => panel.y + panel.h - ((v - ys[0]) / (ys[1] - ys[0])) * panel.h;
   let s = `<rect x="${panel.x}" y="${panel.y}" width="${panel.w}" height="${panel.h}" fill="none" stroke="#444444"/>\n`;
   s += `<text x="${panel.x + panel.w / 2}" y="${panel.y - 8}" text-anchor="middle" font-size="12">${escapeXml(labels.title)}</text>\n`;
-  const xt = xTicks ?? Array.from({ length: 5 }, (_, t) => xs[0] + ((xs[1] - xs[0]) * t) / 4);
+  const xt = xTicks ?? niceTicks(xs[0], xs[1]);
   for (const v of xt) {
     s += `<line x1="${num(sx(v))}" y1="${panel.y + panel.h}" x2="${num(sx(v))}" y2="${panel.y + panel.h + 4}" stroke="#444444"/>`;
     s += `<text x="${num(sx(v))}" y="${panel.y + panel.h + 16}" text-anchor="middle" font-size="10">${tick(v)}</text>\n`;
   }
-  for (let t = 0; t <= 4; t++) {
-    const v = ys[0] + ((ys[1] - ys[0]) * t) / 4;
+  const yt = log ? niceTicks(ys[0], ys[1]).filter((v) => Number.isInteger(v)) : niceTicks(ys[0], ys[1]);
+  for (const v of log && yt.length < 2 ? niceTicks(ys[0], ys[1]) : yt) {
     s += `<line x1="${panel.x}" y1="${num(sy(v))}" x2="${panel.x + panel.w}" y2="${num(sy(v))}" stroke="#e4e4e4"/>`;
-    s += `<text x="${panel.x - 6}" y="${num(sy(v) + 3)}" text-anchor="end" font-size="10">${tick(v)}</text>\n`;
+    s += `<text x="${panel.x - 6}" y="${num(sy(v) + 3)}" text-anchor="end" font-size="10">${log ? tick(10 ** v) : tick(v)}</text>\n`;
   }
   s += `<text x="${panel.x + panel.w / 2}" y="${panel.y + panel.h + 34}" text-anchor="middle" font-size="12">${escapeXml(labels.x)}</text>\n`;
   const cy = panel.y + panel.h / 2;
@@ -72,16 +90,19 @@ export function selectionSvg(cells: readonly SweepCell[], recommendation: Recomm
   const ks = [...new Set(cells.map((c) => c.k))].sort((a, b) => a - b);
   const xs: [number, number] = ks.length === 1 ? [ks[0] - 1, ks[0] + 1] : [ks[0] - 0.3, ks[ks.length - 1] + 0.3];
   const stabilities = cells.map((c) => c.stability ?? NaN);
-  const errors = cells.map((c) => c.targetError ?? NaN);
+  const errors = cells.map((c) => c.targetError ?? NaN).filter(Number.isFinite);
   const [s0, s1] = extent(stabilities);
-  const panels: [Panel, [number, number], string, (c: SweepCell) => number | null][] = [
-    [{ x: 80, y: 50, w: 300, h: 280 }, [Math.min(s0, 0), Math.max(s1, 1)], 'stability (silhouette of the topic clustering)', (c) => c.stability],
-    [{ x: 500, y: 50, w: 300, h: 280 }, extent(errors), 'target error of the consensus model', (c) => c.targetError],
+  // errors of different alphas can differ by orders of magnitude: a log scale then
+  const log = errors.length > 0 && Math.min(...errors) > 0 && Math.max(...errors) / Math.min(...errors) > 10;
+  const errorOf = (c: SweepCell) => (c.targetError === null ? null : log ? Math.log10(c.targetError) : c.targetError);
+  const panels: [Panel, [number, number], string, (c: SweepCell) => number | null, boolean][] = [
+    [{ x: 80, y: 50, w: 300, h: 280 }, [Math.min(s0, 0), Math.max(s1, 1)], 'stability (silhouette of the topic clustering)', (c) => c.stability, false],
+    [{ x: 500, y: 50, w: 300, h: 280 }, extent(errors.map((e) => (log ? Math.log10(e) : e))), `target error of the consensus model${log ? ' (log scale)' : ''}`, errorOf, log],
   ];
   let s = head(w, h, title);
   s += `<text x="${w / 2}" y="22" text-anchor="middle" font-size="14">${escapeXml(title)}</text>\n`;
-  for (const [panel, ys, label, value] of panels) {
-    const a = axes(panel, xs, ys, { x: 'k (number of topics)', y: label.split(' ')[0] === 'stability' ? 'stability' : 'target error', title: label }, ks);
+  for (const [panel, ys, label, value, logScale] of panels) {
+    const a = axes(panel, xs, ys, { x: 'k (number of topics)', y: label.split(' ')[0] === 'stability' ? 'stability' : 'target error', title: label }, ks, logScale);
     s += a.svg;
     alphas.forEach((alpha, i) => {
       const colour = PALETTE[i] ?? '#888888';

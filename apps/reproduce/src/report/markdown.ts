@@ -57,7 +57,7 @@ export function experimentMarkdown(result: ExperimentResult, figureFiles: Record
   if (files.length > 0) {
     out.push('', `${h}# Figures`, '');
     for (const { f, paths } of files) {
-      const caption = f.kind === 'heatmap' ? `${f.title} (${f.caption})` : `${f.title}, coloured by ${result.evaluation.labels}`;
+      const caption = f.kind === 'heatmap' ? `${f.title} (${f.caption})` : `${f.title}, coloured by ${f.legend ?? result.evaluation.labels}`;
       out.push(`![${escapeCell(caption)}](${paths[0]})`, '');
     }
   }
