@@ -354,8 +354,9 @@ function sweepProgress(ctx: CommandContext, quiet: boolean) {
 }
 
 /**
- * Times a few iterations at the largest k to estimate the sweep: per restart fit, a fixed
- * cost and maxIter iterations, an iteration's cost taken as proportional to k.
+ * Times fits of 2 and 2 + min(50, maxIter) iterations at the largest k to estimate the
+ * sweep: per restart fit, a fixed cost and maxIter iterations, an iteration's cost taken
+ * as proportional to k.
  */
 async function estimateSeconds(
   inputs: Inputs,
@@ -368,9 +369,10 @@ async function estimateSeconds(
     ...fitOptions, k, alpha: 1, maxIter: iterations, tol: 0, scoreEvery: iterations, nStarts: 1, signal, onWarning: () => {},
   } as Parameters<typeof fitBcnmf>[2])).wallTimeMs;
   await time(2); // the backend's first run
+  const span = Math.max(10, Math.min(50, plan.maxIter));
   const short = await time(2);
-  const long = await time(12);
-  const perIteration = Math.max(0, (long - short) / 10);
+  const long = await time(2 + span);
+  const perIteration = Math.max(0, (long - short) / span);
   const fixed = Math.max(0, short - 2 * perIteration);
   let ms = 0;
   for (const cell of plan.cells) ms += (plan.restarts + 1) * (fixed + plan.maxIter * perIteration * (cell.k / k));
@@ -526,7 +528,7 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
       pathK: pathK || ks[0],
     }, ctx.signal);
     {
-      ctx.err(`bcnmf select: about ${formatSeconds(estimate.seconds)} here (${estimate.perIterationMs.toFixed(2)} ms per iteration at k ${estimate.k}, timed just now, ` +
+      ctx.err(`bcnmf select: about ${formatSeconds(estimate.seconds)} here (${formatShort(estimate.perIterationMs)} ms per iteration at k ${estimate.k}, timed just now, ` +
         `every fit running --max-iter iterations; fits that converge by --tol stop sooner, and a busy machine is slower)`);
     }
   }
