@@ -52,7 +52,8 @@ async function problem(size: string, dataDir: string): Promise<Problem> {
     return { target: mice.target, background: mice.background, k: 15, alpha: 1, label: 'mouse protein, 77 features x 270 + 135 samples, K=15, alpha 1' };
   }
   const n = Number(size);
-  const sim = simulateBetaSeries({ beta: 2, seed: 0, nGenes: n, nTarget: n, nBackground: n });
+  // the programs scaled with the genes (3,000 at scale 1); the cells set apart
+  const sim = simulateBetaSeries({ beta: 2, seed: 0, scale: n / 3000, nGenes: n, nTarget: n, nBackground: n });
   return {
     target: log1p(normalizeTotal(sim.target)),
     background: log1p(normalizeTotal(sim.background)),
