@@ -104,7 +104,12 @@ async function runPair(specs: [ChildSpec, ChildSpec]): Promise<number> {
 }
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+/** The median (the mean of the two middle values for an even count). */
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 async function main(): Promise<void> {
   if (values.child) {
@@ -125,9 +130,10 @@ async function main(): Promise<void> {
   say('');
   say(`Machine: ${model}, ${cpus().length} cores; Node ${process.version}; backend: the default (cpu with its native kernels where built). Date ${new Date().toISOString().slice(0, 10)}.`);
   say(`Each row: ${restarts} starts of ${maxIter} iterations (tol 0), median of ${repeats} runs, each run its own child process after a warm-up fit; ` +
-    'the load average (1, 5, 15 min) is read before each row. The machine is shared: other processes ran at the same time.');
+    'the rows of a data set run round robin (each once per round, so that load drifts over all alike), and the 1-minute load average is read before each run. ' +
+    'The machine is shared: other processes ran at the same time.');
   say('');
-  say('| data | what | seconds (median) | each run | load before |');
+  say('| data | what | seconds (median) | each run | load before each run |');
   say('|---|---|---|---|---|');
   for (const size of values.sizes!.split(',')) {
     if (size === 'mouse' && !existsSync(join(dataDir, 'mice-protein'))) {
@@ -143,12 +149,18 @@ async function main(): Promise<void> {
       [`fitEveryStart, ${restarts} starts, 1 native thread`, () => runChild(spec('every-start'), 1)],
       [`2 processes at once, ${restarts / 2} starts each (fitEveryStart), 1 native thread each`, () => runPair([spec('every-start', restarts / 2, 0), spec('every-start', restarts / 2, restarts / 2)])],
     ];
-    for (const [what, measure] of rows) {
-      const before = load();
-      const times: number[] = [];
-      for (let r = 0; r < repeats; r++) times.push(await measure());
-      say(`| ${label} | ${what} | ${median(times).toFixed(2)} | ${times.map((t) => t.toFixed(2)).join(', ')} | ${before} |`);
+    // round robin: every row once per round, so that the machine's load drifts over all rows alike
+    const times: number[][] = rows.map(() => []);
+    const loads: string[][] = rows.map(() => []);
+    for (let r = 0; r < repeats; r++) {
+      for (const [i, [, measure]] of rows.entries()) {
+        loads[i].push(load().split(' ')[0]);
+        times[i].push(await measure());
+      }
     }
+    rows.forEach(([what], i) => {
+      say(`| ${label} | ${what} | ${median(times[i]).toFixed(2)} | ${times[i].map((t) => t.toFixed(2)).join(', ')} | ${loads[i].join(', ')} |`);
+    });
   }
   if (!values['no-write']) {
     const path = fileURLToPath(new URL('../CONSENSUS.md', import.meta.url));

@@ -24,10 +24,10 @@ const simulationEvaluation: EvaluationSpec = { protocol: 'raw', k: 2, nInit: 20,
 const SINGLE = 'bcNMF, one seed';
 const consensusLabel = (restarts: number) => `consensus bcNMF, ${restarts} restarts`;
 const columnsOf = (mouseK: number, beta: number) => [
-  `mouse K=${mouseK} α=${MOUSE.alpha}: ARI, UMAP seed = run`,
-  'mouse: ARI, UMAP seed 0 (the fit varies)',
-  'mouse: ARI of run 0\'s fit, UMAP seed = run (the protocol varies)',
-  `simulation β=${beta}, k=${SIMULATION.k}: ARI`,
+  `mouse K=${mouseK} α=${MOUSE.alpha} (UMAP seed = run)`,
+  'mouse, UMAP seed 0 (only the fit varies)',
+  'mouse, run 0\'s fit, UMAP seed = run (only the evaluation varies)',
+  `simulation β=${beta}, k=${SIMULATION.k}`,
 ];
 
 function settingsOf(context: RunContext) {
@@ -200,7 +200,7 @@ export const consensus: Experiment = {
       title: `mouse K=${s.mouse.k}: ARI per run (UMAP seed = run), one seed against a consensus of ${s.restarts}`,
       xLabel: 'run (seed)', yLabel: 'ARI', legend: 'method',
       points: [...runs.map((r, i): [number, number] => [r - 0.08, single[0][i]]), ...runs.map((r, i): [number, number] => [r + 0.08, agreed[0][i]])],
-      labels: [...runs.map(() => SINGLE), ...runs.map(() => label)],
+      labels: [...runs.map(() => 'one seed'), ...runs.map(() => `consensus of ${s.restarts}`)],
     });
     figures.push({
       kind: 'scatter', id: 'consensus-simulation-sweep', method: 'sweep',
