@@ -152,6 +152,17 @@ export function checkOutputDir(out: string, overwrite: boolean, target: OutputTa
   }
 }
 
+/**
+ * Marks a folder that a command fills in place (`bcnmf select`, which keeps finished cells
+ * for `--resume`) as an output of bcnmf, listing its files, so that a later `--overwrite`
+ * may replace it as it replaces any other output.
+ */
+export function markOutputDir(dir: string, command: string): void {
+  const files = filesUnder(dir).filter((f) => f !== OUTPUT_MARKER).sort();
+  const marker: OutputMarker = { generator: GENERATOR, command, files, written: new Date().toISOString() };
+  writeFileAtomically(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
+}
+
 /** Options of {@link writeOutputDir}. */
 export interface WriteOutputOptions extends OutputTarget {
   overwrite: boolean;

@@ -261,7 +261,8 @@ export async function runConsensus(argv: string[], ctx: CommandContext): Promise
   const alphas = alphasFor(values.alpha ?? [], nBackgrounds);
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
-  checkOutputDir(values.out, overwrite);
+  const inputPaths = [values.target, ...(values.background ?? []), values.input];
+  checkOutputDir(values.out, overwrite, { inputs: inputPaths });
   await startBackend(settings.backend);
 
   const inputs = await readInputs(values);
@@ -290,7 +291,7 @@ export async function runConsensus(argv: string[], ctx: CommandContext): Promise
   }
   const out = resolve(values.out);
   let png = '';
-  const files = await writeOutputDir(values.out, overwrite, async (dir) => {
+  const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf consensus', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
     const written = await writeFitOutputs(dir, result.model, inputs);
     writeFileSync(join(dir, 'consensus-topics.csv'), consensusTopicsCsv(result));
     writeFileSync(join(dir, 'restart-topics.csv'), restartTopicsCsv(result));

@@ -25,7 +25,7 @@ import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, startBac
 import { csvLine, formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, type AnyMatrix, type Inputs } from '../input.js';
 import { choiceOption, listOption, numberOption, optionalNumber, parseCommand } from '../options.js';
-import { checkOutputDir, writeFileAtomically, writeOutputDir } from '../output.js';
+import { checkOutputDir, markOutputDir, writeFileAtomically, writeOutputDir } from '../output.js';
 import { CONSENSUS_OPTIONS, consensusSettings, consensusUsage, refuseStartFlags, writeFigure } from './consensus.js';
 
 /** The marker of a sweep folder: select.json's `generator`. */
@@ -452,12 +452,13 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
   if (resume && overwrite) throw new UsageError('--resume continues the sweep in --out and --overwrite replaces it: give one');
+  const inputPaths = [values.target, ...(values.background ?? []), values.input];
   let previous: SweepState | null = null;
   if (resume && existsSync(out)) {
     if (!statSync(out).isDirectory()) throw new UsageError(`--out ${out} exists and is not a directory`);
     previous = readState(out);
   } else {
-    checkOutputDir(out, overwrite);
+    checkOutputDir(out, overwrite, { inputs: inputPaths });
   }
   const replace = !resume && overwrite && existsSync(out) && readdirSync(out).length > 0;
   await startBackend(fitOptions.backend);
@@ -598,7 +599,7 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
   let ran: { sweep: SelectionSweep; files: string[]; png: string };
   if (replace) {
     try {
-      ran = await writeOutputDir(out, true, sweepInto);
+      ran = await writeOutputDir(out, { overwrite: true, command: 'bcnmf select', inputs: inputPaths, signal: ctx.signal }, sweepInto);
     } catch (error) {
       if (isAbort(error)) throw interruptedWith(error as Error, `nothing was written; ${out} is as it was`);
       throw error;
@@ -608,8 +609,10 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
     mkdirSync(out, { recursive: true });
     try {
       ran = await sweepInto(out);
+      markOutputDir(out, 'bcnmf select');
     } catch (error) {
       const kept = readCells(out).length;
+      if (kept > 0) markOutputDir(out, 'bcnmf select');
       if (kept === 0 && !previous) {
         // a new sweep that finished no cell leaves nothing: the folder was absent or empty
         if (existed) for (const name of readdirSync(out)) rmSync(join(out, name), { recursive: true, force: true });
