@@ -171,7 +171,7 @@ describe('bcnmf select', () => {
     // without --resume the folder is refused
     const refused = await run(['select', ...grid, '--out', out]);
     assert.equal(refused.code, 2);
-    assert.match(refused.err, /exists and is not empty; pass --overwrite to replace it/);
+    assert.match(refused.err, /exists and is not empty; pass --overwrite to replace an earlier output of bcnmf/);
     // --resume with other settings is refused, naming the setting
     const other = await run(['select', ...grid, '--restarts', '4', '--out', out, '--resume']);
     assert.equal(other.code, 2);
