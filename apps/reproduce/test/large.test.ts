@@ -55,7 +55,7 @@ test('all: runs what is present (small files in the published formats), skips th
   const runs = methodRunCollector();
   const report = await runReproduce(['all', '--seeds', '2', '--data-dir', dataDir, '--out', out], () => {}, { overrides: small, onMethodRun: runs.onMethodRun });
   assert.deepEqual(report.experiments.map((r) => r.name), ['simulation', 'leukemia', 'tp53', 'mdd']);
-  assert.deepEqual(report.skipped.map((s) => s.name), ['mice-protein', 'mnist-flowers']);
+  assert.deepEqual(report.skipped.map((s) => s.name), ['mice-protein', 'mnist-flowers', 'consensus']);
   const leuk = report.experiments[1];
   assert.deepEqual(leuk.dataset.target, [28, 15]);
   assert.equal(leuk.evaluation.protocol, 'row-normalized');
@@ -77,7 +77,7 @@ test('all: runs what is present (small files in the published formats), skips th
   assert.match(md, /!\[.*\]\(figures\/leukemia-bcNMF-W-heatmap\.svg\)/);
   const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   assert.equal(json.experiments.length, 4);
-  assert.equal(json.skipped.length, 2);
+  assert.equal(json.skipped.length, 3);
   const csv = readFileSync(join(out, 'results.csv'), 'utf8').trimEnd().split('\n');
   assert.ok(csv.some((l) => l.startsWith('tp53,bcNMF,ARI,')));
 
