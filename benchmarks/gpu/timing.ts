@@ -2,6 +2,7 @@
 // as the difference of two fits (start-up, upload and read-back cancel); an operation's
 // ms per call as the mean of calls queued back to back with one read at the end; the
 // programs a fit dispatches per iteration (the backend's runWebGPUProgram calls).
+import { registeredBackend } from '../../packages/core/src/backend/registry.js';
 import { fitBcnmf, registerBackend, type BackendAdapter, type BatchSource, type BcnmfOptions, type CsrMatrix, type DenseMatrix } from '../../packages/core/src/index.js';
 import { tf, type Tensor } from './tf.js';
 
@@ -17,8 +18,17 @@ export interface FitCase {
   options: BcnmfOptions;
 }
 
+/**
+ * Makes `adapter` the one its name selects. Core's reference cpu backend (the fallback
+ * where @bcnmf/backend-cpu is not loaded, as in the packed bundle) is selected without
+ * registering: its reserved name may not be registered by core itself.
+ */
+export function useBackend(adapter: BackendAdapter): void {
+  if (registeredBackend(adapter.name) !== adapter) registerBackend(adapter);
+}
+
 async function fitMs(adapter: BackendAdapter, fit: FitCase, maxIter: number): Promise<number> {
-  registerBackend(adapter);
+  useBackend(adapter);
   const started = performance.now();
   await fitBcnmf(fit.target, fit.background, { ...fit.options, maxIter, tol: 0, scoreEvery: maxIter, backend: adapter.name, onWarning: () => {} });
   return performance.now() - started;
@@ -43,7 +53,7 @@ export async function fitMsPerIteration(
 /** Programs the webgpu backend dispatches per iteration of `fit`: a fit of 3 iterations minus one of 2. */
 export async function dispatchesPerIteration(adapter: BackendAdapter, fit: FitCase): Promise<number> {
   const count = async (maxIter: number): Promise<number> => {
-    registerBackend(adapter);
+    useBackend(adapter);
     await adapter.activate(tf);
     const backend = tf.backend() as unknown as { runWebGPUProgram: (...args: unknown[]) => unknown };
     const original = backend.runWebGPUProgram;
