@@ -497,8 +497,13 @@ if (sections.has('minibatch') && timeLeft('minibatch', 30)) {
     };
     return (await fitMsPerIteration(adapter, fit, epochs, 1, { warmupIterations: 1 })) / 1000;
   };
+  // s / epoch is a difference of two fits' times: at tiny sizes (the dry run) on a loaded
+  // machine it can come out at or below zero, which is timing noise, not a speed
+  const NOISE = 'below timing noise';
   const row = (name: string, samples: number, seconds: number | undefined) =>
-    `| ${name} | ${samples} | ${seconds === undefined ? 'n/a' : seconds.toFixed(3)} | ${seconds ? (1 / seconds).toFixed(2) : 'n/a'} | ${seconds ? (samples / seconds).toFixed(0) : 'n/a'} |`;
+    seconds !== undefined && !(seconds > 0)
+      ? `| ${name} | ${samples} | ${NOISE} | ${NOISE} | ${NOISE} |`
+      : `| ${name} | ${samples} | ${seconds === undefined ? 'n/a' : seconds.toFixed(3)} | ${seconds ? (1 / seconds).toFixed(2) : 'n/a'} | ${seconds ? (samples / seconds).toFixed(0) : 'n/a'} |`;
   const total = rows + backgroundRows;
   const seconds = await timeMinibatch(webgpuAdapter, rows, backgroundRows);
   lines.push(row('bcnmf webgpu (CSR batches, one at a time)', total, seconds));
@@ -510,8 +515,12 @@ if (sections.has('minibatch') && timeLeft('minibatch', 30)) {
     const cpuBackground = Math.max(1, Math.round((cpuRows * backgroundRows) / rows));
     const cpuSeconds = await timeMinibatch(cpuAdapter, cpuRows, cpuBackground);
     lines.push(row(`bcnmf cpu (${cpuAdapter.packageName}: ${cpuAdapter.description.split(';')[0]})`, cpuRows + cpuBackground, cpuSeconds));
-    lines.push('', `webgpu processes samples ${ratio(total / seconds, (cpuRows + cpuBackground) / cpuSeconds)}x as fast as the cpu backend` +
-      (torchEpoch ? `, and takes ${ratio(seconds, torchEpoch / 1000)}x PyTorch's time per epoch.` : '.'));
+    if (seconds > 0 && cpuSeconds > 0) {
+      lines.push('', `webgpu processes samples ${ratio(total / seconds, (cpuRows + cpuBackground) / cpuSeconds)}x as fast as the cpu backend` +
+        (torchEpoch ? `, and takes ${ratio(seconds, torchEpoch / 1000)}x PyTorch's time per epoch.` : '.'));
+    } else {
+      lines.push('', `webgpu against the cpu backend: not compared, an epoch's time was ${NOISE} (too small a size, or too loaded a machine).`);
+    }
   }
   registerBackend(webgpuAdapter);
   emit(lines);

@@ -102,8 +102,9 @@ describe('benchmarks/gpu', () => {
       assert.match(minibatch[0][0], /^bcnmf webgpu/);
       assert.match(minibatch[1][0], /^PyTorch, reference minibatch Poisson/);
       assert.match(minibatch[2][0], /^bcnmf cpu /);
-      for (const row of [minibatch[0], minibatch[2]]) assert.ok(Number(row[3]) > 0, `epochs / s: ${row.join(' | ')}`);
-      assert.match(written, /webgpu processes samples [\d.]+x as fast as the cpu backend/);
+      // a dry run's epochs are tiny: on a loaded machine the time of one may be timing noise, said as such
+      for (const row of [minibatch[0], minibatch[2]]) assert.ok(Number(row[3]) > 0 || row[3] === 'below timing noise', `epochs / s: ${row.join(' | ')}`);
+      assert.match(written, /webgpu processes samples [\d.]+x as fast as the cpu backend|webgpu against the cpu backend: not compared, an epoch's time was below timing noise/);
 
       const targets = rowsOf(written, 'Against the targets');
       assert.equal(targets.length, 9);
