@@ -8,6 +8,7 @@ export {
   DEFAULT_TARGET_SUM,
   highlyVariableGenes,
   imputeColumnMeans,
+  imputeConstant,
   log1p,
   normalizeTotal,
   selectColumns,
@@ -68,6 +69,7 @@ export {
   stackRows,
 } from './datasets/index.js';
 export type { LoadedDataset, LoaderOptions, Maitra2023Options, McFarland2020Options, Zheng2017Options } from './datasets/index.js';
+export type { MiceProteinImpute, MiceProteinOptions } from './datasets/index.js';
 export {
   addResultsToH5ad,
   categoricalValues,

@@ -30,6 +30,7 @@ test('the public API (runtime exports, sorted) is exactly this list', () => {
     'getDatasetManifest',
     'highlyVariableGenes',
     'imputeColumnMeans',
+    'imputeConstant',
     'listDatasets',
     'loadMaitra2023',
     'loadMcFarland2020',
