@@ -6,26 +6,35 @@ import { EXPERIMENT_NAMES, EXPERIMENTS, getExperiment } from './registry.js';
 import { tableMarkdown } from './report/markdown.js';
 import type { ReproduceReport } from './report/types.js';
 import { checkOutDir, writeReport } from './report/write.js';
-import type { Experiment, RunOverrides } from './types.js';
+import { SETTINGS_NAMES, type Experiment, type RunOverrides, type SettingsName } from './types.js';
+import { nativeLinalgStatus } from '@bcnmf/baselines';
 
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT_DIR = 'bcnmf-report';
 
-export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--out DIR] [--seeds N] [--quick] [--data-dir DIR]
+export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--settings notebook|table|both] [--out DIR] [--seeds N] [--quick] [--data-dir DIR]
 
 Regenerates a table of the bcNMF paper (ALGORITHM.md §7-8): every method of the
-experiment, mean ± sd of the ARI over seeds, beside the paper's reported values.
-Writes Markdown, CSV and JSON tables and SVG (and PNG) figures into --out.
+experiment, mean ± sd of the ARI over seeds, beside reference values that each name
+their source (paper, reference notebook, or untraced). Writes Markdown, CSV and JSON
+tables and SVG (and PNG) figures into --out.
 
 NAME: ${EXPERIMENT_NAMES.join(', ')}, or all (every experiment whose data are present)
 
+  --settings S    notebook: the reference notebook's protocol (default); table: the settings
+                  of ALGORITHM.md's experiments table; both: one column each. Default:
+                  notebook, both for mice-protein; where the two are the same, one run
   --out DIR       output folder (default ./${DEFAULT_OUT_DIR}); replaced as a whole, written
                   to a temporary sibling first
-  --seeds N       number of seeds 0..N-1 (default per experiment: simulation 3, mice-protein 10, others 5;
-                  with --quick 2, 3 for mice-protein)
-  --quick         a size that runs in a few minutes on 2 cores (what it changes is in the report)
+  --seeds N       number of seeds 0..N-1 (default per experiment: simulation 3, mice-protein and
+                  mnist-flowers 10, others 5; with --quick 2, 3 for mice-protein and mnist-flowers)
+  --quick         fewer cells (simulation: 250 + 250 of 1,000 + 1,000, genes and planted
+                  programs unchanged) or seeds, for tests; said on every table it prints
   --data-dir DIR  data sets folder (default $BCNMF_DATA_DIR, else ../shared/datasets from the
                   repository root when it exists, else ~/.cache/bcnmf/datasets)`;
+
+/** How long the full simulation takes without OpenBLAS/LAPACK (cPCA's eigenproblems in JavaScript), measured; see the README. */
+const SIMULATION_MINUTES_WITHOUT_LAPACK = 'TODO';
 
 /** Internal options of {@link runReproduce} (tests and benchmarks): sizes the command line does not offer. */
 export interface ReproduceOptions {
@@ -41,6 +50,7 @@ function parse(argv: string[]) {
         out: { type: 'string' },
         seeds: { type: 'string' },
         quick: { type: 'boolean' },
+        settings: { type: 'string' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -64,6 +74,12 @@ function parse(argv: string[]) {
   for (const flag of ['out', 'data-dir'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new ReproduceUsageError(`--${flag} needs a folder`);
   }
+  let settings: SettingsName[] | undefined;
+  if (values.settings !== undefined) {
+    if (values.settings === 'both') settings = [...SETTINGS_NAMES];
+    else if ((SETTINGS_NAMES as readonly string[]).includes(values.settings)) settings = [values.settings as SettingsName];
+    else throw new ReproduceUsageError(`--settings must be notebook, table or both, got '${values.settings}'`);
+  }
   const name = positionals[0];
   const experiments = name === 'all' ? [...EXPERIMENTS] : [getExperiment(name)];
   return {
@@ -71,6 +87,7 @@ function parse(argv: string[]) {
     name,
     experiments,
     seeds,
+    settings,
     quick: values.quick === true,
     outDir: resolve(values.out ?? DEFAULT_OUT_DIR),
     dataDir: defaultDataDir(values['data-dir']),
@@ -117,11 +134,21 @@ export async function runReproduce(argv: string[], print: (line: string) => void
       continue;
     }
     const seeds = seedsFor(experiment, args.quick, args.seeds);
-    print(`${experiment.name}: ${experiment.title}; seeds ${seeds.join(', ')}${args.quick ? `; quick: ${experiment.quickChanges}` : ''}`);
-    const result = await experiment.run({ seeds, quick: args.quick, dataDir: args.dataDir, print, overrides });
+    const settings = args.settings ?? [...experiment.defaultSettings];
+    print(`${experiment.name}: ${experiment.title}; settings ${settings.join(', ')}; seeds ${seeds.join(', ')}${args.quick ? `; quick: ${experiment.quickChanges}` : ''}`);
+    if (experiment.name === 'simulation' && !args.quick && options.overrides === undefined) {
+      const linalg = await nativeLinalgStatus();
+      if (linalg.path === 'js') {
+        print(
+          `  note: PCA and cPCA run in JavaScript here (${linalg.reason}); the full simulation then takes about ${SIMULATION_MINUTES_WITHOUT_LAPACK} on 2 cores ` +
+            'instead of about 2 minutes. Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0) for the native path, or run with --quick.',
+        );
+      }
+    }
+    const result = await experiment.run({ seeds, quick: args.quick, settings, dataDir: args.dataDir, print, overrides });
     report.experiments.push(result);
     print('');
-    print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s); "reported" rows are the paper's values (${result.seconds.toFixed(1)} s)`);
+    print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s), settings ${result.settings.map((s) => s.name).join(', ')}; each reference row names its source (${result.seconds.toFixed(1)} s)`);
     for (const line of tableMarkdown(result).split('\n')) print(line);
     print('');
   }
