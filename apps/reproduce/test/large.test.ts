@@ -1,3 +1,4 @@
+import '@bcnmf/backend-cpu'; // the cpu and wasm backends, as the bcnmf bin registers them
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
