@@ -100,6 +100,8 @@ export class CpcaModel {
    * dropped first.
    */
   readonly dimension: number;
+  /** Whether the fit ran on the native OpenBLAS/LAPACK path (false in JavaScript and for a loaded model). */
+  readonly native: boolean;
   private readonly state: FitState | null;
   private readonly columnNames: readonly string[] | undefined;
 
@@ -114,6 +116,7 @@ export class CpcaModel {
     dimension: number,
   ) {
     this.dimension = dimension;
+    this.native = state?.lib !== null && state?.lib !== undefined;
     this.options = options;
     this.results = results;
     this.selection = selection;
