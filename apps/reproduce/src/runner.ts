@@ -54,7 +54,8 @@ function score(embedding: DenseMatrix, labels: string[], protocol: EvaluationPro
 
 /**
  * Fits one method to prepared data with a seed and scores its embedding. `cache` keeps
- * fits of `fitOnce` methods (keyed by the caller's data key and the method label).
+ * fits of `fitOnce` methods (keyed by the caller's data key and the method label);
+ * `prefit` is a fit already made (in a worker process) of the same data and options.
  */
 export async function runMethod(
   spec: MethodSpec,
@@ -62,14 +63,14 @@ export async function runMethod(
   seed: number,
   evaluation: EvaluationSpec,
   cache?: { key: string; fits: Map<string, FittedMethod> },
+  prefit?: { fitted: FittedMethod; seconds: number },
 ): Promise<MethodRun> {
   const started = performance.now();
   const method = getMethod(spec.method);
   const cacheKey = cache ? `${cache.key}\u0000${spec.label}` : '';
-  let fitted = spec.fitOnce && cache ? cache.fits.get(cacheKey) : undefined;
+  let fitted = prefit?.fitted ?? (spec.fitOnce && cache ? cache.fits.get(cacheKey) : undefined);
   if (fitted === undefined) {
-    const options = SEEDED.has(spec.method) ? { ...spec.options, seed } : { ...spec.options };
-    fitted = await method.fit(data.target, method.usesBackground ? data.background : null, options);
+    fitted = await method.fit(data.target, method.usesBackground ? data.background : null, fitOptions(spec, seed));
     if (spec.fitOnce && cache) cache.fits.set(cacheKey, fitted);
   }
   const protocol = protocolOf(spec, evaluation);
@@ -93,8 +94,14 @@ export async function runMethod(
       if (shown) Object.assign(run, { ari: shown.ari, points: shown.points, xLabel: shown.xLabel, yLabel: shown.yLabel });
     }
   }
-  run.seconds = (performance.now() - started) / 1000;
+  // a fit made elsewhere (a worker process) counts its own time, not the wait for it
+  run.seconds = (prefit ? prefit.seconds : 0) + (performance.now() - started) / 1000;
   return run;
+}
+
+/** The options a method's fit gets for a seed: the spec's, with the seed for the seeded methods. */
+export function fitOptions(spec: MethodSpec, seed: number): Record<string, unknown> {
+  return SEEDED.has(spec.method) ? { ...spec.options, seed } : { ...spec.options };
 }
 
 /** The returned alpha a figure shows: the notebook's pick (1-based rank) when there is one and it was returned, else the best ARI. */

@@ -114,6 +114,8 @@ export interface RunOverrides {
   cpcaAlpha?: number;
   /** Simulation: fraction of the cells only (genes and planted programs kept). */
   cellScale?: number;
+  /** Simulation: worker processes for PCA and cPCA (0: all in this process); default env BCNMF_REPRODUCE_WORKERS, else the cores up to 4. */
+  workers?: number;
 }
 
 /** What a run of an experiment gets. */

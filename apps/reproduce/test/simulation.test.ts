@@ -102,4 +102,11 @@ test('simulation --quick: fewer cells, never fewer genes or smaller planted prog
   const best = result.rows.find((r) => r.method === CPCA_BEST_LABEL)!;
   for (const r of result.rows.filter((x) => x.method.startsWith('cPCA (returned'))) assert.ok(best.cells[0].mean >= r.cells[0].mean - 1e-12);
   assert.match(readFileSync(join(out, 'simulation.md'), 'utf8'), /\*\*Quick run/);
+  // PCA and cPCA fitted in worker processes give the same table as fitted here
+  assert.match(String(result.dataset.info.workers), /^\d+ processes fitted PCA and cPCA/);
+  const here = await runReproduce(['simulation', '--quick', '--seeds', '1', '--out', join(root, 'quick-here')], () => {}, {
+    overrides: { betas: [2], maxIter: 60, cpcaAlphas: 8, workers: 0 },
+  });
+  assert.match(String(here.experiments[0].dataset.info.workers), /^none/);
+  assert.deepEqual(here.experiments[0].rows, result.rows);
 });

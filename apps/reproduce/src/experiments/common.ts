@@ -1,5 +1,7 @@
 import type { FittedMethod } from '@bcnmf/baselines';
 import type { DenseMatrix } from '@bcnmf/core';
+import { FitPool, offloadedFit } from '../offload/fit-pool.js';
+import type { FitJob, FitJobResult } from '../offload/fit-job.js';
 import { chosenReturned, formatAlpha, runMethod, type MethodRun } from '../runner.js';
 import { summarize } from '../stats.js';
 import type { EvaluationSpec, Figure, MethodSpec, PreparedData, ResultRow, RunContext } from '../types.js';
@@ -19,11 +21,20 @@ const MAX_RETURNED = 3;
 /** Per method label, per column, per seed: the runs. */
 export type RunGrid = Map<string, MethodRun[][]>;
 
+/** Fits a grid can hand to worker processes: which (column, seed, method) and how to remake its data there. */
+export interface Offload {
+  pool: FitPool;
+  /** The job of a method on a cell's data, or undefined to fit it here. */
+  jobFor(column: number, seed: number, spec: MethodSpec): FitJob | undefined;
+}
+
 /**
  * Runs every method on the data of each (column, seed) and collects the runs.
  * `dataFor(column, seed)` gives the data (and a key: equal keys = same data, so
  * `fitOnce` methods are fitted once per key). `specs` may differ per column (other
- * settings), with the same labels in the same order.
+ * settings), with the same labels in the same order. With `offload`, the fits it takes
+ * are all queued on its worker processes first and run there while this process fits
+ * the others; results are collected in the same order either way.
  */
 export async function runGrid(
   context: RunContext,
@@ -31,20 +42,34 @@ export async function runGrid(
   evaluation: EvaluationSpec,
   columns: string[],
   dataFor: (column: number, seed: number) => Promise<{ key: string; data: PreparedData }>,
+  offload?: Offload,
 ): Promise<RunGrid> {
   const specsOf = typeof specs === 'function' ? specs : () => specs;
   const grid: RunGrid = new Map(specsOf(0).map((s) => [s.label, columns.map(() => [])]));
   const fits = new Map<string, FittedMethod>();
+  const queued = new Map<string, Promise<FitJobResult>>();
+  if (offload) {
+    for (let c = 0; c < columns.length; c++) {
+      for (const seed of context.seeds) {
+        for (const spec of specsOf(c)) {
+          const job = offload.jobFor(c, seed, spec);
+          if (job) queued.set(`${c}\u0000${seed}\u0000${spec.label}`, offload.pool.submit(job));
+        }
+      }
+    }
+  }
   for (let c = 0; c < columns.length; c++) {
     for (const seed of context.seeds) {
       const { key, data } = await dataFor(c, seed);
       for (const spec of specsOf(c)) {
-        const run = await runMethod(spec, data, seed, evaluation, { key, fits });
+        const job = queued.get(`${c}\u0000${seed}\u0000${spec.label}`);
+        const prefit = job ? await job.then((r) => ({ fitted: offloadedFit(r), seconds: r.seconds })) : undefined;
+        const run = await runMethod(spec, data, seed, evaluation, { key, fits }, prefit);
         const cell = grid.get(spec.label);
         if (!cell) throw new Error(`runGrid: method '${spec.label}' of column ${columns[c]} is not in the first column's methods`);
         cell[c].push(run);
         const ari = run.returned ? run.returned.map((r) => `α=${formatAlpha(r.alpha)} ${r.ari.toFixed(3)}`).join(', ') || 'no non-zero α returned' : `${run.ari.toFixed(3)}${run.detail ? ` (${run.detail})` : ''}`;
-        context.print(`  ${columns.length > 1 ? `${columns[c]}, ` : ''}seed ${seed}: ${spec.label.padEnd(5)} ARI ${ari}  ${run.seconds.toFixed(1)} s`);
+        context.print(`  ${columns.length > 1 ? `${columns[c]}, ` : ''}seed ${seed}: ${spec.label.padEnd(5)} ARI ${ari}  ${run.seconds.toFixed(1)} s${job ? ' (worker)' : ''}`);
       }
     }
   }

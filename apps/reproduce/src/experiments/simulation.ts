@@ -1,8 +1,10 @@
-import { log1p, normalizeTotal, SIMULATION_DEFAULTS, simulateBetaSeries } from '@bcnmf/data';
-import { describeMethods } from '../runner.js';
+import { SIMULATION_DEFAULTS } from '@bcnmf/data';
+import { defaultWorkerCount, FitPool } from '../offload/fit-pool.js';
+import { describeMethods, fitOptions } from '../runner.js';
 import type { EvaluationSpec, Experiment, MethodSpec, ReferenceSource, ReferenceValue, RunContext, RunOverrides, SettingsDescription, SettingsName } from '../types.js';
 import { CPCA_BEST_LABEL, figuresOf, rowsOf, runGrid } from './common.js';
 import { distinctSettings } from './dataset-experiment.js';
+import { simulationData, type SimulationRecipe } from './simulation-data.js';
 
 /** The betas of ALGORITHM.md §8. */
 export const SIMULATION_BETAS = [0, 1, 2, 4, 8, 16];
@@ -88,21 +90,34 @@ export const simulation: Experiment = {
     const columns = betas.map((b) => `β=${b}`);
     let shape = { target: [0, 0] as [number, number], background: [0, 0] as [number, number] };
     const labelsOf: string[][] = betas.map(() => []);
-    const grid = await runGrid(context, specs, evaluation, columns, async (c, seed) => {
-      const cells = (n: number, min: number) => Math.max(min, Math.round(n * scale * cellScale));
-      const sim = simulateBetaSeries({
-        beta: betas[c],
-        seed,
-        scale,
-        ...(cellScale !== 1 ? { nTarget: cells(SIMULATION_DEFAULTS.nTarget, 2), nBackground: cells(SIMULATION_DEFAULTS.nBackground, 1) } : {}),
-      });
-      const target = log1p(normalizeTotal(sim.target));
-      const background = log1p(normalizeTotal(sim.background));
-      const labels = Array.from(sim.targetLabels, String);
-      shape = { target: target.shape, background: background.shape };
-      if (seed === context.seeds[0]) labelsOf[c] = labels;
-      return { key: `${c}/${seed}`, data: { target, background, labels, featureNames: target.columnNames ?? [] } };
-    });
+    const recipeOf = (c: number, seed: number): SimulationRecipe => ({ kind: 'simulation', beta: betas[c], seed, scale, cellScale });
+    // PCA and cPCA (single-threaded LAPACK, most of the time) run in worker processes
+    // while this one fits NMF and bcNMF
+    const pool = FitPool.start(o.workers ?? defaultWorkerCount());
+    let grid;
+    try {
+      grid = await runGrid(
+        context,
+        specs,
+        evaluation,
+        columns,
+        async (c, seed) => {
+          const data = simulationData(recipeOf(c, seed));
+          shape = { target: data.target.shape, background: data.background.shape };
+          if (seed === context.seeds[0]) labelsOf[c] = data.labels;
+          return { key: `${c}/${seed}`, data };
+        },
+        pool
+          ? {
+              pool,
+              jobFor: (c, seed, spec) =>
+                spec.method === 'pca' || spec.method === 'cpca' ? { recipe: recipeOf(c, seed), method: spec.method, options: fitOptions(spec, seed) } : undefined,
+            }
+          : undefined,
+      );
+    } finally {
+      pool?.close();
+    }
     const settingsRun = distinctSettings(SETTINGS, context.settings).map((name) => ({
       name,
       summary: SETTINGS[name].summary,
@@ -127,6 +142,7 @@ export const simulation: Experiment = {
           backgroundCells: shape.background[0],
           targetGenesPerProgram: Math.max(1, Math.round(SIMULATION_DEFAULTS.targetProgramSize * scale)),
           data: 'one simulated data set per (beta, seed): the seed drives both the simulation and the methods',
+          workers: pool ? `${pool.size} processes fitted PCA and cPCA while this one fitted NMF and bcNMF` : 'none: every fit in this process',
         },
       },
       evaluation,

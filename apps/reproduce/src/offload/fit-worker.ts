@@ -1,0 +1,12 @@
+// A child process of {@link FitPool}: runs the PCA and cPCA fits it is sent, one at a
+// time, and sends each result (or its error) back. Uses @bcnmf/baselines only (no bcNMF
+// backend), so it needs nothing registered.
+import { runFitJob, type FitJob } from './fit-job.js';
+
+process.on('message', (message: { id: number; job: FitJob }) => {
+  runFitJob(message.job).then(
+    (result) => process.send!({ id: message.id, ok: true, result }),
+    (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
