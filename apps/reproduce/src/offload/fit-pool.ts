@@ -74,7 +74,8 @@ export function offloadedFit(r: FitJobResult): FittedMethod & { alpha?: number; 
  * full-size simulation's time) while this process runs NMF and bcNMF: on 2 cores the
  * simulation takes about half the wall time. Jobs run in submission order, one per
  * worker at a time. A worker that fails rejects its job with the reason; `close()` ends
- * them all (also on this process's exit).
+ * them all (also on this process's exit). Workers run in their own process group, so
+ * Ctrl-C reaches this process only, and they stop when it is gone.
  */
 export class FitPool {
   private readonly children: ChildProcess[] = [];
@@ -92,7 +93,9 @@ export class FitPool {
     const env = { ...process.env };
     delete env.NODE_TEST_CONTEXT;
     for (let i = 0; i < workers; i++) {
-      const child = fork(entry, [], { execArgv: loaderFlags(), env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      // detached: a process group of its own, so that Ctrl-C at a terminal reaches this
+      // process only; it ends the workers (close(), or their 'disconnect' when it is gone)
+      const child = fork(entry, [], { execArgv: loaderFlags(), env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString()).slice(-2000);
@@ -159,7 +162,8 @@ export class FitPool {
     if (this.closed) return;
     this.closed = true;
     process.removeListener('exit', this.onExit);
-    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill();
+    // at once, even inside a long LAPACK call
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const [, p] of this.pending) p.reject(reason);
     this.pending.clear();
     this.queue.length = 0;

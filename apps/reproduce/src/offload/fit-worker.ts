@@ -9,4 +9,5 @@ process.on('message', (message: { id: number; job: FitJob }) => {
     (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
   );
 });
+// the parent is gone (or closed the pool): stop after the fit at hand
 process.on('disconnect', () => process.exit(0));
