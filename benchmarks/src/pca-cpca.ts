@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpca, nativeLinalgStatus, pca } from '@bcnmf/baselines';
-import { log1p, normalizeTotal, simulateBetaSeries } from '@bcnmf/data';
 import { uniformData } from './data.js';
 
 interface Job {
@@ -128,7 +127,10 @@ const failed = (r: object): r is { error: string } => 'error' in r;
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toPrecision(3));
 const alphasText = (a: number[] | null) => (a ? a.map((v) => (v === 0 ? '0' : Number(v.toPrecision(3)).toString())).join(', ') : '');
 
-// the data: the full-size simulation at beta 2, seed 0, log1p(CP10K), as `bcnmf reproduce simulation` fits it
+// the data: the full-size simulation at beta 2, seed 0, log1p(CP10K), as `bcnmf reproduce
+// simulation` fits it (@bcnmf/data only here: importing it costs the measured processes
+// about 600 MB of RSS, h5wasm's)
+const { log1p, normalizeTotal, simulateBetaSeries } = await import('@bcnmf/data');
 const sim = simulateBetaSeries({ beta: 2, seed: 0, scale });
 const target = log1p(normalizeTotal(sim.target));
 const background = log1p(normalizeTotal(sim.background));
