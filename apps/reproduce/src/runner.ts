@@ -54,8 +54,7 @@ function score(embedding: DenseMatrix, labels: string[], protocol: EvaluationPro
 
 /**
  * Fits one method to prepared data with a seed and scores its embedding. `cache` keeps
- * fits of `fitOnce` methods (keyed by the caller's data key and the method label);
- * `prefit` is a fit already made (in a worker process) of the same data and options.
+ * fits of `fitOnce` methods (keyed by the caller's data key and the method label).
  */
 export async function runMethod(
   spec: MethodSpec,
@@ -63,19 +62,28 @@ export async function runMethod(
   seed: number,
   evaluation: EvaluationSpec,
   cache?: { key: string; fits: Map<string, FittedMethod> },
-  prefit?: { fitted: FittedMethod; seconds: number },
 ): Promise<MethodRun> {
   const started = performance.now();
   const method = getMethod(spec.method);
   const cacheKey = cache ? `${cache.key}\u0000${spec.label}` : '';
-  let fitted = prefit?.fitted ?? (spec.fitOnce && cache ? cache.fits.get(cacheKey) : undefined);
+  let fitted = spec.fitOnce && cache ? cache.fits.get(cacheKey) : undefined;
   if (fitted === undefined) {
     fitted = await method.fit(data.target, method.usesBackground ? data.background : null, fitOptions(spec, seed));
     if (spec.fitOnce && cache) cache.fits.set(cacheKey, fitted);
   }
+  const run = scoreFit(spec, fitted, data.labels, seed, evaluation);
+  run.seconds = (performance.now() - started) / 1000;
+  return run;
+}
+
+/**
+ * Scores a fit's embedding against the labels (cPCA with automatic alpha: at every
+ * returned non-zero alpha). `seconds` is left 0 for the caller to set.
+ */
+export function scoreFit(spec: MethodSpec, fitted: FittedMethod, labels: string[], seed: number, evaluation: EvaluationSpec): MethodRun {
   const protocol = protocolOf(spec, evaluation);
   const view = (embedding: DenseMatrix) => {
-    const result = score(embedding, data.labels, protocol, evaluation, seed);
+    const result = score(embedding, labels, protocol, evaluation, seed);
     const axis = spec.method === 'pca' || spec.method === 'cpca' ? 'PC' : 'H';
     return { ari: result.ari, ...pointsOf(embedding, result.umapCoordinates, spec.label, axis) };
   };
@@ -94,8 +102,6 @@ export async function runMethod(
       if (shown) Object.assign(run, { ari: shown.ari, points: shown.points, xLabel: shown.xLabel, yLabel: shown.yLabel });
     }
   }
-  // a fit made elsewhere (a worker process) counts its own time, not the wait for it
-  run.seconds = (prefit ? prefit.seconds : 0) + (performance.now() - started) / 1000;
   return run;
 }
 

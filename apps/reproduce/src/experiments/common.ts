@@ -2,7 +2,7 @@ import type { FittedMethod } from '@bcnmf/baselines';
 import type { DenseMatrix } from '@bcnmf/core';
 import { FitPool, offloadedFit } from '../offload/fit-pool.js';
 import type { FitJob, FitJobResult } from '../offload/fit-job.js';
-import { chosenReturned, formatAlpha, runMethod, type MethodRun } from '../runner.js';
+import { chosenReturned, formatAlpha, runMethod, scoreFit, type MethodRun } from '../runner.js';
 import { summarize } from '../stats.js';
 import type { EvaluationSpec, Figure, MethodSpec, PreparedData, ResultRow, RunContext } from '../types.js';
 
@@ -21,11 +21,11 @@ const MAX_RETURNED = 3;
 /** Per method label, per column, per seed: the runs. */
 export type RunGrid = Map<string, MethodRun[][]>;
 
-/** Fits a grid can hand to worker processes: which (column, seed, method) and how to remake its data there. */
+/** Fits a grid can hand to worker processes: which (column, seed, method), with the cell's data. */
 export interface Offload {
   pool: FitPool;
   /** The job of a method on a cell's data, or undefined to fit it here. */
-  jobFor(column: number, seed: number, spec: MethodSpec): FitJob | undefined;
+  jobFor(column: number, seed: number, spec: MethodSpec, data: PreparedData): FitJob | undefined;
 }
 
 /**
@@ -33,8 +33,10 @@ export interface Offload {
  * `dataFor(column, seed)` gives the data (and a key: equal keys = same data, so
  * `fitOnce` methods are fitted once per key). `specs` may differ per column (other
  * settings), with the same labels in the same order. With `offload`, the fits it takes
- * are all queued on its worker processes first and run there while this process fits
- * the others; results are collected in the same order either way.
+ * are sent, with their data, to its worker processes as each cell's data are made, and
+ * run there while this process fits the others and goes on to the next cells (at most a
+ * few cells ahead of the workers, so that queued data stay few); they are scored when
+ * they come back. The runs are the same either way, in the same order.
  */
 export async function runGrid(
   context: RunContext,
@@ -47,32 +49,45 @@ export async function runGrid(
   const specsOf = typeof specs === 'function' ? specs : () => specs;
   const grid: RunGrid = new Map(specsOf(0).map((s) => [s.label, columns.map(() => [])]));
   const fits = new Map<string, FittedMethod>();
-  const queued = new Map<string, Promise<FitJobResult>>();
-  if (offload) {
-    for (let c = 0; c < columns.length; c++) {
-      for (const seed of context.seeds) {
-        for (const spec of specsOf(c)) {
-          const job = offload.jobFor(c, seed, spec);
-          if (job) queued.set(`${c}\u0000${seed}\u0000${spec.label}`, offload.pool.submit(job));
-        }
-      }
-    }
-  }
+  const print = (c: number, seed: number, spec: MethodSpec, run: MethodRun, where: string) => {
+    const ari = run.returned
+      ? run.returned.map((r) => `α=${formatAlpha(r.alpha)} ${r.ari.toFixed(3)}`).join(', ') || 'no non-zero α returned'
+      : `${run.ari.toFixed(3)}${run.detail ? ` (${run.detail})` : ''}`;
+    context.print(`  ${columns.length > 1 ? `${columns[c]}, ` : ''}seed ${seed}: ${spec.label.padEnd(5)} ARI ${ari}  ${run.seconds.toFixed(1)} s${where}`);
+  };
+  const place = (c: number, seed: number, spec: MethodSpec, run: MethodRun) => {
+    const cell = grid.get(spec.label);
+    if (!cell) throw new Error(`runGrid: method '${spec.label}' of column ${columns[c]} is not in the first column's methods`);
+    cell[c][context.seeds.indexOf(seed)] = run;
+  };
+  const sent: { c: number; seed: number; spec: MethodSpec; labels: string[]; result: Promise<FitJobResult> }[] = [];
+  let scored = 0;
+  const scoreNext = async () => {
+    const s = sent[scored++];
+    const r = await s.result;
+    const run = scoreFit(s.spec, offloadedFit(r), s.labels, s.seed, evaluation);
+    run.seconds = r.seconds;
+    place(s.c, s.seed, s.spec, run);
+    print(s.c, s.seed, s.spec, run, ' (worker)');
+  };
   for (let c = 0; c < columns.length; c++) {
     for (const seed of context.seeds) {
       const { key, data } = await dataFor(c, seed);
       for (const spec of specsOf(c)) {
-        const job = queued.get(`${c}\u0000${seed}\u0000${spec.label}`);
-        const prefit = job ? await job.then((r) => ({ fitted: offloadedFit(r), seconds: r.seconds })) : undefined;
-        const run = await runMethod(spec, data, seed, evaluation, { key, fits }, prefit);
-        const cell = grid.get(spec.label);
-        if (!cell) throw new Error(`runGrid: method '${spec.label}' of column ${columns[c]} is not in the first column's methods`);
-        cell[c].push(run);
-        const ari = run.returned ? run.returned.map((r) => `α=${formatAlpha(r.alpha)} ${r.ari.toFixed(3)}`).join(', ') || 'no non-zero α returned' : `${run.ari.toFixed(3)}${run.detail ? ` (${run.detail})` : ''}`;
-        context.print(`  ${columns.length > 1 ? `${columns[c]}, ` : ''}seed ${seed}: ${spec.label.padEnd(5)} ARI ${ari}  ${run.seconds.toFixed(1)} s${job ? ' (worker)' : ''}`);
+        const job = offload?.jobFor(c, seed, spec, data);
+        if (job) {
+          sent.push({ c, seed, spec, labels: data.labels, result: offload!.pool.submit(job) });
+          continue;
+        }
+        const run = await runMethod(spec, data, seed, evaluation, { key, fits });
+        place(c, seed, spec, run);
+        print(c, seed, spec, run, '');
       }
+      // stay a few cells ahead of the workers: the queued jobs hold their data
+      while (offload && offload.pool.backlog > 2 * offload.pool.size) await scoreNext();
     }
   }
+  while (scored < sent.length) await scoreNext();
   return grid;
 }
 

@@ -1,4 +1,5 @@
 import { SIMULATION_DEFAULTS } from '@bcnmf/data';
+import { plain } from '../offload/fit-job.js';
 import { defaultWorkerCount, FitPool } from '../offload/fit-pool.js';
 import { describeMethods, fitOptions } from '../runner.js';
 import type { EvaluationSpec, Experiment, MethodSpec, ReferenceSource, ReferenceValue, RunContext, RunOverrides, SettingsDescription, SettingsName } from '../types.js';
@@ -110,8 +111,10 @@ export const simulation: Experiment = {
         pool
           ? {
               pool,
-              jobFor: (c, seed, spec) =>
-                spec.method === 'pca' || spec.method === 'cpca' ? { recipe: recipeOf(c, seed), method: spec.method, options: fitOptions(spec, seed) } : undefined,
+              jobFor: (_c, seed, spec, data) =>
+                spec.method === 'pca' || spec.method === 'cpca'
+                  ? { target: plain(data.target), background: plain(data.background), method: spec.method, options: fitOptions(spec, seed) }
+                  : undefined,
             }
           : undefined,
       );

@@ -136,6 +136,11 @@ export class FitPool {
     return this.children.length;
   }
 
+  /** Jobs submitted and not finished (queued or running). */
+  get backlog(): number {
+    return this.pending.size;
+  }
+
   /** Queues a fit; resolves with the worker's result, rejects with its error. */
   submit(job: FitJob): Promise<FitJobResult> {
     if (this.closed) return Promise.reject(new Error('the fit pool is closed'));

@@ -1,6 +1,6 @@
-// A child process of {@link FitPool}: runs the PCA and cPCA fits it is sent, one at a
-// time, and sends each result (or its error) back. Uses @bcnmf/baselines only (no bcNMF
-// backend), so it needs nothing registered.
+// A child process of {@link FitPool}: runs the PCA and cPCA fits it is sent (with their
+// data), one at a time, and sends each result (or its error) back. Uses @bcnmf/baselines
+// only: no bcNMF backend to register, and not @bcnmf/data (h5wasm alone is ~600 MB of RSS).
 import { runFitJob, type FitJob } from './fit-job.js';
 
 process.on('message', (message: { id: number; job: FitJob }) => {
