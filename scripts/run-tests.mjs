@@ -5,12 +5,17 @@
 // their sources through the "source" export condition. Ends with the runner's summary
 // and a final `N passed, N failed, N skipped` line.
 //
+// Every skipped test or suite is listed with its reason before that line. Under CI
+// (CI=true) a skip whose reason is not in scripts/ci-allowed-skips.mjs fails the run:
+// CI installs what every test needs, so a skip there means a suite silently not run.
+//
 // Usage: node scripts/run-tests.mjs [path-substring ...]   (filters the file list)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { disallowedSkips } from './ci-allowed-skips.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2);
@@ -68,7 +73,7 @@ const args = [
 ];
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
 child.on('exit', (code, signal) => {
-  let counts = { passed: 0, failed: 0, skipped: 0 };
+  let counts = { passed: 0, failed: 0, skipped: 0, skips: [] };
   try {
     counts = JSON.parse(readFileSync(countsFile, 'utf8'));
   } catch {
@@ -77,6 +82,26 @@ child.on('exit', (code, signal) => {
   rmSync(countsDir, { recursive: true, force: true });
   const failed = code !== 0 && counts.failed === 0 ? 1 : counts.failed;
   const ran = counts.passed + counts.failed;
+  if (counts.skips.length > 0) {
+    console.log(`skipped (${counts.skips.length}):`);
+    const byReason = new Map();
+    for (const s of counts.skips) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s]);
+    for (const [reason, skips] of byReason) {
+      console.log(`  ${reason}`);
+      for (const s of skips) console.log(`    ${s.kind === 'suite' ? 'suite ' : ''}${s.file}: ${s.name}`);
+    }
+  }
+  const refused = isCi() ? disallowedSkips(counts.skips) : [];
+  if (refused.length > 0) {
+    console.log(`CI: ${refused.length} skip(s) that CI must not have (scripts/ci-allowed-skips.mjs lists the allowed ones):`);
+    for (const s of refused) console.log(`  ${s.kind === 'suite' ? 'suite ' : ''}${s.file}: ${s.name}: ${s.reason}`);
+  }
   console.log(`${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped`);
-  process.exit(failed > 0 || ran === 0 || signal ? 1 : 0);
+  process.exit(failed > 0 || ran === 0 || signal || refused.length > 0 ? 1 : 0);
 });
+
+/** CI=true (or 1) in the environment, as .ci/run and most CI services set it. */
+function isCi() {
+  const ci = (process.env.CI ?? '').toLowerCase();
+  return ci !== '' && ci !== 'false' && ci !== '0';
+}

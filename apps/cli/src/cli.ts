@@ -1,9 +1,11 @@
 import { REPRODUCE_USAGE, ReproduceUsageError, runReproduce } from '@bcnmf/reproduce';
 import { BACKENDS_USAGE, runBackends } from './commands/backends.js';
 import { COMPARE_USAGE, runCompare } from './commands/compare.js';
+import { CONSENSUS_USAGE, runConsensus } from './commands/consensus.js';
 import { DATASETS_USAGE, runDatasets } from './commands/datasets.js';
 import { DEMO_USAGE, runDemo } from './commands/demo.js';
 import { FIT_USAGE, runFit } from './commands/fit.js';
+import { runSelect, SELECT_USAGE } from './commands/select.js';
 import { runTopics, TOPICS_USAGE } from './commands/topics.js';
 import { runTransform, TRANSFORM_USAGE } from './commands/transform.js';
 import type { CommandContext } from './context.js';
@@ -15,6 +17,8 @@ Usage: bcnmf <command> [options]
 
 Commands:
   fit        fit bcNMF to a target and a background (CSV/TSV, .h5ad or 10x) and write the results
+  consensus  consensus bcNMF over restarts (as cNMF): stable programs, their stability and reproducibility
+  select     choose k and alpha: consensus over a grid, stability and error against k, a recommendation
   compare    bcNMF, NMF, PCA and cPCA on the same inputs, scored by ARI against labels
   transform  coefficients of new samples through a saved model
   topics     top features of each topic of a saved model, and its enrichment in the target
@@ -30,7 +34,7 @@ Exit codes: 0 success, 2 bad usage or input, 1 other failures, 130 interrupted (
 /** `bcnmf reproduce`: @bcnmf/reproduce's command line; its usage errors exit 2 like ours. */
 async function reproduce(argv: string[], ctx: CommandContext): Promise<unknown> {
   try {
-    return await runReproduce(argv, ctx.print);
+    return await runReproduce(argv, ctx.print, { signal: ctx.signal });
   } catch (error) {
     if (error instanceof ReproduceUsageError) throw new UsageError(error.message);
     throw error;
@@ -44,6 +48,8 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   fit: { usage: FIT_USAGE, run: runFit },
+  consensus: { usage: CONSENSUS_USAGE, run: runConsensus },
+  select: { usage: SELECT_USAGE, run: runSelect },
   compare: { usage: COMPARE_USAGE, run: runCompare },
   transform: { usage: TRANSFORM_USAGE, run: runTransform },
   topics: { usage: TOPICS_USAGE, run: runTopics },
@@ -102,7 +108,11 @@ export async function main(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err(`bcnmf: ${message.split('\n')[0]}`);
-    if (debug && error instanceof Error && error.stack) io.err(error.stack);
+    if (debug && error instanceof Error) {
+      if (error.stack) io.err(error.stack);
+      // the raw failure behind a translated one (e.g. HDF5's own diagnostics)
+      if (error.cause !== undefined) io.err(`caused by: ${error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause)}`);
+    }
     return exitCodeOf(error);
   }
 }

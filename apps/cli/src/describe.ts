@@ -1,7 +1,7 @@
 import type { CommandContext } from './context.js';
 import { imputeWords, type Inputs } from './input.js';
 
-/** Describes the inputs on stderr before a fit (unless quiet). */
+/** Describes the inputs, and what was decided about them (orientation, features aligned), on stderr before a fit (unless quiet). */
 export function describeInputs(ctx: CommandContext, label: string, inputs: Inputs): void {
   const t = inputs.target;
   const several = inputs.backgrounds.length > 1;
@@ -10,4 +10,5 @@ export function describeInputs(ctx: CommandContext, label: string, inputs: Input
     .join(', ');
   ctx.err(`${label}: target ${t.rows} x ${t.columns} (${inputs.targetSource}), ${backgrounds}` +
     (inputs.imputed > 0 ? `; ${inputs.imputed} missing values filled ${imputeWords(inputs.imputeMethod ?? 'mean')}` : ''));
+  for (const note of inputs.notes) ctx.err(`${label}: ${note}`);
 }

@@ -3,8 +3,8 @@ import { MetricsError } from '@bcnmf/metrics';
 
 /** Bad usage or bad input: exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UsageError';
   }
 }

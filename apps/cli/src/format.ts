@@ -31,6 +31,30 @@ export function csvField(text: string): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A name a spreadsheet would run as a formula, with any quotes the guard added before it. */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const GUARDED = /^'+[=+\-@\t\r]/;
+
+/**
+ * A name (sample, feature, topic) made safe for spreadsheets, after the OWASP rule for
+ * CSV injection: text that begins with `=`, `+`, `-`, `@`, a tab or a carriage return
+ * (or such text already preceded by single quotes) gets one more single quote in front,
+ * so that Excel, LibreOffice and Google Sheets show it as text instead of running it.
+ * {@link spreadsheetText} undoes it exactly, so this tool reads its files back unchanged.
+ *
+ * @example
+ * spreadsheetSafe('=HYPERLINK("http://x")'); // '\'=HYPERLINK("http://x")'
+ * spreadsheetSafe('CD4');                    // 'CD4'
+ */
+export function spreadsheetSafe(name: string): string {
+  return FORMULA_START.test(name) ? `'${name}` : name;
+}
+
+/** The name {@link spreadsheetSafe} was given: one guard quote removed where it added one. */
+export function spreadsheetText(field: string): string {
+  return GUARDED.test(field) ? field.slice(1) : field;
+}
+
 /** One CSV line (no line ending) from fields. */
 export function csvLine(fields: readonly string[]): string {
   return fields.map(csvField).join(',');

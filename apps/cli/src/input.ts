@@ -2,19 +2,27 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CsrMatrix, DenseMatrix, type MatrixInput } from '@bcnmf/core';
 import {
-  categoricalValues,
+  alignFeatures,
+  detectOrientation,
+  FEATURE_ALIGNMENTS,
+  frameColumnValues,
   imputeColumnMeans,
   imputeConstant,
   readDelimited,
+  readDelimitedLayout,
   readH5ad,
   readTenx,
   selectColumns,
   selectRows,
   splitByAnnotation,
   type AnnotationValue,
-  type H5adFrame,
+  type FeatureAlignment,
+  type Orientation,
 } from '@bcnmf/data';
 import { UsageError } from './errors.js';
+import { readingHdf5 } from './h5-errors.js';
+import { readHeader } from './header.js';
+import { distinctSamples, uniqueFeatures } from './names.js';
 import { choiceOption, listOption, patternOption } from './options.js';
 
 /** A data matrix as the readers give it: dense (CSV/TSV, dense .h5ad) or CSR (10x, sparse .h5ad). */
@@ -32,6 +40,9 @@ export interface InputFlags {
   'label-column'?: string;
   features?: string;
   'features-in-rows'?: boolean;
+  'make-features-unique'?: boolean;
+  orientation?: string;
+  align?: string;
   impute?: string;
 }
 
@@ -46,6 +57,9 @@ export const INPUT_OPTIONS = {
   'label-column': { type: 'string' },
   features: { type: 'string' },
   'features-in-rows': { type: 'boolean' },
+  'make-features-unique': { type: 'boolean' },
+  orientation: { type: 'string' },
+  align: { type: 'string' },
   impute: { type: 'string' },
 } as const;
 
@@ -58,8 +72,20 @@ or one file split by an annotation column (CSV/TSV column or .h5ad obs column):
   --label-column NAME      annotation carried along as the target's labels (compare)
 For every input:
   --features PATTERN       use only the features whose name matches this regular expression
-  --features-in-rows       CSV/TSV with one feature per line (default: one sample per line;
-                           first column = names, header row = feature or sample names)
+  --orientation auto|samples-in-rows|features-in-rows
+                           how CSV/TSV tables lie (first column = names, header row = feature
+                           or sample names). auto (default): features in rows when the target
+                           and background files share row names rather than column names
+                           (this reads both files' names once more); else samples in rows
+  --features-in-rows       the same as --orientation features-in-rows
+  --make-features-unique   rename repeated feature names (name_2, name_3, ...; default: refused);
+                           repeated sample names are kept, renamed the same way, with a warning
+  --align exact|name|position
+                           how target and background features are matched. exact (default):
+                           the same names in the same order, else refused with what differs;
+                           name: by name, keeping the features all files have (reordered,
+                           dropped ones reported); position: as many features in each, taken
+                           in file order whatever their names
   --impute mean|zero       fill missing values: mean = column means over target and background
                            together, zero = 0 (as numpy's genfromtxt(filling_values=0) reads
                            empty cells); default: missing values are refused`;
@@ -99,6 +125,8 @@ export interface Inputs {
   backgroundSource: string;
   /** Where each background came from. */
   backgroundSources: string[];
+  /** What was decided about the inputs (a detected orientation, features aligned), for stderr. */
+  notes: string[];
 }
 
 /** One file read into a matrix, with what else it carries. */
@@ -114,15 +142,6 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function frameColumns(frame: H5adFrame): Record<string, AnnotationValue[]> {
-  const out: Record<string, AnnotationValue[]> = {};
-  for (const [name, column] of Object.entries(frame.columns)) {
-    if (column.kind === 'categorical') out[name] = categoricalValues(column);
-    else out[name] = Array.from(column.values as ArrayLike<string | number>);
-  }
-  return out;
-}
-
 function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: string): { matrix: AnyMatrix; indices: number[] } {
   const all = Array.from({ length: matrix.columns }, (_, j) => j);
   if (!pattern) return { matrix, indices: all };
@@ -135,12 +154,28 @@ function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: s
   return { matrix: selectColumns(matrix, indices), indices };
 }
 
+/** How repeated feature names are handled: refused, or renamed with a warning. */
+interface FeatureNameRule {
+  makeUnique: boolean;
+  warn: (message: string) => void;
+}
+
 /**
  * Reads one input: a 10x folder (a directory), an .h5ad file, or a CSV/TSV table.
  * `exclude` names CSV columns that are annotations, not features (the split and label
- * columns), when no --features pattern says which columns are features.
+ * columns), when no --features pattern says which columns are features. With
+ * `uniqueFeatures`, repeated feature names are refused or renamed (names.ts).
  */
 export async function readInputFile(
+  path: string,
+  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; uniqueFeatures?: FeatureNameRule },
+): Promise<ReadFile> {
+  const file = await readFileAsIs(path, options);
+  if (!options.uniqueFeatures) return file;
+  return { ...file, matrix: uniqueFeatures(file.matrix, path, options.uniqueFeatures) };
+}
+
+async function readFileAsIs(
   path: string,
   options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[] },
 ): Promise<ReadFile> {
@@ -153,11 +188,11 @@ export async function readInputFile(
   }
   if (/\.h5ad$/i.test(path)) {
     if (options.featuresInRows) throw new UsageError(`--features-in-rows applies to CSV/TSV files, not ${path}`);
-    const data = await readH5ad(path);
+    const data = await readingHdf5(path, () => readH5ad(path));
     const { matrix, indices } = selectByPattern(data.X, options.features, path);
     return {
       matrix,
-      annotations: frameColumns(data.obs),
+      annotations: frameColumnValues(data.obs),
       kind: 'h5ad',
       h5ad: { nObs: data.X.rows, nVar: data.X.columns, featureIndices: indices },
     };
@@ -297,18 +332,36 @@ export function someNames(names: readonly string[], n = 3): string {
   return names.length > n ? `${shown} and ${names.length - n} more` : shown;
 }
 
-/** Reorders the background's features to the target's, by name, or refuses when they differ. */
-function alignBackground(target: AnyMatrix, background: AnyMatrix, targetSource: string, backgroundSource: string): number[] {
-  const targetNames = columnNamesOf(target);
-  const backgroundNames = columnNamesOf(background);
-  const match = matchNames(backgroundNames, targetNames);
-  if (match.indices && match.extra.length === 0) return match.indices;
-  if (match.duplicates.length > 0) {
-    throw new UsageError(`target and background features are in a different order and names repeat (${someNames(match.duplicates)}); give both files the same features in the same order`);
+/** True for a path read as CSV/TSV: an existing file that is not an .h5ad (a folder is 10x). */
+function isDelimitedFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile() && !/\.h5ad$/i.test(path);
+}
+
+/**
+ * The orientation of the CSV/TSV inputs: as --orientation (or --features-in-rows) says,
+ * else detected from the names of the target and the background files (@bcnmf/data's
+ * detectOrientation, the web page's rule) when all of them are CSV/TSV files, else
+ * samples in rows. Returns a note when features in rows were detected.
+ */
+async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ orientation: Orientation; note?: string }> {
+  const given = choiceOption('--orientation', flags.orientation, ['auto', 'samples-in-rows', 'features-in-rows'] as const, 'auto');
+  if (flags['features-in-rows']) {
+    if (given === 'samples-in-rows') throw new UsageError('--features-in-rows and --orientation samples-in-rows contradict each other');
+    return { orientation: 'features-in-rows' };
   }
-  const lacking = match.absent.length > 0 ? `${backgroundSource} lacks ${match.absent.length} of the target's features (${someNames(match.absent)})` : '';
-  const extra = match.extra.length > 0 ? `${backgroundSource} has ${match.extra.length} features that ${targetSource} lacks (${someNames(match.extra)})` : '';
-  throw new UsageError(`target and background must have the same features: ${[lacking, extra].filter(Boolean).join('; ')}; --features PATTERN can pick the common ones`);
+  if (given !== 'auto') return { orientation: given };
+  if (paths.length < 2 || !paths.every(isDelimitedFile)) return { orientation: 'samples-in-rows' };
+  const layouts = await Promise.all(paths.map((path) => readDelimitedLayout(path)));
+  const detected = layouts.slice(1).map((background) => detectOrientation(layouts[0], background));
+  if (detected.some((d) => d.orientation !== detected[0].orientation)) {
+    throw new UsageError(
+      `cannot tell how the CSV/TSV files lie: ${detected.map((d, i) => `with ${paths[i + 1]}, ${d.orientation} (${d.reason})`).join('; ')}; pass --orientation`,
+    );
+  }
+  const { orientation, reason } = detected[0];
+  return orientation === 'features-in-rows'
+    ? { orientation, note: `features in rows (detected: ${reason}); --orientation samples-in-rows reads them the other way` }
+    : { orientation };
 }
 
 /**
@@ -316,11 +369,15 @@ function alignBackground(target: AnyMatrix, background: AnyMatrix, targetSource:
  * (--target, --background, or several --background for fit) or one file split by an
  * annotation (--input, --split-by); applies --features, aligns every background's
  * features to the target's by name, and refuses missing values unless --impute fills
- * them (mean: column means over target and backgrounds together; zero: 0).
+ * them (mean: column means over target and backgrounds together; zero: 0). Repeated feature names
+ * are refused (renamed with --make-features-unique); repeated sample names are renamed
+ * apart, with a warning through `warn`.
  */
-export async function readInputs(flags: InputFlags): Promise<Inputs> {
+export async function readInputs(flags: InputFlags, options: { warn?: (message: string) => void } = {}): Promise<Inputs> {
+  const warn = options.warn ?? (() => {});
+  const uniqueFeatures: FeatureNameRule = { makeUnique: flags['make-features-unique'] ?? false, warn };
   const features = patternOption('--features', flags.features);
-  const featuresInRows = flags['features-in-rows'] ?? false;
+  const align = choiceOption('--align', flags.align, FEATURE_ALIGNMENTS as readonly FeatureAlignment[], 'exact');
   const impute = choiceOption('--impute', flags.impute, IMPUTE_METHODS);
   const backgroundFiles = flags.background === undefined ? [] : Array.isArray(flags.background) ? flags.background : [flags.background];
   let target: AnyMatrix;
@@ -331,6 +388,7 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
   let targetRows: number[] | undefined;
   let backgroundRows: number[] | undefined;
   const h5adSources: H5adSource[] = [];
+  const notes: string[] = [];
 
   if (flags.input !== undefined) {
     if (flags.target !== undefined || backgroundFiles.length > 0) {
@@ -342,10 +400,15 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     if (column === undefined || !targetValues || !backgroundValues) {
       throw new UsageError('--input needs --split-by COLUMN, --target-values A,B and --background-values C');
     }
-    if (featuresInRows) throw new UsageError('--split-by needs samples in rows (annotation columns); drop --features-in-rows');
+    if (flags['features-in-rows'] || flags.orientation === 'features-in-rows') {
+      throw new UsageError('--split-by needs samples in rows (annotation columns); drop --features-in-rows');
+    }
+    if (flags.align !== undefined) throw new UsageError('--align matches the features of two or more files; a split --input has one');
     const labelColumn = flags['label-column'];
-    const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])] });
+    await checkAnnotationColumns(flags.input, [['--split-by', column], ['--label-column', labelColumn]]);
+    const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])], uniqueFeatures });
     if (file.kind === 'tenx') throw new UsageError(`--split-by needs annotations: a CSV/TSV or .h5ad input, not the 10x folder ${flags.input}`);
+    refuseMissingColumns(flags.input, file.annotations, [['--split-by', column], ['--label-column', labelColumn]]);
     const rows = file.matrix.rows;
     const probe = file.matrix instanceof DenseMatrix ? file.matrix : new DenseMatrix({ data: new Float64Array(0), shape: [rows, 0] });
     const split = splitByAnnotation(probe, file.annotations, { column, targetValues, backgroundValues, labelColumn });
@@ -371,29 +434,42 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} goes with --input, not with --target and --background`);
     }
     if (flags['label-column'] !== undefined) throw new UsageError('--label-column names an annotation of a split --input');
-    const t = await readInputFile(flags.target, { features, featuresInRows });
-    target = t.matrix;
+    const { orientation, note } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
+    if (note) notes.push(note);
+    const featuresInRows = orientation === 'features-in-rows';
+    const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures });
+    const files = [];
+    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows, uniqueFeatures }));
+    const aligned = alignFeatures(t.matrix, files.map((b) => b.matrix), {
+      align,
+      targetName: flags.target,
+      backgroundNames: backgroundFiles,
+      choices: { name: '--align name', position: '--align position' },
+    });
+    const { plan } = aligned;
+    if (plan.note) notes.push(plan.note);
+    target = aligned.target;
     targetSource = flags.target;
     backgroundSources = [...backgroundFiles];
-    backgrounds = [];
+    backgrounds = aligned.backgrounds;
     if (t.h5ad) {
-      h5adSources.push({ path: flags.target, ...t.h5ad, parts: [{ role: 'target', rows: Array.from({ length: t.matrix.rows }, (_, i) => i) }] });
+      h5adSources.push({
+        path: flags.target,
+        ...t.h5ad,
+        featureIndices: plan.targetColumns.map((j) => t.h5ad!.featureIndices[j]),
+        parts: [{ role: 'target', rows: Array.from({ length: t.matrix.rows }, (_, i) => i) }],
+      });
     }
-    for (const [index, path] of backgroundFiles.entries()) {
-      const b = await readInputFile(path, { features, featuresInRows });
-      const order = alignBackground(t.matrix, b.matrix, targetSource, path);
-      const identity = order.every((j, i) => j === i);
-      backgrounds.push(identity ? b.matrix : selectColumns(b.matrix, order));
-      if (b.h5ad) {
-        h5adSources.push({
-          path,
-          nObs: b.h5ad.nObs,
-          nVar: b.h5ad.nVar,
-          featureIndices: order.map((j) => b.h5ad!.featureIndices[j]),
-          parts: [{ role: 'background', rows: Array.from({ length: b.matrix.rows }, (_, i) => i), index }],
-        });
-      }
-    }
+    files.forEach((b, index) => {
+      if (!b.h5ad) return;
+      h5adSources.push({
+        path: backgroundFiles[index],
+        nObs: b.h5ad.nObs,
+        nVar: b.h5ad.nVar,
+        featureIndices: plan.backgroundColumns[index].map((j) => b.h5ad!.featureIndices[j]),
+        parts: [{ role: 'background', rows: Array.from({ length: b.matrix.rows }, (_, i) => i), index }],
+      });
+    });
   }
   let imputed = 0;
   if (impute) {
@@ -404,6 +480,8 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     refuseMissing(target, targetSource, targetRows);
     backgrounds.forEach((b, i) => refuseMissing(b, backgroundSources[i], backgroundRows));
   }
+  target = distinctSamples(target, targetSource, warn);
+  backgrounds = backgrounds.map((b, i) => distinctSamples(b, backgroundSources[i], warn));
   return {
     target,
     background: backgrounds[0],
@@ -416,7 +494,30 @@ export async function readInputs(flags: InputFlags): Promise<Inputs> {
     targetSource,
     backgroundSource: backgroundSources[0],
     backgroundSources,
+    notes,
   };
+}
+
+/**
+ * Refuses, before the file is read, a --split-by or --label-column that names no column
+ * of a CSV/TSV input's header, listing the columns it has (other annotation columns would
+ * otherwise be read as features and fail as 'not a number').
+ */
+async function checkAnnotationColumns(path: string, wanted: [flag: string, column: string | undefined][]): Promise<void> {
+  if (!existsSync(path) || statSync(path).isDirectory() || /\.h5ad$/i.test(path)) return;
+  const header = await readHeader(path);
+  if (!header) return;
+  refuseMissingColumns(path, Object.fromEntries(header.slice(1).map((name) => [name, []])), wanted);
+}
+
+/** Refuses a flag naming an annotation column that `annotations` lacks, listing those it has. */
+function refuseMissingColumns(path: string, annotations: Record<string, unknown>, wanted: [flag: string, column: string | undefined][]): void {
+  const have = Object.keys(annotations);
+  for (const [flag, column] of wanted) {
+    if (column === undefined || Object.hasOwn(annotations, column)) continue;
+    const columns = have.length === 0 ? 'it has no annotation columns' : `its columns are ${someNames(have, 12)}`;
+    throw new UsageError(`${flag} ${column}: ${path} has no column '${column}'; ${columns}`);
+  }
 }
 
 /**

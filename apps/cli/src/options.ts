@@ -1,7 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDecimal, parseNumberList } from '@bcnmf/data';
 import { UsageError } from './errors.js';
 
-/** Parses a numeric command-line value, or throws a UsageError naming the flag. */
+/**
+ * Parses a numeric command-line value, or throws a UsageError naming the flag. The
+ * syntax is @bcnmf/data's parseDecimal, the one the CSV reader uses: decimal or exponent
+ * notation only (`0x2`, `0b1`, `1_000` and `Infinity` are refused).
+ */
 export function numberOption(
   flag: string,
   raw: string | undefined,
@@ -9,9 +14,9 @@ export function numberOption(
   limits: { min?: number; max?: number; integer?: boolean } = {},
 ): number {
   if (raw === undefined) return fallback;
-  const value = Number(raw);
+  const value = parseDecimal(raw);
   const { min = -Infinity, max = Infinity, integer = false } = limits;
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
     const range = [min > -Infinity ? `>= ${min}` : '', max < Infinity ? `<= ${max}` : ''].filter(Boolean).join(' and ');
     throw new UsageError(`${flag} must be ${integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got '${raw}'`);
   }
@@ -36,6 +41,26 @@ export function choiceOption<T extends string>(flag: string, raw: string | undef
     throw new UsageError(`${flag} must be ${choices.map((c) => `'${c}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got '${raw}'`);
   }
   return raw as T;
+}
+
+/**
+ * A comma-separated list of numbers (@bcnmf/data's parseNumberList: decimal or exponent
+ * notation, `A..B` for the integers from A to B), each within `limits`; undefined when
+ * the flag is absent.
+ */
+export function numberListOption(
+  flag: string,
+  raw: string | undefined,
+  limits: { min?: number; max?: number; integer?: boolean; ranges?: boolean } = {},
+): number[] | undefined {
+  if (raw === undefined) return undefined;
+  let values: number[];
+  try {
+    values = parseNumberList(raw, { ranges: limits.ranges ?? true });
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+  return values.map((v) => numberOption(flag, String(v), 0, limits));
 }
 
 /** A comma-separated list (empty items dropped), or undefined when the flag is absent. */

@@ -1,68 +1,230 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, parse, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
+import { someNames } from './input.js';
+
+/**
+ * The file that marks a folder as an output of this tool: `--overwrite` replaces a
+ * folder only when it holds this file and nothing that the file does not list.
+ */
+export const OUTPUT_MARKER = 'bcnmf-output.json';
+const GENERATOR = '@bcnmf/cli';
+
+/** What {@link OUTPUT_MARKER} holds. */
+export interface OutputMarker {
+  generator: typeof GENERATOR;
+  /** The command that wrote the folder, e.g. 'bcnmf fit'. */
+  command: string;
+  /** Every file written, relative to the folder, '/'-separated. */
+  files: string[];
+  /** When it was written (ISO 8601). */
+  written: string;
+}
+
+/** Where an output goes and what it must not touch. */
+export interface OutputTarget {
+  /** The flag that named it, for messages. Default '--out'. */
+  flag?: string;
+  /** Input files and folders of the command: the output may neither be nor hold one. */
+  inputs?: readonly (string | undefined)[];
+}
 
 function siblingName(path: string, tag: string): string {
   return join(dirname(path), `.${basename(path)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/**
- * Refuses an output directory that cannot be written: a path that exists and is not a
- * directory, or a non-empty directory without `overwrite`. Called before any work, and
- * again when the results are moved into place.
- */
-export function checkOutputDir(out: string, overwrite: boolean, flag = '--out'): void {
-  if (!existsSync(out)) {
-    if (!existsSync(dirname(resolve(out)))) throw new UsageError(`${flag} ${out}: its parent folder does not exist`);
-    return;
+/** The real path of `path` (symbolic links resolved) where it exists, else its absolute path. */
+function realOrResolved(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync.native(absolute);
+  } catch {
+    // a path that does not exist yet: resolve its parent's links, where that exists
+    try {
+      return join(realpathSync.native(dirname(absolute)), basename(absolute));
+    } catch {
+      return absolute;
+    }
   }
-  if (!statSync(out).isDirectory()) throw new UsageError(`${flag} ${out} exists and is not a directory`);
-  if (!overwrite && readdirSync(out).length > 0) {
-    throw new UsageError(`${flag} ${out} exists and is not empty; pass --overwrite to replace it`);
+}
+
+function within(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/** Refuses an empty path, a parent that is missing, not a folder or not writable. */
+function checkParent(out: string, flag: string): string {
+  if (out.trim() === '') throw new UsageError(`${flag} is empty; give a path`);
+  const absolute = resolve(out);
+  const parent = dirname(absolute);
+  if (!existsSync(parent)) throw new UsageError(`${flag} ${out}: its parent folder does not exist (${parent})`);
+  if (!statSync(parent).isDirectory()) throw new UsageError(`${flag} ${out}: ${parent} is not a folder`);
+  // writable? Create and remove a probe folder, which also catches file systems that are
+  // read-only or refuse new entries (/proc), whatever the permission bits say.
+  try {
+    rmdirSync(mkdtempSync(join(parent, `.${basename(absolute)}.probe-`)));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`${flag} ${out}: cannot write in ${parent} (${code})`);
+  }
+  return absolute;
+}
+
+/** Refuses an output path that is an input, or holds one. */
+function checkInputs(out: string, flag: string, inputs: readonly (string | undefined)[] | undefined, folder: boolean): void {
+  const real = realOrResolved(out);
+  for (const input of inputs ?? []) {
+    if (input === undefined || input.trim() === '') continue;
+    const inputReal = realOrResolved(input);
+    if (inputReal === real) throw new UsageError(`${flag} ${out} is the input ${input}; writing there would replace it`);
+    if (folder && within(inputReal, real)) throw new UsageError(`${flag} ${out} holds the input ${input}; writing there would replace it`);
+  }
+}
+
+/** Every file under `dir`, relative and '/'-separated (at most `limit`). */
+function filesUnder(dir: string, limit = 100_000): string[] {
+  const out: string[] = [];
+  const walk = (folder: string, prefix: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (out.length >= limit) return;
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(join(folder, entry.name), rel);
+      else out.push(rel);
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** The marker of a folder written by this tool, or null. */
+export function readOutputMarker(dir: string): OutputMarker | null {
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, OUTPUT_MARKER), 'utf8')) as Partial<OutputMarker>;
+    if (marker.generator !== GENERATOR || !Array.isArray(marker.files) || marker.files.some((f) => typeof f !== 'string')) return null;
+    return marker as OutputMarker;
+  } catch {
+    return null;
   }
 }
 
 /**
- * Writes an output directory all at once: `write` fills a temporary sibling folder, which
- * is renamed to `out` when it succeeds (an existing `out` is replaced, with `overwrite`)
- * and removed when it fails, so a failed or interrupted command leaves no partial output.
+ * Refuses an output folder before any work: an empty path; a parent that does not exist,
+ * is not a folder or cannot be written; the current folder, the home folder or a folder
+ * above either; a folder that is or holds an input; something that is not a folder; a
+ * non-empty folder without `overwrite`; and, even with `overwrite`, a non-empty folder
+ * that is not an earlier output of this tool ({@link OUTPUT_MARKER}) or that holds files
+ * the marker does not list, naming the files that would be lost. Called before any work,
+ * and again when the results are moved into place.
  */
-export async function writeOutputDir<T>(out: string, overwrite: boolean, write: (dir: string) => Promise<T>): Promise<T> {
-  checkOutputDir(out, overwrite);
-  const temp = siblingName(out, 'tmp');
-  mkdirSync(temp);
+export function checkOutputDir(out: string, overwrite: boolean, target: OutputTarget = {}): void {
+  const flag = target.flag ?? '--out';
+  const absolute = checkParent(out, flag);
+  const real = realOrResolved(out);
+  for (const [place, path] of [['the current folder', process.cwd()], ['your home folder', homedir()]] as const) {
+    const placeReal = realOrResolved(path);
+    if (within(placeReal, real)) {
+      throw new UsageError(`${flag} ${out} is ${placeReal === real ? place : `a folder above ${place}`}; give a new folder for the results`);
+    }
+  }
+  if (real === parse(real).root) throw new UsageError(`${flag} ${out} is the root folder; give a new folder for the results`);
+  checkInputs(out, flag, target.inputs, true);
+  if (!existsSync(absolute)) return;
+  if (!statSync(absolute).isDirectory()) throw new UsageError(`${flag} ${out} exists and is not a folder`);
+  const files = filesUnder(absolute);
+  if (files.length === 0 && readdirSync(absolute).length === 0) return;
+  if (!overwrite) throw new UsageError(`${flag} ${out} exists and is not empty; pass --overwrite to replace an earlier output of bcnmf`);
+  const marker = readOutputMarker(absolute);
+  if (!marker) {
+    throw new UsageError(
+      `${flag} ${out} is not an output folder of bcnmf (it has no ${OUTPUT_MARKER}); --overwrite replaces only those, and here it would delete ` +
+        `${files.length} file${files.length === 1 ? '' : 's'} (${someNames(files, 5)}): choose another folder`,
+    );
+  }
+  const known = new Set([...marker.files, OUTPUT_MARKER]);
+  const foreign = files.filter((f) => !known.has(f));
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `${flag} ${out} holds ${foreign.length} file${foreign.length === 1 ? '' : 's'} that bcnmf did not write (${someNames(foreign, 5)}); ` +
+        '--overwrite would delete them: move them away or choose another folder',
+    );
+  }
+}
+
+/**
+ * Marks a folder that a command fills in place (`bcnmf select`, which keeps finished cells
+ * for `--resume`) as an output of bcnmf, listing its files, so that a later `--overwrite`
+ * may replace it as it replaces any other output.
+ */
+export function markOutputDir(dir: string, command: string): void {
+  const files = filesUnder(dir).filter((f) => f !== OUTPUT_MARKER).sort();
+  const marker: OutputMarker = { generator: GENERATOR, command, files, written: new Date().toISOString() };
+  writeFileAtomically(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
+}
+
+/** Options of {@link writeOutputDir}. */
+export interface WriteOutputOptions extends OutputTarget {
+  overwrite: boolean;
+  /** The command, for the marker: 'bcnmf fit'. */
+  command: string;
+  /** Checked after writing, before the rename: an interrupted command leaves nothing. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes an output folder all at once: `write` fills a temporary sibling folder, the
+ * marker ({@link OUTPUT_MARKER}, listing every file) is added, and the folder is renamed
+ * to `out` when all succeeded (an earlier output in `out` is replaced, with `overwrite`,
+ * under the rules of {@link checkOutputDir}); it is removed when anything fails or the
+ * signal fired, so a failed or interrupted command leaves no partial output.
+ */
+export async function writeOutputDir<T>(out: string, options: WriteOutputOptions, write: (dir: string) => Promise<T>): Promise<T> {
+  const { overwrite, command, signal } = options;
+  checkOutputDir(out, overwrite, options);
+  const absolute = resolve(out);
+  const dir = siblingName(absolute, 'tmp');
+  mkdirSync(dir);
   try {
-    const result = await write(temp);
-    checkOutputDir(out, overwrite);
-    if (existsSync(out)) {
-      const old = siblingName(out, 'old');
-      renameSync(out, old);
-      renameSync(temp, out);
+    const result = await write(dir);
+    const marker: OutputMarker = { generator: GENERATOR, command, files: filesUnder(dir).sort(), written: new Date().toISOString() };
+    writeFileSync(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
+    signal?.throwIfAborted();
+    checkOutputDir(out, overwrite, options);
+    if (existsSync(absolute)) {
+      const old = siblingName(absolute, 'old');
+      renameSync(absolute, old);
+      renameSync(dir, absolute);
       rmSync(old, { recursive: true, force: true });
     } else {
-      renameSync(temp, out);
+      renameSync(dir, absolute);
     }
     return result;
   } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
-/** Refuses an existing output file unless `overwrite`. */
-export function checkOutputFile(path: string, overwrite: boolean, flag = '--out'): void {
-  if (!existsSync(dirname(resolve(path)))) throw new UsageError(`${flag} ${path}: its parent folder does not exist`);
+/**
+ * Refuses an output file before any work: an empty path, a parent that is missing or
+ * cannot be written, a folder, an input of the command, or an existing file without
+ * `overwrite`.
+ */
+export function checkOutputFile(path: string, overwrite: boolean, target: OutputTarget = {}): void {
+  const flag = target.flag ?? '--out';
+  checkParent(path, flag);
+  checkInputs(path, flag, target.inputs, false);
   if (!existsSync(path)) return;
-  if (statSync(path).isDirectory()) throw new UsageError(`${flag} ${path} is a directory; give a file name`);
+  if (statSync(path).isDirectory()) throw new UsageError(`${flag} ${path} is a folder; give a file name`);
   if (!overwrite) throw new UsageError(`${flag} ${path} exists; pass --overwrite to replace it`);
 }
 
 /** Writes a text file through a temporary sibling and a rename: complete or untouched. */
 export function writeFileAtomically(path: string, text: string): void {
-  const temp = siblingName(path, 'tmp');
+  const temp = siblingName(resolve(path), 'tmp');
   try {
-    writeFileSync(temp, text);
+    writeFileSync(temp, text, { flag: 'wx' });
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });

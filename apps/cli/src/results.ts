@@ -1,20 +1,38 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DenseMatrix, type BcnmfModel, type CustomInit } from '@bcnmf/core';
-import { addResultsToH5ad, readDelimited } from '@bcnmf/data';
+import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited } from '@bcnmf/data';
 import { UsageError } from './errors.js';
-import { csvLine, formatFloat32 } from './format.js';
+import { readingHdf5 } from './h5-errors.js';
+import { csvLine, formatFloat32, spreadsheetSafe, spreadsheetText } from './format.js';
 import { columnNamesOf, h5adOutputName, matchNames, rowNamesOf, someNames, type Inputs } from './input.js';
+
+/**
+ * The writer's last guard: results are never written with NaN or Infinity in them (the
+ * fit's own checks stop a diverging fit first; this catches whatever they would miss).
+ * Throws an Error (exit 1) naming the file and the place.
+ */
+export function assertFinite(values: ArrayLike<number>, columns: number, file: string): void {
+  for (let p = 0; p < values.length; p++) {
+    if (!Number.isFinite(values[p])) {
+      const at = columns > 0 ? `row ${Math.floor(p / columns) + 1}, column ${(p % columns) + 1}` : `value ${p + 1}`;
+      throw new Error(`refusing to write ${file}: it would hold ${values[p]} (${at}); nothing was written`);
+    }
+  }
+}
 
 /**
  * A matrix as CSV text: a header `corner,<column names>`, then one line per row, the
  * row's name first, values as the shortest text that reads back as the same float32.
+ * Names that a spreadsheet would run as a formula are guarded ({@link spreadsheetSafe}).
+ * Refuses non-finite values ({@link assertFinite}); `file` names it in that message.
  */
-export function matrixCsv(m: DenseMatrix, corner: string): string {
-  const lines = [csvLine([corner, ...columnNamesOf(m)])];
+export function matrixCsv(m: DenseMatrix, corner: string, file = 'the results'): string {
+  assertFinite(m.data, m.columns, file);
+  const lines = [csvLine([corner, ...columnNamesOf(m)].map(spreadsheetSafe))];
   const names = rowNamesOf(m);
   for (let i = 0; i < m.rows; i++) {
-    const fields = [csvLine([names[i]])];
+    const fields = [csvLine([spreadsheetSafe(names[i])])];
     const row = m.row(i);
     for (let j = 0; j < m.columns; j++) fields.push(formatFloat32(row[j]));
     lines.push(fields.join(','));
@@ -27,6 +45,7 @@ export function matrixCsv(m: DenseMatrix, corner: string): string {
  * background_error_1, ..., when there are several) and tracked score at each score check.
  */
 export function historyCsv(model: BcnmfModel): string {
+  for (const r of model.history) assertFinite([r.targetError, r.score, ...(r.backgroundErrors ?? [])], 0, `history.csv (iteration ${r.iteration})`);
   const n = model.Hbackgrounds.length;
   if (n > 1) {
     // several backgrounds: one error column per background
@@ -44,6 +63,32 @@ export function historyCsv(model: BcnmfModel): string {
   return lines.join('\n') + '\n';
 }
 
+/** The name stem of the results in an .h5ad output: obsm['X_bcnmf'], varm['bcnmf_W'], uns['bcnmf']. */
+export const DEFAULT_RESULTS_KEY = 'bcnmf';
+
+/**
+ * `--key NAME`: the name stem of the results in the .h5ad outputs; refused unless it is
+ * letters, digits, '_' and '-' (it names HDF5 members), and refused, before the fit, when
+ * an .h5ad input already holds results under it (as a refit of this tool's output does).
+ */
+export async function resultsKeyOption(raw: string | undefined, inputPaths: readonly (string | undefined)[]): Promise<string> {
+  const key = raw ?? DEFAULT_RESULTS_KEY;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/.test(key)) {
+    throw new UsageError(`--key must be 1 to 64 letters, digits, '_' or '-' (not starting with '-'), got '${key}'`);
+  }
+  for (const path of inputPaths) {
+    if (path === undefined || !/\.h5ad$/i.test(path) || !existsSync(path)) continue;
+    const clashes = await readingHdf5(path, () => h5adResultsKeyClashes(path, key));
+    if (clashes.length > 0) {
+      throw new UsageError(
+        `${path} already holds results under the key '${key}' (${clashes.join(', ')}); ` +
+          `pass --key NAME to add these under another name${raw === undefined ? ' (e.g. --key bcnmf_2)' : ''}`,
+      );
+    }
+  }
+  return key;
+}
+
 /** The files `bcnmf fit` writes into its output folder (with one background). */
 export const FIT_FILES = ['W.csv', 'H_target.csv', 'H_background.csv', 'model.json', 'history.csv'] as const;
 
@@ -58,15 +103,15 @@ export function backgroundFiles(count: number): string[] {
 /**
  * Writes a fit's results into `dir`: W.csv, H_target.csv, H_background.csv (or
  * H_background_1.csv, H_background_2.csv, ... with several backgrounds), model.json,
- * history.csv, and for each .h5ad input a copy with the results added. Returns the
- * names of the files written.
+ * history.csv, and for each .h5ad input a copy with the results added under `key`
+ * (obsm['X_<key>'], varm['<key>_W'], uns['<key>']). Returns the names of the files written.
  */
-export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: Inputs): Promise<string[]> {
+export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: Inputs, key = DEFAULT_RESULTS_KEY): Promise<string[]> {
   if (model.Hbackgrounds.length === 0) throw new Error('a bcNMF fit of the command line always has a background');
   const hFiles = backgroundFiles(model.Hbackgrounds.length);
-  writeFileSync(join(dir, 'W.csv'), matrixCsv(model.W, 'topic'));
-  writeFileSync(join(dir, 'H_target.csv'), matrixCsv(model.Htarget, 'sample'));
-  model.Hbackgrounds.forEach((H, b) => writeFileSync(join(dir, hFiles[b]), matrixCsv(H, 'sample')));
+  writeFileSync(join(dir, 'W.csv'), matrixCsv(model.W, 'topic', 'W.csv'));
+  writeFileSync(join(dir, 'H_target.csv'), matrixCsv(model.Htarget, 'sample', 'H_target.csv'));
+  model.Hbackgrounds.forEach((H, b) => writeFileSync(join(dir, hFiles[b]), matrixCsv(H, 'sample', hFiles[b])));
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model.toJSON()) + '\n');
   writeFileSync(join(dir, 'history.csv'), historyCsv(model));
   const written: string[] = ['W.csv', 'H_target.csv', ...hFiles, 'model.json', 'history.csv'];
@@ -92,11 +137,12 @@ export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: In
       finalScore: model.finalScore,
       role: source.parts.map((p) => p.role).join('+'),
     };
-    await addResultsToH5ad(source.path, join(dir, name), {
+    await readingHdf5(source.path, () => addResultsToH5ad(source.path, join(dir, name), {
+      key,
       embedding: new DenseMatrix({ data: embedding, shape: [source.nObs, k] }),
       loadings: new DenseMatrix({ data: loadings, shape: [source.nVar, k] }),
       settings,
-    });
+    }));
     written.push(name);
   }
   return written;
@@ -105,7 +151,9 @@ export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: In
 async function readFactor(dir: string, file: string): Promise<DenseMatrix> {
   const path = join(dir, file);
   if (!existsSync(path)) throw new UsageError(`--init-from ${dir}: there is no ${file} (it needs W.csv, H_target.csv and H_background.csv, or H_background_1.csv, ... for several backgrounds, of an earlier fit)`);
-  return (await readDelimited(path)).matrix;
+  const m = (await readDelimited(path)).matrix;
+  // names were guarded against spreadsheets when written: read them back as they were
+  return m.withNames({ rowNames: m.rowNames?.map(spreadsheetText), columnNames: m.columnNames?.map(spreadsheetText) });
 }
 
 function reorderRows(m: DenseMatrix, wanted: readonly string[], file: string, what: string, dir: string): DenseMatrix {

@@ -26,7 +26,7 @@ describe('bcnmf fit with several backgrounds', () => {
     second = join(dir, 'background-2.csv');
     writeTable(target, p.targetNames, p.features, p.target);
     writeTable(first, p.backgroundNames, p.features, p.background);
-    // the second background's features in another order: matched to the target's by name
+    // the second background's features in another order: matched to the target's by name (--align name)
     const order = [...p.features.keys()].reverse();
     writeTable(second, secondNames, order.map((j) => p.features[j]), q.background.map((row) => order.map((j) => row[j])));
   });
@@ -34,9 +34,9 @@ describe('bcnmf fit with several backgrounds', () => {
   it('writes H_background_1.csv, H_background_2.csv and equals fitBcnmf(target, [bg1, bg2], { alpha: [a1, a2] })', async () => {
     const out = join(dir, 'two');
     const r = await run(['fit', '--target', target, '--background', first, '--alpha', '1', '--background', second, '--alpha', '0.5',
-      '--k', '2', '--max-iter', '40', '--seed', '3', '--out', out, '--json']);
+      '--align', 'name', '--k', '2', '--max-iter', '40', '--seed', '3', '--out', out, '--json']);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(readdirSync(out).sort(), ['H_background_1.csv', 'H_background_2.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['H_background_1.csv', 'H_background_2.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'history.csv', 'model.json']);
     const summary = JSON.parse(r.out);
     assert.deepEqual(summary.alphas, [1, 0.5]);
     assert.deepEqual(summary.backgrounds.map((b: { samples: number }) => b.samples), [14, 10]);
@@ -66,13 +66,13 @@ describe('bcnmf fit with several backgrounds', () => {
   it('one --alpha applies to every background; a count that matches neither is refused (exit 2)', async () => {
     const out = join(dir, 'one-alpha');
     const r = await run(['fit', '--target', target, '--background', first, '--background', second, '--alpha', '0.7',
-      '--k', '2', '--max-iter', '10', '--out', out, '--quiet']);
+      '--align', 'name', '--k', '2', '--max-iter', '10', '--out', out, '--quiet']);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(readJson(join(out, 'model.json')).settings.alphas, [0.7, 0.7]);
 
     const never = join(dir, 'never');
     const three = await run(['fit', '--target', target, '--background', first, '--background', second, '--alpha', '1', '--alpha', '2', '--alpha', '3',
-      '--k', '2', '--out', never, '--quiet']);
+      '--align', 'name', '--k', '2', '--out', never, '--quiet']);
     assert.equal(three.code, 2);
     assert.match(three.err, /^bcnmf: 3 --alpha values for 2 backgrounds: give one --alpha per --background/);
     const twoForOne = await run(['fit', '--target', target, '--background', first, '--alpha', '1', '--alpha', '2', '--k', '2', '--out', never]);
@@ -119,7 +119,7 @@ describe('bcnmf fit --alpha auto', () => {
       assert.deepEqual(readdirSync(join(out, s.folder)).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
       assert.equal(readJson(join(out, s.folder, 'model.json')).settings.alpha, s.alpha);
     }
-    assert.deepEqual(readdirSync(out).filter((f) => !f.startsWith('alpha_')).sort(), ['affinity.csv', 'alpha-path.csv']);
+    assert.deepEqual(readdirSync(out).filter((f) => !f.startsWith('alpha_')).sort(), ['affinity.csv', 'alpha-path.csv', 'bcnmf-output.json']);
 
     const path = readCsv(join(out, 'alpha-path.csv'));
     assert.deepEqual(path.header, ['alpha', 'score', 'target_error', 'background_error', 'iterations', 'cluster', 'selected', 'folder']);

@@ -34,7 +34,7 @@ describe('bcnmf command line', () => {
   it('exits 2 with one line for bad usage, 0 for help', async () => {
     const unknown = await run(['fitt']);
     assert.equal(unknown.code, 2);
-    assert.equal(unknown.err, "bcnmf: unknown command 'fitt'; the commands are fit, compare, transform, topics, demo, backends, datasets, reproduce (bcnmf help)");
+    assert.equal(unknown.err, "bcnmf: unknown command 'fitt'; the commands are fit, consensus, select, compare, transform, topics, demo, backends, datasets, reproduce (bcnmf help)");
     const badFlag = await run(['demo', '--scale', '3']);
     assert.equal(badFlag.code, 2);
     assert.equal(badFlag.err, "bcnmf: --scale must be a number >= 0.01 and <= 1, got '3'");

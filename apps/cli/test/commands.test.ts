@@ -261,12 +261,20 @@ describe('errors and exit codes', () => {
   });
 
   it('in a real process: exit 1 for a failure that is not bad input, with the stack under --debug', () => {
-    // the output's parent is a file: creating the temporary folder fails (ENOTDIR)
+    // an alpha so large that the score overflows float32: the fit diverges (DIVERGED)
+    const out = join(dir, 'diverged');
+    const r = runChild(['fit', '--target', target, '--background', background, '--k', '2', '--alpha', '1e38', '--max-iter', '50', '--out', out, '--quiet', '--debug']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^bcnmf: the fit diverged at iteration \d+[^\n]*\n\w*Error: [^\n]*\n +at /);
+    assert.equal(existsSync(out), false);
+  });
+
+  it('in a real process: an output path that cannot be written is refused before any work (exit 2), not after it', () => {
     const parentFile = join(dir, 'a-file');
     writeFileSync(parentFile, 'x');
-    const r = runChild(['fit', '--target', target, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '5', '--out', join(parentFile, 'out'), '--quiet', '--debug']);
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /^bcnmf: ENOTDIR[^\n]*\nError: ENOTDIR.*\n +at /);
+    const r = runChild(['fit', '--target', target, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '5', '--out', join(parentFile, 'out')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, `bcnmf: --out ${join(parentFile, 'out')}: ${parentFile} is not a folder\n`, 'one line, and no progress: no work was done');
     assert.equal(readFileSync(parentFile, 'utf8'), 'x');
   });
 });

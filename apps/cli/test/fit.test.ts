@@ -33,7 +33,8 @@ describe('bcnmf fit', () => {
     const r = await run(['fit', '--target', target, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '40', '--seed', '3', '--out', out, '--quiet']);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '', 'nothing on stderr with --quiet');
-    assert.deepEqual(readdirSync(out).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'history.csv', 'model.json']);
+    assert.deepEqual(readJson(join(out, 'bcnmf-output.json')).files, ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
     const json = readJson(join(out, 'model.json'));
     const model = BcnmfModel.load(json);
     assert.equal(model.settings.k, 2);
@@ -82,7 +83,26 @@ describe('bcnmf fit', () => {
     }
   });
 
-  it('aligns the background features to the target by name', async () => {
+  it('tells features in rows from the files (--orientation auto) and reads them as --features-in-rows does', async () => {
+    const tsv = files('transposed', true);
+    const common = ['--k', '2', '--alpha', '0.5', '--max-iter', '20'];
+    const a = join(dir, 'rows-given');
+    const b = join(dir, 'rows-detected');
+    assert.equal((await run(['fit', '--target', tsv.target, '--background', tsv.background, '--features-in-rows', ...common, '--quiet', '--out', a])).code, 0);
+    const r = await run(['fit', '--target', tsv.target, '--background', tsv.background, ...common, '--out', b]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /bcnmf fit: features in rows \(detected: the two files share 8 row names \(features\) and 0 column names\); --orientation samples-in-rows reads them the other way/);
+    assert.equal(readFileSync(join(b, 'W.csv'), 'utf8'), readFileSync(join(a, 'W.csv'), 'utf8'));
+    // told otherwise, the files are read the other way: 8 "samples" whose features differ
+    const other = await run(['fit', '--target', tsv.target, '--background', tsv.background, '--orientation', 'samples-in-rows', ...common, '--out', join(dir, 'never-rows')]);
+    assert.equal(other.code, 2);
+    assert.match(other.err, /have different features: they share no feature name/);
+    const both = await run(['fit', '--target', tsv.target, '--background', tsv.background, '--orientation', 'samples-in-rows', '--features-in-rows', ...common, '--out', join(dir, 'never-rows')]);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /contradict each other/);
+  });
+
+  it('matches features only as --align says: exact (default) refuses, naming what differs and the choices', async () => {
     const shuffled = join(dir, 'shuffled-background.csv');
     const order = [...p.features.keys()].reverse();
     writeTable(shuffled, p.backgroundNames, order.map((j) => p.features[j]), p.background.map((row) => order.map((j) => row[j])));
@@ -90,14 +110,37 @@ describe('bcnmf fit', () => {
     const b = join(dir, 'aligned-b');
     const common = ['--target', target, '--k', '2', '--alpha', '1', '--max-iter', '20', '--quiet'];
     assert.equal((await run(['fit', ...common, '--background', background, '--out', a])).code, 0);
-    assert.equal((await run(['fit', ...common, '--background', shuffled, '--out', b])).code, 0);
+    const refused = await run(['fit', ...common, '--background', shuffled, '--out', join(dir, 'never')]);
+    assert.equal(refused.code, 2);
+    assert.equal(
+      refused.err.trim(),
+      `bcnmf: ${target} and ${shuffled} have different features: the same 8 features in a different order (first at feature 1: 'f1' in ${target}, 'f8' in ${shuffled}). ` +
+        `To reorder the features of ${shuffled} by name, choose --align name; or to take the 8 features as the same ones in file order, choose --align position.`,
+    );
+    assert.equal((await run(['fit', ...common, '--background', shuffled, '--align', 'name', '--out', b])).code, 0);
     assert.equal(readFileSync(join(b, 'W.csv'), 'utf8'), readFileSync(join(a, 'W.csv'), 'utf8'));
 
     const fewer = join(dir, 'fewer.csv');
     writeTable(fewer, p.backgroundNames, p.features.slice(1), p.background.map((row) => row.slice(1)));
     const r = await run(['fit', ...common, '--background', fewer, '--out', join(dir, 'never')]);
     assert.equal(r.code, 2);
-    assert.match(r.err, /^bcnmf: target and background must have the same features: .*fewer\.csv lacks 1 of the target's features \('f1'\)/);
+    assert.match(r.err, /^bcnmf: .*target\.csv and .*fewer\.csv have different features: .*fewer\.csv lacks 1 of the 8 features of .*target\.csv \('f1'\)\. To keep the 7 features both have, in the order of .*target\.csv, choose --align name\.\n?$/);
+    const kept = join(dir, 'aligned-fewer');
+    const named = await run(['fit', ...common.filter((f) => f !== '--quiet'), '--background', fewer, '--align', 'name', '--out', kept, '--json']);
+    assert.equal(named.code, 0, named.err);
+    assert.match(named.err, /bcnmf fit: kept the 7 features that .*target\.csv and .*fewer\.csv share, in the order of .*target\.csv; dropped 1 of the 8 of .*target\.csv \('f1'\) and 0 of the 7 of .*fewer\.csv/);
+    assert.deepEqual(readCsv(join(kept, 'W.csv')).header, ['topic', ...p.features.slice(1)]);
+    assert.equal(JSON.parse(named.out).target.features, 7);
+
+    // by position: the shuffled file's columns taken in file order, under the target's names
+    const byPosition = join(dir, 'by-position');
+    const pos = await run(['fit', ...common.filter((f) => f !== '--quiet'), '--background', shuffled, '--align', 'position', '--out', byPosition]);
+    assert.equal(pos.code, 0, pos.err);
+    assert.match(pos.err, /8 features taken in file order; 8 of their names differ from those of .*target\.csv \(first at feature 1: 'f8' taken as 'f1'\)/);
+    assert.deepEqual(readCsv(join(byPosition, 'W.csv')).header, ['topic', ...p.features]);
+    const badAlign = await run(['fit', ...common, '--background', background, '--align', 'fuzzy', '--out', join(dir, 'never')]);
+    assert.equal(badAlign.code, 2);
+    assert.match(badAlign.err, /--align must be 'exact', 'name' or 'position', got 'fuzzy'/);
   });
 
   it('warm start: 10 + 10 iterations from --init-from give the same factors as 20 (tol 0)', async () => {
@@ -197,11 +240,10 @@ describe('bcnmf fit', () => {
     assert.match(bad.err, /--impute must be 'mean' or 'zero', got 'median'/);
   });
 
-  it('fits the mouse protein file split by class with --impute mean, as the paper loader splits it', async () => {
-    const file = '../shared/datasets/mice-protein/Data_Cortex_Nuclear.csv';
-    const dataDir = new URL('../../../../shared/datasets', import.meta.url).pathname;
+  const dataDir = new URL('../../../../shared/datasets', import.meta.url).pathname;
+  const miceAbsent = existsSync(join(dataDir, 'mice-protein', 'Data_Cortex_Nuclear.csv')) ? false : `the shared data sets are not in ${dataDir}`;
+  it('fits the mouse protein file split by class with --impute mean, as the paper loader splits it', { skip: miceAbsent }, async () => {
     const path = join(dataDir, 'mice-protein', 'Data_Cortex_Nuclear.csv');
-    if (!existsSync(path)) throw new Error(`the mouse data set is not at ${path} (${file})`);
     const split = ['--input', path, '--features', '_N$', '--split-by', 'class', '--target-values', 'c-SC-s,t-SC-s', '--background-values', 'c-CS-s'];
     const refused = await run(['fit', ...split, '--k', '2', '--alpha', '1', '--out', join(dir, 'mice-never'), '--quiet']);
     assert.equal(refused.code, 2);
@@ -285,7 +327,7 @@ describe('bcnmf fit', () => {
     assert.equal((await run([...common, '--k', '2'])).code, 0);
     const refused = await run([...common, '--k', '3']);
     assert.equal(refused.code, 2);
-    assert.match(refused.err, /^bcnmf: --out .*again exists and is not empty; pass --overwrite to replace it$/);
+    assert.match(refused.err, /^bcnmf: --out .*again exists and is not empty; pass --overwrite to replace an earlier output of bcnmf$/);
     assert.equal(readCsv(join(out, 'W.csv')).names.length, 2, 'left as it was');
     const replaced = await run([...common, '--k', '3', '--overwrite']);
     assert.equal(replaced.code, 0, replaced.err);
@@ -293,8 +335,8 @@ describe('bcnmf fit', () => {
     assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'no temporary folders left');
   });
 
-  it('leaves no output folder when writing fails, or when the fit is aborted', async () => {
-    // an .h5ad that already holds bcNMF results: adding them again is refused, after the CSVs were written
+  it('leaves no output folder when the output would fail, or when the fit is aborted', async () => {
+    // an .h5ad that already holds bcNMF results: adding them again is refused, before the fit
     const path = join(dir, 'has-results.h5ad');
     const X = DenseMatrix.fromRows(p.target, { rowNames: p.targetNames, columnNames: p.features });
     const H = DenseMatrix.fromRows(p.target.map(() => [1, 1]));
@@ -303,7 +345,7 @@ describe('bcnmf fit', () => {
     const out = join(dir, 'fails');
     const r = await run(['fit', '--target', path, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '5', '--out', out, '--quiet']);
     assert.equal(r.code, 2);
-    assert.match(r.err, /obsm\['X_bcnmf'\] already exists/);
+    assert.match(r.err, /already holds results under the key 'bcnmf' \(obsm\['X_bcnmf'\], varm\['bcnmf_W'\], uns\['bcnmf'\]\); pass --key NAME/);
     assert.equal(existsSync(out), false);
     assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'no temporary folder left');
 

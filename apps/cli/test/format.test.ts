@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ProgressEvent } from '@bcnmf/core';
 import { csvField, formatFloat32 } from '../src/format.js';
-import { checkOutputDir, writeOutputDir } from '../src/output.js';
+import { checkOutputDir, OUTPUT_MARKER, writeOutputDir } from '../src/output.js';
 import { etaSeconds, progressLine } from '../src/progress.js';
 import { random, tempDir } from './helpers.js';
 
@@ -54,14 +54,14 @@ describe('output folder', () => {
     const { dir, remove } = tempDir('out');
     try {
       const out = join(dir, 'result');
-      await writeOutputDir(out, false, async (d) => writeFileSync(join(d, 'a.txt'), '1'));
-      assert.deepEqual(readdirSync(out), ['a.txt']);
+      await writeOutputDir(out, { overwrite: false, command: 'test' }, async (d) => writeFileSync(join(d, 'a.txt'), '1'));
+      assert.deepEqual(readdirSync(out).sort(), ['a.txt', OUTPUT_MARKER]);
       assert.throws(() => checkOutputDir(out, false), /exists and is not empty; pass --overwrite/);
-      await writeOutputDir(out, true, async (d) => writeFileSync(join(d, 'b.txt'), '2'));
-      assert.deepEqual(readdirSync(out), ['b.txt'], 'overwrite replaces the folder, old files gone');
+      await writeOutputDir(out, { overwrite: true, command: 'test' }, async (d) => writeFileSync(join(d, 'b.txt'), '2'));
+      assert.deepEqual(readdirSync(out).sort(), ['b.txt', OUTPUT_MARKER], 'overwrite replaces the folder, old files gone');
       const failed = join(dir, 'failed');
       await assert.rejects(
-        writeOutputDir(failed, false, async (d) => {
+        writeOutputDir(failed, { overwrite: false, command: 'test' }, async (d) => {
           writeFileSync(join(d, 'partial.txt'), 'x');
           throw new Error('disk full');
         }),

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { AUTO_BACKEND, backendNames, useBackend } from '@bcnmf/core';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './datadir.js';
 import { ReproduceUsageError } from './errors.js';
@@ -6,13 +7,13 @@ import { EXPERIMENT_NAMES, EXPERIMENTS, getExperiment } from './registry.js';
 import { tableMarkdown } from './report/markdown.js';
 import type { ReproduceReport } from './report/types.js';
 import { checkOutDir, writeReport } from './report/write.js';
-import { SETTINGS_NAMES, type Experiment, type RunOverrides, type SettingsName } from './types.js';
+import { SETTINGS_NAMES, type Experiment, type MethodRunEvent, type RunOverrides, type SettingsName } from './types.js';
 import { nativeLinalgStatus } from '@bcnmf/baselines';
 
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT_DIR = 'bcnmf-report';
 
-export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--settings notebook|table|both] [--out DIR] [--seeds N] [--quick] [--data-dir DIR]
+export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--settings notebook|table|both] [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME]
 
 Regenerates a table of the bcNMF paper (ALGORITHM.md §7-8): every method of the
 experiment, mean ± sd of the ARI over seeds, beside reference values that each name
@@ -31,7 +32,9 @@ NAME: ${EXPERIMENT_NAMES.join(', ')}, or all (every experiment whose data are pr
   --quick         fewer cells (simulation: 250 + 250 of 1,000 + 1,000, genes and planted
                   programs unchanged) or seeds, for tests; said on every table it prints
   --data-dir DIR  data sets folder (default $BCNMF_DATA_DIR, else ../shared/datasets from the
-                  repository root when it exists, else ~/.cache/bcnmf/datasets)`;
+                  repository root when it exists, else ~/.cache/bcnmf/datasets)
+  --backend NAME  where NMF and bcNMF run: auto (default), cpu, wasm, webgpu, cuda (bcnmf backends);
+                  PCA and cPCA run in float64 on the host`;
 
 /**
  * How long the full simulation takes without OpenBLAS/LAPACK: one cPCA fit took 145 s of
@@ -42,6 +45,13 @@ const SIMULATION_MINUTES_WITHOUT_LAPACK = '25 minutes';
 /** Internal options of {@link runReproduce} (tests and benchmarks): sizes the command line does not offer. */
 export interface ReproduceOptions {
   overrides?: RunOverrides;
+  /** Receives each method run of each experiment (see {@link RunContext.onMethodRun}); for tests. */
+  onMethodRun?: (experiment: string, event: MethodRunEvent) => void;
+  /**
+   * Ctrl-C: stops the running experiment within about an iteration of a fit; the run then
+   * rejects with the signal's reason and writes nothing (no report folder, no partial one).
+   */
+  signal?: AbortSignal;
 }
 
 function parse(argv: string[]) {
@@ -55,6 +65,7 @@ function parse(argv: string[]) {
         quick: { type: 'boolean' },
         settings: { type: 'string' },
         'data-dir': { type: 'string' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -83,6 +94,10 @@ function parse(argv: string[]) {
     else if ((SETTINGS_NAMES as readonly string[]).includes(values.settings)) settings = [values.settings as SettingsName];
     else throw new ReproduceUsageError(`--settings must be notebook, table or both, got '${values.settings}'`);
   }
+  const backends = [AUTO_BACKEND, ...backendNames()];
+  if (values.backend !== undefined && !backends.includes(values.backend)) {
+    throw new ReproduceUsageError(`--backend must be one of ${backends.join(', ')}, got '${values.backend}'`);
+  }
   const name = positionals[0];
   const experiments = name === 'all' ? [...EXPERIMENTS] : [getExperiment(name)];
   return {
@@ -94,6 +109,7 @@ function parse(argv: string[]) {
     quick: values.quick === true,
     outDir: resolve(values.out ?? DEFAULT_OUT_DIR),
     dataDir: defaultDataDir(values['data-dir']),
+    backend: values.backend,
   };
 }
 
@@ -103,7 +119,7 @@ function seedsFor(experiment: Experiment, quick: boolean, n: number | undefined)
 }
 
 /**
- * `bcnmf reproduce NAME [--out DIR] [--seeds N] [--quick] [--data-dir DIR]`: runs the
+ * `bcnmf reproduce NAME [--settings S] [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME]`: runs the
  * experiment (or every one whose data are present, for `all`), prints progress and the
  * table, and writes the report into --out. Experiments whose data are absent are
  * reported (with where to get the data) and skipped, not an error. Bad usage throws
@@ -121,14 +137,19 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     png: { written: false, reason: 'nothing written' },
     seconds: 0,
     date: new Date().toISOString(),
+    backend: (!args.help && args.backend) || 'auto',
   };
   if (args.help) {
     print(REPRODUCE_USAGE);
     return report;
   }
   checkOutDir(args.outDir);
-  const overrides = options.overrides ?? {};
+  // a backend that cannot run here fails before any work (BACKEND_UNAVAILABLE: exit 2)
+  if (args.backend !== undefined && args.backend !== AUTO_BACKEND) await useBackend(args.backend);
+  const overrides = { ...(options.overrides ?? {}), ...(args.backend !== undefined ? { backend: args.backend } : {}) };
+  const { signal } = options;
   for (const experiment of args.experiments) {
+    signal?.throwIfAborted();
     const availability = await experiment.available(args.dataDir);
     if (!availability.present) {
       print(`${experiment.name}: not run, its data are not present.`);
@@ -148,7 +169,18 @@ export async function runReproduce(argv: string[], print: (line: string) => void
         );
       }
     }
-    const result = await experiment.run({ seeds, quick: args.quick, settings, dataDir: args.dataDir, print, overrides });
+    const observe = options.onMethodRun;
+    const result = await experiment.run({
+      seeds,
+      quick: args.quick,
+      settings,
+      dataDir: args.dataDir,
+      print,
+      overrides,
+      signal,
+      ...(observe ? { onMethodRun: (event: MethodRunEvent) => observe(experiment.name, event) } : {}),
+    });
+    signal?.throwIfAborted();
     report.experiments.push(result);
     print('');
     print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s), settings ${result.settings.map((s) => s.name).join(', ')}; each reference row names its source (${result.seconds.toFixed(1)} s)`);
@@ -160,7 +192,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     print(`nothing run (no data present for ${args.experiments.map((e) => e.name).join(', ')}); nothing written to ${args.outDir}`);
     return report;
   }
-  await writeReport(args.outDir, report);
+  await writeReport(args.outDir, report, signal);
   print(`wrote ${report.files.length} files to ${args.outDir} (report.md, results.csv, report.json, per experiment .md/.csv/.json, figures/; ${report.png.reason})`);
   return report;
 }

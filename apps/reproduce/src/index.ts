@@ -10,6 +10,8 @@ export { SIMULATION_BETAS, SIMULATION_QUICK } from './experiments/simulation.js'
 export { experimentMarkdown, reportMarkdown, sourceLabel, tableMarkdown } from './report/markdown.js';
 export { CSV_HEADER, csvField, resultsCsv } from './report/csv.js';
 export { heatmapSvg, imagesSvg, scatterSvg } from './report/svg.js';
+export { pngRenderer } from './report/png.js';
+export type { PngRenderer } from './report/png.js';
 export { GENERATOR, writeReport } from './report/write.js';
 export type { ReproduceReport, SkippedExperiment } from './report/types.js';
 export { formatStats, summarize } from './stats.js';
@@ -25,6 +27,7 @@ export type {
   ImagesFigure,
   MethodId,
   MethodSettings,
+  MethodRunEvent,
   MethodSpec,
   PreparedData,
   ReferenceKind,

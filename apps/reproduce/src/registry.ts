@@ -1,3 +1,4 @@
+import { consensus } from './experiments/consensus.js';
 import { leukemia } from './experiments/leukemia.js';
 import { mdd } from './experiments/mdd.js';
 import { miceProtein } from './experiments/mice-protein.js';
@@ -11,7 +12,7 @@ import type { Experiment } from './types.js';
  * Every experiment, in report order. Adding one = a module in src/experiments/ that
  * exports an {@link Experiment}, listed here.
  */
-export const EXPERIMENTS: readonly Experiment[] = [simulation, miceProtein, mnistFlowers, leukemia, tp53, mdd];
+export const EXPERIMENTS: readonly Experiment[] = [simulation, miceProtein, mnistFlowers, leukemia, tp53, mdd, consensus];
 
 /** The experiment names, in registry order. */
 export const EXPERIMENT_NAMES: readonly string[] = EXPERIMENTS.map((e) => e.name);

@@ -5,11 +5,18 @@ import type { EvaluationSpec, MethodSettings, MethodSpec, PreparedData } from '.
 
 /** Methods whose fit takes a seed (PCA has none). */
 const SEEDED = new Set(['cpca', 'nmf', 'bcnmf']);
+/**
+ * Methods that run on a bcnmf backend (PCA and cPCA run in float64 on the host), which
+ * also take an AbortSignal (they iterate; the others are checked before and after).
+ */
+const ON_BACKEND = new Set(['nmf', 'bcnmf']);
 
 /** cPCA with automatic alpha: one of its returned non-zero alphas, scored. */
 export interface ReturnedAlphaRun {
   alpha: number;
   ari: number;
+  /** The target embedding at this alpha that was scored (samples x components). */
+  embedding: DenseMatrix;
   points: [number, number][];
   xLabel: string;
   yLabel: string;
@@ -25,6 +32,11 @@ export interface MethodRun {
   ari: number;
   /** Seconds of the fit (0 when a fit was reused) plus the evaluation. */
   seconds: number;
+  /**
+   * The target embedding that was scored (samples x components); for cPCA with automatic
+   * alpha, that of the returned alpha `ari` is of (each one's is in `returned`).
+   */
+  embedding: DenseMatrix;
   /** The 2-D points of a scatter: the first two embedding columns, or the UMAP. */
   points: [number, number][];
   xLabel: string;
@@ -55,6 +67,9 @@ function score(embedding: DenseMatrix, labels: string[], protocol: EvaluationPro
 /**
  * Fits one method to prepared data with a seed and scores its embedding. `cache` keeps
  * fits of `fitOnce` methods (keyed by the caller's data key and the method label).
+ * `execution.backend` is where NMF and bcNMF run; `execution.signal` stops them within
+ * about an iteration and is checked between the steps of the others; the run then
+ * rejects with the signal's reason.
  */
 export async function runMethod(
   spec: MethodSpec,
@@ -62,13 +77,20 @@ export async function runMethod(
   seed: number,
   evaluation: EvaluationSpec,
   cache?: { key: string; fits: Map<string, FittedMethod> },
+  execution: { backend?: string; signal?: AbortSignal } = {},
 ): Promise<MethodRun> {
+  const { backend, signal } = execution;
+  signal?.throwIfAborted();
   const started = performance.now();
   const method = getMethod(spec.method);
   const cacheKey = cache ? `${cache.key}\u0000${spec.label}` : '';
   let fitted = spec.fitOnce && cache ? cache.fits.get(cacheKey) : undefined;
   if (fitted === undefined) {
-    fitted = await method.fit(data.target, method.usesBackground ? data.background : null, fitOptions(spec, seed));
+    const options = fitOptions(spec, seed);
+    if (backend !== undefined && ON_BACKEND.has(spec.method)) options.backend = backend;
+    if (signal && ON_BACKEND.has(spec.method)) options.signal = signal;
+    fitted = await method.fit(data.target, method.usesBackground ? data.background : null, options);
+    signal?.throwIfAborted();
     if (spec.fitOnce && cache) cache.fits.set(cacheKey, fitted);
   }
   const run = scoreFit(spec, fitted, data.labels, seed, evaluation);
@@ -85,10 +107,18 @@ export function scoreFit(spec: MethodSpec, fitted: FittedMethod, labels: string[
   const view = (embedding: DenseMatrix) => {
     const result = score(embedding, labels, protocol, evaluation, seed);
     const axis = spec.method === 'pca' || spec.method === 'cpca' ? 'PC' : 'H';
-    return { ari: result.ari, ...pointsOf(embedding, result.umapCoordinates, spec.label, axis) };
+    return { ari: result.ari, embedding, ...pointsOf(embedding, result.umapCoordinates, spec.label, axis) };
   };
   const main = spec.method === 'cpca' && spec.options.alpha === 'auto' ? undefined : view(fitted.embedding);
-  const run: MethodRun = { ari: main?.ari ?? Number.NaN, seconds: 0, points: main?.points ?? [], xLabel: main?.xLabel ?? '', yLabel: main?.yLabel ?? '', detail: '' };
+  const run: MethodRun = {
+    ari: main?.ari ?? Number.NaN,
+    seconds: 0,
+    embedding: main?.embedding ?? fitted.embedding,
+    points: main?.points ?? [],
+    xLabel: main?.xLabel ?? '',
+    yLabel: main?.yLabel ?? '',
+    detail: '',
+  };
   if ((spec.method === 'bcnmf' || spec.method === 'nmf') && fitted.components) run.basis = fitted.components;
   if (spec.method === 'cpca') {
     const model = fitted as FittedMethod & { alpha: number; alphas?: number[]; result?: (a: number) => { embedding: DenseMatrix } };
@@ -99,7 +129,7 @@ export function scoreFit(spec: MethodSpec, fitted: FittedMethod, labels: string[
       run.returned = returned.map((alpha) => ({ alpha, ...view(model.result!(alpha).embedding) }));
       run.detail = `returned α ${returned.map(formatAlpha).join(', ') || 'none but 0'}`;
       const shown = chosenReturned(run.returned, spec.pick?.rank);
-      if (shown) Object.assign(run, { ari: shown.ari, points: shown.points, xLabel: shown.xLabel, yLabel: shown.yLabel });
+      if (shown) Object.assign(run, { ari: shown.ari, embedding: shown.embedding, points: shown.points, xLabel: shown.xLabel, yLabel: shown.yLabel });
     }
   }
   return run;

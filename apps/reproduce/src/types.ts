@@ -96,6 +96,8 @@ export interface SettingsDescription {
 
 /** Internal size overrides (tests, benchmarks); not command-line flags. */
 export interface RunOverrides {
+  /** The backend NMF and bcNMF run on (default: the fit's default, 'auto'). */
+  backend?: string;
   /** Simulation: fraction of genes and cells. */
   scale?: number;
   /** Simulation: the betas to run. */
@@ -130,6 +132,34 @@ export interface RunContext {
   /** Progress lines. */
   print: (line: string) => void;
   overrides: RunOverrides;
+  /**
+   * Called after each method run with what was scored. Not a command-line feature: it
+   * lets the end-to-end tests recompute every score independently.
+   */
+  onMethodRun?: (event: MethodRunEvent) => void;
+  /** Ctrl-C: fits stop within about an iteration, and the run rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What one method run scored: its target embedding, against these labels, giving `ari`.
+ * cPCA with automatic alpha gives one per returned non-zero alpha (`alpha`), each filling
+ * its own row.
+ */
+export interface MethodRunEvent {
+  /** The table column ('ARI', 'notebook', or 'β=2' in the simulation). */
+  column: string;
+  seed: number;
+  /** The method's label, as in its settings ('bcNMF', 'cPCA', ...). */
+  method: string;
+  /** The table row the ARI is in: the label, or a cPCA returned alpha's row ('cPCA (returned α #1)'). */
+  row: string;
+  /** cPCA with automatic alpha: the returned alpha the embedding is at. */
+  alpha?: number;
+  /** Target samples x components, as the method returned it (at `alpha`). */
+  embedding: DenseMatrix;
+  labels: readonly string[];
+  ari: number;
 }
 
 /** Whether an experiment's data are present. */
@@ -178,6 +208,8 @@ export interface ScatterFigure {
   yLabel: string;
   points: [number, number][];
   labels: string[];
+  /** What the colours are, when not the experiment's true labels (e.g. 'method'). */
+  legend?: string;
 }
 
 /** W of pixel data drawn as images, one per topic. */

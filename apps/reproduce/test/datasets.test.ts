@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CPCA_BEST_LABEL, runReproduce } from '../src/index.js';
+import { evaluateEmbedding } from '@bcnmf/metrics';
+import { meanAri, methodRunCollector, permuted, recomputedSubtest } from './reference/check.js';
+import { readMiceProtein, readMnistFlowers } from './reference/reference.js';
 
 const dataDir = fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const absent = existsSync(join(dataDir, 'mice-protein')) ? false : `the shared data sets are not in ${dataDir}`;
@@ -13,10 +16,12 @@ if (absent) console.log(`skipping the real-data tests: ${absent}`);
 const root = mkdtempSync(join(tmpdir(), 'bcnmf-reproduce-data-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-test('mice-protein on the shared file, reduced iterations and seeds: both settings (zero-fill K=5 alpha=3; mean-fill alpha=1), 4 methods on the UMAP protocol, beside the traced and untraced values', { skip: absent }, async () => {
+test('mice-protein on the shared file, reduced iterations and seeds: both settings (zero-fill K=5 alpha=3; mean-fill alpha=1), 4 methods on the UMAP protocol, beside the traced and untraced values', { skip: absent }, async (t) => {
   const out = join(root, 'mice');
+  const runs = methodRunCollector();
   const report = await runReproduce(['mice-protein', '--seeds', '2', '--data-dir', dataDir, '--out', out], () => {}, {
     overrides: { maxIter: 30, k: 5, umapEpochs: 60, cpcaAlphas: 6 },
+    onMethodRun: runs.onMethodRun,
   });
   const [r] = report.experiments;
   assert.deepEqual(r.dataset.target, [270, 77]);
@@ -52,12 +57,17 @@ test('mice-protein on the shared file, reduced iterations and seeds: both settin
   const heat = readFileSync(join(out, 'figures', 'mice-protein-table-bcNMF-W-heatmap.svg'), 'utf8');
   const names = heat.slice(heat.indexOf('<g class="feature-names"'));
   for (const protein of ['DYRK1A_N', 'ARC_N', 'CaNA_N']) assert.match(names, new RegExp(`>${protein}</text>`));
+  // every score, recomputed: the notebook's column on the zero-filled file, the table's on the mean-filled one
+  const mice = { notebook: readMiceProtein(dataDir, 'zero'), table: readMiceProtein(dataDir, 'mean') };
+  await recomputedSubtest(t, r, runs.events.get('mice-protein'), (column) => mice[column as 'notebook' | 'table']);
 });
 
-test('mnist-flowers on the shared files, reduced iterations and one seed: the demo settings, cPCA fixed and automatic, W as 28 x 28 images', { skip: absent }, async () => {
+test('mnist-flowers on the shared files, reduced iterations and one seed: the demo settings, cPCA fixed and automatic, W as 28 x 28 images', { skip: absent }, async (t) => {
   const out = join(root, 'mnist');
+  const runs = methodRunCollector();
   const report = await runReproduce(['mnist-flowers', '--seeds', '1', '--data-dir', dataDir, '--out', out], () => {}, {
     overrides: { maxIter: 100, cpcaAlphas: 8 },
+    onMethodRun: runs.onMethodRun,
   });
   const [r] = report.experiments;
   assert.deepEqual(r.dataset.target, [200, 784]);
@@ -87,4 +97,37 @@ test('mnist-flowers on the shared files, reduced iterations and one seed: the de
   });
   assert.deepEqual(table.experiments[0].columns, ['table']);
   assert.match(table.experiments[0].settings[0].methods.find((m) => m.label === 'bcNMF')!.text, /alpha=1,/);
+  const mnist = readMnistFlowers(dataDir);
+  await recomputedSubtest(t, r, runs.events.get('mnist-flowers'), () => mnist);
+});
+
+test('mnist-flowers --quick, the demo settings (K=2, alpha=2, 300 iterations), 3 seeds: every score recomputed; bcNMF well above NMF, PCA near 0, as the paper says', { skip: absent }, async (t) => {
+  const runs = methodRunCollector();
+  const report = await runReproduce(['mnist-flowers', '--quick', '--seeds', '3', '--data-dir', dataDir, '--out', join(root, 'mnist-quick')], () => {}, {
+    onMethodRun: runs.onMethodRun,
+  });
+  const [r] = report.experiments;
+  assert.deepEqual(r.seeds, [0, 1, 2]);
+  const mnist = readMnistFlowers(dataDir);
+  await recomputedSubtest(t, r, runs.events.get('mnist-flowers'), () => mnist);
+  // the paper: "bcNMF well above NMF"; the digits hide under the patches' variance, so PCA misses them
+  const ari = (m: string) => meanAri(r, m);
+  assert.ok(ari('bcNMF') >= 0.5, `bcNMF ${ari('bcNMF')}`);
+  assert.ok(ari('bcNMF') >= ari('NMF') + 0.15, `bcNMF ${ari('bcNMF')} vs NMF ${ari('NMF')}`);
+  assert.ok(Math.abs(ari('PCA')) <= 0.15, `PCA ${ari('PCA')}`);
+  const best = r.rows.find((x) => x.method === CPCA_BEST_LABEL)!;
+  for (const row of r.rows.filter((x) => x.method.startsWith('cPCA (returned'))) {
+    assert.ok(best.cells[0].mean >= row.cells[0].mean - 1e-12, `the best returned alpha (${best.cells[0].mean}) is at least ${row.method}'s (${row.cells[0].mean})`);
+  }
+  await t.test('the same embeddings scored against shuffled digits: every ARI about 0 (the floors above come from the labels)', () => {
+    const events = runs.events.get('mnist-flowers')!;
+    for (let p = 0; p < 3; p++) {
+      const shuffled = permuted(mnist.labels, 1000 + p);
+      for (const e of events) {
+        const protocol = r.settings.find((x) => x.columns.includes(e.column))!.methods.find((m) => m.label === e.method)!.protocol;
+        const ari = evaluateEmbedding(e.embedding.toArray(), shuffled, { protocol, k: r.evaluation.k, nInit: r.evaluation.nInit, seed: e.seed }).ari;
+        assert.ok(Math.abs(ari) <= 0.05, `${e.row} seed ${e.seed}: ARI ${ari} against shuffled labels (${e.ari} against the digits)`);
+      }
+    }
+  });
 });

@@ -36,11 +36,20 @@ export function writeZheng(dataDir: string): void {
   writeTenx(join(set, 'frozen_bmmc_healthy_donor1', 'filtered_matrices_mex', 'hg19'), healthy, genes, healthy.map((_, i) => `H${i}-1`));
 }
 
+/** The pre / post label of a cell of {@link writeZheng}, from its barcode. */
+export const zhengLabel = (barcode: string): string => (barcode.startsWith('PRE') ? 'pre' : barcode.startsWith('POST') ? 'post' : '?');
+
+/** The cell line of treated cell i of {@link writeMcFarland}, and each line's TP53 status. */
+const mcFarlandLine = (i: number): string => ['A', 'B', 'C'][i % 3];
+const TP53_STATUS: Record<string, string> = { A: 'WT', B: 'MUT', C: 'MUT' };
+/** The TP53 status of a treated cell of {@link writeMcFarland}, from its barcode `T<i>-1`. */
+export const mcFarlandLabel = (barcode: string): string => TP53_STATUS[mcFarlandLine(Number(/^T(\d+)-1$/.exec(barcode)?.[1] ?? NaN))] ?? '?';
+
 /** <dataDir>/mcfarland2020-tp53 with idasanutlin/ and dmso/ (10x + classifications.csv) and tp53_status.csv. */
 export function writeMcFarland(dataDir: string): void {
   const set = join(dataDir, 'mcfarland2020-tp53');
   const genes = ids(30);
-  const lines = Array.from({ length: 24 }, (_, i) => ['A', 'B', 'C'][i % 3]);
+  const lines = Array.from({ length: 24 }, (_, i) => mcFarlandLine(i));
   const treated = groupCounts(4, lines.map((l) => (l === 'A' ? 1 : 0)), 30);
   const dmso = groupCounts(5, Array(12).fill(0), 30);
   const tb = treated.map((_, i) => `T${i}-1`);
@@ -49,8 +58,14 @@ export function writeMcFarland(dataDir: string): void {
   writeTenx(join(set, 'dmso'), dmso, genes, db);
   writeFileSync(join(set, 'idasanutlin', 'classifications.csv'), 'barcode,singlet_ID,cell_quality\n' + tb.map((b, i) => `${b},${lines[i]},normal`).join('\n') + '\n');
   writeFileSync(join(set, 'dmso', 'classifications.csv'), 'barcode,singlet_ID,cell_quality\n' + db.map((b, i) => `${b},${'ABC'[i % 3]},normal`).join('\n') + '\n');
-  writeFileSync(join(set, 'tp53_status.csv'), 'cell_line,TP53_status\nA,WT\nB,MUT\nC,MUT\n');
+  writeFileSync(join(set, 'tp53_status.csv'), 'cell_line,TP53_status\n' + Object.entries(TP53_STATUS).map(([line, status]) => `${line},${status}\n`).join(''));
 }
+
+/** The condition of nucleus `n<i>` of {@link writeMaitra}: donors D0 and D1 are cases. */
+export const maitraLabel = (name: string): string => {
+  const i = Number(/^n(\d+)$/.exec(name)?.[1] ?? NaN);
+  return Number.isInteger(i) ? (i % 4 < 2 ? 'Case' : 'Control') : '?';
+};
 
 /** <dataDir>/maitra2023-mdd/mdd.h5ad: raw counts, obs donor / condition / celltype. */
 export async function writeMaitra(dataDir: string): Promise<void> {
@@ -58,7 +73,7 @@ export async function writeMaitra(dataDir: string): Promise<void> {
   mkdirSync(set, { recursive: true });
   const n = 40;
   const donors = Array.from({ length: n }, (_, i) => `D${i % 4}`);
-  const condition = donors.map((d) => (d === 'D0' || d === 'D1' ? 'Case' : 'Control'));
+  const condition = donors.map((_, i) => maitraLabel(`n${i}`));
   const celltype = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? 'ExN' : i % 2 === 0 ? 'Ast' : 'Oli'));
   const counts = groupCounts(6, condition.map((c) => (c === 'Case' ? 1 : 0)), 25);
   const genes = Array.from({ length: 25 }, (_, g) => `G${g}`);

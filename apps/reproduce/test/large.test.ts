@@ -4,8 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { loadMaitra2023, loadMcFarland2020, loadZheng2017, type LoadedDataset } from '@bcnmf/data';
 import { EXPERIMENT_NAMES, ReproduceUsageError, runReproduce } from '../src/index.js';
-import { writeMaitra, writeMcFarland, writeZheng } from './helpers.js';
+import { maitraLabel, mcFarlandLabel, writeMaitra, writeMcFarland, writeZheng, zhengLabel } from './helpers.js';
+import { methodRunCollector, recomputedSubtest, type IndependentData } from './reference/check.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bcnmf-reproduce-large-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -31,15 +33,35 @@ test('leukemia, tp53, mdd without data: a clear message with where to get them, 
   }
 });
 
-test('all: runs what is present (small files in the published formats), skips the rest, writes Markdown/CSV/JSON and SVG figures', async () => {
+/**
+ * The matrices as the data package's loader gives them (its HVG selection and
+ * normalisation are that package's, tested there), with the labels the small files were
+ * written with, read from each cell's name.
+ */
+function independent(loaded: LoadedDataset, labelOf: (name: string) => string): IndependentData {
+  return {
+    target: loaded.target.toArray(),
+    background: loaded.background.toArray(),
+    labels: (loaded.target.rowNames ?? []).map(labelOf),
+  };
+}
+
+/** log1p of every value (the leukemia notebook's input, from the raw counts). */
+function logOfCounts(data: IndependentData): IndependentData {
+  const log = (rows: number[][]) => rows.map((r) => r.map(Math.log1p));
+  return { ...data, target: log(data.target), background: data.background ? log(data.background) : null };
+}
+
+test('all: runs what is present (small files in the published formats), skips the rest, writes Markdown/CSV/JSON and SVG figures', async (t) => {
   const dataDir = join(root, 'data');
   writeZheng(dataDir);
   writeMcFarland(dataDir);
   await writeMaitra(dataDir);
   const out = join(root, 'all');
-  const report = await runReproduce(['all', '--seeds', '2', '--data-dir', dataDir, '--out', out], () => {}, { overrides: small });
+  const runs = methodRunCollector();
+  const report = await runReproduce(['all', '--seeds', '2', '--data-dir', dataDir, '--out', out], () => {}, { overrides: small, onMethodRun: runs.onMethodRun });
   assert.deepEqual(report.experiments.map((r) => r.name), ['simulation', 'leukemia', 'tp53', 'mdd']);
-  assert.deepEqual(report.skipped.map((s) => s.name), ['mice-protein', 'mnist-flowers']);
+  assert.deepEqual(report.skipped.map((s) => s.name), ['mice-protein', 'mnist-flowers', 'consensus']);
   const leuk = report.experiments[1];
   assert.deepEqual(leuk.dataset.target, [28, 15]);
   assert.equal(leuk.evaluation.protocol, 'row-normalized');
@@ -77,7 +99,7 @@ test('all: runs what is present (small files in the published formats), skips th
   assert.match(md, /!\[.*\]\(figures\/leukemia-bcNMF-W-heatmap\.svg\)/);
   const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   assert.equal(json.experiments.length, 4);
-  assert.equal(json.skipped.length, 2);
+  assert.equal(json.skipped.length, 3);
   const csv = readFileSync(join(out, 'results.csv'), 'utf8').trimEnd().split('\n');
   assert.ok(csv.some((l) => l.startsWith('tp53,bcNMF,ARI,')));
 
@@ -100,6 +122,19 @@ test('all: runs what is present (small files in the published formats), skips th
     }
   }
   if (report.png.written) assert.ok(figures.includes('tp53-bcNMF-scatter.png'));
+
+  // every score of leukemia, tp53 and mdd, recomputed from the same files with the experiments' settings
+  const genes = { nTopGenes: small.nTopGenes };
+  const data: Record<string, IndependentData> = {
+    // the notebook's settings: log1p of the raw counts on the HVGs (taken here with Math.log1p)
+    leukemia: logOfCounts(independent(await loadZheng2017({ dataDir, values: 'counts', ...genes }), zhengLabel)),
+    tp53: independent(await loadMcFarland2020({ dataDir, ...genes }), mcFarlandLabel),
+    mdd: independent(await loadMaitra2023({ dataDir, verify: false, ...genes }), maitraLabel),
+  };
+  for (const name of ['leukemia', 'tp53', 'mdd']) {
+    assert.ok(!data[name].labels.includes('?'), `${name}: a cell name the small files did not write`);
+    await recomputedSubtest(t, report.experiments.find((r) => r.name === name)!, runs.events.get(name), () => data[name]);
+  }
 });
 
 test('bad usage: one-line errors with exitCode 2; a failing run leaves no --out behind', async () => {

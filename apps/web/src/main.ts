@@ -3,16 +3,9 @@
 // ends up in the #error box on the page.
 import './style.css';
 import { heatmapChart, lineChart, scatterChart, escapeXml } from './charts.js';
-import {
-  FileFormatError,
-  guessOrientation,
-  readDelimitedTable,
-  readLabelsFile,
-  tableToMatrix,
-  type DelimitedTable,
-  type LoadedMatrix,
-  type Orientation,
-} from './csv.js';
+import type { DenseMatrix } from '@bcnmf/core';
+import type { DelimitedTable, FeatureAlignment, Orientation } from '@bcnmf/data/browser';
+import type { InputFile, LoadedMatrix } from './inputs.js';
 import type { BackendChoice, FitSettings, FromWorker, Loss, MatrixMessage, Preprocessing, ToWorker } from './protocol.js';
 import { resultFiles, scatterCoordinates, type FitResult } from './results.js';
 
@@ -25,16 +18,31 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return el as T;
 };
 
-type Source = { kind: 'table'; table: DelimitedTable } | { kind: 'matrix'; matrix: LoadedMatrix };
+/** A problem the page reports in its own words (settings, missing files). */
+class PageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PageError';
+  }
+}
+
+/** The target and background as they go to the worker (same features, same order), and the target's labels. */
+interface Prepared {
+  target: MatrixMessage;
+  background: MatrixMessage;
+  labels: string[] | null;
+}
 
 const state: {
-  target: Source | null;
-  background: Source | null;
-  labelsFile: { text: string; name: string } | null;
+  target: InputFile | null;
+  background: InputFile | null;
+  labelsFile: { table: DelimitedTable; name: string } | null;
   worker: Worker | null;
   result: FitResult | null;
   downloadUrls: string[];
-} = { target: null, background: null, labelsFile: null, worker: null, result: null, downloadUrls: [] };
+  /** The latest refresh: the inputs ready to run, or the error that stops them. */
+  prepared: Promise<Prepared | Error> | null;
+} = { target: null, background: null, labelsFile: null, worker: null, result: null, downloadUrls: [], prepared: null };
 
 /** True until the user picks from the labels list (and again after each new file). */
 let labelChoiceAuto = true;
@@ -52,9 +60,9 @@ function clearError(): void {
   box.hidden = true;
 }
 
+/** The message of an error as the page shows it: the text alone for the data package's and the page's own. */
 function messageOf(error: unknown): string {
-  if (error instanceof FileFormatError) return error.message;
-  if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
+  if (error instanceof Error) return ['Error', 'BcnmfError', 'PageError'].includes(error.name) ? error.message : `${error.name}: ${error.message}`;
   return String(error);
 }
 
@@ -68,63 +76,38 @@ function setStatus(text: string): void {
 // ---------------------------------------------------------------------------------------
 // Files
 
-async function readSource(file: File): Promise<Source> {
-  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
-  const isHdf5 = head.length === 8 && head[0] === 0x89 && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x46;
-  if (file.name.toLowerCase().endsWith('.h5ad') || isHdf5) {
-    setStatus(`reading ${file.name} (HDF5)`);
-    const { readH5adBytes } = await import('./h5ad.js');
-    return { kind: 'matrix', matrix: await readH5adBytes(new Uint8Array(await file.arrayBuffer()), file.name) };
+type Inputs = typeof import('./inputs.js');
+let loadingInputs: Promise<Inputs> | undefined;
+
+/**
+ * The file readers (src/inputs.ts over @bcnmf/data/browser, with @bcnmf/core's matrices),
+ * loaded when the first file is chosen: the page's first load stays small (h5wasm, larger
+ * still, loads only with the first .h5ad file).
+ */
+function inputsModule(): Promise<Inputs> {
+  loadingInputs ??= import('./inputs.js');
+  return loadingInputs;
+}
+
+function toMessage(inputs: Inputs, m: DenseMatrix): MatrixMessage {
+  // a float32 copy, so that the loaded file stays usable for the next run
+  return { data: Float32Array.from(m.data), shape: [m.rows, m.columns], sampleNames: inputs.sampleNamesOf(m), featureNames: inputs.featureNamesOf(m) };
+}
+
+function currentLabels(inputs: Inputs, target: LoadedMatrix): { labels: string[]; how: string } | null {
+  const choice = ($('label-column') as HTMLSelectElement).value;
+  if (choice === '@file' && state.labelsFile) return inputs.labelsFromFile(state.labelsFile.table, state.labelsFile.name, inputs.sampleNamesOf(target.matrix));
+  if (choice.startsWith('col:')) {
+    const name = choice.slice(4);
+    const values = target.annotations[name];
+    if (values) return { labels: values, how: `column "${name}" of ${target.fileName}` };
   }
-  if (file.size === 0) throw new FileFormatError(`${file.name} is empty`);
-  const text = await file.text();
-  if (text.includes('\u0000')) {
-    throw new FileFormatError(`${file.name} is a binary file, not CSV/TSV text (nor HDF5): choose a .csv, .tsv or .h5ad file`);
-  }
-  return { kind: 'table', table: readDelimitedTable(text, file.name) };
+  return null;
 }
 
-function chosenOrientation(): { orientation: Orientation; note: string } {
-  const choice = ($('orientation') as HTMLSelectElement).value as 'auto' | Orientation;
-  const tables = [state.target, state.background].filter((s): s is { kind: 'table'; table: DelimitedTable } => s?.kind === 'table');
-  if (choice !== 'auto') return { orientation: choice, note: 'as chosen' };
-  if (tables.length === 0) return { orientation: 'samples-in-rows', note: '' };
-  const target = state.target?.kind === 'table' ? state.target.table : tables[0].table;
-  const background = state.background?.kind === 'table' && state.target?.kind === 'table' ? state.background.table : null;
-  const guess = guessOrientation(target, background);
-  const label = guess.orientation === 'features-in-rows' ? 'features in rows' : 'samples in rows';
-  return { orientation: guess.orientation, note: `detected: ${label}, because ${guess.reason}` };
-}
-
-function matrixOf(source: Source, orientation: Orientation): LoadedMatrix {
-  return source.kind === 'matrix' ? source.matrix : tableToMatrix(source.table, orientation);
-}
-
-/** The target and background as matrices under the current orientation, or null (with the error shown). */
-function currentMatrices(): { target: LoadedMatrix | null; background: LoadedMatrix | null } {
-  const { orientation, note } = chosenOrientation();
-  $('orientation-note').textContent = note;
-  const target = state.target ? matrixOf(state.target, orientation) : null;
-  const background = state.background ? matrixOf(state.background, orientation) : null;
-  return { target, background };
-}
-
-function describeMatrix(m: LoadedMatrix): string {
-  return `${m.rows.toLocaleString('en')} samples x ${m.columns.toLocaleString('en')} features` + (m.missingCount ? `, ${m.missingCount} missing values` : '');
-}
-
-/** Recomputes the matrices, the label choices and the data summary after any input change. */
-function refreshData(): void {
-  clearError();
+function refreshLabelChoices(target: LoadedMatrix | null): void {
   const select = $('label-column') as HTMLSelectElement;
   const previous = select.value;
-  let target: LoadedMatrix | null = null;
-  let background: LoadedMatrix | null = null;
-  try {
-    ({ target, background } = currentMatrices());
-  } catch (error) {
-    showError(messageOf(error));
-  }
   const options: Array<[string, string]> = [['', 'none']];
   if (state.labelsFile) options.push(['@file', `labels file: ${state.labelsFile.name}`]);
   if (target) for (const name of Object.keys(target.annotations)) options.push([`col:${name}`, `column "${name}" of the target file`]);
@@ -139,34 +122,81 @@ function refreshData(): void {
   const values = options.map(([v]) => v);
   // the user's choice stands until a file changes; then the labels file, else the first label column
   select.value = !labelChoiceAuto && values.includes(previous) ? previous : state.labelsFile ? '@file' : (values[1] ?? '');
+}
+
+/**
+ * Reads the chosen files in the chosen orientation, matches their features by the chosen
+ * rule and the labels to the target's samples, and shows what it found, or the first
+ * problem (else `keep`, a file's error shown just before). Returns the inputs ready to
+ * run, or the problem. A later refresh supersedes an earlier one, which then shows nothing.
+ */
+let refreshes = 0;
+async function refreshData(id: number, keep: string | null): Promise<Prepared | Error> {
+  document.body.dataset.inputs = 'reading';
+  const orientationChoice = ($('orientation') as HTMLSelectElement).value as 'auto' | Orientation;
+  const align = ($('align') as HTMLSelectElement).value as FeatureAlignment;
+  let orientationNote = '';
+  let alignNote = '';
+  let labelsNote = '';
   const summary: string[] = [];
-  if (target) summary.push(`target (${target.fileName}): ${describeMatrix(target)}`);
-  if (background) summary.push(`background (${background.fileName}): ${describeMatrix(background)}`);
-  $('data-summary').textContent = summary.join('; ');
-  refreshLabelsNote(target);
-}
-
-function refreshLabelsNote(target: LoadedMatrix | null): void {
-  const note = $('labels-note');
-  note.textContent = '';
-  if (!target) return;
+  let target: LoadedMatrix | null = null;
+  let failure: Error | null = null;
+  let prepared: Prepared | null = null;
   try {
-    const labels = currentLabels(target);
-    if (labels) note.textContent = `${labels.how}; ${new Set(labels.labels).size} groups`;
+    if (state.target || state.background || state.labelsFile) {
+      const inputs = await inputsModule();
+      const { orientation, note } = inputs.chooseOrientation(orientationChoice, state.target, state.background);
+      orientationNote = note;
+      let background: LoadedMatrix | null = null;
+      [target, background] = await Promise.all([
+        state.target && inputs.matrixOf(state.target, orientation),
+        state.background && inputs.matrixOf(state.background, orientation),
+      ]);
+      if (target) summary.push(`target (${target.fileName}): ${inputs.describeMatrix(target)}`);
+      if (background) summary.push(`background (${background.fileName}): ${inputs.describeMatrix(background)}`);
+      if (id !== refreshes) return new PageError('superseded');
+      refreshLabelChoices(target);
+      // features first: a file read the wrong way round also fails its labels
+      const aligned = target && background ? inputs.alignInputs(target, background, align) : null;
+      alignNote = aligned?.note ?? '';
+      const labels = target ? currentLabels(inputs, target) : null;
+      if (labels) labelsNote = `${labels.how}; ${new Set(labels.labels).size} groups`;
+      if (aligned) prepared = { target: toMessage(inputs, aligned.target), background: toMessage(inputs, aligned.background), labels: labels?.labels ?? null };
+    }
   } catch (error) {
-    showError(messageOf(error));
+    failure = error instanceof Error ? error : new Error(String(error));
   }
+  if (id !== refreshes) return new PageError('superseded');
+  if (!target) refreshLabelChoices(null);
+  $('orientation-note').textContent = orientationNote;
+  $('align-note').textContent = alignNote;
+  $('labels-note').textContent = labelsNote;
+  $('data-summary').textContent = summary.join('; ');
+  if (failure) showError(messageOf(failure));
+  else if (keep) showError(keep);
+  document.body.dataset.inputs = 'ready';
+  return failure ?? prepared ?? new PageError('Choose a target and a background file first (or run the built-in demo).');
 }
 
-function currentLabels(target: LoadedMatrix): { labels: string[]; how: string } | null {
-  const choice = ($('label-column') as HTMLSelectElement).value;
-  if (choice === '@file' && state.labelsFile) return readLabelsFile(state.labelsFile.text, state.labelsFile.name, target.sampleNames);
-  if (choice.startsWith('col:')) {
-    const name = choice.slice(4);
-    const values = target.annotations[name];
-    if (values) return { labels: values, how: `column "${name}" of ${target.fileName}` };
+/** Refreshes after an input change; the run button waits for the latest refresh. */
+function refresh(keep: string | null = null): Promise<void> {
+  clearError();
+  const running = refreshData(++refreshes, keep);
+  state.prepared = running;
+  return running.then(() => undefined);
+}
+
+/** Files being read now (each resolves to its error message, or null). */
+const reading = new Set<Promise<string | null>>();
+
+/** Waits until no file is being read and the latest refresh is done; returns its outcome. */
+async function inputsSettled(): Promise<Prepared | Error> {
+  for (;;) {
+    await Promise.all([...reading]);
+    const current = state.prepared;
+    const outcome = current ? await current : new PageError('Choose a target and a background file first (or run the built-in demo).');
+    if (reading.size === 0 && current === state.prepared) return outcome;
   }
-  return null;
 }
 
 function wireFileInput(inputId: string, dropId: string, nameId: string, onFile: (file: File) => Promise<void>): void {
@@ -178,15 +208,23 @@ function wireFileInput(inputId: string, dropId: string, nameId: string, onFile: 
     drop.classList.remove('loaded');
     labelChoiceAuto = true;
     clearError();
-    try {
-      await onFile(file);
+    setStatus(`reading ${file.name}`);
+    const read = onFile(file).then(
+      () => null,
+      (error: unknown) => messageOf(error),
+    );
+    reading.add(read);
+    const problem = await read;
+    reading.delete(read);
+    if (problem) showError(problem);
+    await refresh(problem);
+    await inputsSettled();
+    if (problem) {
+      setStatus(`could not load ${file.name}`);
+    } else {
       drop.classList.add('loaded');
       setStatus(`loaded ${file.name}`);
-    } catch (error) {
-      showError(messageOf(error));
-      setStatus(`could not load ${file.name}`);
     }
-    refreshDataKeepingError();
   };
   input.addEventListener('change', () => void handle(input.files?.[0]));
   drop.addEventListener('dragover', (event) => {
@@ -201,32 +239,23 @@ function wireFileInput(inputId: string, dropId: string, nameId: string, onFile: 
   });
 }
 
-/** refreshData, but a file error shown just before stays visible. */
-function refreshDataKeepingError(): void {
-  const box = $('error');
-  const shown = box.hidden ? null : box.textContent;
-  refreshData();
-  if (shown && box.hidden) showError(shown);
-}
-
 wireFileInput('target-file', 'target-drop', 'target-name', async (file) => {
   state.target = null;
-  state.target = await readSource(file);
+  state.target = await (await inputsModule()).readInputFile(file, file.name);
 });
 wireFileInput('background-file', 'background-drop', 'background-name', async (file) => {
   state.background = null;
-  state.background = await readSource(file);
+  state.background = await (await inputsModule()).readInputFile(file, file.name);
 });
 wireFileInput('labels-file', 'labels-drop', 'labels-name', async (file) => {
   state.labelsFile = null;
-  const text = await file.text();
-  if (text.trim() === '') throw new FileFormatError(`${file.name} is empty`);
-  state.labelsFile = { text, name: file.name };
+  state.labelsFile = { table: await (await inputsModule()).readLabelsTable(file, file.name), name: file.name };
 });
-$('orientation').addEventListener('change', refreshData);
+$('orientation').addEventListener('change', () => void refresh());
+$('align').addEventListener('change', () => void refresh());
 $('label-column').addEventListener('change', () => {
   labelChoiceAuto = false;
-  refreshData();
+  void refresh();
 });
 
 // ---------------------------------------------------------------------------------------
@@ -236,7 +265,7 @@ function numberField(id: string, name: string, { min, integer }: { min: number; 
   const text = ($(id) as HTMLInputElement).value.trim();
   const value = Number(text);
   if (text === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new FileFormatError(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got ${JSON.stringify(text)})`);
+    throw new PageError(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got ${JSON.stringify(text)})`);
   }
   return value;
 }
@@ -316,27 +345,25 @@ function finish(worker: Worker): void {
   setRunning(false);
 }
 
-function toMessage(m: LoadedMatrix): MatrixMessage {
-  // a copy, so that the loaded file stays usable for the next run
-  return { data: m.data.slice(), shape: [m.rows, m.columns], sampleNames: m.sampleNames, featureNames: m.featureNames };
-}
-
 $('run').addEventListener('click', () => {
   clearError();
-  try {
-    if (!state.target || !state.background) {
-      throw new FileFormatError(`Choose ${!state.target ? 'a target' : ''}${!state.target && !state.background ? ' and ' : ''}${!state.background ? 'a background' : ''} file first (or run the built-in demo).`);
+  void (async () => {
+    try {
+      const settings = readSettings();
+      const prepared = await inputsSettled();
+      if (!state.target || !state.background) {
+        throw new PageError(`Choose ${!state.target ? 'a target' : ''}${!state.target && !state.background ? ' and ' : ''}${!state.background ? 'a background' : ''} file first (or run the built-in demo).`);
+      }
+      if (prepared instanceof Error) throw prepared;
+      // copies, so that the prepared inputs stay usable for the next run
+      const t = { ...prepared.target, data: prepared.target.data.slice() };
+      const b = { ...prepared.background, data: prepared.background.data.slice() };
+      $('results').hidden = true;
+      startWorker({ type: 'fit', target: t, background: b, labels: prepared.labels, settings }, [t.data.buffer, b.data.buffer]);
+    } catch (error) {
+      showError(messageOf(error));
     }
-    const settings = readSettings();
-    const { target, background } = currentMatrices();
-    const labels = currentLabels(target!);
-    const t = toMessage(target!);
-    const b = toMessage(background!);
-    $('results').hidden = true;
-    startWorker({ type: 'fit', target: t, background: b, labels: labels?.labels ?? null, settings }, [t.data.buffer, b.data.buffer]);
-  } catch (error) {
-    showError(messageOf(error));
-  }
+  })();
 });
 
 $('run-demo').addEventListener('click', () => {
@@ -459,5 +486,6 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator && location.protocol !=
     });
 }
 
-refreshData();
-document.body.dataset.ready = 'true';
+void refresh().then(() => {
+  document.body.dataset.ready = 'true';
+});

@@ -5,13 +5,12 @@
 // progress messages, scores the embedding against the labels and sends the results.
 // Everything runs here, in the browser: no data leave the page.
 import { BcnmfError, DenseMatrix, fitBcnmf, useBackend, type BcnmfModel } from 'bcnmf';
-import { log1p, normalizeTotal, simulateBetaSeries } from './browser-data.js';
+import { log1p, normalizeTotal, simulateBetaSeries } from '@bcnmf/data/browser';
 import { evaluateEmbedding, kmeans } from '@bcnmf/metrics';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { alignFeatures, type NamedMatrix } from './align.js';
 import type { BackendChoice, FitSettings, FromWorker, MatrixMessage, ToWorker } from './protocol.js';
 import type { FitResult } from './results.js';
 
@@ -76,7 +75,7 @@ async function chooseBackend(choice: BackendChoice): Promise<{ name: 'webgpu' | 
   return { name: 'wasm', note: `WebAssembly, because ${reason!}` };
 }
 
-function preprocess(m: NamedMatrix, settings: FitSettings): DenseMatrix {
+function preprocess(m: MatrixMessage, settings: FitSettings): DenseMatrix {
   const dense = new DenseMatrix({ data: m.data, shape: m.shape, rowNames: m.sampleNames, columnNames: m.featureNames });
   return settings.preprocessing === 'log1p-cp10k' ? log1p(normalizeTotal(dense)) : dense;
 }
@@ -132,11 +131,10 @@ function resultOf(model: BcnmfModel, labels: string[] | null, settings: FitSetti
   };
 }
 
-async function run(target: NamedMatrix, background: NamedMatrix, labels: string[] | null, settings: FitSettings): Promise<void> {
-  const aligned = alignFeatures(target, background);
-  if (aligned.note) post({ type: 'status', text: aligned.note });
-  const X = preprocess(aligned.target, settings);
-  const Y = preprocess(aligned.background, settings);
+/** Fits target against background; the page has matched their features already (@bcnmf/data's alignment rule). */
+async function run(target: MatrixMessage, background: MatrixMessage, labels: string[] | null, settings: FitSettings): Promise<void> {
+  const X = preprocess(target, settings);
+  const Y = preprocess(background, settings);
   post({
     type: 'data',
     targetShape: [X.rows, X.columns],
@@ -169,12 +167,8 @@ async function run(target: NamedMatrix, background: NamedMatrix, labels: string[
       }),
   });
   post({ type: 'status', text: 'scoring the embedding' });
-  const result = resultOf(model, labels, settings, backend.name, aligned.target.sampleNames, aligned.target.featureNames);
+  const result = resultOf(model, labels, settings, backend.name, target.sampleNames, target.featureNames);
   post({ type: 'result', result });
-}
-
-function fromMessage(m: MatrixMessage): NamedMatrix {
-  return { data: m.data, shape: m.shape, sampleNames: m.sampleNames, featureNames: m.featureNames };
 }
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
@@ -183,7 +177,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     if (message.type === 'demo') {
       post({ type: 'status', text: `simulating (ALGORITHM.md §8 at scale ${message.demo.scale})` });
       const sim = simulateBetaSeries({ beta: message.demo.beta, seed: message.settings.seed, scale: message.demo.scale });
-      const asNamed = (m: DenseMatrix): NamedMatrix => ({
+      const asNamed = (m: DenseMatrix): MatrixMessage => ({
         data: Float32Array.from(m.data),
         shape: [m.rows, m.columns],
         sampleNames: m.rowNames ? [...m.rowNames] : [],
@@ -192,7 +186,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       const labels = Array.from(sim.targetLabels, (l) => `program ${l}`);
       await run(asNamed(sim.target), asNamed(sim.background), labels, message.settings);
     } else {
-      await run(fromMessage(message.target), fromMessage(message.background), message.labels, message.settings);
+      await run(message.target, message.background, message.labels, message.settings);
     }
   } catch (error) {
     post({ type: 'error', message: describe(error) });

@@ -1,12 +1,13 @@
 // End to end in a real browser: builds the page with Vite, serves it from 127.0.0.1 and
 // drives Debian's chromium (playwright-core): the built-in demo and its ARI, the
 // downloads, offline use (service worker) with the demo and the MNIST-on-patches files
-// (features in rows, detected) through the file inputs, and bad files.
+// (features in rows, detected) through the file inputs, features that differ (refused,
+// then matched by name when chosen), and bad files.
 // Skipped, with the reason printed, where chromium is missing.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BcnmfModel } from '@bcnmf/core';
@@ -155,7 +156,7 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
     assert.deepEqual(reached, [], `requests reached the server while offline: ${reached.join(', ')}`);
   });
 
-  it('loads the MNIST-on-patches files (pixels in rows) through the file inputs and fits them', { skip: existsSync(join(MNIST, 'target_images.csv')) ? false : `no MNIST files in ${MNIST}` }, async (t) => {
+  it('loads the MNIST-on-patches files (pixels in rows) through the file inputs and fits them', { skip: existsSync(join(MNIST, 'target_images.csv')) ? false : `the shared data sets are not in ${dirname(MNIST)} (no MNIST files in ${MNIST})` }, async (t) => {
     await page.setInputFiles('#target-file', join(MNIST, 'target_images.csv'));
     await page.setInputFiles('#background-file', join(MNIST, 'background_images.csv'));
     await page.setInputFiles('#labels-file', join(MNIST, 'target_labels.csv'));
@@ -178,10 +179,16 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
     assert.ok(ari > MNIST_MIN_ARI, `MNIST ARI ${ari} ≤ ${MNIST_MIN_ARI}`);
     assert.equal(await page.locator('#scatter circle[r="3"]').count(), 200);
     assert.match((await page.locator('#topics').textContent()) ?? '', /pixel_\d+/);
-    // the toggle: samples in rows makes 784 "samples" of 200 / 150 features, which do not match
+    // the toggle: samples in rows makes 784 "samples" of 200 / 150 features, which do not
+    // match: the data package's alignment rule refuses, saying what differs
     await page.selectOption('#orientation', 'samples-in-rows');
-    assert.match((await page.locator('#data-summary').textContent()) ?? '', /target \(target_images\.csv\): 784 samples x 200 features/);
+    await page.waitForFunction(() => /784 samples x 200 features/.test(document.getElementById('data-summary')!.textContent ?? ''));
+    assert.match(
+      (await page.locator('#error').textContent()) ?? '',
+      /^target_images\.csv and background_images\.csv have different features: they share no feature name .*is one of them oriented the other way \(features in rows\)\?/,
+    );
     await page.selectOption('#orientation', 'auto');
+    await page.waitForFunction(() => document.body.dataset.inputs === 'ready' && document.getElementById('error')!.hidden);
     const shot = join(shots, 'mnist.png');
     await page.screenshot({ path: shot, fullPage: true });
     t.diagnostic(`screenshot: ${shot}`);
@@ -228,6 +235,38 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
     }
   });
 
+  it('says how target and background features differ, and matches them by name when asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bcnmf-web-align-'));
+    try {
+      const targetFile = join(dir, 'genes_target.csv');
+      const backgroundFile = join(dir, 'genes_background.csv');
+      writeFileSync(targetFile, 'cell,g1,g2,g3,g4\nt1,1,2,3,4\nt2,2,3,4,5\nt3,3,4,5,6\n');
+      // the background: the genes in another order, g2 missing, an extra gene
+      writeFileSync(backgroundFile, 'cell,g4,g3,g1,g9\nb1,4,3,1,9\nb2,5,4,2,9\n');
+      await page.setInputFiles('#target-file', targetFile);
+      await page.setInputFiles('#background-file', backgroundFile);
+      await page.waitForFunction(() => /genes_background/.test(document.getElementById('data-summary')!.textContent ?? '') && document.body.dataset.inputs === 'ready');
+      assert.equal(
+        await page.locator('#error').textContent(),
+        "genes_target.csv and genes_background.csv have different features: genes_background.csv lacks 1 of the 4 features of genes_target.csv ('g2'); " +
+          "genes_background.csv has 1 features that genes_target.csv lacks ('g9'). To keep the 3 features both have, in the order of genes_target.csv, " +
+          "choose 'by name' under Feature matching; or to take the 4 features as the same ones in file order, choose 'by position' under Feature matching.",
+      );
+      await page.selectOption('#label-column', ''); // the MNIST labels file is still chosen; these cells have none
+      await page.selectOption('#align', 'name');
+      await page.waitForFunction(() => document.body.dataset.inputs === 'ready' && document.getElementById('error')!.hidden);
+      assert.match((await page.locator('#data-summary').textContent()) ?? '', /target \(genes_target\.csv\): 3 samples x 4 features; background \(genes_background\.csv\): 2 samples x 4 features/);
+      assert.equal(
+        await page.locator('#align-note').textContent(),
+        "kept the 3 features that genes_target.csv and genes_background.csv share, in the order of genes_target.csv; dropped 1 of the 4 of genes_target.csv ('g2') and 1 of the 4 of genes_background.csv ('g9')",
+      );
+      await page.selectOption('#align', 'exact');
+      await page.waitForFunction(() => document.body.dataset.inputs === 'ready' && !document.getElementById('error')!.hidden);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows a readable error for bad files, and the page stays usable', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'bcnmf-web-bad-'));
     try {
@@ -235,7 +274,7 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
       writeFileSync(ragged, 'sample,g1,g2\ns1,1,2\ns2,3\n');
       await page.setInputFiles('#target-file', ragged);
       await page.waitForSelector('#error:not([hidden])');
-      assert.equal(await page.locator('#error').textContent(), 'ragged.csv, data row 2: 2 fields but the header has 3');
+      assert.equal(await page.locator('#error').textContent(), 'ragged.csv: line 3 (data row 2) has 2 fields but the header has 3');
       const shot = join(shots, 'bad-file.png');
       await page.screenshot({ path: shot, fullPage: true });
       t.diagnostic(`screenshot: ${shot}`);
@@ -244,7 +283,7 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
       writeFileSync(notHdf5, 'this is not HDF5 at all');
       await page.setInputFiles('#background-file', notHdf5);
       await page.waitForFunction(() => /broken\.h5ad/.test(document.getElementById('error')!.textContent ?? ''));
-      assert.equal(await page.locator('#error').textContent(), 'broken.h5ad is not an HDF5 file (an .h5ad file starts with the HDF5 signature)');
+      assert.equal(await page.locator('#error').textContent(), 'broken.h5ad: not an HDF5 file (no HDF5 signature)');
 
       const words = join(dir, 'words.csv');
       writeFileSync(words, 'sample,g1,g2\ns1,1,2\ns2,3,-1\n');

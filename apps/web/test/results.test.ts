@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { heatmapChart, lineChart, scatterChart } from '../src/charts.js';
 import { csvField, embeddingCsv, formatNumber, historyCsv, loadingsCsv, resultFiles, scatterCoordinates, topicsCsv, type FitResult } from '../src/results.js';
-import { parseDelimited } from '../src/csv.js';
+import { parseDelimited } from '@bcnmf/data/browser';
 
 const result: FitResult = {
   Htarget: { data: Float32Array.of(1, 0.5, 0, 2, 0.25, 0.125), shape: [3, 2] },
@@ -42,10 +42,12 @@ describe('result files', () => {
     assert.equal(embeddingCsv(result), 'sample,topic_1,topic_2,cluster,label\nc1,1,0.5,0,T\n"c,2",0,2,1,B\nc3,0.25,0.125,0,T\n');
     assert.equal(embeddingCsv({ ...result, labels: null }).split('\n')[0], 'sample,topic_1,topic_2,cluster');
   });
-  it('loadings.csv: W transposed to features x topics, and it parses back', () => {
+  it('loadings.csv: W transposed to features x topics, and it parses back (with the data package\'s reader)', async () => {
     const text = loadingsCsv(result);
     assert.equal(text, 'feature,topic_1,topic_2\ng1,1,0.5\ng2,0,3\n"g""3",2,0\n');
-    assert.deepEqual(parseDelimited(text)[3], ['g"3', '2', '0']);
+    const back = await parseDelimited(text, { name: 'loadings.csv' });
+    assert.deepEqual(back.matrix.rowNames, ['g1', 'g2', 'g"3']);
+    assert.deepEqual(back.matrix.toArray(), [[1, 0.5], [0, 3], [2, 0]]);
   });
   it('topics.csv and history.csv', () => {
     assert.equal(topicsCsv(result), 'topic,target_mean,background_mean,log2_enrichment,top_features\ntopic_1,0.5,0.25,1,"g""3;g1"\ntopic_2,1,,,g2\n');

@@ -5,7 +5,13 @@ import { blasBatchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { fastTransposeConfig } from './kernels/transpose.js';
 import { kernelState } from './kernels/state.js';
 
-let loaded: { blas: Blas | null; reason: string | null; native: NativeKernels | null; nativeReason: string | null } | null = null;
+let loaded: {
+  blas: Blas | null;
+  reason: string | null;
+  native: NativeKernels | null;
+  nativeReason: string | null;
+  nativeFix: string | null;
+} | null = null;
 let loading: Promise<void> | null = null;
 let originalBatchMatMul: tfjs.KernelConfig | null = null;
 let blasBatchMatMul: tfjs.KernelConfig | null = null;
@@ -17,13 +23,13 @@ export function cpuAccelerator(): CpuAcceleratorInfo {
     const why = 'not loaded yet: the cpu backend loads BLAS and its native kernels when it is activated';
     return {
       path: 'tfjs', library: null, config: null, threads: null, reason: why,
-      kernels: 'javascript', kernelLibrary: null, kernelVariant: null, kernelThreads: null, kernelReason: why,
+      kernels: 'javascript', kernelLibrary: null, kernelVariant: null, kernelThreads: null, kernelReason: why, kernelFix: null,
     };
   }
-  const { blas, reason, native, nativeReason } = loaded;
+  const { blas, reason, native, nativeReason, nativeFix } = loaded;
   const kernels = native
-    ? { kernels: 'native' as const, kernelLibrary: native.library, kernelVariant: native.variant, kernelThreads: native.threads, kernelReason: null }
-    : { kernels: 'javascript' as const, kernelLibrary: null, kernelVariant: null, kernelThreads: null, kernelReason: nativeReason };
+    ? { kernels: 'native' as const, kernelLibrary: native.library, kernelVariant: native.variant, kernelThreads: native.threads, kernelReason: null, kernelFix: null }
+    : { kernels: 'javascript' as const, kernelLibrary: null, kernelVariant: null, kernelThreads: null, kernelReason: nativeReason, kernelFix: nativeFix };
   return blas
     ? { path: 'blas', library: blas.library, config: blas.config, threads: blas.threads, reason: null, ...kernels }
     : { path: 'tfjs', library: null, config: null, threads: null, reason, ...kernels };
@@ -39,6 +45,7 @@ async function load(options: BlasLoadOptions): Promise<void> {
     reason: 'sgemm' in result ? null : result.reason,
     native: 'fusedPass' in native ? native : null,
     nativeReason: 'fusedPass' in native ? null : native.reason,
+    nativeFix: 'fusedPass' in native ? null : (native.fix ?? null),
   };
   kernelState.blas = loaded.blas;
   kernelState.native = loaded.native;

@@ -43,8 +43,15 @@ export interface CpuAcceleratorInfo {
   kernelVariant: 'avx2' | 'generic' | null;
   /** Threads the native kernels use, when loaded. */
   kernelThreads: number | null;
-  /** Why the native kernels are not used, when `kernels` is 'javascript'. */
+  /** Why the native kernels are not used, when `kernels` is 'javascript' (with the fix, where there is one). */
   kernelReason: string | null;
+  /**
+   * What builds the native kernels when they are not used for a reason a command fixes
+   * (not built, a failed or stale build): `run \`pnpm approve-builds @bcnmf/backend-cpu\``,
+   * `install a C compiler (...), then run \`npm rebuild @bcnmf/backend-cpu\``, ...; null
+   * when they run, or were switched off.
+   */
+  kernelFix: string | null;
 }
 
 /** How {@link loadBlas} finds koffi and the library (tests inject failures here). */

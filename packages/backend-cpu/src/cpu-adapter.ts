@@ -38,7 +38,12 @@ export const cpuAdapter = {
       return { available: false, reason: `@tensorflow/tfjs-backend-cpu failed to load: ${describeError(error)}` };
     }
     const info = await ensureCpuAccelerator();
-    return { available: true, accelerated: info.kernels === 'native', details: acceleratorDetails(info) };
+    return {
+      available: true,
+      accelerated: info.kernels === 'native',
+      details: acceleratorDetails(info),
+      ...(info.kernelFix ? { advice: notBuiltAdvice(info) } : {}),
+    };
   },
   async activate(tf: TfNamespace): Promise<void> {
     await import('@tensorflow/tfjs-backend-cpu');
@@ -51,6 +56,16 @@ export const cpuAdapter = {
     if (backend && 'firstUse' in backend) backend.firstUse = false;
   },
 } satisfies BackendAdapter;
+
+/**
+ * What the first fit says when the native kernels are not used for a reason a command
+ * fixes: a fit that names no backend then runs on wasm (and 'cpu' on BLAS or tfjs's
+ * JavaScript kernels), several times slower (benchmarks/RESULTS.md in the repository).
+ */
+function notBuiltAdvice(info: CpuAcceleratorInfo): string {
+  return `the cpu backend's native kernels are not used, so fits run on wasm or on tfjs's kernels, several times slower: ` +
+    `${info.kernelReason}`;
+}
 
 /** What `bcnmf backends` shows of the cpu backend's native paths. */
 function acceleratorDetails(info: CpuAcceleratorInfo): Record<string, string> {

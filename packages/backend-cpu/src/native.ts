@@ -15,6 +15,7 @@ import {
   type KoffiLib,
 } from '@bcnmf/native';
 import { BUILD_SIGNATURES, DENSE_SIGNATURES, SPARSE_SIGNATURES } from './kernel-signatures.js';
+import { installLayout, notBuilt, rebuildCommand, type NativeBuildStatus, type NativeUnavailable } from './native-build.js';
 import { sparseKernels, type FusedPassOperands, type NativeSparseKernels, type Sizes } from './native-sparse.js';
 
 /** The native kernels, on the caller's arrays (row-major float32; see native/*.c). */
@@ -72,6 +73,8 @@ export interface NativeLoadOptions {
   disable?: boolean;
   /** A library file to load instead of the built one. */
   library?: string;
+  /** The build folder to read (status.json, the libraries) instead of the package's native/build (tests). */
+  buildDir?: string;
   /** Threads for the kernels (also env `BCNMF_THREADS`); default: all online CPUs. */
   threads?: number;
   /** Imports koffi; replaced in tests. */
@@ -80,10 +83,11 @@ export interface NativeLoadOptions {
 
 /**
  * The library files scripts/build-native.mjs built (native/build/status.json), best
- * first, or why there are none. Node's modules are imported here, not at the top, so
- * that this package still loads in browsers (where the wasm backend runs).
+ * first, or why there are none and what builds them. Node's modules are imported here,
+ * not at the top, so that this package still loads in browsers (where the wasm backend
+ * runs).
  */
-async function builtLibraries(): Promise<string[] | { reason: string }> {
+async function builtLibraries(given?: string): Promise<{ files: string[]; rebuild: string } | NativeUnavailable> {
   if (typeof process !== 'object' || !process.versions?.node) {
     return { reason: 'native kernels run in Node.js only' };
   }
@@ -92,37 +96,41 @@ async function builtLibraries(): Promise<string[] | { reason: string }> {
     import('node:path'),
     import('node:url'),
   ]);
-  const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'build');
+  const buildDir = given ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'build');
+  const layout = installLayout(buildDir);
   const file = join(buildDir, 'status.json');
-  if (!existsSync(file)) {
-    return { reason: 'native kernels not built (run `pnpm --filter @bcnmf/backend-cpu build:native`)' };
-  }
+  if (!existsSync(file)) return notBuilt(layout, null);
+  let status: NativeBuildStatus;
   try {
-    const status = JSON.parse(readFileSync(file, 'utf8')) as { built?: boolean; reason?: string; libraries?: Record<string, string> };
-    if (!status.built || !status.libraries) return { reason: status.reason ?? 'native kernels not built' };
-    return [status.libraries.avx2, status.libraries.generic].filter(Boolean).map((f) => join(buildDir, f));
+    status = JSON.parse(readFileSync(file, 'utf8')) as NativeBuildStatus;
   } catch (error) {
-    return { reason: `native build status unreadable (${file}): ${describe(error)}` };
+    const rebuild = rebuildCommand(layout);
+    return { reason: `native build status unreadable (${file}): ${describe(error)}; to build them, run \`${rebuild}\``, fix: `run \`${rebuild}\`` };
   }
+  if (!status.built || !status.libraries) return notBuilt(layout, status);
+  const files = [status.libraries.avx2, status.libraries.generic].filter(Boolean).map((f) => join(buildDir, f));
+  return { files, rebuild: rebuildCommand(layout) };
 }
 
 /**
  * Loads the native kernels (the AVX2 build where this CPU has AVX2 and FMA). Returns
- * them, or the reason they cannot be used; never throws.
+ * them, or the reason they cannot be used and, where a command builds them, that
+ * command (`fix`); never throws.
  */
-export async function loadNativeKernels(options: NativeLoadOptions = {}): Promise<NativeKernels | { reason: string }> {
+export async function loadNativeKernels(options: NativeLoadOptions = {}): Promise<NativeKernels | NativeUnavailable> {
   if (options.disable || switchedOff('BCNMF_NATIVE')) {
     return { reason: 'native kernels disabled (BCNMF_NATIVE=off)' };
   }
   const koffi = await loadKoffi(options.importKoffi);
   if ('reason' in koffi) return koffi;
   let files: string[];
+  let rebuild: string | undefined;
   if (options.library) {
     files = [options.library];
   } else {
-    const built = await builtLibraries();
+    const built = await builtLibraries(options.buildDir);
     if ('reason' in built) return built;
-    files = built;
+    ({ files, rebuild } = built);
   }
   const failures: string[] = [];
   for (const file of files) {
@@ -134,7 +142,8 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
       failures.push(`${file}: ${describe(error)}`);
     }
   }
-  return { reason: `native kernels could not be loaded (${failures.join('; ')})` };
+  const reason = `native kernels could not be loaded (${failures.join('; ')})`;
+  return rebuild ? { reason: `${reason}; to rebuild them, run \`${rebuild}\``, fix: `run \`${rebuild}\`` } : { reason };
 }
 
 /** The kernels of a loaded library, or why it cannot serve: another library, a stale build, a CPU without AVX2. */
@@ -154,7 +163,7 @@ function bindKernels(lib: KoffiLib, library: string, requested: number): NativeK
     f = bindSignatures(lib, { ...DENSE_SIGNATURES, ...SPARSE_SIGNATURES }, { threads });
   } catch (error) {
     if (error instanceof MissingSymbolsError) {
-      return `${error.message}: a stale build (rebuild with \`pnpm --filter @bcnmf/backend-cpu build:native\`)`;
+      return `${error.message}: a stale build`;
     }
     throw error;
   }

@@ -76,7 +76,7 @@ describe('the kernel signature table', () => {
       const loaded = await loadNativeKernels({ library });
       assert.ok('reason' in loaded);
       assert.match(loaded.reason, /native kernels could not be loaded \(.*libbcnmf-cpu-stale\.\w+: no bcnmf_dense_times_thin, /);
-      assert.match(loaded.reason, /bcnmf_csr_fused_pass \(.*\): a stale build \(rebuild with `pnpm --filter @bcnmf\/backend-cpu build:native`\)\)$/);
+      assert.match(loaded.reason, /bcnmf_csr_fused_pass \(.*\): a stale build\)$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,6 +12,7 @@ export { fullEigenpairs, topEigenpairs } from './linalg/symmetric-eigs.js';
 export type { Eigenpairs, TopEigenOptions } from './linalg/symmetric-eigs.js';
 export { BcnmfFitted, METHOD_NAMES, getMethod, methods } from './methods.js';
 export type { FittedMethod, Method, MethodName } from './methods.js';
+export { CPCA, NMF, PCA } from './estimators.js';
 export { NmfModel, nmf } from './nmf.js';
 export type { NmfModelJSON, NmfOptions } from './nmf.js';
 export { PcaModel, pca } from './pca.js';

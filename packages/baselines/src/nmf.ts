@@ -1,6 +1,6 @@
-import { BcnmfModel, fitBcnmf, type BcnmfOptions, type DenseMatrix, type MatrixInput } from '@bcnmf/core';
+import { BcnmfModel, fitBcnmf, settingChecks, type BcnmfOptions, type DenseMatrix, type MatrixInput } from '@bcnmf/core';
 import { NMF_DEFAULTS } from './defaults.js';
-import { checkInteger, checkNumber, invalidModel, invalidOption } from './errors.js';
+import { invalidModel, invalidOption } from './errors.js';
 
 /** Options of {@link nmf}; defaults in {@link NMF_DEFAULTS}. */
 export interface NmfOptions {
@@ -20,6 +20,11 @@ export interface NmfOptions {
   damping?: number;
   /** Backend of @bcnmf/core ('wasm', 'cpu', ...). Default: core's default. */
   backend?: string;
+  /**
+   * Aborts the fit within about an iteration; it then rejects with the signal's reason
+   * (an AbortError). Not part of the model's options (not serialized).
+   */
+  signal?: AbortSignal;
 }
 
 /** The serialized form of an {@link NmfModel}. */
@@ -82,25 +87,8 @@ export class NmfModel {
 
   /** @internal */
   static async fit(target: MatrixInput, options: NmfOptions = {}): Promise<NmfModel> {
-    if (typeof options !== 'object' || options === null) throw invalidOption('NMF options must be an object');
-    const known = [...Object.keys(NMF_DEFAULTS), 'backend'];
-    for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidOption(`unknown NMF option '${key}' (known: ${known.join(', ')})`);
-    const loss = options.loss ?? NMF_DEFAULTS.loss;
-    if (loss !== 'frobenius' && loss !== 'kl' && loss !== 'poisson') throw invalidOption(`loss must be 'frobenius' or 'kl', got ${String(loss)}`);
-    const init = options.init ?? NMF_DEFAULTS.init;
-    if (init !== 'random' && init !== 'nndsvd' && init !== 'nndsvda') throw invalidOption(`init must be 'random', 'nndsvd' or 'nndsvda', got ${String(init)}`);
-    const damping = checkNumber('damping', options.damping ?? NMF_DEFAULTS.damping, 0, true);
-    if (damping > 1) throw invalidOption(`damping must be in (0, 1], got ${damping}`);
-    const resolved: NmfOptions = {
-      nComponents: checkInteger('nComponents', options.nComponents ?? NMF_DEFAULTS.nComponents, 1),
-      loss,
-      init,
-      maxIter: checkInteger('maxIter', options.maxIter ?? NMF_DEFAULTS.maxIter, 1),
-      tol: checkNumber('tol', options.tol ?? NMF_DEFAULTS.tol, 0),
-      seed: checkInteger('seed', options.seed ?? NMF_DEFAULTS.seed, 0),
-      damping,
-      ...(options.backend !== undefined ? { backend: options.backend } : {}),
-    };
+    const resolved = resolveNmfOptions(options);
+    const { loss, init, damping } = resolved as Required<NmfOptions>;
     const coreOptions: BcnmfOptions = {
       k: resolved.nComponents as number,
       alpha: 0,
@@ -111,9 +99,35 @@ export class NmfModel {
       seed: resolved.seed,
       damping,
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
     };
     return new NmfModel(resolved, await fitBcnmf(target, null, coreOptions));
   }
+}
+
+/**
+ * NMF's options checked and filled in: the one place they are validated (by `nmf` and by
+ * the `NMF` estimator at construction). The settings NMF shares with bcNMF are checked by
+ * core's own rules (`settingChecks`), so both refuse the same values with the same words.
+ */
+export function resolveNmfOptions(options: NmfOptions): NmfOptions {
+  if (typeof options !== 'object' || options === null) throw invalidOption('NMF options must be an object');
+  const known = [...Object.keys(NMF_DEFAULTS), 'backend', 'signal'];
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidOption(`unknown NMF option '${key}' (known: ${known.join(', ')})`);
+  const loss = options.loss ?? NMF_DEFAULTS.loss;
+  if (loss !== 'frobenius' && loss !== 'kl' && loss !== 'poisson') throw invalidOption(`loss must be 'frobenius' or 'kl', got ${String(loss)}`);
+  const init = options.init ?? NMF_DEFAULTS.init;
+  if (init !== 'random' && init !== 'nndsvd' && init !== 'nndsvda') throw invalidOption(`init must be 'random', 'nndsvd' or 'nndsvda', got ${String(init)}`);
+  return {
+    nComponents: settingChecks.integer('nComponents', options.nComponents ?? NMF_DEFAULTS.nComponents, 1),
+    loss,
+    init,
+    maxIter: settingChecks.integer('maxIter', options.maxIter ?? NMF_DEFAULTS.maxIter, 1),
+    tol: settingChecks.finiteAtLeast('tol', options.tol ?? NMF_DEFAULTS.tol, 0),
+    seed: settingChecks.integer('seed', options.seed ?? NMF_DEFAULTS.seed, 0),
+    damping: settingChecks.damping(options.damping ?? NMF_DEFAULTS.damping),
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+  };
 }
 
 /**

@@ -170,11 +170,15 @@ export function pca(target: MatrixInput, options: PcaOptions = {}): Promise<PcaM
   return PcaModel.fit(target, options);
 }
 
-function resolvePcaOptions(options: PcaOptions, x: DenseMatrix): Required<PcaOptions> {
+/**
+ * PCA's options checked and filled in: the one place they are validated, by `pca`, and by
+ * the `PCA` estimator at construction (`x` null: the data-dependent bound waits for the fit).
+ */
+export function resolvePcaOptions(options: PcaOptions, x: DenseMatrix | null): Required<PcaOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption('PCA options must be an object');
   const known = ['nComponents', 'center', 'scale', 'method'];
   for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidOption(`unknown PCA option '${key}' (known: ${known.join(', ')})`);
-  const max = Math.min(x.rows, x.columns);
+  const max = x ? Math.min(x.rows, x.columns) : Number.POSITIVE_INFINITY;
   const nComponents = checkInteger('nComponents', options.nComponents ?? PCA_DEFAULTS.nComponents, 1, max);
   const center = checkBoolean('center', options.center ?? PCA_DEFAULTS.center);
   const scale = checkBoolean('scale', options.scale ?? PCA_DEFAULTS.scale);

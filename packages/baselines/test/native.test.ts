@@ -1,12 +1,35 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { cpca, nativeLinalgStatus, pca, PcaModel, useNativeLinalg } from '../src/index.js';
 import { jointPrincipalAxes } from '../src/cpca/preproject.js';
 import { nativeLinalg } from '../src/linalg/lapack.js';
 import { fullEigenpairs } from '../src/linalg/symmetric-eigs.js';
 import { resolveSolver } from '../src/pca.js';
 import { absCos, randomRows } from './helpers.js';
+
+const reference = JSON.parse(readFileSync(new URL('../fixtures/reference.json', import.meta.url), 'utf8'));
+
+/**
+ * cPCA written out in the test: each data set centred and divided by its standard
+ * deviation (ddof 0), sample covariances, and ml-matrix's full eigendecomposition of
+ * C_fg - alpha C_bg in all features (no pre-projection); the top `n` pairs.
+ */
+function fullEigenCpca(target: number[][], background: number[][], alpha: number, n: number): { values: number[]; vectors: number[][] } {
+  const standardized = (x: number[][]): Matrix => {
+    const m = new Matrix(x);
+    m.subRowVector(m.mean('column'));
+    m.divRowVector(m.standardDeviation('column', { unbiased: false, mean: new Array(m.columns).fill(0) }));
+    return m;
+  };
+  const f = standardized(target);
+  const b = standardized(background);
+  const c = f.transpose().mmul(f).div(f.rows - 1).sub(b.transpose().mmul(b).div(b.rows - 1).mul(alpha));
+  const evd = new EigenvalueDecomposition(c, { assumeSymmetric: true });
+  const order = evd.realEigenvalues.map((_, i) => i).sort((x, y) => evd.realEigenvalues[y] - evd.realEigenvalues[x]).slice(0, n);
+  return { values: order.map((i) => evd.realEigenvalues[i]), vectors: order.map((i) => evd.eigenvectorMatrix.getColumn(i)) };
+}
 
 const lib = await nativeLinalg();
 const noNative = lib ? false : `native OpenBLAS/LAPACK not available: ${(await nativeLinalgStatus()).reason}`;
@@ -116,18 +139,60 @@ describe('native OpenBLAS/LAPACK path and its JavaScript fallback', () => {
       }
     });
 
-    it(`cPCA with the pre-projection and PCA 'gram' agree with the exact paths (${path.name})`, { skip: path.skip }, async () => {
+    it(`cPCA equals the full eigendecomposition of C_fg - alpha C_bg (ml-matrix, no pre-projection), with a pre-projection that keeps the joint row space and without one (${path.name})`, { skip: path.skip }, async () => {
       useNativeLinalg(path.native);
       try {
+        // 30 + 30 samples in 80 features: the centred data span at most 58 dimensions
         const target = randomRows(21, 30, 80, (j) => (j < 6 ? 3 : 1));
         const background = randomRows(22, 30, 80, (j) => (j < 3 ? 3 : 1));
-        useNativeLinalg(false);
-        const exact = await cpca(target, background, { alpha: 2, preprocessPcaDim: 40 });
-        useNativeLinalg(path.native);
-        const model = await cpca(target, background, { alpha: 2, preprocessPcaDim: 40 });
-        for (let c = 0; c < 2; c++) {
-          assert.ok(absCos(model.components.row(c), exact.components.row(c)) > 1 - 1e-8, `cPCA component ${c}`);
-          assert.ok(Math.abs(model.results[0].eigenvalues[c] - exact.results[0].eigenvalues[c]) < 1e-9 * Math.abs(exact.results[0].eigenvalues[0]));
+        const full = fullEigenCpca(target, background, 2, 2);
+        assert.ok(full.values[1] > 0, 'the top eigenvalues are positive, so their vectors lie in the joint row space');
+        for (const preprocessPcaDim of [58, null]) {
+          const model = await cpca(target, background, { alpha: 2, preprocessPcaDim });
+          for (let c = 0; c < 2; c++) {
+            const what = `preprocessPcaDim ${preprocessPcaDim}, component ${c}`;
+            assert.ok(absCos(model.components.row(c), full.vectors[c]) > 1 - 1e-9, what);
+            assert.ok(Math.abs(model.results[0].eigenvalues[c] - full.values[c]) < 1e-9 * full.values[0], what);
+          }
+        }
+      } finally {
+        useNativeLinalg(true);
+      }
+    });
+
+    it(`cPCA matches the Python transcription of the reference package (fixtures/reference.json): fixed alphas and the automatic choice (${path.name})`, { skip: path.skip }, async () => {
+      useNativeLinalg(path.native);
+      try {
+        for (const ref of reference.cpca) {
+          for (const fixed of ref.fixed) {
+            const model = await cpca(ref.target, ref.background, { alpha: fixed.alpha });
+            for (let c = 0; c < 2; c++) {
+              assert.ok(absCos(model.components.row(c), fixed.components[c]) > 1 - 1e-9, `${ref.name} alpha ${fixed.alpha} component ${c}`);
+              assert.ok(Math.abs(model.results[0].eigenvalues[c] - fixed.eigenvalues[c]) < 1e-9 * Math.abs(fixed.eigenvalues[0]));
+            }
+          }
+          const auto = await cpca(ref.target, ref.background);
+          assert.deepEqual(auto.alphas.map((a) => a.toPrecision(12)), ref.alphas.map((a: number) => a.toPrecision(12)), ref.name);
+        }
+      } finally {
+        useNativeLinalg(true);
+      }
+    });
+
+    it(`PCA 'gram' agrees with ml-pca's SVD${path.native ? ", and cPCA with a lossy pre-projection (40 of 58 dimensions) agrees with the JavaScript path's" : ''} (${path.name})`, { skip: path.skip }, async () => {
+      useNativeLinalg(path.native);
+      try {
+        if (path.native) {
+          const target = randomRows(21, 30, 80, (j) => (j < 6 ? 3 : 1));
+          const background = randomRows(22, 30, 80, (j) => (j < 3 ? 3 : 1));
+          useNativeLinalg(false);
+          const js = await cpca(target, background, { alpha: 2, preprocessPcaDim: 40 });
+          useNativeLinalg(true);
+          const model = await cpca(target, background, { alpha: 2, preprocessPcaDim: 40 });
+          for (let c = 0; c < 2; c++) {
+            assert.ok(absCos(model.components.row(c), js.components.row(c)) > 1 - 1e-8, `cPCA component ${c}`);
+            assert.ok(Math.abs(model.results[0].eigenvalues[c] - js.results[0].eigenvalues[c]) < 1e-9 * Math.abs(js.results[0].eigenvalues[0]));
+          }
         }
         for (const [n, p] of [[60, 300], [300, 40]]) {
           const x = randomRows(31 + n, n, p, (j) => 1 + 4 / (1 + j));

@@ -37,4 +37,18 @@ describe('nmf (core bcNMF with alpha = 0, no background)', () => {
     assert.ok(ariOf(b.embedding, groups) > 0.9, `bcNMF ARI ${ariOf(b.embedding, groups)}`);
     assert.ok(ariOf(n.embedding, groups) < 0.2, `NMF ARI ${ariOf(n.embedding, groups)}`);
   });
+
+  it('stops on its AbortSignal within about an iteration, rejecting with the signal\'s reason, and keeps the signal out of the model', async () => {
+    const { target } = contrastPair(2, 60, 10, 12);
+    const controller = new AbortController();
+    const reason = new DOMException('stopped by the test', 'AbortError');
+    let iterations = 0;
+    const fit = nmf(target, { nComponents: 3, maxIter: 1_000_000, tol: 0, signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 50);
+    await assert.rejects(fit, (e: unknown) => e === reason);
+    const done = await nmf(target, { nComponents: 2, maxIter: 5, signal: new AbortController().signal });
+    iterations = done.model.iterations;
+    assert.equal(iterations, 5);
+    assert.equal('signal' in done.toJSON().options, false);
+  });
 });

@@ -142,6 +142,21 @@ export async function fitBcnmf(
   background: MatrixInput | BatchSource | readonly (MatrixInput | BatchSource)[] | null,
   options: BcnmfOptions,
 ): Promise<BcnmfModel> {
+  const [model] = await runFit(target, background, options, 'best');
+  return model;
+}
+
+/**
+ * The fit behind {@link fitBcnmf} and `fitEveryStart`: every start on one upload of the
+ * data; `keep` 'best' gives one model (the start with the best final score), 'every' one
+ * model per start, in start order.
+ */
+export async function runFit(
+  target: MatrixInput | BatchSource,
+  background: MatrixInput | BatchSource | readonly (MatrixInput | BatchSource)[] | null,
+  options: BcnmfOptions,
+  keep: 'best' | 'every',
+): Promise<BcnmfModel[]> {
   const startedAt = performance.now();
   const backgrounds = backgroundList(background);
   const resolved = resolveOptions(options, backgrounds.length);
@@ -158,14 +173,35 @@ export async function fitBcnmf(
   const ops = resolveOps(adapter.ops);
   const minibatch = resolved.batchSize !== undefined || isBatchSource(target) || backgrounds.some(isBatchSource);
   const run = minibatch
-    ? await fitInMinibatches(target, backgrounds, resolved, adapter, backend, ops, startedAt, warn)
-    : await fitFullBatch(target as MatrixInput, backgrounds as MatrixInput[], resolved, adapter, backend, ops, startedAt, warn);
-  const { kept, starts, bestStart, k, shapes } = run;
-  // The loop stops at the first non-finite score; this guards the factors themselves.
-  const bad = firstNonFinite(kept, datasetRoles(backgrounds.length), k, shapes.columns);
-  if (bad) {
-    throw new BcnmfError('DIVERGED', `the fit ended with non-finite factors (${bad}); scale the data down, lower alpha or damp the updates`);
-  }
+    ? await fitInMinibatches(target, backgrounds, resolved, adapter, backend, ops, startedAt, warn, keep)
+    : await fitFullBatch(target as MatrixInput, backgrounds as MatrixInput[], resolved, adapter, backend, ops, startedAt, warn, keep);
+  const { starts, k, shapes } = run;
+  const kept: [StartResult, number][] = keep === 'best' ? [[run.kept, run.bestStart]] : run.every.map((result, start) => [result, start]);
+  const wallTimeMs = performance.now() - startedAt;
+  return kept.map(([result, start]) => {
+    // The loop stops at the first non-finite score; this guards the factors themselves.
+    const bad = firstNonFinite(result, datasetRoles(backgrounds.length), k, shapes.columns);
+    if (bad) {
+      throw new BcnmfError('DIVERGED', `the fit ended with non-finite factors (${bad}); scale the data down, lower alpha or damp the updates`);
+    }
+    return modelOf(result, start, { run, resolved, backend, minibatch, warnings, wallTimeMs });
+  });
+}
+
+/** The model of one kept start. */
+function modelOf(
+  kept: StartResult,
+  keptStart: number,
+  { run, resolved, backend, minibatch, warnings, wallTimeMs }: {
+    run: FitRun;
+    resolved: ResolvedOptions;
+    backend: string;
+    minibatch: boolean;
+    warnings: string[];
+    wallTimeMs: number;
+  },
+): BcnmfModel {
+  const { starts, k, shapes } = run;
   const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
   const features = shapes.columns;
   return new BcnmfModel({
@@ -185,10 +221,10 @@ export async function fitBcnmf(
     history: kept.history,
     iterations: kept.iterations,
     converged: kept.converged,
-    wallTimeMs: performance.now() - startedAt,
+    wallTimeMs,
     starts,
-    bestStart,
-    warnings,
+    bestStart: keptStart,
+    warnings: [...warnings],
     settings: {
       k,
       alpha: resolved.alpha,
@@ -213,6 +249,8 @@ interface FitRun {
   kept: StartResult;
   starts: StartSummary[];
   bestStart: number;
+  /** Every start's result, in start order ('every'); empty when only the best is kept. */
+  every: StartResult[];
   k: number;
   batchSize?: number;
   shapes: {
@@ -224,20 +262,22 @@ interface FitRun {
   };
 }
 
-/** Runs every start and keeps the best. */
-async function bestOfStarts(nStarts: number, loss: LossDefinition, run: (start: number) => Promise<StartResult>) {
+/** Runs every start and keeps the best (and, with keep 'every', every start's result). */
+async function bestOfStarts(nStarts: number, loss: LossDefinition, keep: 'best' | 'every', run: (start: number) => Promise<StartResult>) {
   let best: StartResult | null = null;
   let bestStart = 0;
   const starts: StartSummary[] = [];
+  const every: StartResult[] = [];
   for (let start = 0; start < nStarts; start++) {
     const result = await run(start);
+    if (keep === 'every') every.push(result);
     starts.push({ start, score: result.score, iterations: result.iterations, converged: result.converged });
     if (best === null || isBetterScore(loss, result.score, best.score)) {
       best = result;
       bestStart = start;
     }
   }
-  return { kept: best!, starts, bestStart };
+  return { kept: best!, starts, bestStart, every };
 }
 
 async function fitFullBatch(
@@ -249,6 +289,7 @@ async function fitFullBatch(
   ops: ComputeOps,
   startedAt: number,
   warn: (message: string) => void,
+  keep: 'best' | 'every',
 ): Promise<FitRun> {
   const prepared = await prepareData(target, backgrounds, resolved, (t, b) => {
     const needed = estimateFitBytes(t, b, resolved.k, resolved.loss);
@@ -268,7 +309,7 @@ async function fitFullBatch(
   try {
     for (const matrix of prepared.backgrounds) data.backgrounds.push(uploadMatrix(matrix));
     const constants = await scoreConstants(ops, resolved.lossDefinition, data);
-    const best = await bestOfStarts(resolved.nStarts, resolved.lossDefinition, (start) =>
+    const best = await bestOfStarts(resolved.nStarts, resolved.lossDefinition, keep, (start) =>
       runStart(start, ops, prepared, data, resolved, constants, startedAt, warn));
     const matrices = [prepared.target, ...prepared.backgrounds];
     return {
@@ -296,12 +337,13 @@ async function fitInMinibatches(
   ops: ComputeOps,
   startedAt: number,
   warn: (message: string) => void,
+  keep: 'best' | 'every',
 ): Promise<FitRun> {
   const prepared = await prepareMinibatch(target, backgrounds, resolved);
   const batchSize = minibatchSize(resolved, prepared, adapter, backend);
   prepared.warnings.forEach(warn);
   throwIfAborted(resolved.signal);
-  const best = await bestOfStarts(resolved.nStarts, resolved.lossDefinition, (start) =>
+  const best = await bestOfStarts(resolved.nStarts, resolved.lossDefinition, keep, (start) =>
     runMinibatchStart(start, ops, prepared, resolved, batchSize, startedAt));
   const sources = prepared.datasets.map((d) => d.source);
   return {

@@ -38,9 +38,12 @@ export interface ProgressEvent extends ScoreRecord {
 export interface BcnmfOptions {
   /**
    * Number of topics (rows of W): 1 <= k <= min(features, target samples). Required,
-   * unless an explicit `init` gives W (then k is its number of rows).
+   * unless an explicit `init` gives W (then k is its number of rows). `k` is short for
+   * {@link nComponents}, the name every estimator of bcnmf uses; give one of them.
    */
   k?: number;
+  /** The number of topics, as scikit-learn and the estimators (`Bcnmf`, `NMF`, `PCA`, `CPCA`) name it: the same as `k`. */
+  nComponents?: number;
   /**
    * Contrastive weight α >= 0; 0 fits plain NMF of the target. With several backgrounds,
    * one weight each (an array), or one number for all.
@@ -155,7 +158,7 @@ export interface ResolvedOptions {
 }
 
 const KNOWN_KEYS: readonly (keyof BcnmfOptions)[] = [
-  'k', 'alpha', 'loss', 'maxIter', 'tol', 'scoreEvery', 'seed', 'nStarts', 'damping', 'eps', 'init',
+  'k', 'nComponents', 'alpha', 'loss', 'maxIter', 'tol', 'scoreEvery', 'seed', 'nStarts', 'damping', 'eps', 'init',
   'backend', 'featureNames', 'alignFeaturesByName', 'batchSize', 'shuffle', 'onProgress', 'onWarning', 'signal',
 ];
 
@@ -218,8 +221,12 @@ export function resolveOptions(options: BcnmfOptions, backgroundCount: number): 
     fail(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the options are ${KNOWN_KEYS.join(', ')}`);
   }
   const explicitInit = typeof options.init === 'object' && options.init !== null;
-  if (options.k === undefined && !explicitInit) fail('k (the number of topics) is required');
-  const k = options.k === undefined ? -1 : integer('k', options.k, 1);
+  if (options.k !== undefined && options.nComponents !== undefined && options.k !== options.nComponents) {
+    fail(`k (${String(options.k)}) and nComponents (${String(options.nComponents)}) are the same setting; give one`);
+  }
+  const given = options.k ?? options.nComponents;
+  if (given === undefined && !explicitInit) fail('k (nComponents: the number of topics) is required');
+  const k = given === undefined ? -1 : integer(options.k !== undefined ? 'k' : 'nComponents', given, 1);
 
   const loss = settingChecks.loss(options.loss ?? BCNMF_DEFAULTS.loss);
   const lossDefinition = LOSSES[loss];

@@ -50,7 +50,7 @@ describe('bad input is refused before any work', () => {
     await refuses(target, background, { k: 0 }, 'INVALID_OPTION', /k must be an integer >= 1, got 0/);
     await refuses(target, background, { k: 2.5 }, 'INVALID_OPTION', /k must be an integer/);
     await refuses(target, background, { k: 4 }, 'INVALID_OPTION', /between 1 and min\(features, target samples\) = 3, got 4/);
-    await refuses(target, background, { k: undefined }, 'INVALID_OPTION', /k \(the number of topics\) is required/);
+    await refuses(target, background, { k: undefined }, 'INVALID_OPTION', /k \(nComponents: the number of topics\) is required/);
   });
 
   it('alpha, damping, eps, iterations, tolerance, seed and starts out of range', async () => {
@@ -69,7 +69,7 @@ describe('bad input is refused before any work', () => {
     await refuses(target, background, { nStarts: 2, init: 'nndsvda' }, 'INVALID_OPTION', /nStarts > 1 needs init 'random'/);
     await refuses(target, background, { loss: 'l1' as never }, 'INVALID_OPTION', /loss must be 'frobenius' or 'poisson', got "l1"/);
     await refuses(target, background, { init: 'svd' as never }, 'INVALID_OPTION', /init must be 'random', 'nndsvd', 'nndsvda'/);
-    await refuses(target, background, { maxiter: 5 }, 'INVALID_OPTION', /unknown option maxiter; the options are k, alpha/);
+    await refuses(target, background, { maxiter: 5 }, 'INVALID_OPTION', /unknown option maxiter; the options are k, nComponents, alpha/);
     await refuses(target, background, { onProgress: 5 as never }, 'INVALID_OPTION', /onProgress must be a function/);
     await refuses(target, background, { featureNames: ['a'] }, 'INVALID_OPTION', /featureNames has 1 names but the target has 3 features/);
   });

@@ -7,7 +7,8 @@ import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { loadMaitra2023 } from '../src/datasets/maitra2023.js';
 import { loadMcFarland2020 } from '../src/datasets/mcfarland2020.js';
 import { loadZheng2017 } from '../src/datasets/zheng2017.js';
-import { toCategorical, writeH5ad } from '../src/formats/index.js';
+import { writeH5ad } from '../src/formats/h5ad.js';
+import { toCategorical } from '../src/formats/h5ad-read.js';
 import { highlyVariableGenes } from '../src/preprocess/hvg.js';
 import { createRandom } from '../src/simulation/random.js';
 

@@ -99,10 +99,10 @@ test('standardize: z-scores per column against a plain computation, zero-varianc
   close(standardize(DenseMatrix.fromRows([[1], [3]]), { ddof: 1 }).data, [-Math.SQRT1_2, Math.SQRT1_2], 1e-15);
 });
 
-test('alignFeatures intersects in the target order and reports what was dropped', () => {
+test("alignFeatures with align 'name' intersects in the target order and reports what was dropped", () => {
   const t = DenseMatrix.fromRows([[1, 2, 3, 4]], { columnNames: ['a', 'b', 'c', 'e'] });
   const b = DenseMatrix.fromRows([[5, 6, 7, 8]], { columnNames: ['e', 'd', 'a', 'c'] });
-  const r = alignFeatures(t, b);
+  const r = alignFeatures(t, b, { align: 'name' });
   assert.deepEqual(r.featureNames, ['a', 'c', 'e']);
   assert.deepEqual(r.target.toArray(), [[1, 3, 4]]);
   assert.deepEqual(r.background.toArray(), [[7, 8, 5]]);

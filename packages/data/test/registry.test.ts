@@ -21,6 +21,8 @@ import {
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const sharedData = join(repoRoot, '../shared/datasets');
+const absent = existsSync(join(sharedData, 'mnist-flowers')) && existsSync(join(sharedData, 'mice-protein')) ? false : `the shared data sets are not in ${sharedData}`;
+if (absent) console.log(`# skipping the tests that read the shared data sets: ${absent}`);
 const isInvalidData = (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_DATA';
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -46,7 +48,7 @@ test('the package carries exactly the manifests of datasets/*.json, each complet
   assert.throws(() => getDatasetManifest('nope'), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION');
 });
 
-test('the shared copies of the two small sets are present and match their recorded sha256', async () => {
+test('the shared copies of the two small sets are present and match their recorded sha256', { skip: absent }, async () => {
   for (const name of ['mice-protein', 'mnist-flowers']) {
     const located = await locateDataset(name, { dataDir: sharedData });
     const m = getDatasetManifest(name);
@@ -101,8 +103,9 @@ function describeServer(): void {
   const served = new Map<string, Buffer>();
   const requests: string[] = [];
   before(async () => {
+    // the real files, served as a mirror would
     for (const f of getDatasetManifest('mnist-flowers').files) {
-      served.set(`/mnist-flowers/${f.path}`, readFileSync(join(sharedData, 'mnist-flowers', f.path)));
+      if (!absent) served.set(`/mnist-flowers/${f.path}`, readFileSync(join(sharedData, 'mnist-flowers', f.path)));
     }
     server = createServer((req, res) => {
       requests.push(req.url ?? '');
@@ -123,7 +126,7 @@ function describeServer(): void {
   });
   after(() => new Promise<void>((r) => server.close(() => r())));
 
-  test('downloadDataset fetches, reports progress, verifies sha256 and renames into place', async () => {
+  test('downloadDataset fetches, reports progress, verifies sha256 and renames into place', { skip: absent }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bcnmf-dl-'));
     try {
       const progress: { file: string; received: number; total: number | undefined }[] = [];
@@ -150,7 +153,7 @@ function describeServer(): void {
     }
   });
 
-  test('a download with the wrong checksum or a failing server leaves nothing behind', async () => {
+  test('a download with the wrong checksum or a failing server leaves nothing behind', { skip: absent }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bcnmf-dl-'));
     const key = '/mnist-flowers/target_labels.csv';
     const good = served.get(key)!;

@@ -9,9 +9,9 @@ import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { csvLine, formatSeconds, formatShort } from '../format.js';
 import { fitInput, readInputs, type InputFlags } from '../input.js';
-import { choiceOption, listOption, numberOption, optionalNumber } from '../options.js';
+import { choiceOption, numberListOption, numberOption, optionalNumber } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
-import { writeFitOutputs } from '../results.js';
+import { assertFinite, resultsKeyOption, writeFitOutputs } from '../results.js';
 
 /** parseArgs option specs of the flags that go with `--alpha auto`. */
 export const ALPHA_AUTO_OPTIONS = {
@@ -30,7 +30,7 @@ embeddings (or bases) are and keeps alpha 0 and one exemplar per other cluster
 results (W.csv, H_target.csv, H_background.csv, model.json, history.csv) to DIR/alpha_<value>
 (e.g. alpha_0, alpha_1.179), and alpha-path.csv (every alpha: score, errors, iterations,
 cluster, selected) and affinity.csv (the fits' affinity matrix) to DIR.
-  --alphas LIST        the alphas to fit, e.g. 0,0.5,1,2,4 (must include 0; default 0 and
+  --alphas LIST        the alphas to fit, e.g. 0,0.5,1,2,4 or 0..4 (must include 0; default 0 and
                        --n-alphas values log-spaced from 0.1 to 10^--max-log-alpha)
   --n-alphas N         log-spaced alphas besides 0 (default ${ALPHA_PATH_DEFAULTS.nAlphas})
   --max-log-alpha X    largest alpha is 10^X (default ${ALPHA_PATH_DEFAULTS.maxLogAlpha})
@@ -47,6 +47,7 @@ export type AlphaAutoFlags = InputFlags & { [K in keyof typeof FIT_SETTING_OPTIO
   background?: string[];
   alpha?: string[];
   'init-from'?: string;
+  key?: string;
   out?: string;
   overwrite?: boolean;
   quiet?: boolean;
@@ -95,10 +96,9 @@ export function alphaFolderNames(alphas: readonly number[]): string[] {
 }
 
 function parseAlphaList(raw: string | undefined): number[] | undefined {
-  const items = listOption(raw);
-  if (items === undefined) return undefined;
-  if (items.length === 0) throw new UsageError('--alphas needs a list of numbers, e.g. 0,0.5,1,2');
-  const alphas = items.map((item) => numberOption('--alphas', item, 0, { min: 0 }));
+  if (raw !== undefined && raw.trim() === '') throw new UsageError('--alphas needs a list of numbers, e.g. 0,0.5,1,2');
+  const alphas = numberListOption('--alphas', raw, { min: 0 });
+  if (alphas === undefined) return undefined;
   if (!alphas.includes(0)) throw new UsageError('--alphas must include 0 (the selection drops the cluster of alpha 0)');
   if (new Set(alphas).size !== alphas.length) throw new UsageError(`--alphas lists an alpha twice: ${raw}`);
   return alphas.sort((a, b) => a - b);
@@ -113,6 +113,7 @@ function last(model: BcnmfModel): { targetError: number; backgroundError: number
 export function alphaPathCsv(rows: readonly AlphaPathRow[]): string {
   const lines = ['alpha,score,target_error,background_error,iterations,cluster,selected,folder'];
   for (const r of rows) {
+    assertFinite([r.alpha, r.score, r.targetError, r.backgroundError ?? 0], 0, `alpha-path.csv (alpha ${r.alpha})`);
     lines.push(csvLine([r.alpha, r.score, r.targetError, r.backgroundError ?? '', r.iterations, r.cluster, r.selected ? 'yes' : 'no', r.folder ?? ''].map(String)));
   }
   return lines.join('\n') + '\n';
@@ -121,6 +122,7 @@ export function alphaPathCsv(rows: readonly AlphaPathRow[]): string {
 /** affinity.csv: the affinity matrix, a header and a first column of alphas. */
 export function affinityCsv(alphas: readonly number[], affinity: readonly (readonly number[])[]): string {
   const lines = [csvLine(['alpha', ...alphas.map(String)])];
+  affinity.forEach((row) => assertFinite(row, 0, 'affinity.csv'));
   affinity.forEach((row, i) => lines.push(csvLine([String(alphas[i]), ...row.map(String)])));
   return lines.join('\n') + '\n';
 }
@@ -187,10 +189,12 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
   if (nFits < nClusters) throw new UsageError(`--clusters ${nClusters} needs at least ${nClusters} alphas on the path; it has ${nFits}`);
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
-  checkOutputDir(values.out, overwrite);
+  const inputPaths = [values.target, ...(values.background ?? []), values.input];
+  checkOutputDir(values.out, overwrite, { inputs: inputPaths });
   await startBackend(fitOptions.backend);
+  const key = await resultsKeyOption(values.key, inputPaths);
 
-  const inputs = await readInputs(values);
+  const inputs = await readInputs(values, { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) });
   if (!quiet) describeInputs(ctx, 'bcnmf fit --alpha auto', inputs);
   const progress = pathProgress(ctx, quiet, nFits);
   const started = Date.now();
@@ -222,11 +226,11 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
     folder: folderOf.get(alpha) ?? null,
   }));
 
-  const files = await writeOutputDir(values.out, overwrite, async (dir) => {
+  const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit --alpha auto', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
     const written: string[] = [];
     for (const [i, model] of selection.fits.entries()) {
       mkdirSync(join(dir, folders[i]));
-      const inside = await writeFitOutputs(join(dir, folders[i]), model, inputs);
+      const inside = await writeFitOutputs(join(dir, folders[i]), model, inputs, key);
       written.push(...inside.map((f) => `${folders[i]}/${f}`));
     }
     writeFileSync(join(dir, 'alpha-path.csv'), alphaPathCsv(rows));

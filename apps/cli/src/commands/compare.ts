@@ -9,6 +9,7 @@ import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, rowNamesOf } from '..
 import { readLabels } from '../labels.js';
 import { choiceOption, listOption, numberOption, optionalNumber, parseCommand } from '../options.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
+import { assertFinite } from '../results.js';
 import { fitProgress } from '../progress.js';
 import { describeInputs } from './fit.js';
 
@@ -102,12 +103,17 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
   const nInit = numberOption('--n-init', values['n-init'], 10, { min: 1, integer: true });
   const quiet = values.quiet ?? false;
   const overwrite = values.overwrite ?? false;
-  if (values.out !== undefined) checkOutputFile(values.out, overwrite);
+  if (values.out !== undefined) {
+    checkOutputFile(values.out, overwrite, { inputs: [values.target, values.background, values.input, values.labels] });
+  }
   await startBackend(settings.backend);
 
   // --label-column names a column of --labels when that is given, else of the split input
   const labelsFile = values.labels;
-  const inputs = await readInputs({ ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined });
+  const inputs = await readInputs(
+    { ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined },
+    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) },
+  );
   let labels: string[] | null = inputs.targetLabels ?? null;
   if (labelsFile !== undefined) labels = await readLabels(labelsFile, rowNamesOf(inputs.target), values['label-column']);
   if (!quiet) describeInputs(ctx, 'bcnmf compare', inputs);
@@ -126,12 +132,16 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
       seed: settings.seed,
       damping: settings.damping,
       backend: settings.backend,
+      signal: ctx.signal,
     }),
     pca: { nComponents: k },
     cpca: defined({ nComponents: k, alpha: cpcaAlpha, seed: settings.seed }),
   };
   const rows: CompareRow[] = [];
   for (const name of methods as MethodName[]) {
+    // bcNMF and NMF stop within an iteration; PCA and cPCA are one linear-algebra call
+    // each, so Ctrl-C is also checked between methods
+    ctx.signal?.throwIfAborted();
     const method = getMethod(name);
     let methodOptions = options[name];
     const progress = name === 'bcnmf' ? fitProgress(ctx, 'bcnmf compare: bcNMF', quiet) : null;
@@ -154,8 +164,10 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
     }
     rows.push({ method: name, name: fitted.name, components: fitted.embedding.columns, ari, nmi, seconds });
   }
+  ctx.signal?.throwIfAborted();
   const result: CompareResult = { k, alpha, protocol: labels ? protocol : null, labelled: labels?.length ?? 0, results: rows };
   if (values.out !== undefined) {
+    for (const r of rows) assertFinite([r.ari ?? 0, r.nmi ?? 0, r.seconds], 0, `${values.out} (${r.name})`);
     const text = extname(values.out).toLowerCase() === '.json'
       ? JSON.stringify(result, null, 2) + '\n'
       : [csvLine(['method', 'components', 'ari', 'nmi', 'seconds']),

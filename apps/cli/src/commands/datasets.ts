@@ -9,6 +9,7 @@ import {
   downloadDataset,
   getDatasetManifest,
   listDatasets,
+  parseDecimal,
   RECORDED_CHECKSUMS_FILE,
   resolveDataDir,
   verifyDatasetFiles,
@@ -231,8 +232,8 @@ async function runVerify(name: string | undefined, values: { 'data-dir'?: string
 
 function positiveSeconds(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} must be a positive number of seconds, got '${value}'`);
+  const seconds = parseDecimal(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} must be a positive number of seconds, got '${value}'`);
   return Math.round(seconds * 1000);
 }
 

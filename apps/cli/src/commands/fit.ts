@@ -10,7 +10,7 @@ import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
 import { parseCommand } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
 import { fitProgress } from '../progress.js';
-import { readInitFrom, writeFitOutputs } from '../results.js';
+import { readInitFrom, resultsKeyOption, writeFitOutputs } from '../results.js';
 import { ALPHA_AUTO_OPTIONS, ALPHA_AUTO_USAGE, runAlphaAuto, type AlphaAutoSummary } from './alpha-auto.js';
 
 export const FIT_USAGE = `bcnmf fit (--target FILE --background FILE [--background FILE2 ...] | --input FILE --split-by COLUMN --target-values A,B --background-values C)
@@ -19,7 +19,8 @@ export const FIT_USAGE = `bcnmf fit (--target FILE --background FILE [--backgrou
 Fits bcNMF and writes to DIR: W.csv (a row per topic), H_target.csv and H_background.csv
 (a row per sample), model.json (the model, for transform and topics), history.csv (the
 scores at each check) and, for an .h5ad input, a copy of it with the results added
-(obsm['X_bcnmf'], varm['bcnmf_W'], uns['bcnmf']).
+(obsm['X_bcnmf'], varm['bcnmf_W'], uns['bcnmf']; --key NAME stores them as obsm['X_NAME'],
+varm['NAME_W'], uns['NAME'], e.g. to refit an .h5ad that bcnmf wrote).
 
 Several backgrounds: repeat --background FILE, and give one --alpha per background (the
 i-th --alpha goes with the i-th --background) or one --alpha for all of them. W is pushed
@@ -40,8 +41,12 @@ ${FIT_SETTINGS_USAGE}
 ${ALPHA_AUTO_USAGE}
 
 Output:
-  --out DIR            output folder; written as a whole or not at all
-  --overwrite          replace a non-empty --out
+  --key NAME           name of the results in an .h5ad output (default bcnmf); an .h5ad
+                       input that already holds results under it is refused before the fit
+  --out DIR            output folder (a new one, or an earlier output of bcnmf); written as
+                       a whole or not at all, with bcnmf-output.json listing its files
+  --overwrite          replace an earlier output of bcnmf in --out (a folder holding
+                       anything else is refused, naming the files that would be lost)
   --quiet              no progress on stderr
   --json               print the results as JSON`;
 
@@ -52,6 +57,7 @@ const OPTIONS = {
   background: { type: 'string', multiple: true },
   alpha: { type: 'string', multiple: true },
   'init-from': { type: 'string' },
+  key: { type: 'string' },
   out: { type: 'string' },
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -122,10 +128,12 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   if (values['init-from'] === undefined) requireNumber('--k', settings.k);
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
-  checkOutputDir(values.out, overwrite);
+  const inputPaths = [values.target, ...(values.background ?? []), values.input, values['init-from']];
+  checkOutputDir(values.out, overwrite, { inputs: inputPaths });
   await startBackend(settings.backend);
+  const key = await resultsKeyOption(values.key, inputPaths);
 
-  const inputs = await readInputs(values);
+  const inputs = await readInputs(values, { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) });
   // one background: exactly the single-background call; several: a list and an alpha each
   const several = inputs.backgrounds.length > 1;
   let options: BcnmfOptions = { ...settings, alpha: several ? alphas : alphas[0] };
@@ -150,7 +158,8 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   } finally {
     progress.stop();
   }
-  const files = await writeOutputDir(values.out, overwrite, (dir) => writeFitOutputs(dir, model, inputs));
+  const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, (dir) =>
+    writeFitOutputs(dir, model, inputs, key));
   const last = model.history[model.history.length - 1];
   const summary: FitSummary = {
     out: resolve(values.out),

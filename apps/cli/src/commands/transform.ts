@@ -27,6 +27,7 @@ sample,topic_1,...,topic_k.
   --tol T              stop when the error changes by at most this fraction (default 1e-5)
   --seed S             seed of the coefficients' random start (default the model's)
   --backend NAME       auto (default), cpu, wasm, webgpu or cuda (bcnmf backends)
+  --quiet              no progress line on stderr
   --json               print a JSON summary`;
 
 const OPTIONS = {
@@ -65,7 +66,7 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   const seed = optionalNumber('--seed', values.seed, { min: 0, integer: true });
   const backend = backendOption(values.backend);
   const overwrite = values.overwrite ?? false;
-  checkOutputFile(values.out!, overwrite);
+  checkOutputFile(values.out!, overwrite, { inputs: [values.model, values.input] });
   const { model } = loadModel(values.model!);
   await startBackend(backend);
   const modelFeatures = model.featureNames;
@@ -89,8 +90,12 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   } else {
     refuseMissing(samples, values.input!);
   }
+  if (!values.quiet) {
+    ctx.err(`bcnmf transform: ${samples.rows} samples x ${samples.columns} features through the ${model.settings.k}-topic model ${values.model}`);
+  }
   const H = await model.transform(fitInput(samples), { maxIter, tol, seed, backend, signal: ctx.signal, onWarning: (w) => ctx.err(`bcnmf: ${w}`) });
-  writeFileAtomically(values.out!, matrixCsv(H, 'sample'));
+  ctx.signal?.throwIfAborted();
+  writeFileAtomically(values.out!, matrixCsv(H, 'sample', values.out!));
   const summary: TransformSummary = {
     out: resolve(values.out!),
     samples: H.rows,

@@ -36,7 +36,10 @@ export interface Offload {
  * are sent, with their data, to its worker processes as each cell's data are made, and
  * run there while this process fits the others and goes on to the next cells (at most a
  * few cells ahead of the workers, so that queued data stay few); they are scored when
- * they come back. The runs are the same either way, in the same order.
+ * they come back. The runs are the same either way, in the same order. Each run is
+ * reported to `context.onMethodRun` once scored (cPCA with automatic alpha: once per
+ * returned non-zero alpha, with the row it fills); `context.signal` stops the fits here
+ * (the pool's are stopped by its owner) and the grid rejects with its reason.
  */
 export async function runGrid(
   context: RunContext,
@@ -60,14 +63,27 @@ export async function runGrid(
     if (!cell) throw new Error(`runGrid: method '${spec.label}' of column ${columns[c]} is not in the first column's methods`);
     cell[c][context.seeds.indexOf(seed)] = run;
   };
+  const report = (c: number, seed: number, spec: MethodSpec, run: MethodRun, labels: string[]) => {
+    if (!context.onMethodRun) return;
+    const base = { column: columns[c], seed, method: spec.label, labels };
+    if (!run.returned) {
+      context.onMethodRun({ ...base, row: spec.label, embedding: run.embedding, ari: run.ari });
+      return;
+    }
+    run.returned.forEach((r, i) => {
+      if (i < MAX_RETURNED) context.onMethodRun!({ ...base, row: cpcaReturnedLabel(i + 1, spec), alpha: r.alpha, embedding: r.embedding, ari: r.ari });
+    });
+  };
   const sent: { c: number; seed: number; spec: MethodSpec; labels: string[]; result: Promise<FitJobResult> }[] = [];
   let scored = 0;
   const scoreNext = async () => {
     const s = sent[scored++];
     const r = await s.result;
+    context.signal?.throwIfAborted();
     const run = scoreFit(s.spec, offloadedFit(r), s.labels, s.seed, evaluation);
     run.seconds = r.seconds;
     place(s.c, s.seed, s.spec, run);
+    report(s.c, s.seed, s.spec, run, s.labels);
     print(s.c, s.seed, s.spec, run, ' (worker)');
   };
   for (let c = 0; c < columns.length; c++) {
@@ -79,8 +95,9 @@ export async function runGrid(
           sent.push({ c, seed, spec, labels: data.labels, result: offload!.pool.submit(job) });
           continue;
         }
-        const run = await runMethod(spec, data, seed, evaluation, { key, fits });
+        const run = await runMethod(spec, data, seed, evaluation, { key, fits }, { backend: context.overrides.backend, signal: context.signal });
         place(c, seed, spec, run);
+        report(c, seed, spec, run, data.labels);
         print(c, seed, spec, run, '');
       }
       // stay a few cells ahead of the workers: the queued jobs hold their data

@@ -94,7 +94,8 @@ export const simulation: Experiment = {
     const recipeOf = (c: number, seed: number): SimulationRecipe => ({ kind: 'simulation', beta: betas[c], seed, scale, cellScale });
     // PCA and cPCA (single-threaded LAPACK, most of the time) run in worker processes
     // while this one fits NMF and bcNMF
-    const pool = FitPool.start(o.workers ?? defaultWorkerCount());
+    // (Ctrl-C: context.signal closes the pool at once, and the grid rejects with its reason)
+    const pool = FitPool.start(o.workers ?? defaultWorkerCount(), context.signal);
     let grid;
     try {
       grid = await runGrid(

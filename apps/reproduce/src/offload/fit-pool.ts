@@ -75,7 +75,9 @@ export function offloadedFit(r: FitJobResult): FittedMethod & { alpha?: number; 
  * simulation takes about half the wall time. Jobs run in submission order, one per
  * worker at a time. A worker that fails rejects its job with the reason; `close()` ends
  * them all (also on this process's exit). Workers run in their own process group, so
- * Ctrl-C reaches this process only, and they stop when it is gone.
+ * Ctrl-C reaches this process only, and they stop when it is gone; with a `signal`
+ * (Ctrl-C's), its abort closes the pool at once, rejecting the jobs not finished with the
+ * signal's reason.
  */
 export class FitPool {
   private readonly children: ChildProcess[] = [];
@@ -86,8 +88,11 @@ export class FitPool {
   private nextId = 0;
   private closed = false;
   private readonly onExit = () => this.close();
+  private readonly signal: AbortSignal | undefined;
+  private readonly onAbort = () => this.close(this.abortReason());
 
-  private constructor(workers: number) {
+  private constructor(workers: number, signal?: AbortSignal) {
+    this.signal = signal;
     const here = fileURLToPath(import.meta.url);
     const entry = here.slice(0, -extname(here).length).replace(/fit-pool$/, 'fit-worker') + extname(here);
     const env = { ...process.env };
@@ -124,11 +129,21 @@ export class FitPool {
       this.idle.push(child);
     }
     process.once('exit', this.onExit);
+    signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** A pool of `workers` processes, or null for none (run in-process). */
-  static start(workers: number = defaultWorkerCount()): FitPool | null {
-    return workers > 0 ? new FitPool(workers) : null;
+  /**
+   * A pool of `workers` processes, or null for none (run in-process). An aborted
+   * `signal` starts none: it throws the signal's reason.
+   */
+  static start(workers: number = defaultWorkerCount(), signal?: AbortSignal): FitPool | null {
+    signal?.throwIfAborted();
+    return workers > 0 ? new FitPool(workers, signal) : null;
+  }
+
+  private abortReason(): Error {
+    const reason: unknown = this.signal?.reason;
+    return reason instanceof Error ? reason : new Error(String(reason ?? 'the fit pool was stopped'));
   }
 
   /** Number of worker processes. */
@@ -167,6 +182,7 @@ export class FitPool {
     if (this.closed) return;
     this.closed = true;
     process.removeListener('exit', this.onExit);
+    this.signal?.removeEventListener('abort', this.onAbort);
     // at once, even inside a long LAPACK call
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const [, p] of this.pending) p.reject(reason);

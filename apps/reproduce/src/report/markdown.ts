@@ -42,7 +42,7 @@ function referenceRows(result: ExperimentResult, row: string): { source: Referen
 export function tableMarkdown(result: ExperimentResult): string {
   const head = result.columns.map((c) => escapeCell(c));
   const lines: string[] = [];
-  if (result.quick) lines.push(`**Quick run (--quick): ${escapeCell(result.quickChanges)}.** The reference rows are full-size values.`, '');
+  if (result.quick) lines.push(`**Quick run (--quick): ${escapeCell(result.quickChanges)}.**${result.reference.values.length > 0 ? ' The reference rows are full-size values.' : ''}`, '');
   lines.push(`| method | ${head.join(' | ')} |`, `|---|${head.map(() => '---').join('|')}|`);
   for (const row of result.rows) {
     lines.push(`| ${escapeCell(row.method)} (ours${result.quick ? ', quick' : ''}) | ${row.cells.map((c) => formatStats(c)).join(' | ')} |`);
@@ -103,7 +103,7 @@ export function experimentMarkdown(result: ExperimentResult, figureFiles: Record
   if (files.length > 0) {
     out.push(`${h}# Figures`, '');
     for (const { f, paths } of files) {
-      const caption = f.kind === 'scatter' ? `${f.title}, coloured by ${result.evaluation.labels}` : `${f.title} (${f.caption})`;
+      const caption = f.kind === 'scatter' ? `${f.title}, coloured by ${f.legend ?? result.evaluation.labels}` : `${f.title} (${f.caption})`;
       out.push(`![${escapeCell(caption)}](${paths[0]})`, '');
     }
   }
@@ -119,7 +119,7 @@ export function reportMarkdown(report: ReproduceReport, figureFiles: Record<stri
   const out: string[] = [];
   out.push(`# bcNMF reproduction report: ${report.request}`, '');
   out.push(
-    `Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s. Every number in the "(ours)" rows comes from this run; ` +
+    `Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s; NMF and bcNMF ran on backend ${report.backend}. Every number in the "(ours)" rows comes from this run; ` +
       'each "(reference: ...)" row names its source: the paper (arXiv text), a reference notebook (its printed output), or untraced.',
     '',
   );

@@ -21,4 +21,6 @@ export interface ReproduceReport {
   seconds: number;
   /** ISO time of the run. */
   date: string;
+  /** The backend NMF and bcNMF ran on ('auto': the default, cpu where its native kernels were built). */
+  backend: string;
 }

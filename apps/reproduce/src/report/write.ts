@@ -35,9 +35,11 @@ export function checkOutDir(outDir: string): void {
  * <name>.md / .csv / .json, and figures/*.svg (+ .png where @resvg/resvg-js runs). All is
  * written into a temporary sibling folder first and renamed into place at the end, so a
  * failure leaves no partial output (and an earlier report in `outDir` stays as it was).
- * Returns the files written, relative to `outDir`.
+ * Returns the files written, relative to `outDir`. When `signal` fires while the files are
+ * written, nothing is renamed into place: the temporary folder is removed and the
+ * signal's reason thrown.
  */
-export async function writeReport(outDir: string, report: ReproduceReport): Promise<string[]> {
+export async function writeReport(outDir: string, report: ReproduceReport, signal?: AbortSignal): Promise<string[]> {
   checkOutDir(outDir);
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
@@ -78,6 +80,7 @@ export async function writeReport(outDir: string, report: ReproduceReport): Prom
     put('results.csv', resultsCsv(report.experiments));
     const json = JSON.parse(reportJson(report, figureFiles)) as Record<string, unknown>;
     put('report.json', JSON.stringify({ generator: GENERATOR, ...json }, null, 2) + '\n');
+    signal?.throwIfAborted();
     // swap into place
     const old = join(parent, `.${basename(outDir)}.old-${tag}`);
     const hadOld = existsSync(outDir);

@@ -318,7 +318,8 @@ function solve(state: FitState, alpha: number, k: number, seed: number): CpcaRes
   return { alpha, embedding, components, eigenvalues: values };
 }
 
-function resolveCpcaOptions(options: CpcaOptions): ResolvedCpcaOptions {
+/** cPCA's options checked and filled in: the one place they are validated (`cpca` and the `CPCA` estimator). */
+export function resolveCpcaOptions(options: CpcaOptions): ResolvedCpcaOptions {
   if (typeof options !== 'object' || options === null) throw invalidOption('cPCA options must be an object');
   const known = Object.keys(CPCA_DEFAULTS);
   for (const key of Object.keys(options)) if (!known.includes(key)) throw invalidOption(`unknown cPCA option '${key}' (known: ${known.join(', ')})`);

@@ -31,6 +31,10 @@ const registered = new Map<string, BackendAdapter>();
 const fallbacks = new Map<string, BackendAdapter>([['cpu', referenceCpuAdapter]]);
 /** The adapter whose activate() ran last: another adapter on the same tfjs backend must run its own. */
 let active: BackendAdapter | null = null;
+/** Each adapter's latest probe, for its advice (see {@link adviseOnce}). */
+const latestProbes = new WeakMap<BackendAdapter, BackendProbe>();
+/** The advice already said in this process. */
+const adviceGiven = new Set<string>();
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -119,10 +123,30 @@ export interface BackendStatus {
 }
 
 async function probeOf(adapter: BackendAdapter): Promise<BackendProbe> {
+  let probe: BackendProbe;
   try {
-    return await adapter.probe();
+    probe = await adapter.probe();
   } catch (error) {
-    return { available: false, reason: `its probe failed: ${describe(error)}` };
+    probe = { available: false, reason: `its probe failed: ${describe(error)}` };
+  }
+  latestProbes.set(adapter, probe);
+  return probe;
+}
+
+/**
+ * Says each backend's advice (`BackendProbe.advice`: e.g. the cpu backend's native kernels
+ * are not built, and the command that builds them) once per process: the first fit that
+ * could have used the backend says it, later fits do not. Reads the probes already made
+ * while choosing the backend; probes nothing itself.
+ */
+function adviseOnce(chain: readonly string[], warn: (message: string) => void): void {
+  for (const name of chain) {
+    const adapter = registeredBackend(name);
+    const advice = adapter ? latestProbes.get(adapter)?.advice : undefined;
+    if (advice && !adviceGiven.has(advice)) {
+      adviceGiven.add(advice);
+      warn(advice);
+    }
   }
 }
 
@@ -220,7 +244,8 @@ export async function defaultBackendChain(): Promise<string[]> {
 
 /**
  * Activates the first backend of `chain` that runs here, calling `warn` for each one
- * skipped; throws the last one's error when none runs.
+ * skipped, and, once per process, with the advice of the chain's backends (e.g. the
+ * native kernels are not built); throws the last one's error when none runs.
  */
 export async function useFirstAvailableBackend(
   chain: readonly string[],
@@ -231,7 +256,9 @@ export async function useFirstAvailableBackend(
     // an unknown name is a mistake, not a reason to fall back
     if (!backendNames().includes(name)) return { name, adapter: await useBackend(name) };
     try {
-      return { name, adapter: await useBackend(name) };
+      const adapter = await useBackend(name);
+      adviseOnce(chain, warn);
+      return { name, adapter };
     } catch (error) {
       if (!(error instanceof BcnmfError) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
       lastError = error;

@@ -17,6 +17,13 @@ export interface BackendProbe {
    * `{ adapter: 'NVIDIA H100' }`.
    */
   details?: Record<string, string>;
+  /**
+   * What would make this backend run much faster here, with the command that does it
+   * (e.g. the cpu backend's native kernels were not built: `pnpm approve-builds
+   * @bcnmf/backend-cpu`). A fit or transform whose backends include this one says it
+   * once per process, through its `onWarning`.
+   */
+  advice?: string;
 }
 
 /**

@@ -148,7 +148,7 @@ export class BcnmfModel {
   readonly wallTimeMs: number;
   /** How every random start ended. */
   readonly starts: readonly StartSummary[];
-  /** The start that was kept (best final score). */
+  /** The start that was kept: the best final score (`fitEveryStart`: this model's own start). */
   readonly bestStart: number;
   /** Warnings raised during the fit. */
   readonly warnings: readonly string[];
@@ -295,9 +295,10 @@ export class BcnmfModel {
     if (m.version !== 1) invalid(`unsupported bcNMF model version ${JSON.stringify(m.version)}`);
     const settings = checkSettings(m.settings);
     const k = settings.k;
-    const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
     const W = rowsToMatrix(m.W, 'W');
     if (W.rows !== k) invalid(`W has ${W.rows} rows but settings.k is ${k}`);
+    // named only once W has k rows: a hand-edited k of 2e9 must not allocate 2e9 names
+    const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
     if (W.columns < 1) invalid('W has no columns (features)');
     const features = W.columns;
     const featureNames = names(m.featureNames, 'featureNames', features);

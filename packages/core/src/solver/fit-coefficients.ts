@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dataSize, disposeData, uploadMatrix } from '../compute/data-tensor.js';
-import { scoreConstants, scoreRecord } from '../compute/score.js';
+import { scoreConstants, scoreRecord, type ScoreRecord } from '../compute/score.js';
 import { updateCoefficients, type UpdateRule } from '../compute/updates.js';
 import type { ComputeOps } from '../contract/compute-ops.js';
 import type { DataTensor } from '../contract/tensors.js';
@@ -22,6 +22,12 @@ export interface CoefficientFit {
   tol: number;
   scoreEvery: number;
   signal?: AbortSignal;
+  /**
+   * The contrastive weights of the backgrounds (data sets 2, 3, ...): when given, the
+   * result also has `contrastiveHistory`, the same checks scored as a fit is
+   * (MSE_X − Σ α·MSE_Y, or the Poisson form), for a model with this W.
+   */
+  alphas?: readonly number[];
 }
 
 /**
@@ -35,7 +41,7 @@ export async function fitCoefficients(
   ops: ComputeOps,
   rule: UpdateRule,
   fit: CoefficientFit,
-): Promise<IterationResult & { coefficients: Float32Array[] }> {
+): Promise<IterationResult & { coefficients: Float32Array[]; contrastiveHistory: ScoreRecord[] }> {
   const { loss, eps, damping } = rule;
   const [k, features] = [fit.basis.rows, fit.basis.columns];
   const data: DataTensor[] = [];
@@ -48,10 +54,13 @@ export async function fitCoefficients(
     });
     const constants = await scoreConstants(ops, loss, { target: data[0], backgrounds: data.slice(1) });
     const counts = data.map(dataSize);
+    // one entry per score check, as the loop's history (both start with iteration 0)
+    const contrastiveHistory: ScoreRecord[] = [];
     const score = async (iteration: number) => {
       const stacked = tf.tidy(() => tf.stack(data.map((d, i) => loss.scoreSum(ops, { data: d, coefficients: coefficients[i], basis, eps }))));
       const sums = await stacked.data();
       stacked.dispose();
+      if (fit.alphas) contrastiveHistory.push(scoreRecord(iteration, loss, sums, counts, constants, fit.alphas));
       const record = scoreRecord(iteration, loss, sums, counts, constants, []);
       return { ...record, score: counts.reduce((total, count, i) => total + loss.trackedTerm(sums[i], count), 0) };
     };
@@ -75,7 +84,7 @@ export async function fitCoefficients(
       hints: { alphas: [], damping },
     });
     const values = (await Promise.all(coefficients.map((c) => c.data()))) as Float32Array[];
-    return { ...run, coefficients: values.map((v) => Float32Array.from(v)) };
+    return { ...run, coefficients: values.map((v) => Float32Array.from(v)), contrastiveHistory };
   } finally {
     data.forEach(disposeData);
     tf.dispose([basis, ...coefficients]);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
-import { categoricalValues, readH5ad, type H5adColumn } from '../formats/index.js';
+import { readH5ad } from '../formats/h5ad.js';
+import { categoricalValues, type H5adColumn } from '../formats/h5ad-read.js';
 import { highlyVariableGenes } from '../preprocess/hvg.js';
 import { log1p, normalizeTotal } from '../preprocess/normalize.js';
 import { selectColumns, selectRows } from '../preprocess/subset.js';

@@ -1,51 +1,53 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import h5wasm from 'h5wasm/node';
-import type { Dataset, Group } from 'h5wasm/node';
+// HDF5 helpers that work with either build of h5wasm (its Node build, which reads host
+// paths, and its browser build, which reads an in-memory file system): nothing here
+// imports h5wasm or a Node module, so the browser entry can use them.
+import type { Dataset, Group } from 'h5wasm';
 import { BcnmfError } from '@bcnmf/core';
-
-let ready: Promise<void> | undefined;
-
-/** Loads h5wasm's wasm once and makes HDF5 errors throw instead of printing. */
-export function h5ready(): Promise<void> {
-  ready ??= h5wasm.ready.then((module) => {
-    module.activate_throwing_error_handler();
-  });
-  return ready;
-}
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** Refuses a path that is missing, not a file, or without the HDF5 signature (at 0, 512, 1024, ...). */
-export function checkHdf5File(path: string): void {
-  if (!existsSync(path)) throw new BcnmfError('INVALID_DATA', `${path}: no such file`);
-  if (!statSync(path).isFile()) throw new BcnmfError('INVALID_DATA', `${path}: not a file`);
-  const size = statSync(path).size;
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(8);
-    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
-      if (readSync(fd, buffer, 0, 8, offset) === 8 && HDF5_SIGNATURE.every((b, k) => buffer[k] === b)) return;
-    }
-  } finally {
-    closeSync(fd);
+/**
+ * True when `read(offset)` finds the HDF5 signature at 0, 512, 1024, 2048, ... (where the
+ * format allows a user block before it), below `size`.
+ */
+export function findsHdf5Signature(size: number, read: (offset: number) => ArrayLike<number> | undefined): boolean {
+  for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
+    const bytes = read(offset);
+    if (bytes && bytes.length >= 8 && HDF5_SIGNATURE.every((b, k) => bytes[k] === b)) return true;
   }
-  throw new BcnmfError('INVALID_DATA', `${path}: not an HDF5 file (no HDF5 signature)`);
+  return false;
+}
+
+/** True when the bytes hold the HDF5 signature (at 0, 512, 1024, ...). */
+export function hasHdf5Signature(bytes: Uint8Array): boolean {
+  return findsHdf5Signature(bytes.length, (offset) => bytes.subarray(offset, offset + 8));
+}
+
+/** The refusal of a file without the HDF5 signature. */
+export function notHdf5(path: string): BcnmfError {
+  return new BcnmfError('INVALID_DATA', `${path}: not an HDF5 file (no HDF5 signature)`);
 }
 
 /** An HDF5 failure as BcnmfError('INVALID_DATA') naming the file and what was being done. */
 export function h5error(path: string, where: string, error: unknown): BcnmfError {
   if (error instanceof BcnmfError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const first = message.split('\n').find((l) => /minor|error/i.test(l)) ?? message.split('\n')[0];
-  return new BcnmfError('INVALID_DATA', `${path}: ${where}: HDF5 error (${first.trim()})`);
+  const lines = message.split('\n');
+  // HDF5's error stack: the last entry is the deepest cause ("#006: ... in H5F__super_read(): truncated file: ...", "minor: File has been truncated")
+  const detail = lines.map((l) => /^\s*#\d+:.* in [\w.]+\(\): (.*)$/.exec(l)?.[1]).filter(Boolean).pop();
+  const minor = lines.map((l) => /^\s*minor: (.*)$/.exec(l)?.[1]).filter(Boolean).pop();
+  const text = detail !== undefined && minor !== undefined ? `${minor}: ${detail}` : (lines.find((l) => /minor|error/i.test(l)) ?? lines[0]);
+  return new BcnmfError('INVALID_DATA', `${path}: ${where}: HDF5 error (${text.trim()})`);
 }
 
+// By h5wasm's own type tag rather than instanceof: the Node and the browser builds have
+// classes of their own.
 export function isGroup(node: unknown): node is Group {
-  return node instanceof h5wasm.Group;
+  return node !== null && typeof node === 'object' && (node as { type?: unknown }).type === 'Group';
 }
 
 export function isDataset(node: unknown): node is Dataset {
-  return node instanceof h5wasm.Dataset;
+  return node !== null && typeof node === 'object' && (node as { type?: unknown }).type === 'Dataset';
 }
 
 export function attr(node: Group | Dataset, name: string): unknown {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { BcnmfError, DenseMatrix } from '@bcnmf/core';
 import { DelimitedParser } from '../formats/delimited-parser.js';
-import { delimiterFromPath } from '../formats/delimited.js';
+import { cellReader, delimiterFromPath, NOT_A_NUMBER, notANumber, raggedRecord, selectFeatureColumns } from '../formats/cells.js';
 import { isGzipPath } from '../formats/text-stream.js';
 import type { BatchSource } from './batch-source.js';
 import { checkRowRange, ROW_NAMES_LIMIT, sliceNames } from './batch-source.js';
@@ -30,9 +30,6 @@ export interface CsvSourceOptions {
   tempDir?: string;
 }
 
-const DEFAULT_MISSING = ['', 'NA', 'NaN', 'nan', 'N/A'];
-const NUMBER_SUSPECT = /[xXbBoO_]/;
-const INFINITY = /^[+-]?inf(inity)?$/i;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
@@ -162,7 +159,7 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
     throw new BcnmfError('INVALID_OPTION', `dtype must be 'float32' or 'float64', got ${JSON.stringify(kind)}`);
   }
   const namesColumn = options.namesColumn ?? true;
-  const missing = new Set((options.missingValues ?? DEFAULT_MISSING).map((s) => s.trim()));
+  const read = cellReader(options.missingValues);
   const selection = options.features;
   const first = namesColumn ? 1 : 0;
 
@@ -172,35 +169,15 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
   let names: string[] | undefined = namesColumn && options.rowNames !== false ? [] : undefined;
 
   const parseCell = (cell: string, where: string, column: number): number => {
-    const v = Number(cell);
-    if (!Number.isNaN(v) && cell.length > 0 && !NUMBER_SUSPECT.test(cell) && !(v === 0 && cell.trim().length === 0)) return v;
-    const t = cell.trim();
-    if (missing.has(t)) return NaN;
-    if (INFINITY.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
-    const columnName = header && header[column] ? ` "${header[column]}"` : '';
-    throw new BcnmfError('INVALID_DATA', `${path}: ${where}, column ${column + 1}${columnName}: ${JSON.stringify(cell)} is not a number`);
+    const v = read(cell);
+    if (v === NOT_A_NUMBER) throw notANumber(path, where, column, header, cell);
+    return v;
   };
 
   const onHeader = (fields: string[]): void => {
     header = fields;
     if (fields.length <= first) throw new BcnmfError('INVALID_DATA', `${path}: the header has ${fields.length} field(s), so no feature columns`);
-    const candidates: number[] = [];
-    for (let c = first; c < fields.length; c++) candidates.push(c);
-    if (selection === undefined) {
-      featureCols = candidates;
-    } else if (selection instanceof RegExp) {
-      featureCols = candidates.filter((c) => {
-        selection.lastIndex = 0;
-        return selection.test(fields[c]);
-      });
-      if (featureCols.length === 0) throw new BcnmfError('INVALID_OPTION', `${path}: no column name matches ${String(selection)}`);
-    } else {
-      const byName = new Map<string, number>();
-      for (const c of candidates) if (!byName.has(fields[c])) byName.set(fields[c], c);
-      const absent = selection.filter((name) => !byName.has(name));
-      if (absent.length > 0) throw new BcnmfError('INVALID_OPTION', `${path}: no column named ${absent.map((a) => JSON.stringify(a)).join(', ')}`);
-      featureCols = selection.map((name) => byName.get(name)!);
-    }
+    featureCols = selectFeatureColumns(path, fields, first, selection);
   };
 
   const onRecord = (fields: string[], line: number): void => {
@@ -208,9 +185,7 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
       onHeader(fields);
       return;
     }
-    if (fields.length !== header.length) {
-      throw new BcnmfError('INVALID_DATA', `${path}: line ${line} (data row ${rows + 1}) has ${fields.length} fields but the header has ${header.length}`);
-    }
+    if (fields.length !== header.length) throw raggedRecord(path, line, rows + 1, fields.length, header.length);
     for (const c of featureCols) parseCell(fields[c], `line ${line}`, c);
     if (names !== undefined) {
       names.push(fields[0]);

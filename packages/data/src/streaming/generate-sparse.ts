@@ -6,7 +6,7 @@ import { BcnmfError } from '@bcnmf/core';
 import { writeAtomically } from '../formats/atomic-write.js';
 import { createRandom } from '../simulation/random.js';
 import type { Random } from '../simulation/random.js';
-import { h5ready } from '../formats/h5-util.js';
+import { h5ready } from '../formats/h5-node.js';
 
 /** Options of {@link generateSparseH5ad}. */
 export interface GenerateSparseOptions {

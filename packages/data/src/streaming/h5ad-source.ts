@@ -4,7 +4,8 @@ import type { Dataset, File as H5File, Group } from 'h5wasm/node';
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import type { BatchSource } from './batch-source.js';
 import { checkRowRange, rebasedIndptr, ROW_NAMES_LIMIT, sliceNames } from './batch-source.js';
-import { attr, checkHdf5File, h5error, h5ready, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers, toStrings } from '../formats/h5-util.js';
+import { checkHdf5File, h5ready } from '../formats/h5-node.js';
+import { attr, h5error, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers, toStrings } from '../formats/h5-util.js';
 
 /** Options of {@link openH5adSource}. */
 export interface H5adSourceOptions {

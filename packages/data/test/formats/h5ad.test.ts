@@ -6,7 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
 import type { Dataset, Group } from 'h5wasm/node';
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
-import { addResultsToH5ad, categoricalValues, readH5ad, toCategorical, writeH5ad } from '../../src/formats/h5ad.js';
+import { addResultsToH5ad, readH5ad, writeH5ad } from '../../src/formats/h5ad.js';
+import { readH5adBytes } from '../../src/formats/h5ad-bytes.js';
+import { categoricalValues, toCategorical } from '../../src/formats/h5ad-read.js';
+import { writeBadCsr, writeCscX } from './h5ad-fixtures.js';
 
 let dir: string;
 before(async () => {
@@ -141,13 +144,7 @@ describe('h5ad', () => {
     f.create_attribute('encoding-type', 'anndata');
     f.create_attribute('encoding-version', '0.1.0');
     // X = X_ROWS (3 obs x 4 var) in CSC form: per column, row indices and values
-    const x = f.create_group('X');
-    x.create_attribute('encoding-type', 'csc_matrix');
-    x.create_attribute('encoding-version', '0.1.0');
-    x.create_attribute('shape', BigInt64Array.of(3n, 4n));
-    x.create_dataset({ name: 'data', data: Float64Array.of(1, 3, 1, 2.5, 4), dtype: '<d' });
-    x.create_dataset({ name: 'indices', data: Int32Array.of(0, 2, 2, 0, 1), dtype: '<i' });
-    x.create_dataset({ name: 'indptr', data: BigInt64Array.of(0n, 2n, 3n, 4n, 5n), dtype: '<q' });
+    writeCscX(f);
     const obs = f.create_group('obs');
     obs.create_attribute('encoding-type', 'dataframe');
     obs.create_attribute('encoding-version', '0.2.0');
@@ -186,14 +183,7 @@ describe('h5ad', () => {
 
     // the same file with a CSR X whose arrays disagree with its shape is refused
     const bad = join(dir, 'bad-csr.h5ad');
-    const g = new h5wasm.File(bad, 'w');
-    const bx = g.create_group('X');
-    bx.create_attribute('encoding-type', 'csr_matrix');
-    bx.create_attribute('shape', BigInt64Array.of(2n, 2n));
-    bx.create_dataset({ name: 'data', data: Float64Array.of(1, 2) });
-    bx.create_dataset({ name: 'indices', data: Int32Array.of(0, 5) });
-    bx.create_dataset({ name: 'indptr', data: Int32Array.of(0, 1, 2) });
-    g.close();
+    writeBadCsr(bad);
     await assert.rejects(readH5ad(bad), invalid('INVALID_DATA', /bad-csr\.h5ad: X \(csr_matrix\): CSR column index 5 in row 1 is outside 0\.\.1/));
   });
 

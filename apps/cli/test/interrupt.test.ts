@@ -1,0 +1,129 @@
+// Ctrl-C on a real child process (the bcnmf bin, as `pnpm bcnmf` runs it): every long
+// command stops, exits 130 with one line and leaves no output. The bounds are generous
+// (CI machines are loaded); what is tested is that the command stops long before its
+// work would have ended, not how fast.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { planted, run, tempDir, writeTable } from './helpers.js';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const INTERRUPTED = 'bcnmf: interrupted (Ctrl-C); nothing was written';
+/** Seconds from SIGINT to exit that count as "stopped": the work itself would take minutes. */
+const STOP_BOUND_S = 15;
+
+interface Interrupted {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stopSeconds: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts `bcnmf ...args` in a child, waits until its output matches `ready` (the long
+ * work has begun), waits `delayMs` more, sends SIGINT and measures how long it takes to exit.
+ */
+function interrupt(args: string[], ready: RegExp, delayMs = 1500): Promise<Interrupted> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/bcnmf/src/bin.ts', ...args], { cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    let sentAt = 0;
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no exit: stdout ${stdout.slice(-500)} stderr ${stderr.slice(-500)}`));
+    }, 240_000);
+    const watch = () => {
+      if (sentAt === 0 && ready.test(stdout + stderr)) {
+        sentAt = -1;
+        setTimeout(() => {
+          sentAt = performance.now();
+          child.kill('SIGINT');
+        }, delayMs);
+      }
+    };
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+      watch();
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+      watch();
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      if (sentAt <= 0) {
+        reject(new Error(`exited (code ${code}) before the interrupt: stdout ${stdout.slice(-800)} stderr ${stderr.slice(-800)}`));
+        return;
+      }
+      resolvePromise({ code, signal, stopSeconds: (performance.now() - sentAt) / 1000, stdout, stderr });
+    });
+  });
+}
+
+function assertInterrupted(result: Interrupted, what: string): void {
+  assert.equal(result.code, 130, `${what}: exit code ${result.code} (signal ${result.signal}); stderr: ${result.stderr.slice(-600)}`);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines[lines.length - 1], INTERRUPTED, `${what}: the last line of stderr`);
+  assert.equal(lines.filter((l) => l.startsWith('bcnmf: interrupted')).length, 1, `${what}: one line`);
+  assert.ok(result.stopSeconds < STOP_BOUND_S, `${what}: stopped ${result.stopSeconds.toFixed(1)} s after SIGINT`);
+}
+
+describe('Ctrl-C on the bcnmf bin (a real child process)', { timeout: 900_000 }, () => {
+  let dir: string;
+  let remove: () => void;
+  before(async () => {
+    ({ dir, remove } = tempDir('interrupt'));
+    // a problem whose fits take minutes with --tol 0 and a large --max-iter
+    const p = planted(5, 300, 300, 120);
+    writeTable(join(dir, 'target.csv'), p.targetNames, p.features, p.target);
+    writeTable(join(dir, 'background.csv'), p.backgroundNames, p.features, p.background);
+    const made = await run(['fit', '--target', join(dir, 'target.csv'), '--background', join(dir, 'background.csv'), '--k', '3', '--alpha', '1',
+      '--max-iter', '20', '--out', join(dir, 'model'), '--quiet', '--backend', 'cpu']);
+    assert.equal(made.code, 0, made.err);
+  });
+  after(() => remove());
+
+  const at = (name: string) => join(dir, name);
+  const fitArgs = (out: string, backend: string) => ['fit', '--target', at('target.csv'), '--background', at('background.csv'), '--k', '4', '--alpha', '1',
+    '--max-iter', '10000000', '--tol', '0', '--backend', backend, '--out', at(out)];
+
+  for (const backend of ['cpu', 'wasm']) {
+    it(`fit (--backend ${backend}) stops, exits 130 and leaves no output folder`, async () => {
+      const result = await interrupt(fitArgs(`out-${backend}`, backend), /bcnmf fit: iteration/);
+      assertInterrupted(result, `fit ${backend}`);
+      assert.equal(existsSync(join(dir, `out-${backend}`)), false, 'no output folder');
+      assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temporary sibling left');
+    });
+  }
+
+  it('compare stops in its NMF fit and writes no --out', async () => {
+    const result = await interrupt(['compare', '--target', at('target.csv'), '--background', at('background.csv'), '--k', '4', '--alpha', '1',
+      '--max-iter', '10000000', '--tol', '0', '--methods', 'nmf', '--out', at('compare.csv')], /bcnmf compare: fitting nmf/);
+    assertInterrupted(result, 'compare');
+    assert.equal(existsSync(join(dir, 'compare.csv')), false);
+  });
+
+  it('transform stops and writes no --out', async () => {
+    const result = await interrupt(['transform', '--model', at('model'), '--input', at('target.csv'), '--max-iter', '10000000', '--tol', '0',
+      '--out', at('coefficients.csv')], /bcnmf transform: .* through the/);
+    assertInterrupted(result, 'transform');
+    assert.equal(existsSync(join(dir, 'coefficients.csv')), false);
+  });
+
+  it('demo stops', async () => {
+    const result = await interrupt(['demo', '--scale', '0.25', '--max-iter', '10000000'], /preprocessing/);
+    assertInterrupted(result, 'demo');
+  });
+
+  it('reproduce stops and leaves no report folder, not even a partial one', async () => {
+    const result = await interrupt(['reproduce', 'simulation', '--quick', '--out', at('report')], /seed 0: /, 500);
+    assertInterrupted(result, 'reproduce');
+    assert.equal(existsSync(join(dir, 'report')), false);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('report')), [], 'no temporary report folder left');
+  });
+});

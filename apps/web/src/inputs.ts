@@ -1,0 +1,141 @@
+// The page's input files, read with @bcnmf/data/browser: the readers, the orientation rule
+// and the feature-alignment rule of the CLI, so a file reads the same on the page and in
+// `bcnmf fit`. A CSV/TSV file is kept with its layout and read per orientation (cached),
+// so the orientation and alignment choices change without choosing the file again. No DOM
+// here (the unit tests run it in Node).
+import { CsrMatrix, type DenseMatrix } from '@bcnmf/core';
+import {
+  alignFeatures,
+  detectOrientation,
+  frameColumnValues,
+  labelsForSamples,
+  parseDelimited,
+  readH5adBytes,
+  scanDelimited,
+  type DelimitedLayout,
+  type DelimitedTable,
+  type FeatureAlignment,
+  type Orientation,
+} from '@bcnmf/data/browser';
+
+/** A data matrix as the page uses it: samples x features, float32, with its label candidates. */
+export interface LoadedMatrix {
+  fileName: string;
+  matrix: DenseMatrix;
+  /** Non-feature columns (CSV/TSV text or label-named columns, .h5ad obs), one string per sample. */
+  annotations: Record<string, string[]>;
+  missingCount: number;
+}
+
+/** A file chosen on the page: a table (CSV/TSV) read per orientation, or an .h5ad matrix. */
+export type InputFile =
+  | { kind: 'table'; name: string; file: Blob; layout: DelimitedLayout; byOrientation: Map<Orientation, Promise<LoadedMatrix>> }
+  | { kind: 'matrix'; name: string; matrix: LoadedMatrix };
+
+const HDF5_START = [0x89, 0x48, 0x44, 0x46];
+
+async function isHdf5(file: Blob, name: string): Promise<boolean> {
+  if (/\.h5ad$/i.test(name)) return true;
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  return HDF5_START.every((b, k) => head[k] === b);
+}
+
+/**
+ * Reads a chosen file: an .h5ad (by name or by the HDF5 signature) whole, with h5wasm
+ * loaded on this first use; a CSV/TSV file's layout (header, names, checked structure),
+ * its numbers later per orientation. Bad files are refused here, with the message the
+ * CLI gives for them.
+ */
+export async function readInputFile(file: Blob, name: string): Promise<InputFile> {
+  if (await isHdf5(file, name)) {
+    const { X, obs } = await readH5adBytes(new Uint8Array(await file.arrayBuffer()), { name, dtype: 'float32' });
+    const matrix = X instanceof CsrMatrix ? X.toDense() : X;
+    const annotations: Record<string, string[]> = {};
+    for (const [column, values] of Object.entries(frameColumnValues(obs))) annotations[column] = values.map((v) => (v === null ? '' : String(v)));
+    let missingCount = 0;
+    for (const v of matrix.data) if (Number.isNaN(v)) missingCount++;
+    return { kind: 'matrix', name, matrix: { fileName: name, matrix, annotations, missingCount } };
+  }
+  const layout = await scanDelimited(file, { name, namesColumn: 'auto' });
+  return { kind: 'table', name, file, layout, byOrientation: new Map() };
+}
+
+/** The matrix of a file in an orientation: numeric columns are features (text and label-named columns are labels). */
+export function matrixOf(input: InputFile, orientation: Orientation): Promise<LoadedMatrix> {
+  if (input.kind === 'matrix') return Promise.resolve(input.matrix);
+  let loading = input.byOrientation.get(orientation);
+  if (!loading) {
+    loading = parseDelimited(input.file, {
+      name: input.name,
+      orientation,
+      namesColumn: input.layout.namesColumn,
+      features: orientation === 'samples-in-rows' ? 'numeric' : undefined,
+      dtype: 'float32',
+    }).then((table) => ({ fileName: input.name, matrix: table.matrix, annotations: table.annotations, missingCount: table.missingCount }));
+    input.byOrientation.set(orientation, loading);
+    loading.catch(() => input.byOrientation.delete(orientation));
+  }
+  return loading;
+}
+
+/**
+ * The orientation of the CSV/TSV files: as chosen, else detected from the two files'
+ * names (@bcnmf/data's detectOrientation, as `bcnmf fit --orientation auto`), with a note
+ * saying why. Only tables have an orientation.
+ */
+export function chooseOrientation(
+  choice: 'auto' | Orientation,
+  target: InputFile | null,
+  background: InputFile | null,
+): { orientation: Orientation; note: string } {
+  if (choice !== 'auto') return { orientation: choice, note: 'as chosen' };
+  const tables = [target, background].filter((f): f is Extract<InputFile, { kind: 'table' }> => f?.kind === 'table');
+  if (tables.length === 0) return { orientation: 'samples-in-rows', note: '' };
+  const other = tables.length === 2 ? tables[1].layout : null;
+  const { orientation, reason } = detectOrientation(tables[0].layout, other);
+  return { orientation, note: `detected: ${orientation === 'features-in-rows' ? 'features in rows' : 'samples in rows'}, because ${reason}` };
+}
+
+/** How the refusal of the alignment rule tells the page's user to choose. */
+const CHOICES = { name: "'by name' under Feature matching", position: "'by position' under Feature matching" };
+
+/**
+ * Target and background with the same features in the same order, by the data package's
+ * rule: the same names in the same order pass; otherwise the choice (`align`) decides, and
+ * without one the refusal says what differs and what to choose.
+ */
+export function alignInputs(target: LoadedMatrix, background: LoadedMatrix, align: FeatureAlignment): { target: DenseMatrix; background: DenseMatrix; note: string | null } {
+  const aligned = alignFeatures(target.matrix, background.matrix, {
+    align,
+    targetName: target.fileName,
+    backgroundNames: [background.fileName],
+    choices: CHOICES,
+  });
+  return { target: aligned.target, background: aligned.background, note: aligned.note };
+}
+
+/** Reads a labels file: sample names in the first column, labels in the others. */
+export function readLabelsTable(file: Blob, name: string): Promise<DelimitedTable> {
+  return parseDelimited(file, { name, features: [] });
+}
+
+/** The labels of the target samples from a labels file, matched by sample name, and how. */
+export function labelsFromFile(table: DelimitedTable, name: string, sampleNames: readonly string[]): { labels: string[]; how: string } {
+  const labels = labelsForSamples(table, sampleNames, { source: name });
+  return { labels, how: `${name}: matched all ${labels.length} samples by name` };
+}
+
+/** Names of the samples (rows), with `sample_1`, ... where the file had none. */
+export function sampleNamesOf(m: DenseMatrix): string[] {
+  return m.rowNames ? [...m.rowNames] : Array.from({ length: m.rows }, (_, i) => `sample_${i + 1}`);
+}
+
+/** Names of the features (columns), with `feature_1`, ... where the file had none. */
+export function featureNamesOf(m: DenseMatrix): string[] {
+  return m.columnNames ? [...m.columnNames] : Array.from({ length: m.columns }, (_, j) => `feature_${j + 1}`);
+}
+
+/** `200 samples x 784 features, 3 missing values`. */
+export function describeMatrix(m: LoadedMatrix): string {
+  return `${m.matrix.rows.toLocaleString('en')} samples x ${m.matrix.columns.toLocaleString('en')} features` + (m.missingCount ? `, ${m.missingCount} missing values` : '');
+}

@@ -1,0 +1,99 @@
+// What the delimited readers share: how a cell becomes a number, which cells are
+// missing, which columns are features, and which character separates the fields.
+import { BcnmfError } from '@bcnmf/core';
+import { parseDecimal } from './number.js';
+
+/** Cell texts (after trimming spaces) read as a missing value by default. */
+export const DEFAULT_MISSING: readonly string[] = ['', 'NA', 'NaN', 'nan', 'N/A'];
+
+/**
+ * Column names read as labels, not features, by `features: 'numeric'` even when their
+ * cells are numbers (a digit or cluster column of numbers is a label).
+ */
+export const LABEL_COLUMN_NAME = /^(label|labels|class|classes|group|groups|condition|cell_?type|celltype|cluster|digit|y|target|truth)$/i;
+
+const INFINITY = /^[+-]?inf(inity)?$/i;
+const NOT_A_NUMBER = Symbol('not a number');
+
+/**
+ * A cell reader: the number a cell holds, NaN for a missing cell (counted by the caller),
+ * or {@link NOT_A_NUMBER}. Numbers are read by {@link parseDecimal} (decimal and exponent
+ * notation only, the syntax of bcnmf's command-line flags too): Number() alone would take
+ * '0x10', '0b1', '1_000', '' and ' ' as numbers; those are refused (or missing) here.
+ */
+export function cellReader(missingValues: readonly string[] = DEFAULT_MISSING): (cell: string) => number | typeof NOT_A_NUMBER {
+  const missing = new Set(missingValues.map((s) => s.trim()));
+  return (cell) => {
+    const v = parseDecimal(cell);
+    if (!Number.isNaN(v)) return v;
+    const t = cell.trim();
+    if (missing.has(t)) return NaN;
+    if (INFINITY.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+    return NOT_A_NUMBER;
+  };
+}
+
+export { NOT_A_NUMBER };
+
+/** The refusal of a cell that is not a number, naming the file, line and column. */
+export function notANumber(source: string, where: string, column: number, header: readonly string[] | undefined, cell: string): BcnmfError {
+  const columnName = header && header[column] ? ` "${header[column]}"` : '';
+  return new BcnmfError('INVALID_DATA', `${source}: ${where}, column ${column + 1}${columnName}: ${JSON.stringify(cell)} is not a number`);
+}
+
+/** The refusal of a record whose field count differs from the header's. */
+export function raggedRecord(source: string, line: number, dataRow: number, fields: number, headerFields: number): BcnmfError {
+  return new BcnmfError('INVALID_DATA', `${source}: line ${line} (data row ${dataRow}) has ${fields} fields but the header has ${headerFields}`);
+}
+
+/** Tests a name against a pattern (a /g or /y pattern keeps state between calls: reset it). */
+export function testPattern(pattern: RegExp, name: string): boolean {
+  pattern.lastIndex = 0;
+  return pattern.test(name);
+}
+
+/**
+ * The header fields (absolute indices, from `first`) chosen as features: all of them, the
+ * ones whose name matches a pattern, or the named ones in the order of the list.
+ */
+export function selectFeatureColumns(source: string, header: readonly string[], first: number, selection: readonly string[] | RegExp | undefined): number[] {
+  const candidates: number[] = [];
+  for (let c = first; c < header.length; c++) candidates.push(c);
+  if (selection === undefined) return candidates;
+  if (selection instanceof RegExp) {
+    const chosen = candidates.filter((c) => testPattern(selection, header[c]));
+    if (chosen.length === 0) throw new BcnmfError('INVALID_OPTION', `${source}: no column name matches ${String(selection)}`);
+    return chosen;
+  }
+  const byName = new Map<string, number>();
+  for (const c of candidates) if (!byName.has(header[c])) byName.set(header[c], c);
+  const absent = selection.filter((name) => !byName.has(name));
+  if (absent.length > 0) throw new BcnmfError('INVALID_OPTION', `${source}: no column named ${absent.map((a) => JSON.stringify(a)).join(', ')}`);
+  return selection.map((name) => byName.get(name)!);
+}
+
+/** The delimiter implied by a file name (after any `.gz`), or undefined. */
+export function delimiterFromPath(path: string): string | undefined {
+  const name = path.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.csv')) return ',';
+  if (name.endsWith('.tsv') || name.endsWith('.tab') || name.endsWith('.txt')) return '\t';
+  return undefined;
+}
+
+/**
+ * The delimiter of a table whose name does not say: the most frequent of comma, tab and
+ * semicolon in its first line (quoted text included: a rough count is enough to choose),
+ * or undefined when none occurs.
+ */
+export function sniffDelimiter(firstLine: string): string | undefined {
+  let best: string | undefined;
+  let most = 0;
+  for (const d of [',', '\t', ';']) {
+    const n = firstLine.split(d).length - 1;
+    if (n > most) {
+      best = d;
+      most = n;
+    }
+  }
+  return best;
+}

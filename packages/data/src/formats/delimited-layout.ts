@@ -1,0 +1,89 @@
+import { BcnmfError } from '@bcnmf/core';
+import { cellReader, NOT_A_NUMBER, raggedRecord } from './cells.js';
+import { feedRecords } from './delimited-feed.js';
+import { textSource, type TextInput, type TextSource } from './text-input.js';
+
+/** The shape of a delimited table, without its numbers: what {@link scanDelimited} returns. */
+export interface DelimitedLayout {
+  /** The delimiter read (given, from the name, or from the first line). */
+  delimiter: string;
+  /** Whether the first column holds names (given, or detected). */
+  namesColumn: boolean;
+  /** The header's fields, the names column's header cell left out. */
+  columnNames: string[];
+  /** The first field of each data row when the first column holds names, else undefined. */
+  rowNames: string[] | undefined;
+  /** How many data rows (records after the header). */
+  rows: number;
+  /** Per column of `columnNames`: true when every cell is a number or missing. */
+  numericColumns: boolean[];
+}
+
+/** Options of {@link scanDelimited}. */
+export interface ScanDelimitedOptions {
+  /** Names the text in messages; its extension (`.csv`, `.tsv`, `.tab`, `.txt`, after `.gz`) gives the delimiter. Default: `'input'`. */
+  name?: string;
+  /** The field separator. Default: from the name, else the most frequent of comma, tab and semicolon in the first line. */
+  delimiter?: string;
+  /**
+   * Whether the first column holds names. `'auto'`: it does when its header cell is empty
+   * or one of its cells is not a number. Default: `true`.
+   */
+  namesColumn?: boolean | 'auto';
+  /** Cell texts read as missing. Default: `['', 'NA', 'NaN', 'nan', 'N/A']`. */
+  missingValues?: readonly string[];
+}
+
+/** The layout of a table from any text source (one pass). */
+export async function scanLayout(source: TextSource, name: string, options: Omit<ScanDelimitedOptions, 'name'>): Promise<DelimitedLayout> {
+  const namesOption = options.namesColumn ?? true;
+  if (namesOption !== true && namesOption !== false && namesOption !== 'auto') {
+    throw new BcnmfError('INVALID_OPTION', `namesColumn must be true, false or 'auto', got ${JSON.stringify(namesOption)}`);
+  }
+  const read = cellReader(options.missingValues);
+  let header: string[] | undefined;
+  let numeric: boolean[] = [];
+  const firstFields: string[] = [];
+  let rows = 0;
+  const delimiter = await feedRecords(source, name, options.delimiter, (fields, line) => {
+    if (header === undefined) {
+      header = fields;
+      numeric = fields.map(() => true);
+      return;
+    }
+    if (fields.length !== header.length) throw raggedRecord(name, line, rows + 1, fields.length, header.length);
+    for (let c = 0; c < fields.length; c++) if (numeric[c] && read(fields[c]) === NOT_A_NUMBER) numeric[c] = false;
+    firstFields.push(fields[0]);
+    rows++;
+  });
+  if (header === undefined) throw new BcnmfError('INVALID_DATA', `${name}: the file is empty (no header row)`);
+  const namesColumn = namesOption === 'auto' ? header[0].trim() === '' || (rows > 0 && !numeric[0]) : namesOption;
+  const first = namesColumn ? 1 : 0;
+  return {
+    delimiter,
+    namesColumn,
+    columnNames: header.slice(first),
+    rowNames: namesColumn ? firstFields : undefined,
+    rows,
+    numericColumns: numeric.slice(first),
+  };
+}
+
+/**
+ * Reads the layout of a CSV / TSV table without keeping its numbers: the delimiter, the
+ * header, the row names, the row count, which columns hold only numbers, and (with
+ * `namesColumn: 'auto'`) whether the first column holds names. It checks the structure
+ * as the readers do (a record whose field count differs from the header's, an unclosed
+ * quote, an empty or binary file: `BcnmfError('INVALID_DATA')` naming the place). Tables
+ * are compared by their layouts to tell their orientation (`detectOrientation`).
+ *
+ * @example
+ * const layout = await scanDelimited(',img1,img2\npixel_0,0.1,0.2\npixel_1,0.3,0.4\n', { name: 'target.csv', namesColumn: 'auto' });
+ * layout.namesColumn;   // true (the header's first cell is empty)
+ * layout.columnNames;   // ['img1', 'img2']
+ * layout.rowNames;      // ['pixel_0', 'pixel_1']
+ */
+export function scanDelimited(input: TextInput, options: ScanDelimitedOptions = {}): Promise<DelimitedLayout> {
+  const name = options.name ?? 'input';
+  return scanLayout(textSource(input, name), name, options);
+}

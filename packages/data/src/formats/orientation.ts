@@ -1,0 +1,67 @@
+import type { Orientation } from './delimited-table.js';
+
+/** The names of a table's sides: what {@link detectOrientation} compares (a `DelimitedLayout` has them). */
+export interface TableNames {
+  /** The header's names (the names column's header cell left out). */
+  columnNames: readonly string[];
+  /** The first column's names, or undefined when the table has no names column. */
+  rowNames: readonly string[] | undefined;
+  /** How many data rows. */
+  rows: number;
+}
+
+/** An orientation and why it was chosen (a sentence for the user). */
+export interface DetectedOrientation {
+  orientation: Orientation;
+  reason: string;
+}
+
+function overlap(a: readonly string[], b: readonly string[]): number {
+  const set = new Set(a);
+  let n = 0;
+  for (const x of new Set(b)) if (set.has(x)) n++;
+  return n;
+}
+
+/** Shared names over all names of the two lists (0 when both are empty). */
+function jaccard(a: readonly string[], b: readonly string[], shared: number): number {
+  const all = new Set([...a, ...b]).size;
+  return all === 0 ? 0 : shared / all;
+}
+
+/**
+ * Tells which way a target and a background table lie. They share their features, so the
+ * feature side is the one whose two name lists are (nearly) the same set, while sample
+ * names, where they coincide at all (`cell_1`, a pandas index `0, 1, ...`), coincide only
+ * in part, the two files holding different samples. So the side with the larger Jaccard
+ * index of the two files' names (shared / all), if it is at least 0.5, is the feature
+ * side: columns mean samples in rows, rows mean features in rows; a tie means the usual
+ * layout. Without shared names, equal column counts (and different row counts) mean
+ * samples in rows, equal row counts (and different column counts) features in rows.
+ * Otherwise, or without a background: samples in rows.
+ *
+ * @example
+ * const target = await scanDelimited(',t0,t1,t2\npixel_0,1,2,3\npixel_1,4,5,6\n', { name: 't.csv' });
+ * const background = await scanDelimited(',b0,b1\npixel_0,1,2\npixel_1,4,5\n', { name: 'b.csv' });
+ * detectOrientation(target, background);
+ * // { orientation: 'features-in-rows', reason: 'the two files share 2 row names (features) and 0 column names' }
+ */
+export function detectOrientation(target: TableNames, background: TableNames | null | undefined): DetectedOrientation {
+  if (background) {
+    const sharedColumns = overlap(target.columnNames, background.columnNames);
+    const sharedRows = target.rowNames && background.rowNames ? overlap(target.rowNames, background.rowNames) : 0;
+    const columns = jaccard(target.columnNames, background.columnNames, sharedColumns);
+    const rows = target.rowNames && background.rowNames ? jaccard(target.rowNames, background.rowNames, sharedRows) : 0;
+    if (rows > columns && rows >= 0.5) {
+      return { orientation: 'features-in-rows', reason: `the two files share ${sharedRows} row names (features) and ${sharedColumns} column names` };
+    }
+    if (columns >= rows && columns >= 0.5) {
+      return { orientation: 'samples-in-rows', reason: `the two files share ${sharedColumns} column names (features)` };
+    }
+    const sameColumns = target.columnNames.length === background.columnNames.length;
+    const sameRows = target.rows === background.rows;
+    if (sameColumns && !sameRows) return { orientation: 'samples-in-rows', reason: 'the two files have the same number of columns' };
+    if (sameRows && !sameColumns) return { orientation: 'features-in-rows', reason: 'the two files have the same number of rows' };
+  }
+  return { orientation: 'samples-in-rows', reason: 'the usual layout (nothing in the files says otherwise)' };
+}

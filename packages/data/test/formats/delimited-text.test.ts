@@ -1,0 +1,144 @@
+// The delimited reader on text (parseDelimited, scanDelimited: the browser entry's), the
+// same reader as readDelimited on files: same tables, same messages, whatever holds the text.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { BcnmfError } from '@bcnmf/core';
+import { readDelimited } from '../../src/formats/delimited.js';
+import { scanDelimited } from '../../src/formats/delimited-layout.js';
+import { parseDelimited } from '../../src/formats/delimited-table.js';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bcnmf-delimited-text-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function refused(code: string, pattern: RegExp) {
+  return (e: unknown) => {
+    assert.ok(e instanceof BcnmfError, `expected a BcnmfError, got ${String(e)}`);
+    assert.equal(e.code, code);
+    assert.match(e.message, pattern);
+    return true;
+  };
+}
+
+const MICE = fileURLToPath(new URL('../../../../../shared/datasets/mice-protein/Data_Cortex_Nuclear.csv', import.meta.url));
+const CSV = '\uFEFFcell,g1,"g,2",type\r\nc1,1.5,2,T\r\n"c ""2""",3,NA,B\r\nc3,inf,-0,T\r\n';
+const bytes = new TextEncoder().encode(CSV);
+
+function streamOf(data: Uint8Array, pieces: number): ReadableStream<Uint8Array> {
+  const size = Math.ceil(data.length / pieces);
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= data.length) controller.close();
+      else controller.enqueue(data.subarray(at, (at += size)));
+    },
+  });
+}
+
+describe('parseDelimited', () => {
+  it('gives the table readDelimited gives, from a string, bytes, a Blob, a byte stream and gzip bytes', async () => {
+    const path = join(dir, 'cells.csv');
+    writeFileSync(path, CSV);
+    const options = { features: ['g1', 'g,2'] };
+    const expected = await readDelimited(path, options);
+    assert.deepEqual(expected.matrix.toArray(), [[1.5, 2], [3, NaN], [Infinity, -0]]);
+    assert.deepEqual(expected.matrix.rowNames, ['c1', 'c "2"', 'c3']);
+    const gz = gzipSync(bytes);
+    const inputs: Array<[string, Parameters<typeof parseDelimited>[0], string]> = [
+      ['string', CSV, 'cells.csv'],
+      ['bytes', bytes, 'cells.csv'],
+      ['ArrayBuffer', bytes.slice().buffer, 'cells.csv'],
+      ['Blob', new Blob([bytes]), 'cells.csv'],
+      ['stream in 7 pieces (a UTF-8 sequence and rows cut)', streamOf(bytes, 7), 'cells.csv'],
+      ['gzip bytes', gz, 'cells.csv.gz'],
+      ['gzip Blob', new Blob([gz]), 'cells.csv.gz'],
+    ];
+    for (const [what, input, name] of inputs) {
+      const got = await parseDelimited(input, { ...options, name });
+      assert.deepEqual(got.matrix.toArray(), expected.matrix.toArray(), what);
+      assert.deepEqual(got.matrix.rowNames, expected.matrix.rowNames, what);
+      assert.deepEqual(got.matrix.columnNames, expected.matrix.columnNames, what);
+      assert.deepEqual(got.annotations, expected.annotations, what);
+      assert.equal(got.missingCount, 1, what);
+    }
+  });
+
+  it('reads the real mouse protein file as readDelimited does', { skip: existsSync(MICE) ? false : `no ${MICE}` }, async () => {
+    const a = await readDelimited(MICE, { features: /_N$/ });
+    const b = await parseDelimited(new Uint8Array(readFileSync(MICE)), { name: 'Data_Cortex_Nuclear.csv', features: /_N$/ });
+    assert.deepEqual(b.matrix.shape, [1080, 77]);
+    assert.deepEqual(Array.from(b.matrix.data).map(String), Array.from(a.matrix.data).map(String));
+    assert.deepEqual(b.annotations, a.annotations);
+    // 'numeric' finds the same 77 features: the four text columns become annotations
+    const numeric = await parseDelimited(readFileSync(MICE, 'utf8'), { name: 'mice.csv', features: 'numeric' });
+    assert.deepEqual(numeric.matrix.columnNames, a.matrix.columnNames);
+    assert.deepEqual(Object.keys(numeric.annotations), ['Genotype', 'Treatment', 'Behavior', 'class']);
+    assert.equal(numeric.missingCount, 1396);
+  });
+
+  it("features: 'numeric': number columns are features; text columns and label-named ones are annotations", async () => {
+    const text = 's,p1,p2,digit,kind\na,0.5,1,0,x\nb,1,,1,y\n';
+    const { matrix, annotations, missingCount } = await parseDelimited(text, { name: 'x.csv', features: 'numeric' });
+    assert.deepEqual(matrix.columnNames, ['p1', 'p2']);
+    assert.deepEqual(matrix.toArray(), [[0.5, 1], [1, NaN]]);
+    assert.equal(missingCount, 1);
+    assert.deepEqual({ ...annotations }, { digit: ['0', '1'], kind: ['x', 'y'] });
+    await assert.rejects(parseDelimited('s,t\na,x\nb,y\n', { name: 't.csv', features: 'numeric' }), refused('INVALID_DATA', /t\.csv: no numeric column/));
+    await assert.rejects(
+      parseDelimited(text, { name: 'x.csv', features: 'numeric', orientation: 'features-in-rows' }),
+      refused('INVALID_OPTION', /needs orientation 'samples-in-rows'/),
+    );
+  });
+
+  it("namesColumn: 'auto': names when the header cell is empty or a cell is not a number", async () => {
+    const noNames = await parseDelimited('a\tb\n1\t2\n3\t4\n', { name: 'n.tsv', namesColumn: 'auto' });
+    assert.equal(noNames.matrix.rowNames, undefined);
+    assert.deepEqual(noNames.matrix.toArray(), [[1, 2], [3, 4]]);
+    const blankHeader = await parseDelimited(',s1,s2\n1,0.5,0.25\n2,1,2\n', { name: 'img.csv', namesColumn: 'auto', orientation: 'features-in-rows' });
+    assert.deepEqual(blankHeader.matrix.rowNames, ['s1', 's2']);
+    assert.deepEqual(blankHeader.matrix.columnNames, ['1', '2']);
+    assert.deepEqual(blankHeader.matrix.toArray(), [[0.5, 1], [0.25, 2]]);
+    const textNames = await parseDelimited('id,a\nr1,1\n2,2\n', { name: 'r.csv', namesColumn: 'auto' });
+    assert.deepEqual(textNames.matrix.rowNames, ['r1', '2']);
+  });
+
+  it('refuses bad text with the messages readDelimited gives, and a second pass of a stream', async () => {
+    await assert.rejects(parseDelimited('sample,g1,g2\ns1,1,2\ns2,3\n', { name: 'ragged.csv' }), refused('INVALID_DATA', /^ragged\.csv: line 3 \(data row 2\) has 2 fields but the header has 3$/));
+    await assert.rejects(parseDelimited('id,a,b\nr1,1,2\nr2,3,abc\n', { name: 'text.csv' }), refused('INVALID_DATA', /^text\.csv: line 3, column 3 "b": "abc" is not a number$/));
+    await assert.rejects(parseDelimited('', { name: 'empty.csv' }), refused('INVALID_DATA', /empty\.csv: the file is empty/));
+    await assert.rejects(parseDelimited('id,a\nr,"1\n', { name: 'open.csv' }), refused('INVALID_DATA', /open\.csv: line 2: a quoted field is never closed/));
+    await assert.rejects(parseDelimited(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0x2c]), { name: 'zip.csv' }), refused('INVALID_DATA', /zip\.csv: not CSV\/TSV text/));
+    const gz = gzipSync(Buffer.from('id,a,b\n' + 'r,1,2\n'.repeat(2000)));
+    await assert.rejects(parseDelimited(gz.subarray(0, gz.length - 20), { name: 'cut.csv.gz' }), refused('INVALID_DATA', /cut\.csv\.gz: gzip data is damaged or truncated/));
+    await assert.rejects(
+      parseDelimited(streamOf(bytes, 2), { name: 'cells.csv', features: 'numeric' }),
+      refused('INVALID_OPTION', /read the text twice; pass a string, bytes or a Blob, not a stream/),
+    );
+  });
+});
+
+describe('scanDelimited', () => {
+  it('reads the layout: delimiter, names, row count, numeric columns', async () => {
+    const layout = await scanDelimited(',t0,t1,label\npixel_0,1,2,a\npixel_1,4,NA,b\n', { name: 't.data', namesColumn: 'auto' });
+    assert.deepEqual(layout, {
+      delimiter: ',',
+      namesColumn: true,
+      columnNames: ['t0', 't1', 'label'],
+      rowNames: ['pixel_0', 'pixel_1'],
+      rows: 2,
+      numericColumns: [true, true, false],
+    });
+    const semicolons = await scanDelimited('a;b\n1;2\n', { name: 'x', namesColumn: 'auto' });
+    assert.equal(semicolons.delimiter, ';');
+    assert.equal(semicolons.namesColumn, false);
+    assert.equal(semicolons.rowNames, undefined);
+    await assert.rejects(scanDelimited('sample,g1,g2\ns1,1,2\ns2,3\n', { name: 'ragged.csv' }), refused('INVALID_DATA', /ragged\.csv: line 3 \(data row 2\) has 2 fields but the header has 3/));
+  });
+});

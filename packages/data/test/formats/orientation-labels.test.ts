@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BcnmfError } from '@bcnmf/core';
+import { scanDelimited } from '../../src/formats/delimited-layout.js';
+import { parseDelimited } from '../../src/formats/delimited-table.js';
+import { labelsForSamples } from '../../src/formats/labels.js';
+import { detectOrientation } from '../../src/formats/orientation.js';
+
+const scan = (text: string, name: string) => scanDelimited(text, { name, namesColumn: 'auto' });
+
+describe('detectOrientation', () => {
+  it('shared row names mean features in rows (the MNIST-on-patches layout)', async () => {
+    const t = await scan(',t0,t1,t2\npixel_0,1,2,3\npixel_1,4,5,6\n', 't.csv');
+    const b = await scan(',b0,b1\npixel_0,1,2\npixel_1,4,5\n', 'b.csv');
+    assert.deepEqual(detectOrientation(t, b), {
+      orientation: 'features-in-rows',
+      reason: 'the two files share 2 row names (features) and 0 column names',
+    });
+  });
+  it('the side whose names are (nearly) the same set wins: features in rows, where sample names coincide in part', async () => {
+    const t = await scan(',0,1,2\ng1,1,2,3\ng2,4,5,6\ng3,7,8,9\ng4,1,1,1\n', 't.csv');
+    const b = await scan(',0,1\ng1,1,2\ng2,4,5\ng3,7,8\ng4,1,1\n', 'b.csv');
+    assert.equal(detectOrientation(t, b).orientation, 'features-in-rows');
+  });
+  it('samples named alike in both files (a pandas index) do not turn a samples-in-rows pair around', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `s${i},1,2,3`).join('\n');
+    const t = await scan(`sample,f0,f1,f2\n${rows(30)}\n`, 't.csv');
+    const b = await scan(`sample,f0,f1,f2\n${rows(25)}\n`, 'b.csv');
+    assert.deepEqual(detectOrientation(t, b), { orientation: 'samples-in-rows', reason: 'the two files share 3 column names (features)' });
+  });
+  it('shared column names mean samples in rows', async () => {
+    const t = await scan('cell,g1,g2\nc1,1,2\nc2,3,4\n', 't.csv');
+    const b = await scan('cell,g1,g2\nd1,1,2\n', 'b.csv');
+    assert.deepEqual(detectOrientation(t, b), { orientation: 'samples-in-rows', reason: 'the two files share 2 column names (features)' });
+  });
+  it('without shared names: by equal column or row counts; alone: samples in rows', async () => {
+    const t = await scan('1,2\n3,4\n5,6\n', 't.csv');
+    const b = await scan('7,8,9\n1,2,3\n3,4,5\n', 'b.csv');
+    assert.equal(t.namesColumn, false);
+    assert.equal(detectOrientation(t, b).orientation, 'features-in-rows');
+    assert.equal(detectOrientation(t, await scan('7,8\n1,2\n', 'c.csv')).orientation, 'samples-in-rows');
+    assert.deepEqual(detectOrientation(t, null), { orientation: 'samples-in-rows', reason: 'the usual layout (nothing in the files says otherwise)' });
+  });
+});
+
+describe('labelsForSamples', () => {
+  const read = (text: string) => parseDelimited(text, { name: 'l.csv', features: [] });
+  it('matches labels to samples by name; the file may hold more samples', async () => {
+    const table = await read('sample,digit,other\nb,1,x\na,0,y\nz,1,z\n');
+    assert.deepEqual(labelsForSamples(table, ['a', 'b'], { source: 'l.csv' }), ['0', '1']);
+    assert.deepEqual(labelsForSamples(table, ['a', 'b'], { column: 'other' }), ['y', 'x']);
+  });
+  it('refuses a missing column, samples without labels, and conflicting labels', async () => {
+    const table = await read('s,l\na,1\n');
+    const refused = (pattern: RegExp) => (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_DATA' && pattern.test(e.message);
+    assert.throws(() => labelsForSamples(table, ['a', 'b', 'c', 'd', 'e'], { source: 'l.csv' }), refused(/^l\.csv has no label for 4 target samples \('b', 'c', 'd' and 1 more\)$/));
+    assert.throws(() => labelsForSamples(table, ['a'], { column: 'x', source: 'l.csv' }), refused(/l\.csv has no column 'x' \(it has 'l'\)/));
+    assert.throws(() => labelsForSamples(table, ['a'], { column: 'x' }), refused(/^the labels has no column/));
+    const noLabels = await parseDelimited('s,l\na,1\n', { name: 'l.csv', features: ['l'] });
+    assert.throws(() => labelsForSamples(noLabels, ['a']), refused(/has no label column/));
+    const twice = await read('s,l\na,1\na,2\n');
+    assert.throws(() => labelsForSamples(twice, ['a'], { source: 'l.csv' }), refused(/l\.csv: sample 'a' has two different labels/));
+  });
+});
