@@ -58,7 +58,7 @@ describe('readH5adBytes', () => {
     const fromBytes = await readH5adBytes(bytesOf(dense), { name: 'dense.h5ad' });
     assert.ok(fromBytes.X instanceof DenseMatrix);
     assert.deepEqual(fromBytes.X.toArray(), ROWS);
-    assert.deepEqual(frameColumnValues(fromBytes.obs), { condition: ['target', 'background', 'target'], depth: [10, 20, 30], note: ['a', 'b', 'c'] });
+    assert.deepEqual({ ...frameColumnValues(fromBytes.obs) }, { condition: ['target', 'background', 'target'], depth: [10, 20, 30], note: ['a', 'b', 'c'] });
 
     const csr = join(dir, 'csr.h5ad');
     await writeH5ad(csr, {
