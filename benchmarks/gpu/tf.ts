@@ -8,3 +8,6 @@ import * as runtime from '../../packages/backend-webgpu/node_modules/@tensorflow
 export const tf = runtime as unknown as typeof tfjs;
 export type Tensor = tfjs.Tensor;
 export type Tensor2D = tfjs.Tensor2D;
+export type TensorInfo = tfjs.TensorInfo;
+export type KernelConfig = tfjs.KernelConfig;
+export type KernelFunc = tfjs.KernelFunc;

@@ -1,4 +1,4 @@
-import { defaultBackendChain, useFirstAvailableBackend } from './backend/registry.js';
+import { useFitBackend } from './backend/registry.js';
 import { resolveOps } from './compute/plain-ops.js';
 import { BcnmfError } from './errors.js';
 import { backgroundList } from './fit.js';
@@ -57,15 +57,7 @@ export async function fitWithBasis(
   const backgrounds = backgroundList(background) as MatrixInput[];
   const resolved = resolveOptions({ ...rest, k: basisMatrix.rows }, backgrounds.length);
   throwIfAborted(resolved.signal);
-  const warnings: string[] = [];
-  const warn = (message: string): void => {
-    warnings.push(message);
-    resolved.onWarning(message);
-  };
-  const { name: backend, adapter } = await useFirstAvailableBackend(
-    resolved.backendIsDefault ? await defaultBackendChain() : [resolved.backend],
-    warn,
-  );
+  const { name: backend, adapter, warnings, warn } = await useFitBackend(resolved);
   const prepared = await prepareData(target, backgrounds, resolved);
   prepared.warnings.forEach(warn);
   const k = prepared.k;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultBackendChain, useFirstAvailableBackend } from './backend/registry.js';
+import { useFitBackend } from './backend/registry.js';
 import { resolveOps } from './compute/plain-ops.js';
 import { disposeData, uploadMatrix } from './compute/data-tensor.js';
 import { computeScores, scoreConstants, type ScoreRecord } from './compute/score.js';
@@ -161,15 +161,7 @@ export async function runFit(
   const backgrounds = backgroundList(background);
   const resolved = resolveOptions(options, backgrounds.length);
   throwIfAborted(resolved.signal);
-  const warnings: string[] = [];
-  const warn = (message: string): void => {
-    warnings.push(message);
-    resolved.onWarning(message);
-  };
-  const { name: backend, adapter } = await useFirstAvailableBackend(
-    resolved.backendIsDefault ? await defaultBackendChain() : [resolved.backend],
-    warn,
-  );
+  const { name: backend, adapter, warnings, warn } = await useFitBackend(resolved);
   const ops = resolveOps(adapter.ops);
   const minibatch = resolved.batchSize !== undefined || isBatchSource(target) || backgrounds.some(isBatchSource);
   const run = minibatch

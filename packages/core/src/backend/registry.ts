@@ -267,3 +267,32 @@ export async function useFirstAvailableBackend(
   }
   throw lastError;
 }
+
+/** What {@link useFitBackend} needs of a fit's resolved options. */
+export interface FitBackendChoice {
+  backend: string;
+  /** True when the fit named no backend: the default chain is tried. */
+  backendIsDefault: boolean;
+  onWarning: (message: string) => void;
+}
+
+/**
+ * Activates the backend a fit runs on: the one it named, or the first of the default
+ * chain that runs here. Its warnings are collected (for the model's record) and passed to
+ * `onWarning` as they come; `warn` adds later ones the same way.
+ */
+export async function useFitBackend(choice: FitBackendChoice): Promise<{
+  name: string;
+  adapter: BackendAdapter;
+  warnings: string[];
+  warn: (message: string) => void;
+}> {
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    choice.onWarning(message);
+  };
+  const chain = choice.backendIsDefault ? await defaultBackendChain() : [choice.backend];
+  const { name, adapter } = await useFirstAvailableBackend(chain, warn);
+  return { name, adapter, warnings, warn };
+}
