@@ -45,8 +45,8 @@ export const MUTATIONS = [
   {
     name: 'permuted target labels in the reproduce data-set experiments',
     in: 'apps/reproduce/src/experiments/dataset-experiment.ts',
-    find: 'labels: loaded.targetLabels,',
-    replace: 'labels: loaded.targetLabels.map((_, i, all) => all[(i * 7919 + 13) % all.length]),',
+    find: 'labels: d.targetLabels,',
+    replace: 'labels: d.targetLabels.map((_, i, all) => all[(i * 7919 + 13) % all.length]),',
     tests: ['apps/reproduce/test/large.test.ts'],
   },
   {

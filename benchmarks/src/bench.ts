@@ -1,7 +1,7 @@
 // bcnmf's benchmarks against the references, timed in one run on the same machine:
 //   iteration  ms per bcNMF iteration, this project's backends vs the NumPy reference formulas
 //   nmf        @bcnmf/baselines' nmf vs scikit-learn's NMF (MU solver, same iterations)
-//   pca        @bcnmf/baselines' pca (ml-pca) vs scikit-learn's PCA
+//   pca        @bcnmf/baselines' pca (its 'auto' solver) vs scikit-learn's PCA (more in pca-cpca.ts)
 //   sparse     CSR data on the cpu backend: its sparse kernels vs core's plain sparse path vs dense
 //   memory     peak RSS of one large fit against the data's size
 // Medians over repeats; every measurement runs in a process of its own (its peak memory is
@@ -286,7 +286,7 @@ for (const suite of ['nmf', 'pca'] as const) {
   const lines = [
     suite === 'nmf'
       ? `### NMF baseline: @bcnmf/baselines' nmf vs scikit-learn NMF (MU solver, Frobenius, random init, ${iterations} iterations, tol 0; ms per fit, median of ${repeats})`
-      : `### PCA baseline: @bcnmf/baselines' pca (ml-pca, SVD, float64) vs scikit-learn PCA (default solver; ms per fit, median of ${repeats})`,
+      : `### PCA baseline: @bcnmf/baselines' pca (default 'auto' solver, float64; the row says which ran) vs scikit-learn PCA (default solver; ms per fit, median of ${repeats})`,
     '',
     '| samples x features | k | implementation | ms / fit | ratio to scikit-learn | peak RSS MB |',
     '|---|---:|---|---:|---:|---:|',
@@ -303,11 +303,11 @@ for (const suite of ['nmf', 'pca'] as const) {
   }
   const impls: Array<[string, Job]> = suite === 'nmf'
     ? backends.filter((b) => b !== 'cpu-blas' && (b !== 'wasm' || samples <= wasmMax)).map((backend) => [`@bcnmf/baselines nmf, backend ${backend}`, { kind: 'nmf', backend, samples, features, k, iterations, repeats }])
-    : [['@bcnmf/baselines pca (ml-pca)', { kind: 'pca', samples, features, k, repeats }]];
+    : [['@bcnmf/baselines pca', { kind: 'pca', samples, features, k, repeats }]];
   for (const [label, job] of impls) {
     const result = runWorker(job);
     if (failed(result)) notes.add(`${label} failed: ${result.error}`);
-    else lines.push(`| ${samples} x ${features} | ${k} | ${label} | ${fmt(result.ms)} | ${ratio(result.ms, refMs)} | ${result.maxRssMb.toFixed(0)} |`);
+    else lines.push(`| ${samples} x ${features} | ${k} | ${label}${result.solver ? ` (${result.solver})` : ''} | ${fmt(result.ms)} | ${ratio(result.ms, refMs)} | ${result.maxRssMb.toFixed(0)} |`);
   }
   emit(lines);
 }

@@ -21,6 +21,8 @@ export interface JobResult {
   baseRssMb: number;
   dataMb: number;
   accelerator: string;
+  /** kind 'pca': the solver that ran ('auto' resolved) and whether on OpenBLAS/LAPACK. */
+  solver?: string;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -30,6 +32,7 @@ async function run(job: Job): Promise<JobResult> {
   const baseRssMb = mb(process.memoryUsage().rss);
   const samples: number[] = [];
   let dataMb = 0;
+  let solver: string | undefined;
   if (job.kind === 'iteration') {
     const target = uniformData(job.target, job.features, 1);
     const background = uniformData(job.background, job.features, 2);
@@ -86,7 +89,8 @@ async function run(job: Job): Promise<JobResult> {
   } else if (job.kind === 'pca') {
     const x = uniformData(job.samples, job.features, 1);
     dataMb = mb(x.data.byteLength);
-    await pca(x, { nComponents: job.k });
+    const model = await pca(x, { nComponents: job.k });
+    solver = `${model.solver}${model.solver === 'gram' ? (model.native ? ', OpenBLAS dgemm + LAPACK dsyevr' : ', JavaScript') : ', ml-pca'}`;
     for (let r = 0; r < job.repeats; r++) {
       const started = performance.now();
       await pca(x, { nComponents: job.k });
@@ -106,6 +110,7 @@ async function run(job: Job): Promise<JobResult> {
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     baseRssMb,
     dataMb,
+    ...(solver ? { solver } : {}),
     accelerator: [
       info.kernels === 'native' ? `native kernels ${info.kernelVariant} on ${info.kernelThreads} threads` : `no native kernels (${info.kernelReason})`,
       info.path === 'blas' ? `BLAS ${info.library}${info.config ? ` [${info.config}]` : ''}` : `tfjs matMul (${info.reason})`,

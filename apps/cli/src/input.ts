@@ -7,6 +7,7 @@ import {
   FEATURE_ALIGNMENTS,
   frameColumnValues,
   imputeColumnMeans,
+  imputeConstant,
   readDelimited,
   readDelimitedLayout,
   readH5ad,
@@ -85,8 +86,9 @@ For every input:
                            name: by name, keeping the features all files have (reordered,
                            dropped ones reported); position: as many features in each, taken
                            in file order whatever their names
-  --impute mean            fill missing values with column means over target and background
-                           together (default: missing values are refused)`;
+  --impute mean|zero       fill missing values: mean = column means over target and background
+                           together, zero = 0 (as numpy's genfromtxt(filling_values=0) reads
+                           empty cells); default: missing values are refused`;
 
 /** An .h5ad input, so that the results can be added to a copy of it. */
 export interface H5adSource {
@@ -114,8 +116,10 @@ export interface Inputs {
   /** Labels of the target samples, from --label-column on a split input. */
   targetLabels?: string[];
   h5adSources: H5adSource[];
-  /** Missing values filled by --impute mean. */
+  /** Missing values filled by --impute. */
   imputed: number;
+  /** How they were filled ('mean' or 'zero'), when --impute was given. */
+  imputeMethod?: ImputeMethod;
   /** Where target and background came from, for messages. */
   targetSource: string;
   backgroundSource: string;
@@ -245,7 +249,7 @@ export function refuseMissing(m: AnyMatrix, source: string, fileRows?: readonly 
   const row = (fileRows ? fileRows[i] : i) + 1;
   throw new UsageError(
     `${source} has ${countMissing(m)} missing values, the first at data row ${row} (sample '${rowNamesOf(m)[i]}'), ` +
-      `column '${columnNamesOf(m)[j]}'; pass --impute mean to fill them with column means`,
+      `column '${columnNamesOf(m)[j]}'; pass --impute mean (column means) or --impute zero to fill them`,
   );
 }
 
@@ -253,14 +257,27 @@ function toDense(m: AnyMatrix): DenseMatrix {
   return m instanceof CsrMatrix ? m.toDense() : m;
 }
 
+/** How --impute fills missing values. */
+export type ImputeMethod = 'mean' | 'zero';
+
+/** The values of --impute. */
+export const IMPUTE_METHODS: readonly ImputeMethod[] = ['mean', 'zero'];
+
+/** What {@link ImputeMethod} fills with, in words (for messages). */
+export function imputeWords(method: ImputeMethod): string {
+  return method === 'zero' ? 'with 0' : 'with column means';
+}
+
 /**
- * Fills missing values with the column means over the rows of all `parts` together
- * (@bcnmf/data's imputeColumnMeans on the stacked rows), returning the parts filled.
+ * Fills missing values: with `'mean'` (default), the column means over the rows of all
+ * `parts` together (@bcnmf/data's imputeColumnMeans on the stacked rows); with `'zero'`,
+ * 0 (imputeConstant). Returns the parts filled.
  */
-export function imputeTogether(parts: AnyMatrix[]): { parts: DenseMatrix[]; filled: number } {
+export function imputeTogether(parts: AnyMatrix[], method: ImputeMethod = 'mean'): { parts: DenseMatrix[]; filled: number } {
   const dense = parts.map(toDense);
   const filled = dense.reduce((n, m) => n + countMissing(m), 0);
   if (filled === 0) return { parts: dense, filled };
+  if (method === 'zero') return { parts: dense.map((m) => imputeConstant(m, 0)), filled };
   const columns = dense[0].columns;
   const rows = dense.reduce((n, m) => n + m.rows, 0);
   const data = new Float64Array(rows * columns);
@@ -351,8 +368,8 @@ async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ o
  * Reads the target and background of a command from its input flags: two files
  * (--target, --background, or several --background for fit) or one file split by an
  * annotation (--input, --split-by); applies --features, aligns every background's
- * features to the target's by name, and refuses missing values unless --impute mean
- * fills them (column means over target and backgrounds together). Repeated feature names
+ * features to the target's by name, and refuses missing values unless --impute fills
+ * them (mean: column means over target and backgrounds together; zero: 0). Repeated feature names
  * are refused (renamed with --make-features-unique); repeated sample names are renamed
  * apart, with a warning through `warn`.
  */
@@ -361,8 +378,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
   const uniqueFeatures: FeatureNameRule = { makeUnique: flags['make-features-unique'] ?? false, warn };
   const features = patternOption('--features', flags.features);
   const align = choiceOption('--align', flags.align, FEATURE_ALIGNMENTS as readonly FeatureAlignment[], 'exact');
-  if (flags.impute !== undefined && flags.impute !== 'mean') throw new UsageError(`--impute must be 'mean', got '${flags.impute}'`);
-  const impute = flags.impute === 'mean';
+  const impute = choiceOption('--impute', flags.impute, IMPUTE_METHODS);
   const backgroundFiles = flags.background === undefined ? [] : Array.isArray(flags.background) ? flags.background : [flags.background];
   let target: AnyMatrix;
   let backgrounds: AnyMatrix[];
@@ -457,7 +473,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
   }
   let imputed = 0;
   if (impute) {
-    const result = imputeTogether([target, ...backgrounds]);
+    const result = imputeTogether([target, ...backgrounds], impute);
     [target, ...backgrounds] = result.parts;
     imputed = result.filled;
   } else {
@@ -474,6 +490,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     targetLabels,
     h5adSources,
     imputed,
+    ...(impute ? { imputeMethod: impute } : {}),
     targetSource,
     backgroundSource: backgroundSources[0],
     backgroundSources,

@@ -134,6 +134,27 @@ describe('bcnmf transform', () => {
     assert.equal(bad.err, `bcnmf: ${lacking} does not fit the model: it lacks 2 of the model's 8 features ('f7', 'f8')`);
     assert.equal(existsSync(join(dir, 'never.csv')), false);
   });
+
+  it('--impute zero fills missing values with 0 (--impute mean with the column means); without it they are refused', async () => {
+    const rows = p.target.slice(0, 4).map((r) => [...r]);
+    rows[1][2] = NaN;
+    const names = p.targetNames.slice(0, 4);
+    const holes = join(dir, 'transform-holes.csv');
+    writeTable(holes, names, p.features, rows);
+    writeFileSync(holes, readFileSync(holes, 'utf8').replace(/NaN/g, ''));
+    const refused = await run(['transform', '--model', modelDir, '--input', holes, '--out', join(dir, 'never.csv')]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /--impute mean \(column means\) or --impute zero/);
+    const out = join(dir, 'holes-zero-H.csv');
+    const r = await run(['transform', '--model', modelDir, '--input', holes, '--out', out, '--impute', 'zero']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /; 1 missing values filled with 0$/);
+    const model = BcnmfModel.load(readJson(join(modelDir, 'model.json')));
+    const expected = await model.transform(matrixOf(rows.map((row) => row.map((v) => (Number.isNaN(v) ? 0 : v))), p.features, names));
+    readCsv(out).values.forEach((row, i) => row.forEach((v, t) => assert.equal(Math.fround(v), expected.get(i, t))));
+    const mean = await run(['transform', '--model', modelDir, '--input', holes, '--out', join(dir, 'holes-mean-H.csv'), '--impute', 'mean']);
+    assert.match(mean.out, /; 1 missing values filled with column means$/);
+  });
 });
 
 describe('bcnmf topics', () => {

@@ -221,11 +221,23 @@ describe('bcnmf fit', () => {
     const refused = await run(['fit', '--target', holes, '--background', background, '--k', '2', '--alpha', '1', '--out', out, '--quiet']);
     assert.equal(refused.code, 2);
     assert.equal(refused.errLines.length, 1);
-    assert.match(refused.err, /holes\.csv has 2 missing values, the first at data row 5 \(sample 't5'\), column 'f3'; pass --impute mean/);
+    assert.match(refused.err, /holes\.csv has 2 missing values, the first at data row 5 \(sample 't5'\), column 'f3'; pass --impute mean \(column means\) or --impute zero/);
     assert.equal(existsSync(out), false);
     const filled = await run(['fit', '--target', holes, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '10', '--out', out, '--impute', 'mean', '--json', '--quiet']);
     assert.equal(filled.code, 0, filled.err);
     assert.equal(JSON.parse(filled.out).imputed, 2);
+    // --impute zero: the same fit as on the file with 0 written into the holes
+    const zeroOut = join(dir, 'holes-zero');
+    const zero = await run(['fit', '--target', holes, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '10', '--seed', '3', '--out', zeroOut, '--impute', 'zero', '--quiet']);
+    assert.equal(zero.code, 0, zero.err);
+    const zeros = join(dir, 'zeros.csv');
+    writeTable(zeros, p.targetNames, p.features, rows.map((r) => r.map((v) => (Number.isNaN(v) ? 0 : v))));
+    const zeroRef = join(dir, 'zeros-out');
+    assert.equal((await run(['fit', '--target', zeros, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '10', '--seed', '3', '--out', zeroRef, '--quiet'])).code, 0);
+    assert.deepEqual(readJson(join(zeroOut, 'model.json')).W, readJson(join(zeroRef, 'model.json')).W);
+    const bad = await run(['fit', '--target', holes, '--background', background, '--k', '2', '--alpha', '1', '--out', join(dir, 'never'), '--impute', 'median', '--quiet']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--impute must be 'mean' or 'zero', got 'median'/);
   });
 
   const dataDir = new URL('../../../../shared/datasets', import.meta.url).pathname;

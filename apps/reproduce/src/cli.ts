@@ -7,28 +7,40 @@ import { EXPERIMENT_NAMES, EXPERIMENTS, getExperiment } from './registry.js';
 import { tableMarkdown } from './report/markdown.js';
 import type { ReproduceReport } from './report/types.js';
 import { checkOutDir, writeReport } from './report/write.js';
-import type { Experiment, MethodRunEvent, RunOverrides } from './types.js';
+import { SETTINGS_NAMES, type Experiment, type MethodRunEvent, type RunOverrides, type SettingsName } from './types.js';
+import { nativeLinalgStatus } from '@bcnmf/baselines';
 
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT_DIR = 'bcnmf-report';
 
-export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME]
+export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--settings notebook|table|both] [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME]
 
 Regenerates a table of the bcNMF paper (ALGORITHM.md §7-8): every method of the
-experiment, mean ± sd of the ARI over seeds, beside the paper's reported values.
-Writes Markdown, CSV and JSON tables and SVG (and PNG) figures into --out.
+experiment, mean ± sd of the ARI over seeds, beside reference values that each name
+their source (paper, reference notebook, or untraced). Writes Markdown, CSV and JSON
+tables and SVG (and PNG) figures into --out.
 
 NAME: ${EXPERIMENT_NAMES.join(', ')}, or all (every experiment whose data are present)
 
+  --settings S    notebook: the reference notebook's protocol (default); table: the settings
+                  of ALGORITHM.md's experiments table; both: one column each. Default:
+                  notebook, both for mice-protein; where the two are the same, one run
   --out DIR       output folder (default ./${DEFAULT_OUT_DIR}); replaced as a whole, written
                   to a temporary sibling first
-  --seeds N       number of seeds 0..N-1 (default per experiment: simulation 3, mice-protein 10, others 5;
-                  with --quick 2, 3 for mice-protein)
-  --quick         a size that runs in a few minutes on 2 cores (what it changes is in the report)
+  --seeds N       number of seeds 0..N-1 (default per experiment: simulation 3, mice-protein and
+                  mnist-flowers 10, others 5; with --quick 2, 3 for mice-protein and mnist-flowers)
+  --quick         fewer cells (simulation: 250 + 250 of 1,000 + 1,000, genes and planted
+                  programs unchanged) or seeds, for tests; said on every table it prints
   --data-dir DIR  data sets folder (default $BCNMF_DATA_DIR, else ../shared/datasets from the
                   repository root when it exists, else ~/.cache/bcnmf/datasets)
   --backend NAME  where NMF and bcNMF run: auto (default), cpu, wasm, webgpu, cuda (bcnmf backends);
                   PCA and cPCA run in float64 on the host`;
+
+/**
+ * How long the full simulation takes without OpenBLAS/LAPACK: one cPCA fit took 145 s of
+ * CPU in JavaScript here (2,000 x 3,000, automatic alpha), 18 of them on 2 worker processes.
+ */
+const SIMULATION_MINUTES_WITHOUT_LAPACK = '25 minutes';
 
 /** Internal options of {@link runReproduce} (tests and benchmarks): sizes the command line does not offer. */
 export interface ReproduceOptions {
@@ -51,6 +63,7 @@ function parse(argv: string[]) {
         out: { type: 'string' },
         seeds: { type: 'string' },
         quick: { type: 'boolean' },
+        settings: { type: 'string' },
         'data-dir': { type: 'string' },
         backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -75,6 +88,12 @@ function parse(argv: string[]) {
   for (const flag of ['out', 'data-dir'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new ReproduceUsageError(`--${flag} needs a folder`);
   }
+  let settings: SettingsName[] | undefined;
+  if (values.settings !== undefined) {
+    if (values.settings === 'both') settings = [...SETTINGS_NAMES];
+    else if ((SETTINGS_NAMES as readonly string[]).includes(values.settings)) settings = [values.settings as SettingsName];
+    else throw new ReproduceUsageError(`--settings must be notebook, table or both, got '${values.settings}'`);
+  }
   const backends = [AUTO_BACKEND, ...backendNames()];
   if (values.backend !== undefined && !backends.includes(values.backend)) {
     throw new ReproduceUsageError(`--backend must be one of ${backends.join(', ')}, got '${values.backend}'`);
@@ -86,6 +105,7 @@ function parse(argv: string[]) {
     name,
     experiments,
     seeds,
+    settings,
     quick: values.quick === true,
     outDir: resolve(values.out ?? DEFAULT_OUT_DIR),
     dataDir: defaultDataDir(values['data-dir']),
@@ -99,7 +119,7 @@ function seedsFor(experiment: Experiment, quick: boolean, n: number | undefined)
 }
 
 /**
- * `bcnmf reproduce NAME [--out DIR] [--seeds N] [--quick] [--data-dir DIR]`: runs the
+ * `bcnmf reproduce NAME [--settings S] [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME]`: runs the
  * experiment (or every one whose data are present, for `all`), prints progress and the
  * table, and writes the report into --out. Experiments whose data are absent are
  * reported (with where to get the data) and skipped, not an error. Bad usage throws
@@ -138,11 +158,22 @@ export async function runReproduce(argv: string[], print: (line: string) => void
       continue;
     }
     const seeds = seedsFor(experiment, args.quick, args.seeds);
-    print(`${experiment.name}: ${experiment.title}; seeds ${seeds.join(', ')}${args.quick ? `; quick: ${experiment.quickChanges}` : ''}`);
+    const settings = args.settings ?? [...experiment.defaultSettings];
+    print(`${experiment.name}: ${experiment.title}; settings ${settings.join(', ')}; seeds ${seeds.join(', ')}${args.quick ? `; quick: ${experiment.quickChanges}` : ''}`);
+    if (experiment.name === 'simulation' && !args.quick && options.overrides === undefined) {
+      const linalg = await nativeLinalgStatus();
+      if (linalg.path === 'js') {
+        print(
+          `  note: PCA and cPCA run in JavaScript here (${linalg.reason}); the full simulation then takes about ${SIMULATION_MINUTES_WITHOUT_LAPACK} on 2 cores ` +
+            'instead of about 2 minutes. Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0) for the native path, or run with --quick.',
+        );
+      }
+    }
     const observe = options.onMethodRun;
     const result = await experiment.run({
       seeds,
       quick: args.quick,
+      settings,
       dataDir: args.dataDir,
       print,
       overrides,
@@ -152,7 +183,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     signal?.throwIfAborted();
     report.experiments.push(result);
     print('');
-    print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s); "reported" rows are the paper's values (${result.seconds.toFixed(1)} s)`);
+    print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s), settings ${result.settings.map((s) => s.name).join(', ')}; each reference row names its source (${result.seconds.toFixed(1)} s)`);
     for (const line of tableMarkdown(result).split('\n')) print(line);
     print('');
   }

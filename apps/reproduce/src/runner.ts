@@ -11,24 +11,42 @@ const SEEDED = new Set(['cpca', 'nmf', 'bcnmf']);
  */
 const ON_BACKEND = new Set(['nmf', 'bcnmf']);
 
+/** cPCA with automatic alpha: one of its returned non-zero alphas, scored. */
+export interface ReturnedAlphaRun {
+  alpha: number;
+  ari: number;
+  /** The target embedding at this alpha that was scored (samples x components). */
+  embedding: DenseMatrix;
+  points: [number, number][];
+  xLabel: string;
+  yLabel: string;
+}
+
 /** What one method gave on one data set with one seed. */
 export interface MethodRun {
-  /** ARI of k-means on the (protocol's) embedding against the true labels. */
+  /**
+   * ARI of k-means on the (protocol's) embedding against the true labels; for cPCA with
+   * automatic alpha, that of the returned alpha the notebook picked, else of the best one
+   * (chosen with the labels).
+   */
   ari: number;
   /** Seconds of the fit (0 when a fit was reused) plus the evaluation. */
   seconds: number;
-  /** The target embedding that was scored (samples x components). */
+  /**
+   * The target embedding that was scored (samples x components); for cPCA with automatic
+   * alpha, that of the returned alpha `ari` is of (each one's is in `returned`).
+   */
   embedding: DenseMatrix;
   /** The 2-D points of a scatter: the first two embedding columns, or the UMAP. */
   points: [number, number][];
   xLabel: string;
   yLabel: string;
-  /** bcNMF's basis W (topics x features). */
+  /** NMF's and bcNMF's basis W (topics x features). */
   basis?: DenseMatrix;
-  /** A note on this run, e.g. cPCA's chosen alpha. */
+  /** A note on this run, e.g. cPCA's alpha. */
   detail: string;
-  /** cPCA with automatic alpha: the best ARI over its returned non-zero alphas (chosen by the labels). */
-  bestReturnedAlpha?: { alpha: number; ari: number };
+  /** cPCA with automatic alpha: every returned non-zero alpha in increasing order, each scored. */
+  returned?: ReturnedAlphaRun[];
 }
 
 /** The protocol a method's embedding is scored with. */
@@ -68,44 +86,74 @@ export async function runMethod(
   const cacheKey = cache ? `${cache.key}\u0000${spec.label}` : '';
   let fitted = spec.fitOnce && cache ? cache.fits.get(cacheKey) : undefined;
   if (fitted === undefined) {
-    const options: Record<string, unknown> = SEEDED.has(spec.method) ? { ...spec.options, seed } : { ...spec.options };
+    const options = fitOptions(spec, seed);
     if (backend !== undefined && ON_BACKEND.has(spec.method)) options.backend = backend;
     if (signal && ON_BACKEND.has(spec.method)) options.signal = signal;
     fitted = await method.fit(data.target, method.usesBackground ? data.background : null, options);
     signal?.throwIfAborted();
     if (spec.fitOnce && cache) cache.fits.set(cacheKey, fitted);
   }
-  const protocol = protocolOf(spec, evaluation);
-  const result = score(fitted.embedding, data.labels, protocol, evaluation, seed);
-  const e = fitted.embedding;
-  let points: [number, number][];
-  let xLabel: string;
-  let yLabel: string;
-  if (result.umapCoordinates) {
-    points = result.umapCoordinates.map((p) => [p[0], p[1]]);
-    [xLabel, yLabel] = ['UMAP 1', 'UMAP 2'];
-  } else {
-    points = Array.from({ length: e.rows }, (_, i) => [e.get(i, 0), e.columns > 1 ? e.get(i, 1) : 0]);
-    const axis = spec.method === 'pca' || spec.method === 'cpca' ? 'PC' : 'H';
-    [xLabel, yLabel] = [`${spec.label} ${axis}1`, e.columns > 1 ? `${spec.label} ${axis}2` : '(none)'];
-  }
-  const run: MethodRun = { ari: result.ari, seconds: 0, embedding: e, points, xLabel, yLabel, detail: '' };
-  if (spec.method === 'bcnmf' && fitted.components) run.basis = fitted.components;
-  if (spec.method === 'cpca') {
-    const model = fitted as FittedMethod & { alpha: number; alphas?: number[]; result?: (a: number) => { embedding: DenseMatrix } };
-    run.detail = `α=${formatAlpha(model.alpha)}`;
-    const returned = (model.alphas ?? []).filter((a) => a > 0);
-    if (spec.options.alpha === 'auto' && returned.length > 0 && model.result) {
-      let best = { alpha: returned[0], ari: -Infinity };
-      for (const a of returned) {
-        const ari = score(model.result(a).embedding, data.labels, protocol, evaluation, seed).ari;
-        if (ari > best.ari) best = { alpha: a, ari };
-      }
-      run.bestReturnedAlpha = best;
-    }
-  }
+  const run = scoreFit(spec, fitted, data.labels, seed, evaluation);
   run.seconds = (performance.now() - started) / 1000;
   return run;
+}
+
+/**
+ * Scores a fit's embedding against the labels (cPCA with automatic alpha: at every
+ * returned non-zero alpha). `seconds` is left 0 for the caller to set.
+ */
+export function scoreFit(spec: MethodSpec, fitted: FittedMethod, labels: string[], seed: number, evaluation: EvaluationSpec): MethodRun {
+  const protocol = protocolOf(spec, evaluation);
+  const view = (embedding: DenseMatrix) => {
+    const result = score(embedding, labels, protocol, evaluation, seed);
+    const axis = spec.method === 'pca' || spec.method === 'cpca' ? 'PC' : 'H';
+    return { ari: result.ari, embedding, ...pointsOf(embedding, result.umapCoordinates, spec.label, axis) };
+  };
+  const main = spec.method === 'cpca' && spec.options.alpha === 'auto' ? undefined : view(fitted.embedding);
+  const run: MethodRun = {
+    ari: main?.ari ?? Number.NaN,
+    seconds: 0,
+    embedding: main?.embedding ?? fitted.embedding,
+    points: main?.points ?? [],
+    xLabel: main?.xLabel ?? '',
+    yLabel: main?.yLabel ?? '',
+    detail: '',
+  };
+  if ((spec.method === 'bcnmf' || spec.method === 'nmf') && fitted.components) run.basis = fitted.components;
+  if (spec.method === 'cpca') {
+    const model = fitted as FittedMethod & { alpha: number; alphas?: number[]; result?: (a: number) => { embedding: DenseMatrix } };
+    if (main) {
+      run.detail = `α=${formatAlpha(model.alpha)}`;
+    } else {
+      const returned = (model.alphas ?? []).filter((a) => a > 0);
+      run.returned = returned.map((alpha) => ({ alpha, ...view(model.result!(alpha).embedding) }));
+      run.detail = `returned α ${returned.map(formatAlpha).join(', ') || 'none but 0'}`;
+      const shown = chosenReturned(run.returned, spec.pick?.rank);
+      if (shown) Object.assign(run, { ari: shown.ari, embedding: shown.embedding, points: shown.points, xLabel: shown.xLabel, yLabel: shown.yLabel });
+    }
+  }
+  return run;
+}
+
+/** The options a method's fit gets for a seed: the spec's, with the seed for the seeded methods. */
+export function fitOptions(spec: MethodSpec, seed: number): Record<string, unknown> {
+  return SEEDED.has(spec.method) ? { ...spec.options, seed } : { ...spec.options };
+}
+
+/** The returned alpha a figure shows: the notebook's pick (1-based rank) when there is one and it was returned, else the best ARI. */
+export function chosenReturned(returned: readonly ReturnedAlphaRun[], rank?: number): ReturnedAlphaRun | undefined {
+  if (returned.length === 0) return undefined;
+  if (rank !== undefined && returned[rank - 1]) return returned[rank - 1];
+  return returned.reduce((best, r) => (r.ari > best.ari ? r : best));
+}
+
+function pointsOf(e: DenseMatrix, umap: number[][] | undefined, label: string, axis: string): { points: [number, number][]; xLabel: string; yLabel: string } {
+  if (umap) return { points: umap.map((p) => [p[0], p[1]]), xLabel: 'UMAP 1', yLabel: 'UMAP 2' };
+  return {
+    points: Array.from({ length: e.rows }, (_, i) => [e.get(i, 0), e.columns > 1 ? e.get(i, 1) : 0]),
+    xLabel: `${label} ${axis}1`,
+    yLabel: e.columns > 1 ? `${label} ${axis}2` : '(none)',
+  };
 }
 
 /** An alpha in 3 significant digits. */
@@ -136,14 +184,15 @@ export function describeMethods(specs: MethodSpec[], evaluation: EvaluationSpec)
         parts.push(`init ${o.init ?? 'random'}`);
         break;
       case 'pca':
-        parts.push(`${o.nComponents ?? 2} components`, o.scale ? 'standardised' : 'centred, not scaled', `solver ${o.method ?? 'SVD'}`);
+        parts.push(`${o.nComponents ?? 2} components`, o.scale ? 'standardised (as StandardScaler)' : 'centred, not scaled', `solver ${o.method ?? 'auto'}`);
         break;
       case 'cpca':
         parts.push(
           `${o.nComponents ?? 2} components`,
           o.alpha === 'auto' || o.alpha === undefined
-            ? `alpha automatic (spectral selection over {0} ∪ ${o.nAlphas ?? 40} log-spaced candidates 0.1..${10 ** Number(o.maxLogAlpha ?? 3)}; the smallest selected non-zero alpha is scored)`
-            : `alpha=${o.alpha}`,
+            ? `alpha automatic (spectral selection, seeded, over {0} ∪ ${o.nAlphas ?? 40} log-spaced candidates 0.1..${10 ** Number(o.maxLogAlpha ?? 3)}; ` +
+              `every returned non-zero alpha is scored, one row each, and the best one is marked "chosen with labels"${spec.pick ? `; ${spec.pick.note}` : ''})`
+            : `alpha=${o.alpha} (fixed)`,
           o.standardize === false ? 'not standardised' : 'standardised',
           o.preprocessPcaDim === null ? 'no pre-projection' : `pre-projection onto ${o.preprocessPcaDim ?? 1000} PCs above that many features`,
         );

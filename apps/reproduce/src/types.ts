@@ -20,6 +20,12 @@ export interface MethodSpec {
    * data set): fitted once, and only the k-means (and UMAP) run per seed.
    */
   fitOnce?: boolean;
+  /**
+   * cPCA with automatic alpha: the returned alpha (1 = the smallest non-zero one) the
+   * reference notebook picked by hand, and how it was picked; every returned alpha gets
+   * a row either way.
+   */
+  pick?: { rank: number; note: string };
 }
 
 /** How an embedding is scored (ALGORITHM.md §6). */
@@ -36,23 +42,56 @@ export interface EvaluationSpec {
   labels: string;
 }
 
-/** A value the paper (or its released reproduction) reports, printed beside ours. */
-export interface PaperValue {
-  /** Row label (method). */
-  method: string;
-  /** Column of the table. */
+/** Where a reference value comes from (ALGORITHM.md §7, "Where each reference value comes from"). */
+export type ReferenceKind = 'paper' | 'reference notebook' | 'untraced';
+
+/** The three kinds of {@link ReferenceSource}, in order. */
+export const REFERENCE_KINDS: readonly ReferenceKind[] = ['paper', 'reference notebook', 'untraced'];
+
+/** The source of a reference value. */
+export interface ReferenceSource {
+  /**
+   * 'paper': the arXiv text (Li, Yang & Li 2026, arXiv 2602.22387); 'reference notebook':
+   * a printed output of a notebook of li-lab-mcgill/bcnmf; 'untraced': a value found
+   * neither there nor in the paper's text (shown, never called the paper's).
+   */
+  kind: ReferenceKind;
+  /** Which: 'arXiv 2602.22387', the notebook's path, or where an untraced value was copied from. */
+  where: string;
+  /** What the value is: one run or several, its settings, other data. */
+  note?: string;
+}
+
+/** A reference value, printed beside ours. */
+export interface ReferenceValue {
+  /** The label of the row it compares with ('bcNMF', 'cPCA (best returned α, chosen with labels)', ...). */
+  row: string;
+  /** The column of the table it belongs in. */
   column: string;
   value: number;
   sd?: number;
-  /** Where it comes from: 'paper', 'release', ... */
-  source: string;
+  source: ReferenceSource;
 }
 
-/** The paper's values for an experiment's table. */
-export interface PaperTable {
-  values: PaperValue[];
-  /** A statement when there is no number (e.g. "bcNMF well above NMF"). */
+/** The reference values of an experiment's table. */
+export interface ReferenceTable {
+  values: ReferenceValue[];
+  /** A statement without a number, or about the values. */
   note?: string;
+}
+
+/** The two sets of settings an experiment can run (`--settings`). */
+export type SettingsName = 'notebook' | 'table';
+
+/** The names of {@link SettingsName}, in order. */
+export const SETTINGS_NAMES: readonly SettingsName[] = ['notebook', 'table'];
+
+/** One set of settings of an experiment, in words. */
+export interface SettingsDescription {
+  /** What they are and where they come from, in one line. */
+  summary: string;
+  /** Set when they are the other set's (the reference gives no separate protocol). */
+  sameAs?: SettingsName;
 }
 
 /** Internal size overrides (tests, benchmarks); not command-line flags. */
@@ -75,6 +114,10 @@ export interface RunOverrides {
   cpcaAlphas?: number;
   /** cPCA: a fixed alpha instead of the automatic choice. */
   cpcaAlpha?: number;
+  /** Simulation: fraction of the cells only (genes and planted programs kept). */
+  cellScale?: number;
+  /** Simulation: worker processes for PCA and cPCA (0: all in this process); default env BCNMF_REPRODUCE_WORKERS, else the cores up to 4. */
+  workers?: number;
 }
 
 /** What a run of an experiment gets. */
@@ -82,6 +125,8 @@ export interface RunContext {
   /** The seeds, one table value per seed per cell. */
   seeds: number[];
   quick: boolean;
+  /** The settings to run, in order (one table column group each). */
+  settings: SettingsName[];
   /** Absolute data directory. */
   dataDir: string;
   /** Progress lines. */
@@ -96,14 +141,22 @@ export interface RunContext {
   signal?: AbortSignal;
 }
 
-/** What one method run scored: its target embedding, against these labels, giving `ari`. */
+/**
+ * What one method run scored: its target embedding, against these labels, giving `ari`.
+ * cPCA with automatic alpha gives one per returned non-zero alpha (`alpha`), each filling
+ * its own row.
+ */
 export interface MethodRunEvent {
-  /** The table column ('ARI', or 'β=2' in the simulation). */
+  /** The table column ('ARI', 'notebook', or 'β=2' in the simulation). */
   column: string;
   seed: number;
-  /** The method's row label ('bcNMF', ...). */
+  /** The method's label, as in its settings ('bcNMF', 'cPCA', ...). */
   method: string;
-  /** Target samples x components, as the method returned it. */
+  /** The table row the ARI is in: the label, or a cPCA returned alpha's row ('cPCA (returned α #1)'). */
+  row: string;
+  /** cPCA with automatic alpha: the returned alpha the embedding is at. */
+  alpha?: number;
+  /** Target samples x components, as the method returned it (at `alpha`). */
   embedding: DenseMatrix;
   labels: readonly string[];
   ari: number;
@@ -124,8 +177,20 @@ export interface MethodSettings {
   text: string;
 }
 
+/** The settings of one run: which columns they gave and every method as run. */
+export interface SettingsRun {
+  name: SettingsName;
+  summary: string;
+  /** The other name with the same settings, when they are the same. */
+  sameAs?: SettingsName;
+  /** The table's columns these settings gave. */
+  columns: string[];
+  methods: MethodSettings[];
+}
+
 /** One row of a result table: a method, a cell per column. */
 export interface ResultRow {
+  /** Row label: the method ('bcNMF'), or a cPCA variant ('cPCA (returned α #2)'). */
   method: string;
   cells: CellStats[];
   /** Per column, a note on what varied (e.g. cPCA's chosen alphas per seed); '' when none. */
@@ -147,6 +212,20 @@ export interface ScatterFigure {
   legend?: string;
 }
 
+/** W of pixel data drawn as images, one per topic. */
+export interface ImagesFigure {
+  kind: 'images';
+  id: string;
+  title: string;
+  /** Image width and height in pixels (width x height = features). */
+  width: number;
+  height: number;
+  /** One image per topic, row-major pixels. */
+  images: number[][];
+  names: string[];
+  caption: string;
+}
+
 /** A topic x feature heatmap of a basis W. */
 export interface HeatmapFigure {
   kind: 'heatmap';
@@ -160,7 +239,7 @@ export interface HeatmapFigure {
   caption: string;
 }
 
-export type Figure = ScatterFigure | HeatmapFigure;
+export type Figure = ScatterFigure | HeatmapFigure | ImagesFigure;
 
 /** What an experiment's run returns; the report is rendered from this only. */
 export interface ExperimentResult {
@@ -175,12 +254,13 @@ export interface ExperimentResult {
     info: Record<string, string | number>;
   };
   evaluation: EvaluationSpec;
-  methods: MethodSettings[];
-  /** Heading of the value columns ('beta' for the simulation; '' for one ARI column). */
+  /** The settings run, each with its columns and methods. */
+  settings: SettingsRun[];
+  /** Heading of the value columns ('beta' for the simulation, 'settings' or 'ARI' for a data set). */
   columnHeading: string;
   columns: string[];
   rows: ResultRow[];
-  paper: PaperTable;
+  reference: ReferenceTable;
   seeds: number[];
   quick: boolean;
   /** What --quick changed for this run ('' for a full run). */
@@ -191,8 +271,9 @@ export interface ExperimentResult {
 }
 
 /**
- * An experiment of the paper: data set, methods with their settings, evaluation
- * protocol, the paper's values, and a run that returns a table. Adding one = a module in
+ * An experiment of the paper: data set, methods with their settings (the reference
+ * notebook's and ALGORITHM.md's table's), evaluation protocol, the reference values with
+ * their sources, and a run that returns a table. Adding one = a module in
  * src/experiments/ listed in src/registry.ts.
  */
 export interface Experiment {
@@ -201,10 +282,14 @@ export interface Experiment {
   title: string;
   /** The data set, in words, and its @bcnmf/data registry name when it has one. */
   dataset: { description: string; registry?: string };
-  /** The methods and settings of a full (or --quick) run. */
-  methods(quick: boolean, overrides?: RunOverrides): MethodSpec[];
+  /** The methods and their settings of a full (or --quick) run, for the named settings (default 'notebook'). */
+  methods(quick: boolean, overrides?: RunOverrides, settings?: SettingsName): MethodSpec[];
   evaluation: EvaluationSpec;
-  paper: PaperTable;
+  /** Both sets of settings, in words. */
+  settings: Record<SettingsName, SettingsDescription>;
+  /** What a run without --settings runs. */
+  defaultSettings: readonly SettingsName[];
+  reference: ReferenceTable;
   /** Default number of seeds. */
   seeds: { full: number; quick: number };
   /** What --quick changes, in words. */

@@ -50,7 +50,8 @@ test('consensus, reduced: one seed against a consensus per run on the mouse data
   assert.ok(r.notes.some((n) => /^Sweep recommendation: /.test(n)));
   assert.ok(lines.some((l) => /^ {2}mouse, run 1: one seed ARI/.test(l)));
   const md = readFileSync(join(out, 'consensus.md'), 'utf8');
-  assert.match(md, /\| consensus bcNMF, 10 restarts \(ours\) \|/);
+  assert.match(md, /\| consensus bcNMF, 10 restarts \(ours, quick\) \|/);
+  assert.match(md, /neither the paper nor a reference notebook has a consensus/);
   assert.match(md, /ARI per run .*coloured by method/);
   for (const id of ['consensus-mouse-scatter', 'consensus-mouse-ari-per-run', 'consensus-simulation-sweep', 'consensus-simulation-W-heatmap']) {
     assert.ok(existsSync(join(out, 'figures', `${id}.svg`)), id);

@@ -46,6 +46,12 @@ function independent(loaded: LoadedDataset, labelOf: (name: string) => string): 
   };
 }
 
+/** log1p of every value (the leukemia notebook's input, from the raw counts). */
+function logOfCounts(data: IndependentData): IndependentData {
+  const log = (rows: number[][]) => rows.map((r) => r.map(Math.log1p));
+  return { ...data, target: log(data.target), background: data.background ? log(data.background) : null };
+}
+
 test('all: runs what is present (small files in the published formats), skips the rest, writes Markdown/CSV/JSON and SVG figures', async (t) => {
   const dataDir = join(root, 'data');
   writeZheng(dataDir);
@@ -59,13 +65,27 @@ test('all: runs what is present (small files in the published formats), skips th
   const leuk = report.experiments[1];
   assert.deepEqual(leuk.dataset.target, [28, 15]);
   assert.equal(leuk.evaluation.protocol, 'row-normalized');
-  assert.equal(leuk.methods.find((m) => m.label === 'PCA')!.protocol, 'raw');
-  assert.match(leuk.methods.find((m) => m.label === 'bcNMF')!.text, /alpha=20/);
+  // the notebook's settings: log1p of the raw counts, PCA of 2 standardised components, cPCA at its second returned alpha
+  assert.deepEqual(leuk.columns, ['notebook']);
+  assert.equal(leuk.dataset.info.values, 'log1p of the raw counts on the HVGs');
+  const leukMethods = leuk.settings[0].methods;
+  assert.equal(leukMethods.find((m) => m.label === 'PCA')!.protocol, 'raw');
+  assert.match(leukMethods.find((m) => m.label === 'PCA')!.text, /2 components, standardised/);
+  assert.match(leukMethods.find((m) => m.label === 'cPCA')!.text, /the notebook scored its second non-zero returned alpha/);
+  assert.match(leukMethods.find((m) => m.label === 'bcNMF')!.text, /alpha=20/);
   assert.deepEqual(report.experiments[2].dataset.target, [24, 15]);
   const mdd = report.experiments[3];
-  assert.match(mdd.methods.find((m) => m.label === 'bcNMF')!.text, /alpha=300, poisson loss, 20 iterations .*damping 0\.5/);
+  assert.match(mdd.settings[0].methods.find((m) => m.label === 'bcNMF')!.text, /alpha=300, poisson loss, 20 iterations .*damping 0\.5/);
+  assert.deepEqual(mdd.columns, ['ARI']);
+  assert.equal(mdd.settings[0].sameAs, 'table');
   assert.equal(mdd.evaluation.umap?.minDist, 0.2);
-  for (const r of report.experiments) for (const row of r.rows) assert.equal(row.cells[0].n, 2, `${r.name} ${row.method}`);
+  for (const r of report.experiments) {
+    for (const row of r.rows) {
+      // a returned-alpha row has no value for a seed whose cPCA returned fewer alphas
+      if (row.method.startsWith('cPCA (returned')) assert.ok(row.cells[0].n >= 1 && row.cells[0].n <= 2, `${r.name} ${row.method}`);
+      else assert.equal(row.cells[0].n, 2, `${r.name} ${row.method}`);
+    }
+  }
 
   for (const f of ['report.md', 'report.json', 'results.csv', ...['simulation', 'leukemia', 'tp53', 'mdd'].flatMap((n) => [`${n}.md`, `${n}.csv`, `${n}.json`])]) {
     assert.ok(existsSync(join(out, f)), f);
@@ -73,7 +93,9 @@ test('all: runs what is present (small files in the published formats), skips th
   const md = readFileSync(join(out, 'report.md'), 'utf8');
   assert.match(md, /## Not run/);
   assert.match(md, /\*\*mice-protein\*\*/);
-  assert.match(md, /\| bcNMF \(reported: paper\) \| 0\.621 \|/);
+  assert.match(md, /\| bcNMF \(reference: paper \(arXiv 2602\.22387\)\) \| 0\.621 \|/);
+  assert.match(md, /\| bcNMF \(reference: untraced\) \| 0\.605 \|/);
+  assert.match(md, /\| bcNMF \(reference: notebook experiments\/leukemia\/leukemia\.ipynb\) \| 0\.591 \|/);
   assert.match(md, /!\[.*\]\(figures\/leukemia-bcNMF-W-heatmap\.svg\)/);
   const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   assert.equal(json.experiments.length, 4);
@@ -104,7 +126,8 @@ test('all: runs what is present (small files in the published formats), skips th
   // every score of leukemia, tp53 and mdd, recomputed from the same files with the experiments' settings
   const genes = { nTopGenes: small.nTopGenes };
   const data: Record<string, IndependentData> = {
-    leukemia: independent(await loadZheng2017({ dataDir, ...genes }), zhengLabel),
+    // the notebook's settings: log1p of the raw counts on the HVGs (taken here with Math.log1p)
+    leukemia: logOfCounts(independent(await loadZheng2017({ dataDir, values: 'counts', ...genes }), zhengLabel)),
     tp53: independent(await loadMcFarland2020({ dataDir, ...genes }), mcFarlandLabel),
     mdd: independent(await loadMaitra2023({ dataDir, verify: false, ...genes }), maitraLabel),
   };
@@ -147,5 +170,6 @@ test('bad usage: one-line errors with exitCode 2; a failing run leaves no --out 
 
   const help: string[] = [];
   await runReproduce(['--help'], (l) => help.push(l));
-  assert.match(help.join('\n'), /^bcnmf reproduce NAME \[--out DIR\] \[--seeds N\] \[--quick\] \[--data-dir DIR\]/);
+  assert.match(help.join('\n'), /^bcnmf reproduce NAME \[--settings notebook\|table\|both\] \[--out DIR\] \[--seeds N\] \[--quick\] \[--data-dir DIR\]/);
+  await usage(['simulation', '--settings', 'paper'], /--settings must be notebook, table or both, got 'paper'/);
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { log1p, normalizeTotal, simulateBetaSeries } from '@bcnmf/data';
-import { CSV_HEADER, runReproduce } from '../src/index.js';
+import { CPCA_BEST_LABEL, CSV_HEADER, REFERENCE_KINDS, runReproduce, SIMULATION_BETAS } from '../src/index.js';
 import { methodRunCollector, recomputedSubtest, type IndependentData } from './reference/check.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bcnmf-reproduce-sim-'));
@@ -65,19 +65,26 @@ test('simulation at a tiny size: 4 methods x betas, mean ± sd, the paper\'s sep
   assert.ok(at('bcNMF', 1) >= 0.75, `bcNMF at beta 2: ${at('bcNMF', 1)}`);
   assert.ok(at('bcNMF', 1) > at('NMF', 1) + 0.5, `bcNMF ${at('bcNMF', 1)} vs NMF ${at('NMF', 1)} at beta 2`);
   // every method's settings are stated
-  const settings = Object.fromEntries(result.methods.map((m) => [m.label, m.text]));
+  assert.deepEqual(result.settings.map((x) => x.name), ['notebook']);
+  assert.equal(result.settings[0].sameAs, 'table');
+  const settings = Object.fromEntries(result.settings[0].methods.map((m) => [m.label, m.text]));
   assert.match(settings.bcNMF, /K=2, alpha=2, frobenius loss, 300 iterations/);
   assert.match(settings.NMF, /K=2, .*300 iterations/);
-  assert.match(settings.cPCA, /alpha=2/);
+  assert.match(settings.cPCA, /alpha=2 \(fixed\)/);
   assert.match(settings.PCA, /2 components/);
-  // the paper's values are carried beside ours
-  assert.equal(result.paper.values.find((p) => p.method === 'cPCA' && p.column === 'β=16')?.sd, 0.036);
+  // the reference values are carried beside ours, each with its source: all untraced here
+  assert.equal(result.reference.values.find((p) => p.row === CPCA_BEST_LABEL && p.column === 'β=16')?.sd, 0.036);
+  assert.equal(result.reference.values.length, 4 * SIMULATION_BETAS.length);
+  for (const v of result.reference.values) assert.equal(v.source.kind, 'untraced');
+  assert.ok(REFERENCE_KINDS.includes(result.reference.values[0].source.kind));
 
   // Markdown
   const md = readFileSync(join(out, 'simulation.md'), 'utf8');
   assert.match(md, /\| method \| β=0 \| β=2 \|/);
   assert.match(md, /\| bcNMF \(ours\) \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} ± \d\.\d{3} \|/);
-  assert.match(md, /\| bcNMF \(reported: release\) \| 1 \| 0\.999 \|/);
+  assert.match(md, /\| bcNMF \(reference: untraced\) \| 1 \| 0\.999 \|/);
+  assert.doesNotMatch(md, /reported|\(reference: paper/);
+  assert.match(md, /- \*\*untraced\*\*: ALGORITHM\.md §8/);
   assert.match(md, /## Settings|### Settings/);
   // CSV
   const csv = readFileSync(join(out, 'simulation.csv'), 'utf8').trimEnd().split('\n');
@@ -86,7 +93,9 @@ test('simulation at a tiny size: 4 methods x betas, mean ± sd, the paper\'s sep
   const bc2 = rows.find((r) => r[1] === 'bcNMF' && r[2] === 'β=2');
   assert.ok(bc2);
   assert.equal(Number(bc2[3]), result.rows.find((r) => r.method === 'bcNMF')!.cells[1].mean);
-  assert.equal(bc2[7], '0.999');
+  assert.equal(bc2[CSV_HEADER.indexOf('reference')], '0.999');
+  assert.equal(bc2[CSV_HEADER.indexOf('reference_source')], 'untraced');
+  assert.equal(bc2[CSV_HEADER.indexOf('settings')], 'notebook');
   // JSON
   const json = JSON.parse(readFileSync(join(out, 'simulation.json'), 'utf8'));
   assert.deepEqual(json.columns, result.columns);
@@ -94,8 +103,42 @@ test('simulation at a tiny size: 4 methods x betas, mean ± sd, the paper\'s sep
   const report2 = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   assert.equal(report2.generator, '@bcnmf/reproduce');
   assert.ok(existsSync(join(out, 'report.md')) && existsSync(join(out, 'results.csv')));
-  assert.ok(existsSync(join(out, 'figures', 'simulation-beta2-bcNMF-scatter.svg')));
+  // every beta's scatters; the W heatmap at beta 2
+  for (const b of [0, 2]) for (const m of ['PCA', 'cPCA', 'NMF', 'bcNMF']) assert.ok(existsSync(join(out, 'figures', `simulation-beta${b}-${m}-scatter.svg`)), `beta ${b} ${m}`);
+  assert.ok(existsSync(join(out, 'figures', 'simulation-beta2-bcNMF-W-heatmap.svg')));
+  assert.ok(!existsSync(join(out, 'figures', 'simulation-beta0-bcNMF-W-heatmap.svg')));
   // the table is printed
   assert.ok(lines.some((l) => l.startsWith('| bcNMF (ours) |')));
   await recomputedSubtest(t, result, runs.events.get('simulation'), simulated(0.25));
+});
+
+test('simulation --quick: fewer cells, never fewer genes or smaller planted programs; said on the printed and written table', async () => {
+  const out = join(root, 'quick');
+  const lines: string[] = [];
+  const report = await runReproduce(['simulation', '--quick', '--seeds', '1', '--out', out], (l) => lines.push(l), {
+    overrides: { betas: [2], maxIter: 60, cpcaAlphas: 8 },
+  });
+  const [result] = report.experiments;
+  assert.deepEqual(result.dataset.target, [250, 3000]);
+  assert.deepEqual(result.dataset.background, [250, 3000]);
+  assert.equal(result.dataset.info.targetGenesPerProgram, 120);
+  assert.equal(result.quick, true);
+  const printed = lines.join('\n');
+  assert.match(printed, /\*\*Quick run \(--quick\): 250 \+ 250 cells instead of 1000 \+ 1000 \(the 3000 genes and the planted programs unchanged\)/);
+  assert.match(printed, /\| bcNMF \(ours, quick\) \|/);
+  assert.match(printed, /\| bcNMF \(reference: untraced, full size\) \| 0\.999 \|/);
+  // cPCA with automatic alpha: a row per returned alpha and the best one, chosen with labels
+  const rows = result.rows.map((r) => r.method);
+  assert.ok(rows.includes('cPCA (returned α #1)'), rows.join(', '));
+  assert.ok(rows.includes(CPCA_BEST_LABEL));
+  const best = result.rows.find((r) => r.method === CPCA_BEST_LABEL)!;
+  for (const r of result.rows.filter((x) => x.method.startsWith('cPCA (returned'))) assert.ok(best.cells[0].mean >= r.cells[0].mean - 1e-12);
+  assert.match(readFileSync(join(out, 'simulation.md'), 'utf8'), /\*\*Quick run/);
+  // PCA and cPCA fitted in worker processes give the same table as fitted here
+  assert.match(String(result.dataset.info.workers), /^\d+ processes fitted PCA and cPCA/);
+  const here = await runReproduce(['simulation', '--quick', '--seeds', '1', '--out', join(root, 'quick-here')], () => {}, {
+    overrides: { betas: [2], maxIter: 60, cpcaAlphas: 8, workers: 0 },
+  });
+  assert.match(String(here.experiments[0].dataset.info.workers), /^none/);
+  assert.deepEqual(here.experiments[0].rows, result.rows);
 });

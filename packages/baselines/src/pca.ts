@@ -67,6 +67,10 @@ export class PcaModel {
   /** The fitted target projected on the components (samples x nComponents). */
   readonly embedding: DenseMatrix;
   readonly scaling: ColumnScaling;
+  /** The solver that ran: `'auto'` resolved (see {@link PcaOptions.method}). */
+  readonly solver: 'SVD' | 'covarianceMatrix' | 'gram';
+  /** Whether the fit ran on the native OpenBLAS/LAPACK path ('gram' only; false for ml-pca's solvers and for a loaded model). */
+  readonly native: boolean;
 
   private constructor(
     options: Required<PcaOptions>,
@@ -75,7 +79,11 @@ export class PcaModel {
     explainedVariance: number[],
     explainedVarianceRatio: number[],
     embedding: DenseMatrix,
+    solver: 'SVD' | 'covarianceMatrix' | 'gram',
+    native: boolean,
   ) {
+    this.solver = solver;
+    this.native = native;
     this.options = options;
     this.scaling = scaling;
     this.components = components;
@@ -94,7 +102,8 @@ export class PcaModel {
     const p = x.columns;
     const k = opts.nComponents;
     const solver = resolveSolver(opts.method, n, p, k);
-    const fitted = solver === 'gram' ? gramPca(z, n, p, k, await nativeLinalg()) : mlPca(z, n, p, k, solver);
+    const lib = solver === 'gram' ? await nativeLinalg() : null;
+    const fitted = solver === 'gram' ? gramPca(z, n, p, k, lib) : mlPca(z, n, p, k, solver);
     const comp = fitted.components;
     signLargestPositive(comp, k, p);
     const explainedVariance = fitted.explainedVariance;
@@ -102,7 +111,7 @@ export class PcaModel {
     const explainedVarianceRatio = explainedVariance.map((v) => (total > 0 ? v / total : 0));
     const components = new DenseMatrix({ data: comp, shape: [k, p], columnNames: x.columnNames });
     const embedding = project(z, n, p, comp, k, x.rowNames);
-    return new PcaModel(opts, scaling, components, explainedVariance, explainedVarianceRatio, embedding);
+    return new PcaModel(opts, scaling, components, explainedVariance, explainedVarianceRatio, embedding, solver, lib !== null);
   }
 
   /** Projects new samples (same features) onto the components: samples x nComponents. */
@@ -140,7 +149,9 @@ export class PcaModel {
     const components = DenseMatrix.fromRows(j.components, j.columnNames ? { columnNames: j.columnNames } : {});
     if (components.columns !== j.means.length) throw invalidModel('PCA model is damaged: components and means disagree');
     const scaling: ColumnScaling = { means: [...j.means], scales: [...j.scales], constantColumns: [] };
-    return new PcaModel({ ...j.options }, scaling, components, [...j.explainedVariance], [...j.explainedVarianceRatio], DenseMatrix.fromRows(j.embedding));
+    const embedding = DenseMatrix.fromRows(j.embedding);
+    const solver = resolveSolver(j.options.method ?? 'auto', embedding.rows, components.columns, components.rows);
+    return new PcaModel({ ...j.options }, scaling, components, [...j.explainedVariance], [...j.explainedVarianceRatio], embedding, solver, false);
   }
 }
 

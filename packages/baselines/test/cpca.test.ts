@@ -122,6 +122,67 @@ describe('cpca', () => {
     }
   });
 
+  it('drops the directions both data sets leave null (a duplicated feature) before solving and choosing alphas', async () => {
+    // Feature 8 duplicates feature 2 in both sets (as ARC_N and pS6_N in the mouse data):
+    // after standardising, e2 - e8 has zero variance in target and background alike.
+    const dup = (rows: number[][]) => rows.map((r) => [...r, r[2]]);
+    const { target: t0, background: b0 } = contrastPair(9, 90, 80, 8);
+    const target = dup(t0);
+    const background = dup(b0);
+    const p = 9;
+    const nul = new Array<number>(p).fill(0);
+    nul[2] = Math.SQRT1_2;
+    nul[8] = -Math.SQRT1_2;
+    // Plain float64 cPCA in the test: standardise, then the full EVD of C_fg - alpha C_bg,
+    // with and without restricting it to the complement of the null direction.
+    const std = (x: number[][]): Matrix => {
+      const m = new Matrix(x);
+      m.subRowVector(m.mean('column'));
+      m.divRowVector(m.standardDeviation('column', { unbiased: false, mean: new Array(m.columns).fill(0) }));
+      return m;
+    };
+    const f = std(target);
+    const b = std(background);
+    const cf = f.transpose().mmul(f).div(f.rows - 1);
+    const cb = b.transpose().mmul(b).div(b.rows - 1);
+    const top = (m: Matrix, k: number): number[][] => {
+      const evd = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+      const order = evd.realEigenvalues.map((_, i) => i).sort((x, y) => evd.realEigenvalues[y] - evd.realEigenvalues[x]);
+      return order.slice(0, k).map((i) => evd.eigenvectorMatrix.getColumn(i));
+    };
+    // an orthonormal basis of the complement (p x (p - 1)): Gram–Schmidt of e_j against the null direction
+    const basis: number[][] = [];
+    for (let j = 0; j < p && basis.length < p - 1; j++) {
+      const v = new Array<number>(p).fill(0);
+      v[j] = 1;
+      for (const u of [nul, ...basis]) {
+        const d = v.reduce((s, x, i) => s + x * u[i], 0);
+        for (let i = 0; i < p; i++) v[i] -= d * u[i];
+      }
+      const norm = Math.hypot(...v);
+      if (norm > 1e-6) basis.push(v.map((x) => x / norm));
+    }
+    const B = new Matrix(basis).transpose();
+    const restricted = (alpha: number) => top(B.transpose().mmul(cf.clone().sub(cb.clone().mul(alpha))).mmul(B), 2).map((v) => B.mmul(Matrix.columnVector(v)).to1DArray());
+    // the reference's unrestricted problem: at large alpha its top vector is the null direction (rounding noise)
+    assert.ok(absCos(top(cf.clone().sub(cb.clone().mul(1000)), 1)[0], nul) > 0.999);
+    for (const alpha of [0, 3, 1000]) {
+      const model = await cpca(target, background, { alpha });
+      const expected = restricted(alpha);
+      for (let c = 0; c < 2; c++) {
+        assert.ok(absCos(model.components.row(c), nul) < 1e-9, `alpha ${alpha}: component ${c} has a null-direction part`);
+        assert.ok(absCos(model.components.row(c), expected[c]) > 1 - 1e-9, `alpha ${alpha}: component ${c}`);
+      }
+    }
+    // the automatic choice sees no noise: same alphas on a second fit, every returned solution off the null direction
+    const auto = await cpca(target, background, { seed: 3 });
+    assert.deepEqual((await cpca(target, background, { seed: 3 })).alphas, auto.alphas);
+    for (const r of auto.results) for (let c = 0; c < 2; c++) assert.ok(absCos(r.components.row(c), nul) < 1e-9);
+    // and full-rank data are solved without any reduction (the exact path the fixtures check)
+    assert.equal((await cpca(t0, b0, { alpha: 2 })).dimension, 8);
+    assert.equal((await cpca(target, background, { alpha: 2 })).dimension, 8);
+  });
+
   it('components for any alpha, transform, toJSON and load', async () => {
     const { target, background } = contrastPair(6, 50, 50, 12);
     const model = await cpca(target, background, { alpha: 1 });

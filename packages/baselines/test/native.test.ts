@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { cpca, nativeLinalgStatus, pca, useNativeLinalg } from '../src/index.js';
+import { cpca, nativeLinalgStatus, pca, PcaModel, useNativeLinalg } from '../src/index.js';
 import { jointPrincipalAxes } from '../src/cpca/preproject.js';
 import { nativeLinalg } from '../src/linalg/lapack.js';
 import { fullEigenpairs } from '../src/linalg/symmetric-eigs.js';
@@ -76,6 +76,26 @@ describe('native OpenBLAS/LAPACK path and its JavaScript fallback', () => {
     assert.equal(resolveSolver('auto', 1000, 3000, 400), 'SVD');
     assert.equal(resolveSolver('covarianceMatrix', 1000, 3000, 2), 'covarianceMatrix');
     assert.equal(resolveSolver('gram', 10, 10, 2), 'gram');
+  });
+
+  it('a fitted PCA and cPCA say which solver and path ran', async () => {
+    const x = randomRows(41, 250, 210); // min(samples, features) >= 200: auto picks gram
+    const native = (await nativeLinalgStatus()).path === 'native';
+    const gram = await pca(x, { nComponents: 2 });
+    assert.equal(gram.solver, 'gram');
+    assert.equal(gram.native, native);
+    const svd = await pca(x, { nComponents: 2, method: 'SVD' });
+    assert.equal(svd.solver, 'SVD');
+    assert.equal(svd.native, false);
+    assert.equal(PcaModel.load(JSON.parse(JSON.stringify(gram.toJSON()))).solver, 'gram');
+    assert.equal((await cpca(x.slice(0, 120), x.slice(120), { alpha: 1 })).native, native);
+    useNativeLinalg(false);
+    try {
+      assert.equal((await pca(x, { nComponents: 2 })).native, false);
+      assert.equal((await cpca(x.slice(0, 120), x.slice(120), { alpha: 1 })).native, false);
+    } finally {
+      useNativeLinalg(true);
+    }
   });
 
   it('dsyevr top eigenpairs equal the full ml-matrix decomposition (indefinite matrix)', { skip: noNative }, () => {

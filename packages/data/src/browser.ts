@@ -15,6 +15,7 @@ export {
   FEATURE_ALIGNMENTS,
   highlyVariableGenes,
   imputeColumnMeans,
+  imputeConstant,
   log1p,
   normalizeTotal,
   planFeatureAlignment,

@@ -16,6 +16,7 @@ export {
   frameColumnValues,
   highlyVariableGenes,
   imputeColumnMeans,
+  imputeConstant,
   labelsForSamples,
   log1p,
   logGamma,
@@ -116,6 +117,7 @@ export {
   stackRows,
 } from './datasets/index.js';
 export type { LoadedDataset, LoaderOptions, Maitra2023Options, McFarland2020Options, Zheng2017Options } from './datasets/index.js';
+export type { MiceProteinImpute, MiceProteinOptions } from './datasets/index.js';
 export {
   addResultsToH5ad,
   forEachLine,

@@ -74,6 +74,13 @@ test('Zheng 2017 loader: three 10x folders, shared + protein-coding genes, log1p
   assertClose(d.background, all.slice(11).map((r) => hvg.map((k) => r[k])), 'background');
   assert.deepEqual(d.target.rowNames?.slice(0, 2), ['PRE0-1', 'PRE1-1']);
   assert.deepEqual((d.info.geneSymbols as string[])[0], `SYM${d.featureNames[0].slice(4)}`);
+  // values: 'counts': the same HVGs (chosen on log1p CP10K), the raw counts on them
+  const counts = await loadZheng2017({ dataDir, proteinCodingGenes: coding, nTopGenes: 12, values: 'counts' });
+  assert.deepEqual(counts.featureNames, d.featureNames);
+  const raw = [...pre, ...post, ...healthy].map((r) => hvg.map((k) => r[keptCols[k]]));
+  assert.deepEqual(counts.target.toArray(), raw.slice(0, 11));
+  assert.deepEqual(counts.background.toArray(), raw.slice(11));
+  await assert.rejects(loadZheng2017({ dataDir, values: 'cpm' as 'counts' }), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION');
 
   // a damaged matrix file is refused
   writeFileSync(join(set, 'frozen_bmmc_healthy_donor1', 'filtered_matrices_mex', 'hg19', 'matrix.mtx'), 'not a matrix\n');

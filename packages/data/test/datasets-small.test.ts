@@ -54,6 +54,27 @@ test('mouse protein: the paper split (270 + 135 rows, 77 _N columns), Genotype l
   assert.ok(!d.target.data.some(Number.isNaN) && !d.background.data.some(Number.isNaN));
 });
 
+test("mouse protein with impute 'zero': the reference notebook's reading (every empty cell 0, other values as in the file)", { skip: absent }, async () => {
+  const mean = await loadMiceProtein({ dataDir });
+  const zero = await loadMiceProtein({ dataDir, impute: 'zero' });
+  const rows = plainCsv(join(dataDir, 'mice-protein', 'Data_Cortex_Nuclear.csv'));
+  const header = rows[0];
+  const featureCols = header.map((h, j) => (h.endsWith('_N') ? j : -1)).filter((j) => j >= 0);
+  const classCol = header.indexOf('class');
+  const selected = rows.slice(1).filter((r) => ['c-SC-s', 't-SC-s'].includes(r[classCol])).concat(rows.slice(1).filter((r) => r[classCol] === 'c-CS-s'));
+  let zeros = 0;
+  selected.forEach((r, i) => featureCols.forEach((col, j) => {
+    const got = i < 270 ? zero.target.get(i, j) : zero.background.get(i - 270, j);
+    if (r[col] === '') zeros++;
+    assert.equal(got, r[col] === '' ? 0 : Number(r[col]), `row ${i} ${header[col]}`);
+  }));
+  assert.equal(zero.info.missingFilled, zeros);
+  assert.ok(zeros > 0);
+  assert.deepEqual(zero.targetLabels, mean.targetLabels);
+  assert.match(String(zero.info.impute), /filled with 0/);
+  await assert.rejects(loadMiceProtein({ dataDir, impute: 'median' as 'mean' }), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION');
+});
+
 test('mnist-flowers: 200 target and 150 background images x 784 pixels, digit labels by image name', { skip: absent }, async () => {
   const d = await loadMnistFlowers({ dataDir });
   assert.deepEqual(d.target.shape, [200, 784]);

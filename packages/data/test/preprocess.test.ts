@@ -6,6 +6,7 @@ import {
   cutEqualWidth,
   highlyVariableGenes,
   imputeColumnMeans,
+  imputeConstant,
   log1p,
   normalizeTotal,
   selectFeatures,
@@ -69,6 +70,18 @@ test('imputeColumnMeans fills NaN with the column mean over the chosen rows only
   assert.ok(Number.isNaN(r[3][1]));
   assert.throws(() => imputeColumnMeans(DenseMatrix.fromRows([[N], [N]], { columnNames: ['only'] })), (e: unknown) => isInvalidData(e) && /only/.test((e as Error).message));
   assert.ok(Number.isNaN(m.get(0, 1)), 'input untouched');
+});
+
+test('imputeConstant fills every NaN with the value (0 by default), names kept, input untouched', () => {
+  const N = Number.NaN;
+  const m = DenseMatrix.fromRows([[1, N], [N, 4]], { columnNames: ['p', 'q'], rowNames: ['a', 'b'] });
+  const z = imputeConstant(m);
+  assert.deepEqual(z.toArray(), [[1, 0], [0, 4]]);
+  assert.deepEqual(z.columnNames, ['p', 'q']);
+  assert.deepEqual(z.rowNames, ['a', 'b']);
+  assert.deepEqual(imputeConstant(m, -2.5).toArray(), [[1, -2.5], [-2.5, 4]]);
+  assert.ok(Number.isNaN(m.get(0, 1)), 'input untouched');
+  assert.throws(() => imputeConstant(m, Number.NaN), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION');
 });
 
 test('standardize: z-scores per column against a plain computation, zero-variance columns centred', () => {

@@ -20,6 +20,7 @@ const BROWSER = [
   'frameColumnValues',
   'highlyVariableGenes',
   'imputeColumnMeans',
+  'imputeConstant',
   'labelsForSamples',
   'log1p',
   'logGamma',

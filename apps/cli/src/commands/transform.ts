@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { choiceOption, optionalNumber, parseCommand, patternOption } from '../options.js';
 import { backendOption, startBackend } from '../fit-options.js';
-import { fitInput, columnNamesOf, imputeTogether, matchNames, readInputFile, refuseMissing, someNames } from '../input.js';
+import { fitInput, columnNamesOf, IMPUTE_METHODS, imputeTogether, imputeWords, matchNames, readInputFile, refuseMissing, someNames } from '../input.js';
 import { loadModel } from '../model-file.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
 import { matrixCsv } from '../results.js';
@@ -20,7 +20,7 @@ sample,topic_1,...,topic_k.
   --input FILE         samples: CSV/TSV, .h5ad or a 10x folder
   --features PATTERN   read only the features whose name matches (e.g. to skip annotation columns)
   --features-in-rows   CSV/TSV with one feature per line
-  --impute mean        fill missing values with the input's column means (default: refused)
+  --impute mean|zero   fill missing values with the input's column means, or with 0 (default: refused)
   --out FILE           the coefficients (CSV)
   --overwrite          replace an existing --out
   --max-iter N         most coefficient updates (default 500)
@@ -60,7 +60,7 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   for (const flag of ['model', 'input', 'out'] as const) {
     if (values[flag] === undefined) throw new UsageError(`--${flag} is required (bcnmf help transform)`);
   }
-  const impute = choiceOption('--impute', values.impute, ['mean'] as const);
+  const impute = choiceOption('--impute', values.impute, IMPUTE_METHODS);
   const maxIter = optionalNumber('--max-iter', values['max-iter'], { min: 1, integer: true });
   const tol = optionalNumber('--tol', values.tol, { min: 0 });
   const seed = optionalNumber('--seed', values.seed, { min: 0, integer: true });
@@ -83,8 +83,8 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   }
   let samples = selectColumns(file.matrix, match.indices);
   let imputed = 0;
-  if (impute === 'mean') {
-    const result = imputeTogether([samples]);
+  if (impute) {
+    const result = imputeTogether([samples], impute);
     samples = result.parts[0];
     imputed = result.filled;
   } else {
@@ -108,7 +108,7 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
     ctx.print(JSON.stringify(summary, null, 2));
   } else {
     const ignored = summary.ignoredFeatures > 0 ? `; ${summary.ignoredFeatures} input features the model does not use were left out` : '';
-    const filled = imputed > 0 ? `; ${imputed} missing values filled with column means` : '';
+    const filled = imputed > 0 && impute ? `; ${imputed} missing values filled ${imputeWords(impute)}` : '';
     ctx.print(`bcnmf transform: ${summary.samples} samples x ${summary.k} topics written to ${values.out}${ignored}${filled}`);
   }
   return summary;

@@ -1,8 +1,10 @@
 import { loadMaitra2023 } from '@bcnmf/data';
-import type { MethodSpec, RunOverrides } from '../types.js';
-import { datasetExperiment } from './dataset-experiment.js';
+import type { MethodSpec, ReferenceSource, RunOverrides } from '../types.js';
+import { datasetExperiment, SAME_SETTINGS_COLUMN } from './dataset-experiment.js';
 
-function methods(quick: boolean, o: RunOverrides = {}): MethodSpec[] {
+const PAPER: ReferenceSource = { kind: 'paper', where: 'arXiv 2602.22387' };
+
+function methods(quick: boolean, o: RunOverrides): MethodSpec[] {
   const k = o.k ?? 20;
   const maxIter = o.maxIter ?? 100;
   return [
@@ -24,12 +26,16 @@ export const mdd = datasetExperiment({
   load: (c) => loadMaitra2023({ dataDir: c.dataDir, verify: false, nTopGenes: c.overrides.nTopGenes ?? 3000 }),
   methods,
   evaluation: { protocol: 'umap', k: 2, nInit: 10, umap: { nNeighbors: 15, minDist: 0.2 }, labels: 'case / control' },
-  paper: {
+  settings: {
+    notebook: { summary: "ALGORITHM.md's experiments table (no notebook protocol is traced for this experiment): Poisson, K=20, alpha=300, damping 0.5, 100 iterations", sameAs: 'table' },
+    table: { summary: "ALGORITHM.md's experiments table: Poisson, K=20, alpha=300, damping 0.5, 100 iterations", sameAs: 'notebook' },
+  },
+  reference: {
     values: [
-      { method: 'bcNMF', column: 'ARI', value: 0.1306, source: 'paper' },
-      { method: 'PCA', column: 'ARI', value: 0.0662, source: 'paper' },
+      { row: 'bcNMF', column: SAME_SETTINGS_COLUMN, value: 0.1306, source: PAPER },
+      { row: 'PCA', column: SAME_SETTINGS_COLUMN, value: 0.0662, source: PAPER },
+      { row: 'bcNMF', column: SAME_SETTINGS_COLUMN, value: 0.18, sd: 0.07, source: { kind: 'untraced', where: 'ALGORITHM.md §7 ("release": one run 0.22)', note: 'over seeds' } },
     ],
-    note: 'The released reproduction gives bcNMF 0.22 (mean 0.18 ± 0.07 over seeds).',
   },
   seeds: { full: 5, quick: 2 },
   quickChanges: '2 seeds instead of 5 (sizes and iterations unchanged)',

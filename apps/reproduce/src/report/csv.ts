@@ -9,23 +9,32 @@ export function csvField(value: string | number | null | undefined): string {
 
 /** Column names of the results CSV. */
 export const CSV_HEADER = [
-  'experiment', 'method', 'column', 'mean', 'sd', 'n', 'values', 'reported', 'reported_sd', 'reported_source', 'details', 'settings', 'quick',
+  'experiment', 'method', 'column', 'mean', 'sd', 'n', 'values', 'reference', 'reference_sd', 'reference_source', 'reference_where', 'details', 'settings', 'method_settings', 'quick',
 ] as const;
 
-/** One line per (method, column) of each result: our mean, sd, n and per-seed values beside the reported value. */
+/**
+ * One line per (method, column) of each result: our mean, sd, n and per-seed values
+ * beside a reference value where there is one (its kind and where it comes from); a
+ * row with several reference values for a cell gets a line for each.
+ */
 export function resultsCsv(results: readonly ExperimentResult[]): string {
   const lines = [CSV_HEADER.join(',')];
   for (const r of results) {
     for (const row of r.rows) {
-      const settings = r.methods.find((m) => m.label === row.method)?.text ?? r.methods.find((m) => row.method.startsWith(m.label))?.text ?? '';
       row.cells.forEach((cell, c) => {
-        const paper = r.paper.values.find((p) => p.method === row.method && p.column === r.columns[c]);
-        lines.push(
-          [
-            r.name, row.method, r.columns[c], cell.mean, cell.sd, cell.n, cell.values.join(';'),
-            paper?.value, paper?.sd, paper?.source, row.details[c], settings, r.quick ? 'yes' : 'no',
-          ].map(csvField).join(','),
-        );
+        const column = r.columns[c];
+        const run = r.settings.find((s) => s.columns.includes(column)) ?? r.settings[0];
+        const method = run?.methods.find((m) => m.label === row.method) ?? run?.methods.find((m) => row.method.startsWith(`${m.label} (`));
+        const references = r.reference.values.filter((p) => p.row === row.method && p.column === column);
+        for (const ref of references.length > 0 ? references : [undefined]) {
+          lines.push(
+            [
+              r.name, row.method, column, cell.mean, cell.sd, cell.n, cell.values.join(';'),
+              ref?.value, ref?.sd, ref?.source.kind, ref ? `${ref.source.where}${ref.source.note ? `: ${ref.source.note}` : ''}` : undefined,
+              row.details[c], run?.name, method?.text ?? '', r.quick ? 'yes' : 'no',
+            ].map(csvField).join(','),
+          );
+        }
       });
     }
   }

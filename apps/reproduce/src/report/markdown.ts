@@ -1,31 +1,68 @@
 import { formatStats } from '../stats.js';
-import type { ExperimentResult, PaperValue } from '../types.js';
+import type { ExperimentResult, ReferenceSource, ReferenceValue } from '../types.js';
 import type { ReproduceReport } from './types.js';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function paperCell(values: PaperValue[], method: string, column: string): string {
-  const v = values.find((p) => p.method === method && p.column === column);
+/** What a reference value's source is called in a row label: 'paper (arXiv 2602.22387)', 'notebook demo/simulation.ipynb', 'untraced'. */
+export function sourceLabel(source: ReferenceSource): string {
+  switch (source.kind) {
+    case 'paper':
+      return `paper (${source.where})`;
+    case 'reference notebook':
+      return `notebook ${source.where}`;
+    default:
+      return 'untraced';
+  }
+}
+
+function referenceCell(values: ReferenceValue[], column: string): string {
+  const v = values.find((p) => p.column === column);
   if (!v) return '–';
   return v.sd !== undefined ? `${v.value.toFixed(3)} ± ${v.sd.toFixed(3)}` : String(v.value);
 }
 
-/** The table alone: each method's row (ours, mean ± sd over seeds) followed by the paper's row where it reports one. */
+/** The reference values of the result's table, grouped by row and source (in order of appearance). */
+function referenceRows(result: ExperimentResult, row: string): { source: ReferenceSource; values: ReferenceValue[] }[] {
+  const groups: { source: ReferenceSource; values: ReferenceValue[] }[] = [];
+  for (const v of result.reference.values) {
+    if (v.row !== row || !result.columns.includes(v.column)) continue;
+    const same = groups.find((g) => g.source === v.source || (g.source.kind === v.source.kind && g.source.where === v.source.where && g.source.note === v.source.note));
+    if (same) same.values.push(v);
+    else groups.push({ source: v.source, values: [v] });
+  }
+  return groups;
+}
+
+/**
+ * The table alone: each row of ours (`METHOD (ours)`, mean ± sd over seeds) followed by a
+ * row per source of reference values compared with it (`METHOD (reference: SOURCE)`). A
+ * quick run says so on the table itself, and its reference rows say "full size".
+ */
 export function tableMarkdown(result: ExperimentResult): string {
   const head = result.columns.map((c) => escapeCell(c));
-  const lines = [`| method | ${head.join(' | ')} |`, `|---|${head.map(() => '---').join('|')}|`];
+  const lines: string[] = [];
+  if (result.quick) lines.push(`**Quick run (--quick): ${escapeCell(result.quickChanges)}.**${result.reference.values.length > 0 ? ' The reference rows are full-size values.' : ''}`, '');
+  lines.push(`| method | ${head.join(' | ')} |`, `|---|${head.map(() => '---').join('|')}|`);
   for (const row of result.rows) {
-    lines.push(`| ${escapeCell(row.method)} (ours) | ${row.cells.map((c) => formatStats(c)).join(' | ')} |`);
-    const paper = result.paper.values.filter((p) => p.method === row.method);
-    if (paper.length > 0) {
-      const sources = [...new Set(paper.map((p) => p.source))].join('; ');
-      lines.push(`| ${escapeCell(row.method)} (reported: ${escapeCell(sources)}) | ${result.columns.map((c) => paperCell(paper, row.method, c)).join(' | ')} |`);
+    lines.push(`| ${escapeCell(row.method)} (ours${result.quick ? ', quick' : ''}) | ${row.cells.map((c) => formatStats(c)).join(' | ')} |`);
+    for (const group of referenceRows(result, row.method)) {
+      const label = `${escapeCell(row.method)} (reference: ${escapeCell(sourceLabel(group.source))}${result.quick ? ', full size' : ''})`;
+      lines.push(`| ${label} | ${result.columns.map((c) => referenceCell(group.values, c)).join(' | ')} |`);
     }
   }
   return lines.join('\n');
 }
 
-/** One experiment's section: data, protocol, table beside the paper's values, settings, details, figures, notes. */
+/** Every reference value shown in the table, with its source in full. */
+function referenceList(result: ExperimentResult): string[] {
+  const shown = result.reference.values.filter((v) => result.columns.includes(v.column) && result.rows.some((r) => r.method === v.row));
+  const sources: ReferenceSource[] = [];
+  for (const v of shown) if (!sources.some((s) => s.kind === v.source.kind && s.where === v.source.where && s.note === v.source.note)) sources.push(v.source);
+  return sources.map((s) => `- **${s.kind}**: ${s.where}${s.note ? ` — ${s.note}` : ''}.`);
+}
+
+/** One experiment's section: data, protocol, table beside the reference values, settings, details, figures, notes. */
 export function experimentMarkdown(result: ExperimentResult, figureFiles: Record<string, string[]> = {}, level = 2): string {
   const h = '#'.repeat(level);
   const d = result.dataset;
@@ -38,31 +75,40 @@ export function experimentMarkdown(result: ExperimentResult, figureFiles: Record
   const umap = e.protocol === 'umap' ? ` (UMAP: ${e.umap?.nNeighbors ?? 15} neighbours, min_dist ${e.umap?.minDist ?? 0.1})` : '';
   out.push(`Evaluation: adjusted Rand index of k-means (${e.k} clusters, ${e.nInit} starts) on the ${e.protocol === 'raw' ? 'embedding' : e.protocol === 'row-normalized' ? 'row-normalised embedding' : '2-D UMAP of the embedding'}${umap} against the ${e.labels}.`);
   out.push(`Seeds: ${result.seeds.join(', ')}; each cell is the mean ± sample sd (n − 1) over the seeds. Run time ${result.seconds.toFixed(1)} s.`);
-  if (result.quick) out.push(`**Quick run** (--quick): ${result.quickChanges}.`);
+  out.push(`Settings run: ${result.settings.map((s) => `**${s.name}**${s.sameAs ? ` (the same as ${s.sameAs})` : ''}`).join(', ')} (see Settings below).`);
   out.push('', tableMarkdown(result), '');
-  if (result.paper.note) out.push(`Reported: ${result.paper.note}`, '');
-  out.push('Rows marked "reported" are the paper\'s (or its released reproduction\'s) values, copied from ALGORITHM.md; the "ours" rows come from this run.', '');
+  if (result.reference.note) out.push(`Reference: ${result.reference.note}`, '');
+  const refs = referenceList(result);
+  if (refs.length > 0) {
+    out.push('Rows "(ours)" come from this run. Rows "(reference: ...)" are values of another run, each with its source: "paper" = the arXiv text, "notebook" = a printed output of a reference notebook (li-lab-mcgill/bcnmf), "untraced" = found in neither (shown, not the paper\'s):', '');
+    out.push(...refs, '');
+  }
   out.push(`${h}# Settings`, '');
-  for (const m of result.methods) out.push(`- **${m.label}** (${m.method}): ${m.text}; k-means on the ${m.protocol} embedding.`);
+  for (const run of result.settings) {
+    out.push(`**${run.name}**${run.sameAs ? ` (= ${run.sameAs})` : ''}${result.settings.length > 1 ? ` (column ${run.columns.join(', ')})` : ''}: ${run.summary}.`, '');
+    for (const m of run.methods) out.push(`- **${m.label}** (${m.method}): ${m.text}; k-means on the ${m.protocol} embedding.`);
+    out.push('');
+  }
   const details = result.rows.filter((r) => r.details.some((x) => x !== ''));
   if (details.length > 0) {
-    out.push('', `${h}# Per-seed details`, '');
+    out.push(`${h}# Per-seed details`, '');
     for (const r of details) {
       r.details.forEach((x, c) => {
         if (x) out.push(`- ${r.method}, ${result.columns[c]}: ${x}`);
       });
     }
+    out.push('');
   }
   const files = result.figures.map((f) => ({ f, paths: figureFiles[f.id] ?? [] })).filter((x) => x.paths.length > 0);
   if (files.length > 0) {
-    out.push('', `${h}# Figures`, '');
+    out.push(`${h}# Figures`, '');
     for (const { f, paths } of files) {
-      const caption = f.kind === 'heatmap' ? `${f.title} (${f.caption})` : `${f.title}, coloured by ${f.legend ?? result.evaluation.labels}`;
+      const caption = f.kind === 'scatter' ? `${f.title}, coloured by ${f.legend ?? result.evaluation.labels}` : `${f.title} (${f.caption})`;
       out.push(`![${escapeCell(caption)}](${paths[0]})`, '');
     }
   }
   if (result.notes.length > 0) {
-    out.push('', `${h}# Notes`, '');
+    out.push(`${h}# Notes`, '');
     for (const n of result.notes) out.push(`- ${n}`);
   }
   return out.join('\n') + '\n';
@@ -72,11 +118,15 @@ export function experimentMarkdown(result: ExperimentResult, figureFiles: Record
 export function reportMarkdown(report: ReproduceReport, figureFiles: Record<string, string[]>): string {
   const out: string[] = [];
   out.push(`# bcNMF reproduction report: ${report.request}`, '');
-  out.push(`Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s; NMF and bcNMF ran on backend ${report.backend}. Every number in the "ours" rows comes from this run; the "reported" rows are the paper's values, for comparison.`, '');
+  out.push(
+    `Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s; NMF and bcNMF ran on backend ${report.backend}. Every number in the "(ours)" rows comes from this run; ` +
+      'each "(reference: ...)" row names its source: the paper (arXiv text), a reference notebook (its printed output), or untraced.',
+    '',
+  );
   out.push(`Figures: SVG${report.png.written ? ' and PNG' : ''} in figures/ (${report.png.reason}).`, '');
   if (report.experiments.length > 0) {
-    out.push('| experiment | file | seeds | quick | seconds |', '|---|---|---|---|---|');
-    for (const r of report.experiments) out.push(`| ${r.title} | ${r.name}.md | ${r.seeds.length} | ${r.quick ? 'yes' : 'no'} | ${r.seconds.toFixed(1)} |`);
+    out.push('| experiment | file | settings | seeds | quick | seconds |', '|---|---|---|---|---|---|');
+    for (const r of report.experiments) out.push(`| ${r.title} | ${r.name}.md | ${r.settings.map((s) => s.name).join(', ')} | ${r.seeds.length} | ${r.quick ? 'yes' : 'no'} | ${r.seconds.toFixed(1)} |`);
     out.push('');
   }
   if (report.skipped.length > 0) {

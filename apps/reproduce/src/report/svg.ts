@@ -1,4 +1,4 @@
-import type { HeatmapFigure, ScatterFigure } from '../types.js';
+import type { HeatmapFigure, ImagesFigure, ScatterFigure } from '../types.js';
 
 /** Colours of the label classes (Okabe–Ito, colour-blind safe), then grey. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#000000'];
@@ -77,20 +77,28 @@ function ramp(t: number): string {
   return `#${c(255, 8)}${c(255, 48)}${c(255, 107)}`;
 }
 
+/** Most feature columns a heatmap labels by name (the 77 mouse proteins are labelled; 3,000 genes are not). */
+export const HEATMAP_LABEL_MAX = 100;
+
 /**
  * A heatmap, one `<rect>` per cell (rows = topics, columns = features), each row scaled
- * to its own maximum, with row names and a colour bar. The first `<rect>` is the
- * background; cells are inside `<g class="cells">`.
+ * to its own maximum, with row names, and feature names under the columns when there are
+ * at most {@link HEATMAP_LABEL_MAX}. The first `<rect>` is the background; cells are
+ * inside `<g class="cells">`.
  */
 export function heatmapSvg(figure: HeatmapFigure): string {
   const rows = figure.rowNames.length;
   const cols = figure.columnNames.length;
-  const m = { left: 80, right: 20, top: 40, bottom: 56 };
+  const labelled = cols <= HEATMAP_LABEL_MAX;
+  const longest = labelled ? Math.max(0, ...figure.columnNames.map((n) => n.length)) : 0;
   const cellW = Math.max(0.5, Math.min(24, 900 / Math.max(1, cols)));
+  const font = Math.max(5, Math.min(9, cellW * 0.85));
+  // rotated 60°: a label of L characters reaches about 0.55 · font · L · sin 60° below the cells
+  const m = { left: 80, right: 20, top: 40, bottom: labelled ? Math.ceil(30 + 0.5 * font * longest) : 56 };
   const cellH = Math.max(6, Math.min(24, 400 / Math.max(1, rows)));
   const pw = cellW * cols;
   const ph = cellH * rows;
-  const w = Math.ceil(m.left + pw + m.right);
+  const w = Math.ceil(m.left + pw + m.right + (labelled ? 0.3 * font * longest : 0));
   const h = Math.ceil(m.top + ph + m.bottom);
   let s = head(Math.max(w, 360), h, figure.title);
   s += `<text x="${m.left}" y="20" font-size="13">${escapeXml(figure.title)}</text>\n`;
@@ -105,14 +113,50 @@ export function heatmapSvg(figure: HeatmapFigure): string {
   figure.rowNames.forEach((name, r) => {
     s += `<text x="${m.left - 6}" y="${num(m.top + r * cellH + cellH / 2 + 4)}" text-anchor="end" font-size="${Math.min(11, cellH)}">${escapeXml(name)}</text>\n`;
   });
-  if (cols <= 40) {
+  if (labelled) {
+    s += '<g class="feature-names">\n';
     figure.columnNames.forEach((name, c) => {
       const x = m.left + c * cellW + cellW / 2;
-      s += `<text x="${num(x)}" y="${m.top + ph + 10}" font-size="8" transform="rotate(60 ${num(x)} ${m.top + ph + 10})">${escapeXml(name)}</text>\n`;
+      s += `<text x="${num(x)}" y="${m.top + ph + 8}" font-size="${num(font)}" transform="rotate(60 ${num(x)} ${m.top + ph + 8})">${escapeXml(name)}</text>\n`;
     });
+    s += '</g>\n';
   } else {
     s += `<text x="${m.left}" y="${m.top + ph + 16}" font-size="10">features 1..${cols}: ${escapeXml(figure.caption)}</text>\n`;
   }
   s += `<text x="${m.left}" y="${h - 10}" font-size="10">each row scaled to its maximum: white = 0, dark blue = the row's largest loading</text>\n`;
+  return s + '</svg>\n';
+}
+
+/**
+ * Pixel data's W as images, one per topic side by side (row-major pixels, one `<rect>`
+ * per pixel inside `<g class="pixels">`), each scaled to its own maximum, named below.
+ */
+export function imagesSvg(figure: ImagesFigure): string {
+  const n = figure.images.length;
+  const px = Math.max(2, Math.min(8, Math.floor(224 / Math.max(figure.width, figure.height))));
+  const gap = 24;
+  const m = { left: 20, top: 40, bottom: 50 };
+  const iw = figure.width * px;
+  const ih = figure.height * px;
+  const w = Math.max(360, m.left * 2 + n * iw + (n - 1) * gap);
+  const h = m.top + ih + m.bottom;
+  let s = head(w, h, figure.title);
+  s += `<text x="${m.left}" y="20" font-size="13">${escapeXml(figure.title)}</text>\n`;
+  s += '<g class="pixels" shape-rendering="crispEdges">\n';
+  figure.images.forEach((image, t) => {
+    const x0 = m.left + t * (iw + gap);
+    const max = Math.max(...image.filter(Number.isFinite), 0);
+    for (let y = 0; y < figure.height; y++) {
+      for (let x = 0; x < figure.width; x++) {
+        const v = image[y * figure.width + x];
+        s += `<rect x="${x0 + x * px}" y="${m.top + y * px}" width="${px}" height="${px}" fill="${ramp(max > 0 ? v / max : 0)}"/>\n`;
+      }
+    }
+  });
+  s += '</g>\n';
+  figure.names.forEach((name, t) => {
+    s += `<text x="${m.left + t * (iw + gap) + iw / 2}" y="${m.top + ih + 16}" text-anchor="middle" font-size="11">${escapeXml(name)}</text>\n`;
+  });
+  s += `<text x="${m.left}" y="${h - 10}" font-size="10">${escapeXml(figure.caption)}</text>\n`;
   return s + '</svg>\n';
 }

@@ -6,7 +6,7 @@ import { resultsCsv } from './csv.js';
 import { reportJson, resultJson } from './json.js';
 import { experimentMarkdown, reportMarkdown } from './markdown.js';
 import { pngRenderer } from './png.js';
-import { heatmapSvg, scatterSvg } from './svg.js';
+import { heatmapSvg, imagesSvg, scatterSvg } from './svg.js';
 import type { ReproduceReport } from './types.js';
 
 /** Marker in report.json: a folder holding it was written here and may be replaced. */
@@ -59,7 +59,7 @@ export async function writeReport(outDir: string, report: ReproduceReport, signa
     const figureFiles: Record<string, string[]> = {};
     for (const result of report.experiments) {
       for (const f of result.figures) {
-        const svg = f.kind === 'scatter' ? scatterSvg(f) : heatmapSvg(f);
+        const svg = f.kind === 'scatter' ? scatterSvg(f) : f.kind === 'heatmap' ? heatmapSvg(f) : imagesSvg(f);
         const paths = [`figures/${f.id}.svg`];
         put(paths[0], svg);
         if (png.ok) {

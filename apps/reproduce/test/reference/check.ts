@@ -2,6 +2,9 @@
 // data and labels read by the test, the fits redone in float64 by pipeline.py from the
 // experiment's own settings (its report's `methods` and `evaluation`) and seeds, and the
 // embeddings the experiment scored (its onMethodRun events) rescored against those labels.
+// cPCA with automatic alpha reports one event per returned non-zero alpha: each is
+// checked against the reference's embedding at that alpha, and the set of returned alphas
+// against the reference's.
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { evaluateEmbedding } from '@bcnmf/metrics';
@@ -43,6 +46,19 @@ export function methodRunCollector(): { events: Map<string, MethodRunEvent[]>; o
 
 const formatAlpha = (a: number) => (a === 0 ? '0' : Number(a.toPrecision(3)).toString());
 
+/** The settings a column was run with, and its methods. */
+function methodsOf(result: ExperimentResult, column: string): MethodSettings[] {
+  const run = result.settings.find((x) => x.columns.includes(column));
+  if (!run) throw new Error(`${result.name}: no settings ran column ${column}`);
+  return run.methods;
+}
+
+/** The methods with one event per (column, seed): all but cPCA with automatic alpha. */
+const autoAlpha = (m: MethodSettings) => m.method === 'cpca' && (m.options.alpha === 'auto' || m.options.alpha === null);
+
+/** Most returned-alpha rows (and events) per cPCA run: the automatic choice returns 4 clusters, one holding 0. */
+const MAX_RETURNED = 3;
+
 function definedOptions(settings: MethodSettings): Record<string, unknown> {
   return Object.fromEntries(Object.entries(settings.options).filter(([, v]) => v !== null));
 }
@@ -81,15 +97,21 @@ export function recompute(
   dataFor: (column: string, seed: number) => IndependentData,
 ): Recomputation {
   const problems: string[] = [];
-  const expectedRuns = result.columns.length * result.seeds.length * result.methods.length;
-  if (events.length !== expectedRuns) problems.push(`${events.length} method runs reported, expected ${expectedRuns}`);
+  for (const column of result.columns) {
+    for (const m of methodsOf(result, column).filter((x) => !autoAlpha(x))) {
+      for (const seed of result.seeds) {
+        const n = events.filter((e) => e.column === column && e.seed === seed && e.method === m.label).length;
+        if (n !== 1) problems.push(`${result.name} ${column} ${m.label} seed ${seed}: ${n} method runs reported, expected 1`);
+      }
+    }
+  }
 
   // the reference cases: PCA and cPCA once per data set (they take no seed), NMF and bcNMF per seed
   const names = new Map<IndependentData, string>();
   const datasets: Record<string, ReferenceData> = {};
   const cases = new Map<string, ReferenceCase>();
   const caseOf = (e: MethodRunEvent) => {
-    const m = result.methods.find((x) => x.label === e.method)!;
+    const m = methodsOf(result, e.column).find((x) => x.label === e.method)!;
     const data = dataFor(e.column, e.seed);
     if (!names.has(data)) {
       const name = `d${names.size}`;
@@ -123,21 +145,51 @@ export function recompute(
   }
   const reference = runReference(datasets, [...cases.values()]);
 
+  // cPCA with automatic alpha: one event per returned non-zero alpha, the reference's alphas
+  for (const column of result.columns) {
+    for (const m of methodsOf(result, column).filter(autoAlpha)) {
+      for (const seed of result.seeds) {
+        const runs = events.filter((e) => e.column === column && e.seed === seed && e.method === m.label);
+        if (runs.length === 0) {
+          problems.push(`${result.name} ${column} ${m.label} seed ${seed}: no method run reported`);
+          continue;
+        }
+        const ref = reference.get(caseOf(runs[0]).id)!;
+        const expected = (ref.alphas ?? []).filter((a) => a > 0).slice(0, MAX_RETURNED).map(formatAlpha);
+        const got = runs.map((e) => (e.alpha === undefined ? 'none' : formatAlpha(e.alpha)));
+        if (got.join(', ') !== expected.join(', ')) {
+          problems.push(`${result.name} ${column} ${m.label} seed ${seed}: scored returned α ${got.join(', ')}, the reference returned ${expected.join(', ') || 'none but 0'}`);
+        }
+      }
+    }
+  }
+
   const worst: Recomputation['worst'] = {};
   for (const e of events) {
     const { m, data, id, seeded } = caseOf(e);
     const ref = reference.get(id) as ReferenceResult;
-    const where = `${result.name} ${e.column} ${e.method} seed ${e.seed}`;
+    const where = `${result.name} ${e.column} ${e.method}${e.alpha === undefined ? '' : ` at α=${formatAlpha(e.alpha)}`} seed ${e.seed}`;
     const c = result.columns.indexOf(e.column);
     const s = result.seeds.indexOf(e.seed);
-    const row = result.rows.find((r) => r.method === e.method)!;
+    const row = result.rows.find((r) => r.method === e.row);
     const w = (worst[e.method] ??= { embedding: 0, sklearnAri: 0 });
+    // the reference's embedding and scikit-learn ARIs for this event (at its alpha for cPCA's automatic choice)
+    const at = e.alpha === undefined ? -1 : (ref.alphas ?? []).findIndex((a) => formatAlpha(a) === formatAlpha(e.alpha!));
+    if (e.alpha !== undefined && (at < 0 || !ref.alphaEmbeddings || !ref.alphaAris)) {
+      problems.push(`${where}: scored at α=${formatAlpha(e.alpha)}, which the reference did not return (${(ref.alphas ?? []).map(formatAlpha).join(', ')})`);
+      continue;
+    }
+    const refEmbedding = at < 0 ? ref.embedding : ref.alphaEmbeddings![at];
+    const refAris = at < 0 ? ref.aris : ref.alphaAris![at];
 
     const wrongLabels = data.labels.filter((l, i) => e.labels[i] !== l).length;
     if (e.labels.length !== data.labels.length || wrongLabels > 0) {
       problems.push(`${where}: scored against labels that differ from the data's at ${wrongLabels} of ${data.labels.length} samples`);
     }
-    if (row.cells[c].values[s] !== e.ari) problems.push(`${where}: the table says ${row.cells[c].values[s]}, the run scored ${e.ari}`);
+    // the value's place in its row's cell: seeds whose cPCA returned fewer alphas have none in a returned-alpha row
+    const place = events.filter((x) => x.column === e.column && x.row === e.row && result.seeds.indexOf(x.seed) < s).length;
+    if (!row) problems.push(`${where}: no table row '${e.row}'`);
+    else if (row.cells[c].values[place] !== e.ari) problems.push(`${where}: the table's '${e.row}' says ${row.cells[c].values[place]}, the run scored ${e.ari}`);
 
     // the score of this embedding against the independently read labels, as the report says it was scored
     const settings = {
@@ -152,33 +204,32 @@ export function recompute(
     if (Math.abs(rescored - e.ari) > 1e-12) problems.push(`${where}: reported ARI ${e.ari}, but its embedding scores ${rescored} against the data's labels`);
 
     // the embedding against the float64 fit from the same settings and start
-    const difference = relativeDifference(ours, ref.embedding, !seeded);
+    const difference = relativeDifference(ours, refEmbedding, !seeded);
     w.embedding = Math.max(w.embedding, difference);
     if (!(difference <= EMBEDDING_TOLERANCE)) {
       problems.push(`${where}: embedding ${e.embedding.rows} x ${e.embedding.columns} differs from the float64 reference by ${difference.toExponential(2)} (relative) > ${EMBEDDING_TOLERANCE}`);
     }
     // scikit-learn's k-means and ARI on the reference embedding
-    const sklearnAri = ref.aris.length === 0 ? undefined : ref.aris[seeded ? 0 : s];
+    const sklearnAri = refAris.length === 0 ? undefined : refAris[seeded ? 0 : s];
     if (sklearnAri !== undefined) {
       w.sklearnAri = Math.max(w.sklearnAri, Math.abs(sklearnAri - e.ari));
       if (!(Math.abs(sklearnAri - e.ari) <= SKLEARN_ARI_TOLERANCE)) {
         problems.push(`${where}: ARI ${e.ari.toFixed(4)}, scikit-learn on the reference embedding ${sklearnAri.toFixed(4)} (tolerance ${SKLEARN_ARI_TOLERANCE})`);
       }
     }
-    // cPCA's automatic alpha: the same choice, and the best returned alpha's row
-    if (m.method === 'cpca' && ref.alphaEmbeddings) {
-      const chosen = row.details[c].split('; ')[s];
-      if (chosen !== `α=${formatAlpha(ref.alpha!)}`) problems.push(`${where}: chose ${chosen}, the reference chose α=${formatAlpha(ref.alpha!)} of ${ref.alphas!.join(', ')}`);
-      const best = result.rows.find((r) => r.method.startsWith(`${e.method} (best`));
+    // cPCA's automatic alpha: the best returned alpha's row holds, per seed, the largest of the returned alphas' ARIs
+    if (e.alpha !== undefined) {
+      const best = result.rows.find((r) => r.method.startsWith(`${e.method} (best returned α`));
+      const sameRun = events.filter((x) => x.column === e.column && x.seed === e.seed && x.method === e.method);
       if (!best) problems.push(`${where}: no best-returned-alpha row`);
-      else {
-        const value = best.cells[c].values[s];
-        if (value < e.ari - 1e-12) problems.push(`${where}: the best returned alpha scores ${value} < the scored alpha's ${e.ari}`);
-        if (ref.alphaAris && ref.alphaAris.slice(1).every((aris) => aris.length > 0)) {
-          const refBest = Math.max(...ref.alphaAris.slice(1).map((aris) => aris[s]));
-          if (!(Math.abs(refBest - value) <= SKLEARN_ARI_TOLERANCE)) {
-            problems.push(`${where}: best returned alpha ARI ${value.toFixed(4)}, scikit-learn on the reference ${refBest.toFixed(4)}`);
-          }
+      else if (sameRun[0] === e) {
+        const bestPlace = result.seeds.slice(0, s).filter((seed) => events.some((x) => x.column === e.column && x.seed === seed && x.method === e.method)).length;
+        const value = best.cells[c].values[bestPlace];
+        const largest = Math.max(...sameRun.map((x) => x.ari));
+        if (value !== largest) problems.push(`${where}: the best returned alpha's row says ${value}, the largest returned alpha's ARI is ${largest}`);
+        const refBest = Math.max(...(ref.alphaAris ?? []).slice(1).map((aris) => aris[s] ?? -Infinity));
+        if (Number.isFinite(refBest) && !(Math.abs(refBest - value) <= SKLEARN_ARI_TOLERANCE)) {
+          problems.push(`${where}: best returned alpha ARI ${value.toFixed(4)}, scikit-learn on the reference ${refBest.toFixed(4)}`);
         }
       }
     }

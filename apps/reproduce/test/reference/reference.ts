@@ -123,11 +123,12 @@ export function readMnistFlowers(dataDir: string): ReferenceData & { labels: str
 }
 
 /**
- * The mouse protein split of ALGORITHM.md §7 (table setting): target = classes c-SC-s and
- * t-SC-s, background = c-CS-s, in file order; the 77 `_N` columns; a missing value filled
- * with its column's mean over the selected rows; labels = Genotype.
+ * The mouse protein split of ALGORITHM.md §7: target = classes c-SC-s and t-SC-s,
+ * background = c-CS-s, in file order; the 77 `_N` columns; a missing value filled with its
+ * column's mean over the selected rows (`fill` 'mean', the table's setting) or with 0
+ * ('zero', the reference notebook's reading); labels = Genotype.
  */
-export function readMiceProtein(dataDir: string): ReferenceData & { labels: string[] } {
+export function readMiceProtein(dataDir: string, fill: 'mean' | 'zero' = 'mean'): ReferenceData & { labels: string[] } {
   const [header, ...rows] = plainCsv(join(dataDir, 'mice-protein', 'Data_Cortex_Nuclear.csv'));
   const features = header.map((h, j) => (h.endsWith('_N') ? j : -1)).filter((j) => j >= 0);
   const cls = header.indexOf('class');
@@ -139,6 +140,6 @@ export function readMiceProtein(dataDir: string): ReferenceData & { labels: stri
     const present = selected.map((r) => r[j]).filter((v) => v !== '').map(Number);
     return present.reduce((s, v) => s + v, 0) / present.length;
   });
-  const values = (r: string[]) => features.map((j, f) => (r[j] === '' ? means[f] : Number(r[j])));
+  const values = (r: string[]) => features.map((j, f) => (r[j] === '' ? (fill === 'zero' ? 0 : means[f]) : Number(r[j])));
   return { target: target.map(values), background: background.map(values), labels: target.map((r) => r[genotype]) };
 }

@@ -2,13 +2,13 @@ import { DenseMatrix, type MatrixInput } from '@bcnmf/core';
 import { CPCA_DEFAULTS } from '../defaults.js';
 import { checkBoolean, checkInteger, checkNumber, invalidData, invalidModel, invalidOption } from '../errors.js';
 import { checkSameFeatures, toFloat64Matrix } from '../input.js';
-import { matmul, signLargestPositive } from '../linalg/dense.js';
+import { signLargestPositive } from '../linalg/dense.js';
 import { scatterOf, timesTransposed, topSymmetric } from '../linalg/fast.js';
 import { nativeLinalg, type NativeLinalg } from '../linalg/lapack.js';
 import { project } from '../pca.js';
 import { applyScaling, fitScaling, type ColumnScaling } from '../preprocess.js';
 import { alphaCandidates, selectAlphas, subspaceAffinity, type AlphaSelection } from './auto-alpha.js';
-import { jointPrincipalAxes } from './preproject.js';
+import { jointReduction, liftRows, type Lift } from './preproject.js';
 
 /** Options of {@link cpca}; defaults in {@link CPCA_DEFAULTS}. */
 export interface CpcaOptions {
@@ -51,6 +51,8 @@ export interface CpcaModelJSON {
   scales: number[];
   columnNames?: string[] | undefined;
   alpha: number;
+  /** See {@link CpcaModel.dimension} (absent in files written before it existed: the feature count). */
+  dimension?: number;
   results: { alpha: number; embedding: number[][]; components: number[][]; eigenvalues: number[] }[];
   selection: AlphaSelection | null;
 }
@@ -62,9 +64,11 @@ interface FitState {
   zfg: Float64Array;
   nFg: number;
   p: number;
-  /** d x p axes of the pre-projection, or null */
-  axes: Float64Array | null;
+  /** How the d reduced coordinates map back to the p features; null when d = p (no reduction). */
+  lift: Lift | null;
   d: number;
+  /** The target in the reduced coordinates, nFg x d (zfg itself without a reduction). */
+  rfg: Float64Array;
   cfg: Float64Array;
   cbg: Float64Array;
   rowNames: readonly string[] | undefined;
@@ -89,6 +93,15 @@ export class CpcaModel {
   /** The main alpha: the fixed one, or the smallest selected non-zero alpha (0 if none). */
   readonly alpha: number;
   readonly targetScaling: ColumnScaling;
+  /**
+   * The dimension `C_fg - alpha C_bg` was solved in: the number of features, or fewer
+   * after the joint pre-projection (more than `preprocessPcaDim` features) or when both
+   * data sets leave some directions exactly null (e.g. a duplicated feature), which are
+   * dropped first.
+   */
+  readonly dimension: number;
+  /** Whether the fit ran on the native OpenBLAS/LAPACK path (false in JavaScript and for a loaded model). */
+  readonly native: boolean;
   private readonly state: FitState | null;
   private readonly columnNames: readonly string[] | undefined;
 
@@ -100,7 +113,10 @@ export class CpcaModel {
     targetScaling: ColumnScaling,
     state: FitState | null,
     columnNames: readonly string[] | undefined,
+    dimension: number,
   ) {
+    this.dimension = dimension;
+    this.native = state?.lib !== null && state?.lib !== undefined;
     this.options = options;
     this.results = results;
     this.selection = selection;
@@ -161,6 +177,7 @@ export class CpcaModel {
       scales: [...this.targetScaling.scales],
       columnNames: this.columnNames ? [...this.columnNames] : undefined,
       alpha: this.alpha,
+      dimension: this.dimension,
       results: this.results.map((r) => ({
         alpha: r.alpha,
         embedding: r.embedding.toArray(),
@@ -189,7 +206,7 @@ export class CpcaModel {
     }));
     if (results.some((r) => r.components.columns !== j.means.length)) throw invalidModel('cPCA model is damaged: components and means disagree');
     const scaling: ColumnScaling = { means: [...j.means], scales: [...j.scales], constantColumns: [] };
-    return new CpcaModel({ ...j.options }, results, j.selection, j.alpha, scaling, null, j.columnNames);
+    return new CpcaModel({ ...j.options }, results, j.selection, j.alpha, scaling, null, j.columnNames, j.dimension ?? j.means.length);
   }
 
   /** @internal */
@@ -207,28 +224,30 @@ export class CpcaModel {
     const zbg = applyScaling(bg, bgScaling);
     const lib = await nativeLinalg();
 
-    let axes: Float64Array | null = null;
-    let d = p;
-    let rfg = zfg;
-    let rbg = zbg;
-    if (opts.preprocessPcaDim !== null && p > opts.preprocessPcaDim) {
-      const joint = jointPrincipalAxes(zfg, fg.rows, zbg, bg.rows, p, opts.preprocessPcaDim, opts.seed, lib);
-      axes = joint.axes;
-      d = joint.dim;
-      // reduced = Z · axes^T
-      rfg = timesTransposed(zfg, fg.rows, p, axes, d, lib);
-      rbg = timesTransposed(zbg, bg.rows, p, axes, d, lib);
-    }
+    // Reduce to the joint principal subspace: onto preprocessPcaDim axes above that many
+    // features (the reference's pre-projection), and in any case off the directions that
+    // both data sets leave exactly null (rank-deficient inputs: there C_fg - alpha C_bg is 0,
+    // and at large alpha, where every other eigenvalue is negative, its "top" eigenvectors
+    // would be rounding noise).
+    const preproject = opts.preprocessPcaDim !== null && p > opts.preprocessPcaDim;
+    const reduction = jointReduction(zfg, fg.rows, zbg, bg.rows, p, preproject ? opts.preprocessPcaDim! : p, opts.seed, lib);
+    const reduced = preproject || reduction.dim < p;
+    const d = reduced ? reduction.dim : p;
+    const rfg = reduced ? reduction.rfg : zfg;
+    const rbg = reduced ? reduction.rbg : zbg;
     const maxComponents = Math.min(d, p);
     if (opts.nComponents > maxComponents) {
-      throw invalidOption(`nComponents must be an integer in [1, ${maxComponents}] (the ${axes ? 'pre-projected ' : ''}feature count), got ${opts.nComponents}`);
+      throw invalidOption(
+        `nComponents must be an integer in [1, ${maxComponents}] (the ${preproject ? 'pre-projected ' : reduced ? 'non-null ' : ''}feature count), got ${opts.nComponents}`,
+      );
     }
     const state: FitState = {
       zfg,
       nFg: fg.rows,
       p,
-      axes,
+      lift: reduced ? reduction.lift : null,
       d,
+      rfg,
       cfg: scatterOf(rfg, fg.rows, d, fg.rows - 1, lib),
       cbg: scatterOf(rbg, bg.rows, d, bg.rows - 1, lib),
       lib,
@@ -243,31 +262,24 @@ export class CpcaModel {
       if (d < 2) throw invalidData(`automatic alpha selection compares 2-D projections but the data have ${d} usable dimension(s)`);
       const candidates = alphaCandidates(opts.nAlphas, opts.maxLogAlpha);
       const k = Math.max(2, opts.nComponents);
-      const solved = candidates.map((a) => solve(state, a, k, opts.seed));
-      const projections = solved.map((r) => {
-        const e = r.embedding;
-        const two = new Float64Array(e.rows * 2);
-        for (let i = 0; i < e.rows; i++) {
-          two[2 * i] = e.get(i, 0);
-          two[2 * i + 1] = e.get(i, 1);
-        }
-        return two;
+      // only the 2-D target projections are needed to compare the candidates: in the
+      // reduced coordinates, without going back to the features
+      const projections = candidates.map((a) => {
+        const { vectors } = topReduced(state, a, k, opts.seed);
+        return timesTransposed(state.rfg, fg.rows, d, vectors.subarray(0, 2 * d), 2, lib);
       });
       const affinity = subspaceAffinity(projections, fg.rows);
       if (opts.nAlphasToReturn > candidates.length) {
         throw invalidOption(`nAlphasToReturn (${opts.nAlphasToReturn}) must be at most the number of candidates (${candidates.length})`);
       }
       selection = selectAlphas(candidates, affinity, opts.nAlphasToReturn, opts.seed);
-      results = selection.alphas.map((a) => {
-        const i = candidates.indexOf(a);
-        return k === opts.nComponents ? solved[i] : truncate(solved[i], opts.nComponents);
-      });
+      results = selection.alphas.map((a) => solve(state, a, opts.nComponents, opts.seed));
       alpha = selection.alphas.length > 1 ? selection.alphas[1] : 0;
     } else {
       results = [solve(state, opts.alpha, opts.nComponents, opts.seed)];
       alpha = opts.alpha;
     }
-    return new CpcaModel(opts, results, selection, alpha, fgScaling, state, fg.columnNames);
+    return new CpcaModel(opts, results, selection, alpha, fgScaling, state, fg.columnNames, d);
   }
 }
 
@@ -288,30 +300,22 @@ export function cpca(target: MatrixInput, background: MatrixInput, options: Cpca
   return CpcaModel.fit(target, background, options);
 }
 
-function solve(state: FitState, alpha: number, k: number, seed: number): CpcaResult {
-  const { d, p } = state;
+/** The top `k` eigenpairs of `C_fg - alpha C_bg` in the reduced coordinates (`vectors`: k x d). */
+function topReduced(state: FitState, alpha: number, k: number, seed: number): { values: number[]; vectors: Float64Array } {
+  const { d } = state;
   const m = new Float64Array(d * d);
   for (let i = 0; i < m.length; i++) m[i] = state.cfg[i] - alpha * state.cbg[i];
-  const { values, vectors: reduced } = topSymmetric(m, d, k, seed, state.lib);
-  const comps = state.axes ? matmul(reduced, k, d, state.axes, p) : reduced;
+  return topSymmetric(m, d, k, seed, state.lib);
+}
+
+function solve(state: FitState, alpha: number, k: number, seed: number): CpcaResult {
+  const { d, p } = state;
+  const { values, vectors } = topReduced(state, alpha, k, seed);
+  const comps = state.lift ? liftRows(state.lift, vectors, k, d, p, state.lib) : vectors;
   signLargestPositive(comps, k, p);
   const components = new DenseMatrix({ data: comps, shape: [k, p], columnNames: state.columnNames });
   const embedding = project(state.zfg, state.nFg, p, comps, k, state.rowNames);
   return { alpha, embedding, components, eigenvalues: values };
-}
-
-function truncate(r: CpcaResult, k: number): CpcaResult {
-  const cols = r.components.columns;
-  const n = r.embedding.rows;
-  const kk = r.embedding.columns;
-  const emb = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) emb[i * k + c] = r.embedding.data[i * kk + c];
-  return {
-    alpha: r.alpha,
-    embedding: new DenseMatrix({ data: emb, shape: [n, k], rowNames: r.embedding.rowNames }),
-    components: new DenseMatrix({ data: r.components.data.slice(0, k * cols), shape: [k, cols], columnNames: r.components.columnNames }),
-    eigenvalues: r.eigenvalues.slice(0, k),
-  };
 }
 
 /** cPCA's options checked and filled in: the one place they are validated (`cpca` and the `CPCA` estimator). */

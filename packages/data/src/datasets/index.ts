@@ -1,5 +1,6 @@
 export type { LoadedDataset, LoaderOptions } from './types.js';
 export { loadMiceProtein, MICE_PROTEIN_SPLIT } from './mice-protein.js';
+export type { MiceProteinImpute, MiceProteinOptions } from './mice-protein.js';
 export { loadMnistFlowers } from './mnist-flowers.js';
 export { loadZheng2017 } from './zheng2017.js';
 export type { Zheng2017Options } from './zheng2017.js';

@@ -1,6 +1,6 @@
 import { BcnmfError } from '@bcnmf/core';
 import { readDelimited } from '../formats/delimited.js';
-import { imputeColumnMeans } from '../preprocess/impute.js';
+import { imputeColumnMeans, imputeConstant } from '../preprocess/impute.js';
 import { selectRows } from '../preprocess/subset.js';
 import { locateDataset } from '../registry/registry.js';
 import { splitByAnnotation } from '../split.js';
@@ -16,12 +16,26 @@ export const MICE_PROTEIN_SPLIT = Object.freeze({
   features: /_N$/,
 });
 
+/** How {@link loadMiceProtein} fills the missing values. */
+export type MiceProteinImpute = 'mean' | 'zero';
+
+/** Options of {@link loadMiceProtein}. */
+export interface MiceProteinOptions extends LoaderOptions {
+  /**
+   * `'mean'` (default): the column mean over the selected rows (target and background
+   * together), ALGORITHM.md's setting. `'zero'`: 0, as the reference notebook reads the
+   * file (`genfromtxt(filling_values=0)`); missingness depends on the class there, so the
+   * zeros carry label information.
+   */
+  impute?: MiceProteinImpute;
+}
+
 /**
  * The mouse protein data (Higuera 2015), split as the paper does: target = classes
  * c-SC-s and t-SC-s (labels: Genotype, Control / Ts65Dn), background = c-CS-s; the 77
  * `_N` protein columns; missing values filled with the column mean over the selected rows
- * (target and background together). Reads `<dataDir>/mice-protein/Data_Cortex_Nuclear.csv`
- * after checking its sha256.
+ * (target and background together), or with 0 (`impute: 'zero'`). Reads
+ * `<dataDir>/mice-protein/Data_Cortex_Nuclear.csv` after checking its sha256.
  *
  * @example
  * const d = await loadMiceProtein({ dataDir: '../shared/datasets' });
@@ -29,7 +43,9 @@ export const MICE_PROTEIN_SPLIT = Object.freeze({
  * d.background.shape;  // [135, 77]
  * d.targetLabels[0];   // 'Control'
  */
-export async function loadMiceProtein(options: LoaderOptions = {}): Promise<LoadedDataset> {
+export async function loadMiceProtein(options: MiceProteinOptions = {}): Promise<LoadedDataset> {
+  const impute = options.impute ?? 'mean';
+  if (impute !== 'mean' && impute !== 'zero') throw new BcnmfError('INVALID_OPTION', `impute must be 'mean' or 'zero', got ${JSON.stringify(impute)}`);
   const located = await locateDataset('mice-protein', options);
   const path = located.files['Data_Cortex_Nuclear.csv'];
   const { matrix, annotations, missingCount } = await readDelimited(path, { features: MICE_PROTEIN_SPLIT.features });
@@ -40,7 +56,8 @@ export async function loadMiceProtein(options: LoaderOptions = {}): Promise<Load
   const split = splitByAnnotation(matrix, annotations, MICE_PROTEIN_SPLIT);
   // impute over target and background rows together, then split again
   const selected = [...split.targetIndices, ...split.backgroundIndices];
-  const filled = imputeColumnMeans(selectRows(matrix, selected));
+  const rows = selectRows(matrix, selected);
+  const filled = impute === 'zero' ? imputeConstant(rows, 0) : imputeColumnMeans(rows);
   const nT = split.targetIndices.length;
   const all = Array.from({ length: selected.length }, (_, i) => i);
   return {
@@ -53,7 +70,15 @@ export async function loadMiceProtein(options: LoaderOptions = {}): Promise<Load
     info: {
       rowsInFile: matrix.rows,
       missingInFile: missingCount,
+      missingFilled: countNaN(rows.data),
+      impute: impute === 'zero' ? 'missing values filled with 0' : 'missing values filled with the column mean over the selected rows',
       targetClasses: split.targetIndices.map((i) => annotations[MICE_PROTEIN_SPLIT.column][i]),
     },
   };
+}
+
+function countNaN(values: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) n++;
+  return n;
 }

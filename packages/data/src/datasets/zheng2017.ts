@@ -19,6 +19,12 @@ export interface Zheng2017Options extends LoaderOptions {
   nTopGenes?: number;
   /** Folders under `<dataDir>/zheng2017-leukemia/`. Default: the manifest's unpackTo folders. */
   folders?: { pre?: string; post?: string; healthy?: string };
+  /**
+   * The values returned on the HVGs (which are chosen on log1p(CP10K) either way):
+   * `'log1p-cp10k'` (default) or `'counts'`, the raw counts (the reference notebook takes
+   * log1p of these itself, without normalising library sizes).
+   */
+  values?: 'log1p-cp10k' | 'counts';
 }
 
 /**
@@ -29,7 +35,7 @@ export interface Zheng2017Options extends LoaderOptions {
  * frozen_bmmc_healthy_donor1}`), keeps the genes all three share (by Ensembl id), the
  * protein-coding genes when a list is given, computes log1p(CP10K) of all cells and
  * keeps the `nTopGenes` Seurat-flavour HVGs computed over target and background together.
- * Values returned: log1p(CP10K). Columns are Ensembl ids; `info.geneSymbols` has the
+ * Values returned: log1p(CP10K), or the raw counts with `values: 'counts'`. Columns are Ensembl ids; `info.geneSymbols` has the
  * symbols.
  *
  * @example
@@ -39,6 +45,8 @@ export interface Zheng2017Options extends LoaderOptions {
  * d.target.columns;   // 3000
  */
 export async function loadZheng2017(options: Zheng2017Options = {}): Promise<LoadedDataset> {
+  const values = options.values ?? 'log1p-cp10k';
+  if (values !== 'log1p-cp10k' && values !== 'counts') throw new BcnmfError('INVALID_OPTION', `values must be 'log1p-cp10k' or 'counts', got ${JSON.stringify(values)}`);
   const located = await locateDataset('zheng2017-leukemia', options);
   const folder = (key: 'pre' | 'post' | 'healthy', dflt: string) => join(located.dir, options.folders?.[key] ?? dflt);
   const parts = [
@@ -66,7 +74,7 @@ export async function loadZheng2017(options: Zheng2017Options = {}): Promise<Loa
   const all = stackRows(aligned);
   const logged = log1p(normalizeTotal(all, { targetSum: 1e4 })) as CsrMatrix;
   const hvg = highlyVariableGenes(logged, { nTopGenes: options.nTopGenes ?? 3000 });
-  const selected = logged.selectColumns(hvg.indices);
+  const selected = (values === 'counts' ? all : logged).selectColumns(hvg.indices);
   const nTarget = counts[0] + counts[1];
   const featureNames = hvg.indices.map((g) => keep[g]);
   return {
@@ -82,6 +90,7 @@ export async function loadZheng2017(options: Zheng2017Options = {}): Promise<Loa
       healthy: counts[2],
       sharedGenes: keep.length,
       proteinCodingFilter: coding === undefined ? 'not applied (no gene list given)' : 'applied',
+      values: values === 'counts' ? 'raw counts on the HVGs' : 'log1p(CP10K) on the HVGs',
       geneSymbols: featureNames.map((id) => symbolOf.get(id)!),
     },
   };

@@ -2,7 +2,7 @@ export { DEFAULT_TARGET_SUM, log1p, normalizeTotal } from './normalize.js';
 export type { NormalizeTotalOptions } from './normalize.js';
 export { columnIndex, selectColumns, selectFeatures, selectRows } from './subset.js';
 export type { SelectFeaturesOptions, SelectFeaturesResult } from './subset.js';
-export { imputeColumnMeans } from './impute.js';
+export { imputeColumnMeans, imputeConstant } from './impute.js';
 export type { ImputeOptions } from './impute.js';
 export { standardize } from './standardize.js';
 export type { StandardizeOptions } from './standardize.js';
