@@ -122,14 +122,16 @@ describe('bcnmf fit --alpha auto', () => {
     assert.deepEqual(readdirSync(out).filter((f) => !f.startsWith('alpha_')).sort(), ['affinity.csv', 'alpha-path.csv', 'bcnmf-output.json']);
 
     const path = readCsv(join(out, 'alpha-path.csv'));
-    assert.deepEqual(path.header, ['alpha', 'score', 'target_error', 'background_error', 'iterations', 'cluster', 'selected', 'folder']);
+    assert.deepEqual(path.header, ['alpha', 'score', 'target_error', 'background_error', 'iterations', 'cluster', 'selected', 'folder', 'converged', 'dropped']);
     assert.deepEqual(path.names.map(Number), alphas);
     assert.deepEqual(path.texts.map((row) => row[6]).filter(Boolean), summary.selected.map((s: { folder: string }) => s.folder));
     assert.deepEqual(path.names.filter((_, i) => path.texts[i][5] === 'yes').map(Number), chosen);
     assert.ok(path.texts.every((row) => Number.isFinite(Number(row[0])) && Number.isInteger(Number(row[3]))));
+    // the affinity of the fits that were clustered: every alpha but the dropped (degenerate) ones
+    const kept = alphas.filter((a) => !summary.dropped.some((d: { alpha: number }) => d.alpha === a));
     const affinity = readCsv(join(out, 'affinity.csv'));
-    assert.deepEqual(affinity.header.slice(1).map(Number), alphas);
-    assert.deepEqual(affinity.names.map(Number), alphas);
+    assert.deepEqual(affinity.header.slice(1).map(Number), kept);
+    assert.deepEqual(affinity.names.map(Number), kept);
     affinity.values.forEach((row, i) => {
       assert.equal(row[i], 1);
       row.forEach((v, j) => assert.ok(Math.abs(v - affinity.values[j][i]) < 1e-12 && v >= 0 && v <= 1 + 1e-9));

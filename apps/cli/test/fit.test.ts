@@ -32,7 +32,9 @@ describe('bcnmf fit', () => {
     const out = join(dir, 'fit1');
     const r = await run(['fit', '--target', target, '--background', background, '--k', '2', '--alpha', '1', '--max-iter', '40', '--seed', '3', '--out', out, '--quiet']);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.err, '', 'nothing on stderr with --quiet');
+    // no progress with --quiet, only the warning that 40 iterations did not converge
+    assert.deepEqual(r.errLines.map((l) => l.replace(/:.*/, ':')), ['bcnmf:'], r.err);
+    assert.match(r.err, /^bcnmf: warning: not converged: the fit stopped at its limit of 40 iterations/);
     assert.deepEqual(readdirSync(out).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'history.csv', 'model.json']);
     assert.deepEqual(readJson(join(out, 'bcnmf-output.json')).files, ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
     const json = readJson(join(out, 'model.json'));

@@ -21,6 +21,8 @@ export { BCNMF_DEFAULTS, settingChecks } from './options.js';
 export type { BcnmfOptions, CustomInit, InitMethod, ProgressEvent } from './options.js';
 export { BcnmfModel } from './model/model.js';
 export type { BcnmfModelInit, BcnmfModelJSON, ModelSettings, StartSummary, TransformOptions } from './model/model.js';
+export { diagnoseFit } from './model/diagnose.js';
+export type { DiagnoseOptions, FitDiagnosis } from './model/diagnose.js';
 export { summarizeTopics } from './model/topics.js';
 export type { TopicFeature, TopicSummary } from './model/topics.js';
 export type { ScoreRecord } from './compute/score.js';

@@ -21,6 +21,7 @@ it('exports exactly these names', () => {
     'backendNames',
     'checkNonNegativeData',
     'defaultBackendChain',
+    'diagnoseFit',
     'fitBcnmf',
     'fitEveryStart',
     'fitWithBasis',

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ALPHA_PATH_DEFAULTS, fitAlphaPath, selectFromAlphaPath, type AlphaPath, type AlphaPathSelection } from '@bcnmf/baselines';
-import type { BcnmfModel } from '@bcnmf/core';
+import { diagnoseFit, type BcnmfModel, type FitDiagnosis } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
@@ -29,7 +29,11 @@ embeddings (or bases) are and keeps alpha 0 and one exemplar per other cluster
 (@bcnmf/baselines' fitAlphaPath and selectFromAlphaPath). Writes each chosen alpha's
 results (W.csv, H_target.csv, H_background.csv, model.json, history.csv) to DIR/alpha_<value>
 (e.g. alpha_0, alpha_1.179), and alpha-path.csv (every alpha: score, errors, iterations,
-cluster, selected) and affinity.csv (the fits' affinity matrix) to DIR.
+cluster, selected, converged, why it was dropped) and affinity.csv (the clustered fits'
+affinity matrix) to DIR. A degenerate fit (W or a topic collapsed to zeros, or a target
+error within 1% of the all-zero model's: a large alpha explains nothing of the target) is
+never chosen: it is dropped before the clustering, with a warning saying which and why;
+when every alpha above 0 is degenerate the command fails (exit 1) with the table of fits.
   --alphas LIST        the alphas to fit, e.g. 0,0.5,1,2,4 or 0..4 (must include 0; default 0 and
                        --n-alphas values log-spaced from 0.1 to 10^--max-log-alpha)
   --n-alphas N         log-spaced alphas besides 0 (default ${ALPHA_PATH_DEFAULTS.nAlphas})
@@ -61,8 +65,12 @@ export interface AlphaPathRow {
   targetError: number;
   backgroundError: number | null;
   iterations: number;
-  cluster: number;
+  converged: boolean;
+  /** Its cluster; null for a dropped (degenerate) fit, which is not clustered. */
+  cluster: number | null;
   selected: boolean;
+  /** Why the fit was dropped before the selection (degenerate); null for a kept one. */
+  dropped: string | null;
   /** The chosen alphas' folder under --out; null for the others. */
   folder: string | null;
 }
@@ -75,8 +83,21 @@ export interface AlphaAutoSummary {
   loss: string;
   compare: 'embedding' | 'basis';
   clusters: number;
-  /** The chosen alphas, increasing, 0 first. */
-  selected: { alpha: number; folder: string; finalScore: number; targetError: number; backgroundError: number | null; iterations: number; converged: boolean }[];
+  /** The clusters used: --clusters, or fewer when fewer fits were kept. */
+  clustersUsed: number;
+  /** The chosen alphas, increasing, 0 first; never a degenerate fit. */
+  selected: {
+    alpha: number;
+    folder: string;
+    finalScore: number;
+    targetError: number;
+    backgroundError: number | null;
+    iterations: number;
+    converged: boolean;
+    warnings: string[];
+  }[];
+  /** The alphas whose fits were degenerate, dropped before the selection, with why. */
+  dropped: { alpha: number; reason: string }[];
   path: AlphaPathRow[];
   /** Affinity between the fits, in path order. */
   affinity: number[][];
@@ -109,14 +130,42 @@ function last(model: BcnmfModel): { targetError: number; backgroundError: number
   return { targetError: r.targetError, backgroundError: r.backgroundError };
 }
 
-/** alpha-path.csv: every alpha of the path with its scores, cluster and whether it was chosen. */
+/**
+ * An alpha as people read it: 3 to 4 significant digits (1.179, 17.78, 0.1638, 100);
+ * the files and --json keep every digit.
+ */
+export function formatAlpha(alpha: number): string {
+  return String(Number(alpha.toPrecision(4)));
+}
+
+/** alpha-path.csv: every alpha of the path with its scores, cluster, whether it was chosen and why it was dropped. */
 export function alphaPathCsv(rows: readonly AlphaPathRow[]): string {
-  const lines = ['alpha,score,target_error,background_error,iterations,cluster,selected,folder'];
+  const lines = ['alpha,score,target_error,background_error,iterations,cluster,selected,folder,converged,dropped'];
   for (const r of rows) {
     assertFinite([r.alpha, r.score, r.targetError, r.backgroundError ?? 0], 0, `alpha-path.csv (alpha ${r.alpha})`);
-    lines.push(csvLine([r.alpha, r.score, r.targetError, r.backgroundError ?? '', r.iterations, r.cluster, r.selected ? 'yes' : 'no', r.folder ?? ''].map(String)));
+    lines.push(csvLine([
+      r.alpha, r.score, r.targetError, r.backgroundError ?? '', r.iterations, r.cluster ?? '', r.selected ? 'yes' : 'no', r.folder ?? '',
+      r.converged ? 'yes' : 'no', r.dropped ?? '',
+    ].map(String)));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The path as a table for stderr: alpha, scores, iterations and what became of each fit. */
+export function candidatesTable(rows: readonly AlphaPathRow[]): string[] {
+  const head = ['alpha', 'score', 'target error', 'background error', 'iterations', 'fit'];
+  const body = rows.map((r) => [
+    formatAlpha(r.alpha), formatShort(r.score), formatShort(r.targetError), formatShort(r.backgroundError), String(r.iterations),
+    r.dropped !== null ? `dropped: ${r.dropped}` : r.selected ? `chosen -> ${r.folder}` : r.cluster !== null ? `cluster ${r.cluster}` : 'kept',
+  ]);
+  const widths = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
+  return [head, ...body].map((cells) => cells.map((c, j) => (j === cells.length - 1 ? c : c.padEnd(widths[j]))).join('  ').trimEnd());
+}
+
+/** Why a fit was dropped, in a few words: the first degenerate-fit warning without its prefix. */
+function dropReason(diagnosis: FitDiagnosis): string {
+  const first = diagnosis.warnings.find((w) => w.startsWith('degenerate fit: ')) ?? 'degenerate fit';
+  return first.replace(/^degenerate fit: /, '');
 }
 
 /** affinity.csv: the affinity matrix, a header and a first column of alphas. */
@@ -131,7 +180,7 @@ export function affinityCsv(alphas: readonly number[], affinity: readonly (reado
 function pathProgress(ctx: CommandContext, quiet: boolean, total: number) {
   const line = (index: number, alpha: number, model: BcnmfModel, elapsedMs: number) => {
     const { targetError, backgroundError } = last(model);
-    return `bcnmf fit: alpha ${alpha} (${index + 1}/${total})  score ${formatShort(model.finalScore)}  target error ${formatShort(targetError)}` +
+    return `bcnmf fit: alpha ${formatAlpha(alpha)} (${index + 1}/${total})  score ${formatShort(model.finalScore)}  target error ${formatShort(targetError)}` +
       `  background error ${formatShort(backgroundError)}  ${model.iterations} iterations  elapsed ${formatSeconds(elapsedMs / 1000)}`;
   };
   if (quiet) return { onFit: () => {}, stop: () => {} };
@@ -157,7 +206,7 @@ function pathProgress(ctx: CommandContext, quiet: boolean, total: number) {
   bar.start(total, 0, { alpha: '-', score: '-', elapsedText: '0.0 s' });
   return {
     onFit: ({ index, alpha, model }: { index: number; alpha: number; model: BcnmfModel }) =>
-      bar.update(index + 1, { alpha: String(alpha), score: formatShort(model.finalScore), elapsedText: formatSeconds((Date.now() - started) / 1000) }),
+      bar.update(index + 1, { alpha: formatAlpha(alpha), score: formatShort(model.finalScore), elapsedText: formatSeconds((Date.now() - started) / 1000) }),
     stop: () => bar.stop(),
   };
 }
@@ -212,19 +261,43 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
   } finally {
     progress.stop();
   }
-  const selection: AlphaPathSelection = selectFromAlphaPath(path, { nClusters, compare, ...(fitOptions.seed !== undefined ? { seed: fitOptions.seed } : {}) });
   const seconds = (Date.now() - started) / 1000;
-  const folders = alphaFolderNames(selection.alphas);
-  const folderOf = new Map(selection.alphas.map((a, i) => [a, folders[i]]));
-  const rows: AlphaPathRow[] = path.alphas.map((alpha, i) => ({
-    alpha,
+  // a degenerate fit (W or a topic collapsed, nothing of the target explained) is never a candidate
+  const diagnoses = path.fits.map((fit) => diagnoseFit(fit, inputs.target));
+  const keptIndices = path.alphas.map((_, i) => i).filter((i) => !diagnoses[i].degenerate);
+  const rowOf = (i: number, cluster: number | null, folder: string | null): AlphaPathRow => ({
+    alpha: path.alphas[i],
     score: path.fits[i].finalScore,
     ...last(path.fits[i]),
     iterations: path.fits[i].iterations,
-    cluster: selection.labels[i],
-    selected: folderOf.has(alpha),
-    folder: folderOf.get(alpha) ?? null,
-  }));
+    converged: path.fits[i].converged,
+    cluster,
+    selected: folder !== null,
+    folder,
+    dropped: diagnoses[i].degenerate ? dropReason(diagnoses[i]) : null,
+  });
+  if (diagnoses[0].degenerate || keptIndices.length < 2) {
+    for (const line of candidatesTable(path.alphas.map((_, i) => rowOf(i, null, null)))) ctx.err(`bcnmf fit --alpha auto: ${line}`);
+    throw new Error(
+      diagnoses[0].degenerate
+        ? `--alpha auto: even alpha 0 (plain NMF) gives a degenerate fit (table above): ${dropReason(diagnoses[0])}; try another --k or --loss; nothing was written`
+        : `--alpha auto: every alpha above 0 gives a degenerate fit (table above); try smaller alphas (--max-log-alpha, --alphas); nothing was written`,
+    );
+  }
+  const keptPath: AlphaPath = { alphas: keptIndices.map((i) => path.alphas[i]), fits: keptIndices.map((i) => path.fits[i]), totalIterations: path.totalIterations };
+  const clustersUsed = Math.min(nClusters, keptPath.fits.length);
+  const selection: AlphaPathSelection = selectFromAlphaPath(keptPath, {
+    nClusters: clustersUsed,
+    compare,
+    ...(fitOptions.seed !== undefined ? { seed: fitOptions.seed } : {}),
+  });
+  const folders = alphaFolderNames(selection.alphas);
+  const folderOf = new Map(selection.alphas.map((a, i) => [a, folders[i]]));
+  const rows: AlphaPathRow[] = path.alphas.map((alpha, i) => {
+    const kept = keptIndices.indexOf(i);
+    return rowOf(i, kept >= 0 ? selection.labels[kept] : null, folderOf.get(alpha) ?? null);
+  });
+  const dropped = rows.filter((r) => r.dropped !== null).map((r) => ({ alpha: r.alpha, reason: r.dropped! }));
 
   const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit --alpha auto', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
     const written: string[] = [];
@@ -234,7 +307,7 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
       written.push(...inside.map((f) => `${folders[i]}/${f}`));
     }
     writeFileSync(join(dir, 'alpha-path.csv'), alphaPathCsv(rows));
-    writeFileSync(join(dir, 'affinity.csv'), affinityCsv(path.alphas, selection.affinity));
+    writeFileSync(join(dir, 'affinity.csv'), affinityCsv(keptPath.alphas, selection.affinity));
     return ['alpha-path.csv', 'affinity.csv', ...written];
   });
 
@@ -245,6 +318,7 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
     loss: path.fits[0].settings.loss,
     compare,
     clusters: nClusters,
+    clustersUsed,
     selected: selection.fits.map((model, i) => ({
       alpha: selection.alphas[i],
       folder: folders[i],
@@ -252,20 +326,32 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
       ...last(model),
       iterations: model.iterations,
       converged: model.converged,
+      warnings: diagnoses[path.fits.indexOf(model)].warnings,
     })),
+    dropped,
     path: rows,
     affinity: selection.affinity.map((row) => [...row]),
     totalIterations: path.totalIterations,
     seconds,
   };
+  // warnings are not progress: --quiet keeps them
+  if (dropped.length > 0) {
+    ctx.err(`bcnmf: warning: --alpha auto dropped ${dropped.length} of ${path.alphas.length} alphas whose fits are degenerate:`);
+    for (const d of dropped) ctx.err(`bcnmf: warning:   alpha ${formatAlpha(d.alpha)}: ${d.reason}`);
+    if (clustersUsed < nClusters) ctx.err(`bcnmf: warning: ${keptPath.fits.length} fits kept: ${clustersUsed} clusters instead of --clusters ${nClusters}`);
+  }
+  for (const s of summary.selected) {
+    for (const warning of s.warnings) ctx.err(`bcnmf: warning: alpha ${formatAlpha(s.alpha)}: ${warning}`);
+  }
   if (values.json) {
     ctx.print(JSON.stringify(summary, null, 2));
     return summary;
   }
   ctx.print(`bcnmf fit --alpha auto: k ${k}, ${summary.loss} loss: ${path.alphas.length} alphas fitted (${path.totalIterations} iterations) in ${formatSeconds(seconds)}`);
-  ctx.print(`  chosen alphas (alpha 0 and one per cluster of ${compare}s, ${nClusters} clusters): ${selection.alphas.join(', ')}`);
+  if (dropped.length > 0) ctx.print(`  dropped as degenerate: ${dropped.map((d) => formatAlpha(d.alpha)).join(', ')} (alpha-path.csv says why)`);
+  ctx.print(`  chosen alphas (alpha 0 and one per cluster of ${compare}s, ${clustersUsed} clusters): ${selection.alphas.map(formatAlpha).join(', ')}`);
   for (const s of summary.selected) {
-    ctx.print(`  alpha ${s.alpha}: final score ${formatShort(s.finalScore)} (target error ${formatShort(s.targetError)}, background error ${formatShort(s.backgroundError)}), ${s.iterations} iterations -> ${s.folder}`);
+    ctx.print(`  alpha ${formatAlpha(s.alpha)}: final score ${formatShort(s.finalScore)} (target error ${formatShort(s.targetError)}, background error ${formatShort(s.backgroundError)}), ${s.iterations} iterations -> ${s.folder}`);
   }
   ctx.print(`wrote ${values.out}: alpha-path.csv affinity.csv ${folders.map((f) => `${f}/`).join(' ')}`);
   return summary;

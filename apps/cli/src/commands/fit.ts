@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
+import { diagnoseFit, fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
@@ -89,6 +89,10 @@ export interface FitSummary {
   /** Every background's error, in --background order. */
   backgroundErrors: number[];
   seconds: number;
+  /** True when W or a topic collapsed to zeros, or the target error is at the all-zero model's (also warned about). */
+  degenerate: boolean;
+  /** Not converged, degenerate fit (W or a topic collapsed, target error at the all-zero model's): one sentence each, also on stderr. */
+  warnings: string[];
   topics: { topic: string; targetMean: number; backgroundMean: number | null; enrichment: number | null }[];
 }
 
@@ -158,6 +162,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   } finally {
     progress.stop();
   }
+  const diagnosis = diagnoseFit(model, inputs.target);
   const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, (dir) =>
     writeFitOutputs(dir, model, inputs, key));
   const last = model.history[model.history.length - 1];
@@ -179,13 +184,19 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     backgroundError: last.backgroundError,
     backgroundErrors: [...(last.backgroundErrors ?? [])],
     seconds: model.wallTimeMs / 1000,
+    degenerate: diagnosis.degenerate,
+    warnings: diagnosis.warnings,
     topics: model.topics({ top: 0 }).map(({ topic, targetMean, backgroundMean, enrichment }) => ({ topic, targetMean, backgroundMean, enrichment })),
   };
+  // warnings are not progress: --quiet keeps them
+  for (const warning of diagnosis.warnings) ctx.err(`bcnmf: warning: ${warning}`);
   if (values.json) {
     ctx.print(JSON.stringify(summary, null, 2));
     return summary;
   }
-  const stopped = model.converged ? `converged after ${model.iterations} iterations` : `${model.iterations} iterations`;
+  const stopped = model.converged
+    ? `converged after ${model.iterations} iterations`
+    : diagnosis.converged ? `${model.iterations} iterations (--tol 0)` : `not converged: stopped at --max-iter, ${model.iterations} iterations`;
   const alphaText = summary.alphas.length > 1 ? `alphas ${summary.alphas.join(', ')}` : `alpha ${summary.alpha}`;
   ctx.print(`bcnmf fit: k ${summary.k}, ${alphaText}, ${summary.loss} loss: ${stopped} in ${formatSeconds(summary.seconds)}`);
   const backgroundText = summary.backgroundErrors.length > 1

@@ -1,0 +1,119 @@
+import type { CsrMatrix } from '../matrix/csr-matrix.js';
+import type { DenseMatrix } from '../matrix/dense-matrix.js';
+import type { BcnmfModel } from './model.js';
+
+/** Thresholds of {@link diagnoseFit}. */
+export interface DiagnoseOptions {
+  /**
+   * A fit whose target error is at least (1 − this) times the all-zero model's explains
+   * (almost) nothing of the target. Default 0.01 (within 1%).
+   */
+  nearZeroModel?: number;
+  /**
+   * A topic whose share of the target's reconstruction, (Σ_i H_it)(Σ_f W_tf) / Σ X, is at
+   * most this has collapsed to zeros. Default 1e-6.
+   */
+  collapsedShare?: number;
+}
+
+/** What {@link diagnoseFit} found. */
+export interface FitDiagnosis {
+  /** Whether the kept start converged within maxIter (true when tol is 0: a fixed count was asked for). */
+  converged: boolean;
+  /** Whether the fit is degenerate: W all zeros, a topic collapsed, or a target error at the all-zero model's. */
+  degenerate: boolean;
+  /** Topics (W's row names) whose share of the target's reconstruction collapsed to (nearly) zero. */
+  collapsedTopics: string[];
+  /** Non-zero entries of W, and all its entries. */
+  nonZeroW: number;
+  entriesW: number;
+  /** The target error at the end of the fit (the history's last record). */
+  targetError: number;
+  /**
+   * The target error of the all-zero model in the same units (the mean of X² for the
+   * squared error); null where it is not finite (the Poisson divergence of a zero rate).
+   */
+  zeroModelError: number | null;
+  /** One sentence per problem, for a user (empty for a good fit). */
+  warnings: string[];
+}
+
+function sumAndSquares(target: DenseMatrix | CsrMatrix): { sum: number; squares: number; entries: number } {
+  let sum = 0;
+  let squares = 0;
+  for (const v of target.data) {
+    sum += v;
+    squares += v * v;
+  }
+  return { sum, squares, entries: target.rows * target.columns };
+}
+
+/**
+ * Says whether a fit is usable: whether it converged, and whether it is degenerate —
+ * W all zeros, a topic whose part of the target's reconstruction collapsed to zeros, or
+ * a target error within 1% of the all-zero model's (the model explains nothing of the
+ * target; a large alpha pushes bcNMF there). `target` is the data the model was fitted
+ * to. The numbers are for a user to judge; the thresholds are in {@link DiagnoseOptions}.
+ *
+ * @example
+ * const model = await fitBcnmf(target, background, { k: 2, alpha: 100 });
+ * diagnoseFit(model, target).warnings; // ['degenerate fit: the target error 0.3187 is within 1% of ...']
+ */
+export function diagnoseFit(model: BcnmfModel, target: DenseMatrix | CsrMatrix, options: DiagnoseOptions = {}): FitDiagnosis {
+  const nearZeroModel = options.nearZeroModel ?? 0.01;
+  const collapsedShare = options.collapsedShare ?? 1e-6;
+  const { W, Htarget } = model;
+  if (Htarget.rows !== target.rows || W.columns !== target.columns) {
+    throw new Error(`diagnoseFit: the target is ${target.rows} x ${target.columns}, the model's ${Htarget.rows} x ${W.columns}`);
+  }
+  const k = W.rows;
+  const warnings: string[] = [];
+  const { settings } = model;
+  const converged = model.converged || settings.tol === 0;
+  if (!converged) {
+    warnings.push(
+      `not converged: the fit stopped at its limit of ${settings.maxIter} iterations with the tracked score still changing by more than ` +
+        `tol ${settings.tol} between checks; more iterations may change the result`,
+    );
+  }
+  let nonZeroW = 0;
+  const wSums = new Float64Array(k);
+  for (let t = 0; t < k; t++) {
+    for (let f = 0; f < W.columns; f++) {
+      const w = W.data[t * W.columns + f];
+      if (w !== 0) nonZeroW++;
+      wSums[t] += w;
+    }
+  }
+  const hSums = new Float64Array(k);
+  for (let i = 0; i < Htarget.rows; i++) for (let t = 0; t < k; t++) hSums[t] += Htarget.data[i * k + t];
+  const data = sumAndSquares(target);
+  const topicNames = W.rowNames ?? Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
+  const collapsedTopics = topicNames.filter((_, t) => !(wSums[t] * hSums[t] > collapsedShare * data.sum));
+  const last = model.history[model.history.length - 1];
+  const targetError = last?.targetError ?? Number.NaN;
+  const zeroModelError = settings.loss === 'frobenius' ? data.squares / data.entries : null;
+  const entriesW = W.rows * W.columns;
+  if (nonZeroW === 0) {
+    warnings.push(`degenerate fit: W is all zeros (the model reconstructs nothing)`);
+  } else if (collapsedTopics.length > 0) {
+    warnings.push(
+      `degenerate fit: ${collapsedTopics.length} of ${k} topics collapsed to zeros in the target (${collapsedTopics.join(', ')}: ` +
+        `a share of at most ${collapsedShare} of the target's reconstruction; W has ${nonZeroW} non-zero entries of ${entriesW})`,
+    );
+  }
+  const nearZero = zeroModelError !== null && zeroModelError > 0 && targetError >= (1 - nearZeroModel) * zeroModelError;
+  if (nearZero) {
+    warnings.push(
+      `degenerate fit: the target error ${formatError(targetError)} is within ${nearZeroModel * 100}% of the all-zero model's ` +
+        `(${formatError(zeroModelError!)}, the mean of X²): the model explains nothing of the target` +
+        (settings.alphas.some((a) => a > 0) ? '; a smaller alpha keeps more of it' : ''),
+    );
+  }
+  const degenerate = nonZeroW === 0 || collapsedTopics.length > 0 || nearZero;
+  return { converged, degenerate, collapsedTopics, nonZeroW, entriesW, targetError, zeroModelError, warnings };
+}
+
+function formatError(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}
