@@ -57,7 +57,7 @@ export function attr(node: Group | Dataset, name: string): unknown {
 
 export function toNumbers(value: unknown): number[] {
   if (value === null || value === undefined) return [];
-  if (typeof value === 'number' || typeof value === 'bigint') return [Number(value)];
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return [Number(value)];
   if (ArrayBuffer.isView(value) || Array.isArray(value)) return Array.from(value as ArrayLike<number | bigint>, (x) => Number(x));
   return [];
 }

@@ -45,6 +45,10 @@ export interface H5adData {
 export interface ReadH5adOptions {
   /** Value type of `X`. Default: `'float32'` when the file stores float32, else `'float64'`. */
   dtype?: 'float32' | 'float64';
+  /** Read `layers[layer]` instead of X (same shape, obs and var). Default: X. */
+  layer?: string;
+  /** Read `raw.X` with `raw.var` (anndata's `adata.raw`: often all genes, before filtering) instead of X and var. Default: false. */
+  useRaw?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -76,21 +80,22 @@ function readMatrixX(
   file: H5File,
   path: string,
   options: ReadH5adOptions,
+  where = 'X',
 ): { X: DenseMatrix | CsrMatrix; xEncoding: H5adData['xEncoding'] } {
-  const x = file.get('X');
+  const x = file.get(where);
   if (x === null || x === undefined) {
-    throw new BcnmfError('INVALID_DATA', `${path}: the file has no X (the AnnData data matrix)`);
+    throw new BcnmfError('INVALID_DATA', `${path}: the file has no ${where === 'X' ? 'X (the AnnData data matrix)' : where}`);
   }
   if (isDataset(x)) {
     const shape = x.shape ?? [];
     if (shape.length !== 2) {
-      throw new BcnmfError('INVALID_DATA', `${path}: X is a dataset of ${shape.length} dimension(s); expected 2`);
+      throw new BcnmfError('INVALID_DATA', `${path}: ${where} is a dataset of ${shape.length} dimension(s); expected 2`);
     }
     const raw = x.value;
-    const data = toFloat(raw, floatKindOf(raw, options.dtype), path, 'X');
+    const data = toFloat(raw, floatKindOf(raw, options.dtype), path, where);
     return { X: new DenseMatrix({ data, shape: [shape[0], shape[1]] }), xEncoding: 'array' };
   }
-  if (!isGroup(x)) throw new BcnmfError('INVALID_DATA', `${path}: X is neither a dataset nor a group`);
+  if (!isGroup(x)) throw new BcnmfError('INVALID_DATA', `${path}: ${where} is neither a dataset nor a group`);
   let encoding = encodingType(x);
   let shapeAttr = attr(x, 'shape');
   if (encoding === undefined) {
@@ -100,19 +105,19 @@ function readMatrixX(
     shapeAttr = attr(x, 'h5sparse_shape');
   }
   if (encoding !== 'csr_matrix' && encoding !== 'csc_matrix') {
-    throw new BcnmfError('INVALID_DATA', `${path}: X is a group with encoding-type ${JSON.stringify(encoding)}; expected csr_matrix or csc_matrix`);
+    throw new BcnmfError('INVALID_DATA', `${path}: ${where} is a group with encoding-type ${JSON.stringify(encoding)}; expected csr_matrix or csc_matrix`);
   }
   const shape = toNumbers(shapeAttr);
-  if (shape.length !== 2) throw new BcnmfError('INVALID_DATA', `${path}: X (${encoding}) has no 2-element shape attribute`);
+  if (shape.length !== 2) throw new BcnmfError('INVALID_DATA', `${path}: ${where} (${encoding}) has no 2-element shape attribute`);
   const part = (name: string): unknown => {
     const d = x.get(name);
-    if (!isDataset(d)) throw new BcnmfError('INVALID_DATA', `${path}: X (${encoding}) has no ${name} dataset`);
+    if (!isDataset(d)) throw new BcnmfError('INVALID_DATA', `${path}: ${where} (${encoding}) has no ${name} dataset`);
     return d.value;
   };
   const rawData = part('data');
-  const data = toFloat(rawData, floatKindOf(rawData, options.dtype), path, 'X/data');
-  const indices = toInt32(part('indices'), path, 'X/indices');
-  const indptr = toIndptr(part('indptr'), path, 'X/indptr');
+  const data = toFloat(rawData, floatKindOf(rawData, options.dtype), path, `${where}/data`);
+  const indices = toInt32(part('indices'), path, `${where}/indices`);
+  const indptr = toIndptr(part('indptr'), path, `${where}/indptr`);
   const [rows, columns] = shape;
   try {
     if (encoding === 'csr_matrix') {
@@ -122,7 +127,7 @@ function readMatrixX(
     const transposed = new CsrMatrix({ indptr, indices, data, shape: [columns, rows] });
     return { X: transposed.transpose(), xEncoding: 'csc_matrix' };
   } catch (error) {
-    if (error instanceof BcnmfError) throw new BcnmfError('INVALID_DATA', `${path}: X (${encoding}): ${error.message}`);
+    if (error instanceof BcnmfError) throw new BcnmfError('INVALID_DATA', `${path}: ${where} (${encoding}): ${error.message}`);
     throw error;
   }
 }
@@ -200,7 +205,7 @@ function checkLength(actual: number, expected: number, path: string, where: stri
   if (actual !== expected) throw new BcnmfError('INVALID_DATA', `${path}: ${where} has ${actual} values but the table has ${expected} rows`);
 }
 
-function readFrame(file: H5File, name: 'obs' | 'var', length: number, path: string): H5adFrame {
+function readFrame(file: H5File, name: 'obs' | 'var' | 'raw/var', length: number, path: string): H5adFrame {
   const node = file.get(name);
   if (node === null || node === undefined) {
     return { index: Array.from({ length }, (_, k) => String(k)), columns: {}, columnOrder: [], skipped: [] };
@@ -234,15 +239,40 @@ function readFrame(file: H5File, name: 'obs' | 'var', length: number, path: stri
   return { index, columns, columnOrder: columnOrder.filter((k) => !skipped.includes(k)), skipped };
 }
 
+/** Which matrix to read: X, layers/<layer> or raw/X; refuses a layer or a raw the file lacks, naming what it has. */
+function matrixOf(file: H5File, path: string, options: ReadH5adOptions): string {
+  if (options.layer !== undefined && options.useRaw) {
+    throw new BcnmfError('INVALID_OPTION', `${path}: a layer and raw exclude each other (raw has no layers); give one`);
+  }
+  if (options.layer !== undefined) {
+    const layers = file.get('layers');
+    const names = isGroup(layers) ? layers.keys() : [];
+    if (!names.includes(options.layer)) {
+      throw new BcnmfError(
+        'INVALID_OPTION',
+        `${path} has no layer ${JSON.stringify(options.layer)}; ${names.length > 0 ? `its layers are ${names.map((n) => JSON.stringify(n)).join(', ')}` : 'it has no layers'}`,
+      );
+    }
+    return `layers/${options.layer}`;
+  }
+  if (options.useRaw) {
+    const raw = file.get('raw');
+    if (!isGroup(raw) || !raw.keys().includes('X')) throw new BcnmfError('INVALID_OPTION', `${path} has no raw (raw/X); leave out the raw option to read X`);
+    return 'raw/X';
+  }
+  return 'X';
+}
+
 /**
  * Reads X, obs and var of an open AnnData file; `path` names it in messages. X gets
  * obs_names and var_names as its row and column names.
  */
 export function readH5adFile(file: H5File, path: string, options: ReadH5adOptions = {}): H5adData {
   try {
-    const { X, xEncoding } = readMatrixX(file, path, options);
+    const where = matrixOf(file, path, options);
+    const { X, xEncoding } = readMatrixX(file, path, options, where);
     const obs = readFrame(file, 'obs', X.rows, path);
-    const vars = readFrame(file, 'var', X.columns, path);
+    const vars = readFrame(file, options.useRaw ? 'raw/var' : 'var', X.columns, path);
     const named = X.withNames({ rowNames: obs.index, columnNames: vars.index });
     return { X: named, xEncoding, obs, var: vars };
   } catch (error) {

@@ -1,11 +1,12 @@
 // AnnData (.h5ad) files on disk (Node, h5wasm's Node build): reading (the shared reader
 // of h5ad-read.ts), writing, and adding a fit to a copy.
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import type { Dataset, File as H5File, Group } from 'h5wasm/node';
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { writeAtomically } from './atomic-write.js';
+import { BOOL_PLACEHOLDER_DTYPE, boolPlaceholderData, patchBoolPlaceholders } from './h5-bool.js';
 import { checkHdf5File, h5ready } from './h5-node.js';
 import { readH5adFile, type H5adColumn, type H5adData, type NumericValues, type ReadH5adOptions } from './h5ad-read.js';
 import { attr, h5error, isDataset, isGroup, toNumbers } from './h5-util.js';
@@ -177,7 +178,8 @@ function writeFrame(
       }
       const g = group.create_group(key);
       setEncoding(g, 'categorical', '0.2.0');
-      g.create_attribute('ordered', new Int8Array([column.ordered ? 1 : 0]), [], '<b');
+      // a boolean, as h5py writes it (anndata 0.8 refuses an int8 here)
+      g.create_attribute('ordered', boolPlaceholderData([column.ordered]), [], BOOL_PLACEHOLDER_DTYPE);
       writeArray(g, 'codes', column.codes, [length]);
       writeStrings(g, 'categories', column.categories);
     }
@@ -199,7 +201,7 @@ function writeUnsValue(group: Group, name: string, value: UnsValue): void {
       : group.create_dataset({ name, data: Float64Array.of(value), shape: [], dtype: '<d' });
     setEncoding(d, 'numeric-scalar', '0.2.0');
   } else if (typeof value === 'boolean') {
-    const d = group.create_dataset({ name, data: Int8Array.of(value ? 1 : 0), shape: [], dtype: '<b' });
+    const d = group.create_dataset({ name, data: boolPlaceholderData([value]), shape: [], dtype: BOOL_PLACEHOLDER_DTYPE });
     setEncoding(d, 'numeric-scalar', '0.2.0');
   } else if (ArrayBuffer.isView(value)) {
     writeArray(group, name, value as NumericValues, [(value as NumericValues).length]);
@@ -327,6 +329,7 @@ export async function writeH5ad(path: string, input: WriteH5adInput): Promise<vo
     } finally {
       file.close();
     }
+    writeBooleans(temp);
   });
 }
 
@@ -354,7 +357,14 @@ export async function addResultsToH5ad(inputPath: string, outputPath: string, re
     } finally {
       file.close();
     }
+    writeBooleans(temp);
   });
+}
+
+/** Turns the boolean placeholders of a closed file into h5py's booleans (see h5-bool.ts). */
+function writeBooleans(path: string): void {
+  const bytes = new Uint8Array(readFileSync(path));
+  if (patchBoolPlaceholders(bytes) > 0) writeFileSync(path, bytes);
 }
 
 /** `[n_obs, n_var]` of an open file, from X. */
