@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CsrMatrix, DenseMatrix, type MatrixInput } from '@bcnmf/core';
+import { BcnmfError, CsrMatrix, DenseMatrix, type MatrixInput } from '@bcnmf/core';
 import {
   alignFeatures,
   detectOrientation,
@@ -44,6 +44,8 @@ export interface InputFlags {
   orientation?: string;
   align?: string;
   impute?: string;
+  layer?: string;
+  'use-raw'?: boolean;
 }
 
 /** parseArgs option specs of {@link InputFlags}. */
@@ -61,6 +63,8 @@ export const INPUT_OPTIONS = {
   orientation: { type: 'string' },
   align: { type: 'string' },
   impute: { type: 'string' },
+  layer: { type: 'string' },
+  'use-raw': { type: 'boolean' },
 } as const;
 
 /** Usage text of the input flags. */
@@ -88,7 +92,9 @@ For every input:
                            in file order whatever their names
   --impute mean|zero       fill missing values: mean = column means over target and background
                            together, zero = 0 (as numpy's genfromtxt(filling_values=0) reads
-                           empty cells); default: missing values are refused`;
+                           empty cells); default: missing values are refused
+  --layer NAME             .h5ad inputs: fit layers[NAME] instead of X (same samples and features)
+  --use-raw                .h5ad inputs: fit raw.X with raw.var's features (adata.raw) instead of X`;
 
 /** An .h5ad input, so that the results can be added to a copy of it. */
 export interface H5adSource {
@@ -97,6 +103,8 @@ export interface H5adSource {
   nVar: number;
   /** Column of the file (var index) of each feature of the fit, in the fit's order. */
   featureIndices: number[];
+  /** The fit read raw.X: its features are raw.var's, not var's (the loadings then go to uns). */
+  useRaw: boolean;
   /**
    * File rows (obs index) of the target and background samples, in the fit's order;
    * `index` is which background (0 unless there are several).
@@ -115,6 +123,10 @@ export interface Inputs {
   featureNames: string[];
   /** Labels of the target samples, from --label-column on a split input. */
   targetLabels?: string[];
+  /** Annotation columns of the target samples (CSV/TSV annotation columns, .h5ad obs), row by row. */
+  targetAnnotations: Record<string, AnnotationValue[]>;
+  /** Annotation columns of each background's samples, row by row. */
+  backgroundAnnotations: Record<string, AnnotationValue[]>[];
   h5adSources: H5adSource[];
   /** Missing values filled by --impute. */
   imputed: number;
@@ -134,8 +146,8 @@ interface ReadFile {
   matrix: AnyMatrix;
   annotations: Record<string, AnnotationValue[]>;
   kind: 'delimited' | 'h5ad' | 'tenx';
-  /** .h5ad only: size of the file's X and the file column of each matrix column. */
-  h5ad?: { nObs: number; nVar: number; featureIndices: number[] };
+  /** .h5ad only: size of the matrix read (X, a layer or raw.X) and the file column of each matrix column. */
+  h5ad?: { nObs: number; nVar: number; featureIndices: number[]; useRaw: boolean };
 }
 
 function escapeRegExp(text: string): string {
@@ -168,7 +180,7 @@ interface FeatureNameRule {
  */
 export async function readInputFile(
   path: string,
-  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; uniqueFeatures?: FeatureNameRule },
+  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; uniqueFeatures?: FeatureNameRule; layer?: string; useRaw?: boolean },
 ): Promise<ReadFile> {
   const file = await readFileAsIs(path, options);
   if (!options.uniqueFeatures) return file;
@@ -177,9 +189,12 @@ export async function readInputFile(
 
 async function readFileAsIs(
   path: string,
-  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[] },
+  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; layer?: string; useRaw?: boolean },
 ): Promise<ReadFile> {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
+  const h5ad = /\.h5ad$/i.test(path) && !statSync(path).isDirectory();
+  if (!h5ad && options.layer !== undefined) throw new UsageError(`--layer chooses a matrix of an .h5ad input, not of ${path}`);
+  if (!h5ad && options.useRaw) throw new UsageError(`--use-raw chooses the raw matrix of an .h5ad input, not of ${path}`);
   if (statSync(path).isDirectory()) {
     if (options.featuresInRows) throw new UsageError(`--features-in-rows applies to CSV/TSV files, not the 10x folder ${path}`);
     const tenx = await readTenx(path);
@@ -188,13 +203,23 @@ async function readFileAsIs(
   }
   if (/\.h5ad$/i.test(path)) {
     if (options.featuresInRows) throw new UsageError(`--features-in-rows applies to CSV/TSV files, not ${path}`);
-    const data = await readingHdf5(path, () => readH5ad(path));
+    const choice = { ...(options.layer !== undefined ? { layer: options.layer } : {}), useRaw: options.useRaw ?? false };
+    let data;
+    try {
+      data = await readingHdf5(path, () => readH5ad(path, choice));
+    } catch (error) {
+      // a layer or raw the file lacks is bad usage (exit 2), with what the file has
+      if (error instanceof BcnmfError && error.code === 'INVALID_OPTION') {
+        throw new UsageError(error.message.replace('leave out the raw option', 'leave out --use-raw'));
+      }
+      throw error;
+    }
     const { matrix, indices } = selectByPattern(data.X, options.features, path);
     return {
       matrix,
       annotations: frameColumnValues(data.obs),
       kind: 'h5ad',
-      h5ad: { nObs: data.X.rows, nVar: data.X.columns, featureIndices: indices },
+      h5ad: { nObs: data.X.rows, nVar: data.X.columns, featureIndices: indices, useRaw: options.useRaw ?? false },
     };
   }
   let features: RegExp | undefined = options.features;
@@ -389,7 +414,9 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
   let backgroundRows: number[] | undefined;
   const h5adSources: H5adSource[] = [];
   const notes: string[] = [];
-
+  let targetAnnotations: Record<string, AnnotationValue[]> = {};
+  let backgroundAnnotations: Record<string, AnnotationValue[]>[] = [];
+  const h5adChoice = { ...(flags.layer !== undefined ? { layer: flags.layer } : {}), useRaw: flags['use-raw'] ?? false };
   if (flags.input !== undefined) {
     if (flags.target !== undefined || backgroundFiles.length > 0) {
       throw new UsageError('give either --input (with --split-by) or --target and --background, not both');
@@ -406,7 +433,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     if (flags.align !== undefined) throw new UsageError('--align matches the features of two or more files; a split --input has one');
     const labelColumn = flags['label-column'];
     await checkAnnotationColumns(flags.input, [['--split-by', column], ['--label-column', labelColumn]]);
-    const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])], uniqueFeatures });
+    const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])], uniqueFeatures, ...h5adChoice });
     if (file.kind === 'tenx') throw new UsageError(`--split-by needs annotations: a CSV/TSV or .h5ad input, not the 10x folder ${flags.input}`);
     refuseMissingColumns(flags.input, file.annotations, [['--split-by', column], ['--label-column', labelColumn]]);
     const rows = file.matrix.rows;
@@ -417,6 +444,8 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     if (labelColumn !== undefined) targetLabels = split.targetLabels;
     targetRows = split.targetIndices;
     backgroundRows = split.backgroundIndices;
+    targetAnnotations = pickRows(file.annotations, split.targetIndices);
+    backgroundAnnotations = [pickRows(file.annotations, split.backgroundIndices)];
     targetSource = `${flags.input} (${column} in ${targetValues.join(', ')})`;
     backgroundSources = [`${flags.input} (${column} in ${backgroundValues.join(', ')})`];
     if (file.h5ad) {
@@ -437,9 +466,11 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     const { orientation, note } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
     if (note) notes.push(note);
     const featuresInRows = orientation === 'features-in-rows';
-    const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures });
+    const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures, ...h5adChoice });
     const files = [];
-    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows, uniqueFeatures }));
+    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows, uniqueFeatures, ...h5adChoice }));
+    targetAnnotations = t.annotations;
+    backgroundAnnotations = files.map((b) => b.annotations);
     const aligned = alignFeatures(t.matrix, files.map((b) => b.matrix), {
       align,
       targetName: flags.target,
@@ -466,6 +497,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
         path: backgroundFiles[index],
         nObs: b.h5ad.nObs,
         nVar: b.h5ad.nVar,
+        useRaw: b.h5ad.useRaw,
         featureIndices: plan.backgroundColumns[index].map((j) => b.h5ad!.featureIndices[j]),
         parts: [{ role: 'background', rows: Array.from({ length: b.matrix.rows }, (_, i) => i), index }],
       });
@@ -488,6 +520,8 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     backgrounds,
     featureNames: columnNamesOf(target),
     targetLabels,
+    targetAnnotations,
+    backgroundAnnotations,
     h5adSources,
     imputed,
     ...(impute ? { imputeMethod: impute } : {}),
@@ -496,6 +530,11 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     backgroundSources,
     notes,
   };
+}
+
+/** The values of each annotation column at the given rows. */
+function pickRows(annotations: Record<string, AnnotationValue[]>, rows: readonly number[]): Record<string, AnnotationValue[]> {
+  return Object.fromEntries(Object.entries(annotations).map(([name, values]) => [name, rows.map((r) => values[r])]));
 }
 
 /**

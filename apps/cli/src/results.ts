@@ -1,10 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DenseMatrix, type BcnmfModel, type CustomInit } from '@bcnmf/core';
+import { DenseMatrix, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
 import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited } from '@bcnmf/data';
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
 import { csvLine, formatFloat32, spreadsheetSafe, spreadsheetText } from './format.js';
+import { fitUns } from './h5ad-out.js';
 import { columnNamesOf, h5adOutputName, matchNames, rowNamesOf, someNames, type Inputs } from './input.js';
 
 /**
@@ -106,7 +107,13 @@ export function backgroundFiles(count: number): string[] {
  * history.csv, and for each .h5ad input a copy with the results added under `key`
  * (obsm['X_<key>'], varm['<key>_W'], uns['<key>']). Returns the names of the files written.
  */
-export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: Inputs, key = DEFAULT_RESULTS_KEY): Promise<string[]> {
+export async function writeFitOutputs(
+  dir: string,
+  model: BcnmfModel,
+  inputs: Inputs,
+  options: { key?: string; diagnosis?: FitDiagnosis } = {},
+): Promise<string[]> {
+  const key = options.key ?? DEFAULT_RESULTS_KEY;
   if (model.Hbackgrounds.length === 0) throw new Error('a bcNMF fit of the command line always has a background');
   const hFiles = backgroundFiles(model.Hbackgrounds.length);
   writeFileSync(join(dir, 'W.csv'), matrixCsv(model.W, 'topic', 'W.csv'));
@@ -124,25 +131,31 @@ export async function writeFitOutputs(dir: string, model: BcnmfModel, inputs: In
       const H = part.role === 'target' ? model.Htarget : model.Hbackgrounds[part.index ?? 0];
       part.rows.forEach((fileRow, i) => embedding.set(H.row(i), fileRow * k));
     }
-    const loadings = new Float32Array(source.nVar * k).fill(NaN);
-    source.featureIndices.forEach((fileColumn, j) => {
-      for (let t = 0; t < k; t++) loadings[fileColumn * k + t] = model.W.get(t, j);
-    });
     const name = h5adOutputName(source, taken);
-    const scalars = Object.entries(model.settings).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v));
-    const settings: Record<string, string | number | boolean> = {
-      ...(Object.fromEntries(scalars) as Record<string, string | number | boolean>),
-      iterations: model.iterations,
-      converged: model.converged,
-      finalScore: model.finalScore,
-      role: source.parts.map((p) => p.role).join('+'),
-    };
-    await readingHdf5(source.path, () => addResultsToH5ad(source.path, join(dir, name), {
-      key,
-      embedding: new DenseMatrix({ data: embedding, shape: [source.nObs, k] }),
-      loadings: new DenseMatrix({ data: loadings, shape: [source.nVar, k] }),
-      settings,
-    }));
+    const settings = fitUns(model, options.diagnosis, { role: source.parts.map((p) => p.role).join('+') });
+    const embeddingMatrix = new DenseMatrix({ data: embedding, shape: [source.nObs, k] });
+    if (source.useRaw) {
+      // fitted on raw.X: its features are raw.var's, not the file's var, so W goes to uns
+      await readingHdf5(source.path, () => addResultsToH5ad(source.path, join(dir, name), {
+        embedding: embeddingMatrix,
+        loadings: model.W.transpose(),
+        loadingsIn: 'uns',
+        featureNames: columnNamesOf(model.W),
+        settings: { ...settings, matrix: 'raw' },
+        key,
+      }));
+    } else {
+      const loadings = new Float32Array(source.nVar * k).fill(NaN);
+      source.featureIndices.forEach((fileColumn, j) => {
+        for (let t = 0; t < k; t++) loadings[fileColumn * k + t] = model.W.get(t, j);
+      });
+      await readingHdf5(source.path, () => addResultsToH5ad(source.path, join(dir, name), {
+        embedding: embeddingMatrix,
+        loadings: new DenseMatrix({ data: loadings, shape: [source.nVar, k] }),
+        settings,
+        key,
+      }));
+    }
     written.push(name);
   }
   return written;

@@ -53,6 +53,7 @@ export type AlphaAutoFlags = InputFlags & { [K in keyof typeof FIT_SETTING_OPTIO
   'init-from'?: string;
   key?: string;
   out?: string;
+  'h5ad-out'?: string;
   overwrite?: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -221,6 +222,9 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
   if (values['init-from'] !== undefined) throw new UsageError('--init-from does not go with --alpha auto (the path starts at alpha 0)');
   if (values.init !== undefined) throw new UsageError('--init does not go with --alpha auto (the path starts at alpha 0 from a random start)');
   if (values['n-starts'] !== undefined) throw new UsageError('--n-starts does not go with --alpha auto (the path is fitted once)');
+  if (values['h5ad-out'] !== undefined) {
+    throw new UsageError('--h5ad-out writes one fit; --alpha auto chooses several: run bcnmf fit --alpha A --h5ad-out PATH with the chosen alpha');
+  }
   const settings = fitSettings({ ...values, alpha: undefined } as Parameters<typeof fitSettings>[0]);
   const { k: givenK, alpha: _alpha, nStarts: _nStarts, ...fitOptions } = settings;
   const k = requireNumber('--k', givenK);
@@ -303,7 +307,7 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
     const written: string[] = [];
     for (const [i, model] of selection.fits.entries()) {
       mkdirSync(join(dir, folders[i]));
-      const inside = await writeFitOutputs(join(dir, folders[i]), model, inputs, key);
+      const inside = await writeFitOutputs(join(dir, folders[i]), model, inputs, { key, diagnosis: diagnoses[path.fits.indexOf(model)] });
       written.push(...inside.map((f) => `${folders[i]}/${f}`));
     }
     writeFileSync(join(dir, 'alpha-path.csv'), alphaPathCsv(rows));

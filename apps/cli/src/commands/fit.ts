@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { diagnoseFit, fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
@@ -8,7 +8,8 @@ import { optionalNumber } from '../options.js';
 import { formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
 import { parseCommand } from '../options.js';
-import { checkOutputDir, writeOutputDir } from '../output.js';
+import { checkOutputDir, checkOutputFile, writeOutputDir } from '../output.js';
+import { writeH5adOut } from '../h5ad-out.js';
 import { fitProgress } from '../progress.js';
 import { readInitFrom, resultsKeyOption, writeFitOutputs } from '../results.js';
 import { ALPHA_AUTO_OPTIONS, ALPHA_AUTO_USAGE, runAlphaAuto, type AlphaAutoSummary } from './alpha-auto.js';
@@ -19,8 +20,9 @@ export const FIT_USAGE = `bcnmf fit (--target FILE --background FILE [--backgrou
 Fits bcNMF and writes to DIR: W.csv (a row per topic), H_target.csv and H_background.csv
 (a row per sample), model.json (the model, for transform and topics), history.csv (the
 scores at each check) and, for an .h5ad input, a copy of it with the results added
-(obsm['X_bcnmf'], varm['bcnmf_W'], uns['bcnmf']; --key NAME stores them as obsm['X_NAME'],
-varm['NAME_W'], uns['NAME'], e.g. to refit an .h5ad that bcnmf wrote).
+(obsm['X_bcnmf'], varm['bcnmf_W'], uns['bcnmf']; with --use-raw, W in uns['bcnmf']['W'];
+--key NAME stores them as obsm['X_NAME'], varm['NAME_W'], uns['NAME'], e.g. to refit an
+.h5ad that bcnmf wrote).
 
 Several backgrounds: repeat --background FILE, and give one --alpha per background (the
 i-th --alpha goes with the i-th --background) or one --alpha for all of them. W is pushed
@@ -41,12 +43,21 @@ ${FIT_SETTINGS_USAGE}
 ${ALPHA_AUTO_USAGE}
 
 Output:
-  --key NAME           name of the results in an .h5ad output (default bcnmf); an .h5ad
-                       input that already holds results under it is refused before the fit
+  --key NAME           name of the results in --h5ad-out and in the .h5ad copies (default
+                       bcnmf: obsm['X_bcnmf'], varm['bcnmf_W'], uns['bcnmf'],
+                       obs['bcnmf_role']); an .h5ad input that already holds results under
+                       it is refused before the fit
   --out DIR            output folder (a new one, or an earlier output of bcnmf); written as
                        a whole or not at all, with bcnmf-output.json listing its files
+  --h5ad-out PATH      also an AnnData file of the fit, for any input: X = the fitted data,
+                       obs = the target and background samples with their annotations and
+                       obs['<key>_role'] (target / background), var = the features,
+                       obsm['X_<key>'] = coefficients, varm['<key>_W'] = loadings (W
+                       transposed), uns['<key>'] = settings and scores (anndata opens it);
+                       written at once, an existing file refused unless --overwrite
   --overwrite          replace an earlier output of bcnmf in --out (a folder holding
-                       anything else is refused, naming the files that would be lost)
+                       anything else is refused, naming the files that would be lost) and
+                       an existing --h5ad-out
   --quiet              no progress on stderr
   --json               print the results as JSON`;
 
@@ -59,6 +70,7 @@ const OPTIONS = {
   'init-from': { type: 'string' },
   key: { type: 'string' },
   out: { type: 'string' },
+  'h5ad-out': { type: 'string' },
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -68,6 +80,8 @@ const OPTIONS = {
 export interface FitSummary {
   out: string;
   files: string[];
+  /** The --h5ad-out file, resolved; null without it. */
+  h5adOut: string | null;
   target: { samples: number; features: number; source: string };
   /** The (first) background. */
   background: { samples: number; features: number; source: string };
@@ -134,6 +148,15 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const quiet = values.quiet ?? false;
   const inputPaths = [values.target, ...(values.background ?? []), values.input, values['init-from']];
   checkOutputDir(values.out, overwrite, { inputs: inputPaths });
+  const h5adOut = values['h5ad-out'];
+  if (h5adOut !== undefined) {
+    if (!/\.h5ad$/i.test(h5adOut)) throw new UsageError(`--h5ad-out ${h5adOut}: give a file name ending in .h5ad`);
+    checkOutputFile(h5adOut, overwrite, { flag: '--h5ad-out', inputs: inputPaths });
+    const outDir = resolve(values.out);
+    if (resolve(h5adOut).startsWith(outDir + sep)) {
+      throw new UsageError(`--h5ad-out ${h5adOut} is inside --out ${values.out}, which is written as a whole; give a path outside it`);
+    }
+  }
   await startBackend(settings.backend);
   const key = await resultsKeyOption(values.key, inputPaths);
 
@@ -163,12 +186,17 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     progress.stop();
   }
   const diagnosis = diagnoseFit(model, inputs.target);
-  const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, (dir) =>
-    writeFitOutputs(dir, model, inputs, key));
+  const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
+    const written = await writeFitOutputs(dir, model, inputs, { key, diagnosis });
+    // inside the folder's write: if the .h5ad fails, the folder is not put in place either
+    if (h5adOut !== undefined) await writeH5adOut({ path: h5adOut, model, inputs, key, diagnosis });
+    return written;
+  });
   const last = model.history[model.history.length - 1];
   const summary: FitSummary = {
     out: resolve(values.out),
     files,
+    h5adOut: h5adOut === undefined ? null : resolve(h5adOut),
     target: { samples: inputs.target.rows, features: inputs.target.columns, source: inputs.targetSource },
     background: { samples: inputs.background.rows, features: inputs.background.columns, source: inputs.backgroundSource },
     backgrounds: inputs.backgrounds.map((b, i) => ({ samples: b.rows, features: b.columns, source: inputs.backgroundSources[i] })),
@@ -206,5 +234,6 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const ranked = [...summary.topics].sort((a, b) => (b.enrichment ?? 0) - (a.enrichment ?? 0));
   ctx.print(`  topics by enrichment in the target (log2 target/background mean loading): ${ranked.map((t) => `${t.topic} ${formatShort(t.enrichment)}`).join(', ')}`);
   ctx.print(`wrote ${values.out}: ${files.join(' ')}`);
+  if (h5adOut !== undefined) ctx.print(`wrote ${h5adOut}: obsm['X_${key}'], varm['${key}_W'], uns['${key}'], obs['${key}_role']`);
   return summary;
 }

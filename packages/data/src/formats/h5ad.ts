@@ -39,10 +39,18 @@ export interface BcnmfResults {
   embedding: DenseMatrix;
   /** features x k loadings (W), written to `varm['<key>_W']`. */
   loadings: DenseMatrix;
-  /** Settings of the fit (k, alpha, seed, backend, ...), written to `uns['<key>']` as a group of scalars. */
-  settings?: Readonly<Record<string, string | number | boolean>>;
+  /** Settings and scores of the fit (k, alpha, seed, backend, ...), written to `uns['<key>']` as a `dict` group (scalars, arrays, nested dicts). */
+  settings?: Readonly<Record<string, UnsValue>>;
   /** Name stem of the three entries. Default: `'bcnmf'` (obsm 'X_bcnmf', varm 'bcnmf_W', uns 'bcnmf'). */
   key?: string;
+  /**
+   * Where the loadings go: `'varm'` (default; one row per var) or `'uns'`, for a fit whose
+   * features are not the file's var (e.g. fitted on `raw`): then `uns['<key>']['W']`
+   * (features x k) with `uns['<key>']['features']` (`featureNames`, one per row) and no varm.
+   */
+  loadingsIn?: 'varm' | 'uns';
+  /** The loadings' feature names, required with `loadingsIn: 'uns'`. */
+  featureNames?: readonly string[];
 }
 
 /** What {@link writeH5ad} writes. */
@@ -236,8 +244,10 @@ function checkRows(m: DenseMatrix, rows: number, where: string, what: string): v
 function writeResults(file: H5File, results: BcnmfResults, nObs: number, nVar: number): void {
   const key = results.key ?? 'bcnmf';
   if (!/^[^/.][^/]*$/.test(key)) throw new BcnmfError('INVALID_OPTION', `results key ${JSON.stringify(key)} cannot name an HDF5 member`);
+  const inUns = results.loadingsIn === 'uns';
   checkRows(results.embedding, nObs, `the embedding (obsm['X_${key}'])`, 'samples (obs)');
-  checkRows(results.loadings, nVar, `the loadings (varm['${key}_W'])`, 'features (var)');
+  if (!inUns) checkRows(results.loadings, nVar, `the loadings (varm['${key}_W'])`, 'features (var)');
+  else checkRows(results.loadings, results.featureNames?.length ?? 0, `the loadings (uns['${key}']['W'])`, 'featureNames');
   if (results.embedding.columns !== results.loadings.columns) {
     throw new BcnmfError(
       'INVALID_DATA',
@@ -249,7 +259,7 @@ function writeResults(file: H5File, results: BcnmfResults, nObs: number, nVar: n
   const uns = dictGroup(file, 'uns');
   for (const [group, name, label] of [
     [obsm, `X_${key}`, 'obsm'],
-    [varm, `${key}_W`, 'varm'],
+    ...(inUns ? [] : [[varm, `${key}_W`, 'varm'] as const]),
     [uns, key, 'uns'],
   ] as const) {
     if (group.keys().includes(name)) {
@@ -257,8 +267,13 @@ function writeResults(file: H5File, results: BcnmfResults, nObs: number, nVar: n
     }
   }
   writeMatrix(obsm, `X_${key}`, results.embedding);
-  writeMatrix(varm, `${key}_W`, results.loadings);
+  if (!inUns) writeMatrix(varm, `${key}_W`, results.loadings);
   writeUnsValue(uns, key, { ...(results.settings ?? {}) });
+  if (inUns) {
+    const group = uns.get(key) as Group;
+    writeMatrix(group, 'W', results.loadings);
+    writeStrings(group, 'features', results.featureNames!);
+  }
 }
 
 function defaultNames(n: number): string[] {
