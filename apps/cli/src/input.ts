@@ -368,14 +368,14 @@ function isDelimitedFile(path: string): boolean {
  * detectOrientation, the web page's rule) when all of them are CSV/TSV files, else
  * samples in rows. Returns a note when features in rows were detected.
  */
-async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ orientation: Orientation; note?: string }> {
+async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ orientation: Orientation; note?: string; given: string | null }> {
   const given = choiceOption('--orientation', flags.orientation, ['auto', 'samples-in-rows', 'features-in-rows'] as const, 'auto');
   if (flags['features-in-rows']) {
     if (given === 'samples-in-rows') throw new UsageError('--features-in-rows and --orientation samples-in-rows contradict each other');
-    return { orientation: 'features-in-rows' };
+    return { orientation: 'features-in-rows', given: '--features-in-rows' };
   }
-  if (given !== 'auto') return { orientation: given };
-  if (paths.length < 2 || !paths.every(isDelimitedFile)) return { orientation: 'samples-in-rows' };
+  if (given !== 'auto') return { orientation: given, given: `--orientation ${given}` };
+  if (paths.length < 2 || !paths.every(isDelimitedFile)) return { orientation: 'samples-in-rows', given: null };
   const layouts = await Promise.all(paths.map((path) => readDelimitedLayout(path)));
   const detected = layouts.slice(1).map((background) => detectOrientation(layouts[0], background));
   if (detected.some((d) => d.orientation !== detected[0].orientation)) {
@@ -385,8 +385,36 @@ async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ o
   }
   const { orientation, reason } = detected[0];
   return orientation === 'features-in-rows'
-    ? { orientation, note: `features in rows (detected: ${reason}); --orientation samples-in-rows reads them the other way` }
-    : { orientation };
+    ? { orientation, note: `features in rows (detected: ${reason}); --orientation samples-in-rows reads them the other way`, given: null }
+    : { orientation, given: null };
+}
+
+/**
+ * What to say when the target and a background share no feature name: read the other way
+ * (their names on the other side match: most of them, as detectOrientation counts), which
+ * flag does it; else that orientation is not the cause.
+ */
+function noSharedNamesHint(options: { orientation: Orientation; given: string | null; target: ReadFile; backgrounds: ReadFile[] }): string {
+  const { orientation, given, target, backgrounds } = options;
+  const delimited = [target, ...backgrounds].every((f) => f.kind === 'delimited');
+  const other = target.matrix.rowNames;
+  let shared = 0;
+  const matchOtherWay = delimited && other !== undefined && backgrounds.every((b) => {
+    const names = b.matrix.rowNames;
+    if (names === undefined) return false;
+    const set = new Set(other);
+    const common = [...new Set(names)].filter((n) => set.has(n)).length;
+    shared = Math.max(shared, common);
+    return common / new Set([...other, ...names]).size >= 0.5;
+  });
+  if (matchOtherWay) {
+    const way = orientation === 'samples-in-rows' ? 'features-in-rows' : 'samples-in-rows';
+    const side = orientation === 'samples-in-rows' ? 'row' : 'column';
+    const dropGiven = given !== null ? ` (or leave out ${given}: auto detects it)` : '';
+    return `but they share ${shared} ${side} names: the features are in ${side}s, so read them with --orientation ${way}${dropGiven}`;
+  }
+  if (!delimited) return 'the files do not name the same features';
+  return `nor do their ${orientation === 'samples-in-rows' ? 'row' : 'column'} names match, so reading them the other way would not help`;
 }
 
 /**
@@ -463,7 +491,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} goes with --input, not with --target and --background`);
     }
     if (flags['label-column'] !== undefined) throw new UsageError('--label-column names an annotation of a split --input');
-    const { orientation, note } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
+    const { orientation, note, given } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
     if (note) notes.push(note);
     const featuresInRows = orientation === 'features-in-rows';
     const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures, ...h5adChoice });
@@ -475,7 +503,11 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
       align,
       targetName: flags.target,
       backgroundNames: backgroundFiles,
-      choices: { name: '--align name', position: '--align position' },
+      choices: {
+        name: '--align name',
+        position: '--align position',
+        noSharedNames: noSharedNamesHint({ orientation, given, target: t, backgrounds: files }),
+      },
     });
     const { plan } = aligned;
     if (plan.note) notes.push(plan.note);

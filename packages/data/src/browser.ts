@@ -27,6 +27,7 @@ export {
 } from './preprocess/index.js';
 export type {
   AlignedFeatures,
+  AlignChoices,
   AlignFeaturesOptions,
   FeatureAlignment,
   FeatureAlignmentPlan,

@@ -40,6 +40,7 @@ export {
 } from './browser.js';
 export type {
   AlignedFeatures,
+  AlignChoices,
   AlignFeaturesOptions,
   AnnotationValue,
   Annotations,

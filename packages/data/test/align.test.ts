@@ -44,6 +44,16 @@ describe("the feature alignment policy: 'exact' (default)", () => {
       () => alignFeatures(t, m(['x', 'y'], [1, 0])),
       refused("target and background have different features: they share no feature name (target: 3 features, e.g. 'a'; background: 2, e.g. 'x'); is one of them oriented the other way (features in rows)? Give both the same features."),
     );
+    // a caller that can tell how the files lie says so instead of the guess
+    const noSharedNames = 'but their row names match: read them with --orientation features-in-rows';
+    assert.throws(
+      () => alignFeatures(t, m(['x', 'y'], [1, 0]), { choices: { name: '--align name', position: '--align position', noSharedNames } }),
+      refused(`target and background have different features: they share no feature name (target: 3 features, e.g. 'a'; background: 2, e.g. 'x'); ${noSharedNames}. Give both the same features.`),
+    );
+    assert.throws(
+      () => alignFeatures(t, [m(['a', 'b', 'c'], [1, 2, 3]), m(['x', 'y'], [1, 0])], { align: 'name', choices: { name: 'n', position: 'p', noSharedNames } }),
+      refused(/share no feature name .*but their row names match: read them with --orientation features-in-rows/),
+    );
     assert.throws(() => alignFeatures(t, m(undefined, [1, 2, 3])), refused(/background does not name its features \(target: 3 features; background: 3\)\. To take the 3 features as the same ones in file order/));
     assert.throws(() => alignFeatures(m(['a', 'a'], [1, 2]), m(['a', 'b'], [1, 2])), refused(/names repeat \('a'\)\. To take the 2 features/));
   });

@@ -7,7 +7,8 @@ import { fitInput, columnNamesOf, IMPUTE_METHODS, imputeTogether, imputeWords, m
 import { loadModel } from '../model-file.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
 import { matrixCsv } from '../results.js';
-import { selectColumns } from '@bcnmf/data';
+import { readDelimitedLayout, selectColumns } from '@bcnmf/data';
+import { existsSync, statSync } from 'node:fs';
 
 export const TRANSFORM_USAGE = `bcnmf transform --model DIR/model.json --input FILE --out FILE [options]
 
@@ -19,7 +20,10 @@ sample,topic_1,...,topic_k.
   --model FILE         model.json written by bcnmf fit (or its folder)
   --input FILE         samples: CSV/TSV, .h5ad or a 10x folder
   --features PATTERN   read only the features whose name matches (e.g. to skip annotation columns)
-  --features-in-rows   CSV/TSV with one feature per line
+  --orientation auto|samples-in-rows|features-in-rows
+                       how a CSV/TSV input lies; auto (default): features in rows when its
+                       row names, rather than its column names, are the model's features
+  --features-in-rows   the same as --orientation features-in-rows
   --impute mean|zero   fill missing values with the input's column means, or with 0 (default: refused)
   --out FILE           the coefficients (CSV)
   --overwrite          replace an existing --out
@@ -35,6 +39,7 @@ const OPTIONS = {
   input: { type: 'string' },
   features: { type: 'string' },
   'features-in-rows': { type: 'boolean' },
+  orientation: { type: 'string' },
   impute: { type: 'string' },
   out: { type: 'string' },
   overwrite: { type: 'boolean' },
@@ -55,6 +60,44 @@ export interface TransformSummary {
   imputed: number;
 }
 
+/** The share of `wanted` names found among `names`. */
+function coverage(names: readonly string[], wanted: readonly string[]): number {
+  const set = new Set(names);
+  return wanted.length === 0 ? 0 : wanted.filter((n) => set.has(n)).length / wanted.length;
+}
+
+/**
+ * How a CSV/TSV input of transform lies: as --orientation or --features-in-rows say, else
+ * features in rows where its row names hold more of the model's features than its column
+ * names do (at least half of them), with a note saying so.
+ */
+async function transformOrientation(
+  path: string,
+  raw: string | undefined,
+  featuresInRowsFlag: boolean,
+  modelFeatures: readonly string[],
+): Promise<{ featuresInRows: boolean; note?: string; given: string | null }> {
+  const given = choiceOption('--orientation', raw, ['auto', 'samples-in-rows', 'features-in-rows'] as const, 'auto');
+  if (featuresInRowsFlag) {
+    if (given === 'samples-in-rows') throw new UsageError('--features-in-rows and --orientation samples-in-rows contradict each other');
+    return { featuresInRows: true, given: '--features-in-rows' };
+  }
+  if (given !== 'auto') return { featuresInRows: given === 'features-in-rows', given: `--orientation ${given}` };
+  if (!existsSync(path) || !statSync(path).isFile() || /\.h5ad$/i.test(path)) return { featuresInRows: false, given: null };
+  const layout = await readDelimitedLayout(path);
+  const rows = coverage(layout.rowNames ?? [], modelFeatures);
+  const columns = coverage(layout.columnNames, modelFeatures);
+  if (rows > columns && rows >= 0.5) {
+    const found = Math.round(rows * modelFeatures.length);
+    return {
+      featuresInRows: true,
+      note: `features in rows (detected: its row names hold ${found} of the model's ${modelFeatures.length} features, its column names ${Math.round(columns * modelFeatures.length)}); --orientation samples-in-rows reads it the other way`,
+      given: null,
+    };
+  }
+  return { featuresInRows: false, given: null };
+}
+
 export async function runTransform(argv: string[], ctx: CommandContext): Promise<TransformSummary> {
   const values = parseCommand(argv, OPTIONS, 'transform');
   for (const flag of ['model', 'input', 'out'] as const) {
@@ -73,13 +116,21 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   if (!modelFeatures) throw new UsageError(`--model ${values.model}: the model has no feature names to match the input's by`);
 
   const features = patternOption('--features', values.features);
-  const file = await readInputFile(values.input!, { features, featuresInRows: values['features-in-rows'] ?? false });
+  const { featuresInRows, note, given } = await transformOrientation(values.input!, values.orientation, values['features-in-rows'] ?? false, modelFeatures);
+  if (note && !values.quiet) ctx.err(`bcnmf transform: ${note}`);
+  const file = await readInputFile(values.input!, { features, featuresInRows });
   const match = matchNames(columnNamesOf(file.matrix), modelFeatures);
   if (!match.indices) {
     const why = match.absent.length > 0
       ? `it lacks ${match.absent.length} of the model's ${modelFeatures.length} features (${someNames(match.absent)})`
       : `feature names repeat (${someNames(match.duplicates)})`;
-    throw new UsageError(`${values.input} does not fit the model: ${why}`);
+    // the right hint: read the other way where the other side holds the model's features
+    const otherSide = file.kind === 'delimited' ? coverage(file.matrix.rowNames ?? [], modelFeatures) : 0;
+    const hint = match.absent.length > 0 && otherSide >= 0.5
+      ? `; its ${featuresInRows ? 'column' : 'row'} names are ${Math.round(otherSide * 100)}% of the model's features, so read it with --orientation ${featuresInRows ? 'samples-in-rows' : 'features-in-rows'}` +
+        (given !== null ? ` (or leave out ${given}: auto detects it)` : '')
+      : '';
+    throw new UsageError(`${values.input} does not fit the model: ${why}${hint}`);
   }
   let samples = selectColumns(file.matrix, match.indices);
   let imputed = 0;

@@ -39,8 +39,22 @@ export interface AlignFeaturesOptions {
    * `{ name: '--align name', position: '--align position' }`. Default: `align: 'name'` and
    * `align: 'position'`.
    */
-  choices?: { name: string; position: string };
+  choices?: AlignChoices;
 }
+
+/** How a caller's user chooses what a refusal of {@link planFeatureAlignment} suggests. */
+export interface AlignChoices {
+  name: string;
+  position: string;
+  /**
+   * What the refusal says where the files share no feature name at all; the caller that
+   * can tell whether the files lie the other way says which flag reads them right.
+   * Default: `is one of them oriented the other way (features in rows)?`.
+   */
+  noSharedNames?: string;
+}
+
+const NO_SHARED_NAMES = 'is one of them oriented the other way (features in rows)?';
 
 /** Which columns of each data set to keep, in which order: what {@link planFeatureAlignment} returns. */
 export interface FeatureAlignmentPlan {
@@ -90,7 +104,7 @@ function capitalize(text: string): string {
 }
 
 /** The refusal of `'exact'`: what differs between the target and one background, and the choices that apply. */
-function refusal(target: FeatureList, background: FeatureList, t: string, b: string, choices: { name: string; position: string }): BcnmfError {
+function refusal(target: FeatureList, background: FeatureList, t: string, b: string, choices: AlignChoices): BcnmfError {
   const m = target.columns;
   const k = background.columns;
   const options: string[] = [];
@@ -108,7 +122,7 @@ function refusal(target: FeatureList, background: FeatureList, t: string, b: str
     const extra = [...bSet].filter((name) => !tSet.has(name));
     const common = tSet.size - lacking.length;
     if (common === 0) {
-      difference = `they share no feature name (${t}: ${m} features, e.g. '${tn[0] ?? ''}'; ${b}: ${k}, e.g. '${bn[0] ?? ''}'); is one of them oriented the other way (features in rows)?`;
+      difference = `they share no feature name (${t}: ${m} features, e.g. '${tn[0] ?? ''}'; ${b}: ${k}, e.g. '${bn[0] ?? ''}'); ${choices.noSharedNames ?? NO_SHARED_NAMES}`;
     } else if (lacking.length === 0 && extra.length === 0 && duplicates.length === 0) {
       const j = firstDifference(tn, bn);
       difference = `the same ${m} features in a different order (first at feature ${j + 1}: '${tn[j]}' in ${t}, '${bn[j]}' in ${b})`;
@@ -156,7 +170,7 @@ export function planFeatureAlignment(target: FeatureList, backgrounds: readonly 
   if (backgrounds.length === 0) throw new BcnmfError('INVALID_OPTION', 'no background to align with the target');
   const t = options.targetName ?? 'target';
   const names = backgrounds.map((_, i) => options.backgroundNames?.[i] ?? (backgrounds.length > 1 ? `background ${i + 1}` : 'background'));
-  const choices = options.choices ?? { name: "align: 'name'", position: "align: 'position'" };
+  const choices: AlignChoices = options.choices ?? { name: "align: 'name'", position: "align: 'position'" };
   const unchanged = (featureNames: string[] | undefined, note: string | null): FeatureAlignmentPlan => ({
     align,
     featureNames,
@@ -211,7 +225,7 @@ export function planFeatureAlignment(target: FeatureList, backgrounds: readonly 
     const b = backgrounds[Math.max(0, i)].columnNames!;
     throw new BcnmfError(
       'INVALID_DATA',
-      `${t} and ${names[Math.max(0, i)]} share no feature name (${t}: ${target.columns} features, e.g. '${targetNames[0] ?? ''}'; ${names[Math.max(0, i)]}: ${b.length}, e.g. '${b[0] ?? ''}'); is one of them oriented the other way (features in rows)?`,
+      `${t} and ${names[Math.max(0, i)]} share no feature name (${t}: ${target.columns} features, e.g. '${targetNames[0] ?? ''}'; ${names[Math.max(0, i)]}: ${b.length}, e.g. '${b[0] ?? ''}'); ${choices.noSharedNames ?? NO_SHARED_NAMES}`,
     );
   }
   const featureNames = targetColumns.map((j) => targetNames[j]);

@@ -7,6 +7,6 @@ export type { ImputeOptions } from './impute.js';
 export { standardize } from './standardize.js';
 export type { StandardizeOptions } from './standardize.js';
 export { alignFeatures, FEATURE_ALIGNMENTS, planFeatureAlignment } from './align.js';
-export type { AlignedFeatures, AlignFeaturesOptions, FeatureAlignment, FeatureAlignmentPlan, FeatureList } from './align.js';
+export type { AlignChoices, AlignedFeatures, AlignFeaturesOptions, FeatureAlignment, FeatureAlignmentPlan, FeatureList } from './align.js';
 export { cutEqualWidth, highlyVariableGenes, selectHighlyVariableGenes } from './hvg.js';
 export type { HighlyVariableGenesOptions, HighlyVariableGenesResult } from './hvg.js';
