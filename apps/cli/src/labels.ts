@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { labelsForSamples, readDelimited } from '@bcnmf/data';
 import { UsageError } from './errors.js';
+import { rowNamesOf, type Inputs } from './input.js';
+import type { ReportLabels } from './report.js';
 
 /**
  * Labels of samples from a CSV/TSV whose first column is the sample name and whose second
@@ -12,4 +15,13 @@ export async function readLabels(path: string, samples: readonly string[], colum
   if (!existsSync(path)) throw new UsageError(`--labels ${path}: no such file`);
   const table = await readDelimited(path, { features: [] });
   return labelsForSamples(table, samples, { column, source: `--labels ${path}` });
+}
+
+/** The target's labels for the report: --labels FILE, or --label-column NAME of a split input; undefined without either. */
+export async function labelsForReport(inputs: Inputs, file: string | undefined, column: string | undefined): Promise<ReportLabels | undefined> {
+  if (file !== undefined) {
+    return { source: `--labels ${basename(file)}${column ? ` (${column})` : ''}`, target: await readLabels(file, rowNamesOf(inputs.target), column) };
+  }
+  if (inputs.targetLabels && column !== undefined) return { source: `--label-column ${column}`, target: inputs.targetLabels };
+  return undefined;
 }

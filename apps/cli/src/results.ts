@@ -1,7 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DenseMatrix, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
-import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited } from '@bcnmf/data';
+import { DenseMatrix, diagnoseFit, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
+import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited, selectColumns, type AnnotationValue } from '@bcnmf/data';
+import { writeReport, type ReportLabels } from './report.js';
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
 import { csvLine, formatFloat32, spreadsheetSafe, spreadsheetText } from './format.js';
@@ -90,8 +91,42 @@ export async function resultsKeyOption(raw: string | undefined, inputPaths: read
   return key;
 }
 
-/** The files `bcnmf fit` writes into its output folder (with one background). */
-export const FIT_FILES = ['W.csv', 'H_target.csv', 'H_background.csv', 'model.json', 'history.csv'] as const;
+/** The files `bcnmf fit` writes into its output folder (with one background; the report's besides, unless --no-report). */
+export const FIT_FILES = ['W.csv', 'H_target.csv', 'H_background.csv', 'topics.csv', 'model.json', 'history.csv'] as const;
+
+/** How W.csv lies: a row per feature (default; any number of features fits a spreadsheet) or a row per topic. */
+export type WLayout = 'features-as-rows' | 'topics-as-rows';
+
+/** Top features per topic in topics.csv. */
+export const TOPICS_CSV_TOP = 50;
+
+/**
+ * topics.csv: long format, `topic,rank,feature,weight`, each topic's top features by
+ * weight; feature names guarded against spreadsheets ({@link spreadsheetSafe}).
+ */
+export function topicsCsv(model: BcnmfModel, top = TOPICS_CSV_TOP): string {
+  const lines = ['topic,rank,feature,weight'];
+  for (const t of model.topics({ top })) {
+    assertFinite(t.topFeatures.map((f) => f.weight), 0, 'topics.csv');
+    t.topFeatures.forEach((f, r) => lines.push(csvLine([spreadsheetSafe(t.topic), String(r + 1), spreadsheetSafe(f.name), formatFloat32(f.weight)])));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * A coefficients CSV (`sample,topic_1..topic_k`) with the samples' annotation columns after
+ * the topics (CSV annotation columns, .h5ad obs columns), so that H can be read with them.
+ * Annotation names and text are guarded against spreadsheets like the sample names.
+ */
+export function coefficientsCsv(H: DenseMatrix, annotations: Record<string, AnnotationValue[]> = {}, file = 'the coefficients'): string {
+  const names = Object.keys(annotations).filter((n) => !/^topic_\d+$/.test(n) && n !== 'sample');
+  if (names.length === 0) return matrixCsv(H, 'sample', file);
+  const lines = matrixCsv(H, 'sample', file).trimEnd().split('\n');
+  const text = (v: AnnotationValue) => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : spreadsheetSafe(String(v)));
+  const out = [lines[0] + ',' + csvLine(names.map(spreadsheetSafe))];
+  for (let i = 0; i < H.rows; i++) out.push(lines[i + 1] + ',' + csvLine(names.map((n) => text(annotations[n][i]))));
+  return out.join('\n') + '\n';
+}
 
 /**
  * The background coefficient files of a fit: `H_background.csv` for one background,
@@ -111,17 +146,19 @@ export async function writeFitOutputs(
   dir: string,
   model: BcnmfModel,
   inputs: Inputs,
-  options: { key?: string; diagnosis?: FitDiagnosis } = {},
+  options: { key?: string; diagnosis?: FitDiagnosis; wLayout?: WLayout; report?: { command: string; labels?: ReportLabels } | null } = {},
 ): Promise<string[]> {
   const key = options.key ?? DEFAULT_RESULTS_KEY;
+  const wLayout = options.wLayout ?? 'features-as-rows';
   if (model.Hbackgrounds.length === 0) throw new Error('a bcNMF fit of the command line always has a background');
   const hFiles = backgroundFiles(model.Hbackgrounds.length);
-  writeFileSync(join(dir, 'W.csv'), matrixCsv(model.W, 'topic', 'W.csv'));
-  writeFileSync(join(dir, 'H_target.csv'), matrixCsv(model.Htarget, 'sample', 'H_target.csv'));
-  model.Hbackgrounds.forEach((H, b) => writeFileSync(join(dir, hFiles[b]), matrixCsv(H, 'sample', hFiles[b])));
+  writeFileSync(join(dir, 'W.csv'), wLayout === 'features-as-rows' ? matrixCsv(model.W.transpose(), 'feature', 'W.csv') : matrixCsv(model.W, 'topic', 'W.csv'));
+  writeFileSync(join(dir, 'H_target.csv'), coefficientsCsv(model.Htarget, inputs.targetAnnotations, 'H_target.csv'));
+  model.Hbackgrounds.forEach((H, b) => writeFileSync(join(dir, hFiles[b]), coefficientsCsv(H, inputs.backgroundAnnotations[b], hFiles[b])));
+  writeFileSync(join(dir, 'topics.csv'), topicsCsv(model));
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model.toJSON()) + '\n');
   writeFileSync(join(dir, 'history.csv'), historyCsv(model));
-  const written: string[] = ['W.csv', 'H_target.csv', ...hFiles, 'model.json', 'history.csv'];
+  const written: string[] = ['W.csv', 'H_target.csv', ...hFiles, 'topics.csv', 'model.json', 'history.csv'];
   const taken = new Set<string>();
   const k = model.settings.k;
   for (const source of inputs.h5adSources) {
@@ -158,15 +195,42 @@ export async function writeFitOutputs(
     }
     written.push(name);
   }
+  if (options.report) {
+    const diagnosis = options.diagnosis ?? diagnoseFit(model, inputs.target);
+    written.push(...(await writeReport(dir, { model, inputs, diagnosis, ...options.report, files: [...written] })));
+  }
   return written;
 }
 
 async function readFactor(dir: string, file: string): Promise<DenseMatrix> {
   const path = join(dir, file);
   if (!existsSync(path)) throw new UsageError(`--init-from ${dir}: there is no ${file} (it needs W.csv, H_target.csv and H_background.csv, or H_background_1.csv, ... for several backgrounds, of an earlier fit)`);
-  const m = (await readDelimited(path)).matrix;
+  const m = (await readDelimited(path, { orientation: 'samples-in-rows' })).matrix;
   // names were guarded against spreadsheets when written: read them back as they were
   return m.withNames({ rowNames: m.rowNames?.map(spreadsheetText), columnNames: m.columnNames?.map(spreadsheetText) });
+}
+
+const TOPIC_NAME = /^topic_\d+$/;
+
+/** The topic columns of an H file (topic_1, ...), without the annotation columns written after them. */
+function topicColumns(m: DenseMatrix): DenseMatrix {
+  const names = m.columnNames ?? [];
+  const keep = names.map((n, j) => (TOPIC_NAME.test(n) ? j : -1)).filter((j) => j >= 0);
+  if (keep.length === 0 || keep.length === names.length) return m;
+  return selectColumns(m, keep) as DenseMatrix;
+}
+
+/**
+ * W of an earlier run, topics x features, whichever way its W.csv lies: features as rows
+ * (columns topic_1..topic_k, the default) or topics as rows (rows topic_1..topic_k,
+ * --w-layout topics-as-rows), told apart by which side holds the topic names.
+ */
+function basisOf(m: DenseMatrix, dir: string): DenseMatrix {
+  const columns = (m.columnNames ?? []).length > 0 && (m.columnNames ?? []).every((n) => TOPIC_NAME.test(n));
+  const rows = (m.rowNames ?? []).length > 0 && (m.rowNames ?? []).every((n) => TOPIC_NAME.test(n));
+  if (columns && !rows) return m.transpose();
+  if (rows && !columns) return m;
+  throw new UsageError(`--init-from ${dir}: W.csv names its topics topic_1, topic_2, ... neither in its header (a row per feature) nor in its first column (a row per topic)`);
 }
 
 function reorderRows(m: DenseMatrix, wanted: readonly string[], file: string, what: string, dir: string): DenseMatrix {
@@ -191,11 +255,11 @@ function reorderRows(m: DenseMatrix, wanted: readonly string[], file: string, wh
  * saying what differs.
  */
 export async function readInitFrom(dir: string, inputs: Inputs, k: number | undefined): Promise<CustomInit & { k: number }> {
-  const W = await readFactor(dir, 'W.csv');
-  const Htarget = await readFactor(dir, 'H_target.csv');
+  const W = basisOf(await readFactor(dir, 'W.csv'), dir);
+  const Htarget = topicColumns(await readFactor(dir, 'H_target.csv'));
   const hFiles = backgroundFiles(inputs.backgrounds.length);
   const Hbackgrounds: DenseMatrix[] = [];
-  for (const file of hFiles) Hbackgrounds.push(await readFactor(dir, file));
+  for (const file of hFiles) Hbackgrounds.push(topicColumns(await readFactor(dir, file)));
   if (k !== undefined && W.rows !== k) throw new UsageError(`--k is ${k} but ${join(dir, 'W.csv')} has ${W.rows} topics`);
   for (const [m, file] of [[Htarget, 'H_target.csv'] as const, ...Hbackgrounds.map((H, b) => [H, hFiles[b]] as const)]) {
     if (m.columns !== W.rows) throw new UsageError(`--init-from ${dir}: ${file} has ${m.columns} topic columns but W.csv has ${W.rows} topics`);

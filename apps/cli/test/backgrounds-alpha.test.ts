@@ -36,7 +36,7 @@ describe('bcnmf fit with several backgrounds', () => {
     const r = await run(['fit', '--target', target, '--background', first, '--alpha', '1', '--background', second, '--alpha', '0.5',
       '--align', 'name', '--k', '2', '--max-iter', '40', '--seed', '3', '--out', out, '--json']);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(readdirSync(out).sort(), ['H_background_1.csv', 'H_background_2.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'history.csv', 'model.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['H_background_1.csv', 'H_background_2.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'figures', 'history.csv', 'model.json', 'report.html', 'report.md', 'topics.csv']);
     const summary = JSON.parse(r.out);
     assert.deepEqual(summary.alphas, [1, 0.5]);
     assert.deepEqual(summary.backgrounds.map((b: { samples: number }) => b.samples), [14, 10]);
@@ -48,8 +48,9 @@ describe('bcnmf fit with several backgrounds', () => {
       { k: 2, alpha: [1, 0.5], maxIter: 40, seed: 3, onWarning: () => {} },
     );
     const W = readCsv(join(out, 'W.csv'));
-    assert.deepEqual(W.header, ['topic', ...p.features]);
-    assert.deepEqual(W.values.flat().map(Math.fround), Array.from(direct.W.data));
+    assert.deepEqual(W.header, ['feature', 'topic_1', 'topic_2']);
+    assert.deepEqual(W.names, p.features);
+    assert.deepEqual(W.values.flat().map(Math.fround), Array.from(direct.W.transpose().data));
     const H1 = readCsv(join(out, 'H_background_1.csv'));
     const H2 = readCsv(join(out, 'H_background_2.csv'));
     assert.deepEqual(H1.names, p.backgroundNames);
@@ -116,7 +117,7 @@ describe('bcnmf fit --alpha auto', () => {
     assert.equal(chosen[0], 0);
     assert.ok(chosen.length >= 2 && chosen.length <= 3, `chosen ${chosen}`);
     for (const s of summary.selected) {
-      assert.deepEqual(readdirSync(join(out, s.folder)).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
+      assert.deepEqual(readdirSync(join(out, s.folder)).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'figures', 'history.csv', 'model.json', 'report.html', 'report.md', 'topics.csv']);
       assert.equal(readJson(join(out, s.folder, 'model.json')).settings.alpha, s.alpha);
     }
     assert.deepEqual(readdirSync(out).filter((f) => !f.startsWith('alpha_')).sort(), ['affinity.csv', 'alpha-path.csv', 'bcnmf-output.json']);

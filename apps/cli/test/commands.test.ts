@@ -88,7 +88,9 @@ describe('bcnmf compare', () => {
       '--features', '^f', '--k', '2', '--alpha', '1', '--out', fitOut, '--quiet']);
     assert.equal(fit.code, 0, fit.err);
     const H = readCsv(join(fitOut, 'H_target.csv'));
-    const byHand = evaluateEmbedding(H.values.map((row) => row.map(Math.fround)), p.groups, { protocol: 'row-normalized', seed: 0, nInit: 10 });
+    // the topic columns (the split file's annotation columns follow them)
+    assert.deepEqual(H.header.slice(0, 3), ['sample', 'topic_1', 'topic_2']);
+    const byHand = evaluateEmbedding(H.values.map((row) => row.slice(0, 2).map(Math.fround)), p.groups, { protocol: 'row-normalized', seed: 0, nInit: 10 });
     assert.equal(result.results[0].ari, byHand.ari);
     assert.equal(result.protocol, 'row-normalized');
     assert.equal(result.labelled, p.target.length);
@@ -190,7 +192,7 @@ describe('progress and output', () => {
     assert.deepEqual(progress.map((l) => Number(/iteration (\d+)\/30/.exec(l)![1])), [0, 10, 20, 30]);
     assert.match(progress[3], /score -?[\d.e-]+ +target error [\d.e-]+ +background error [\d.e-]+ +elapsed [\d.]+ s +ETA [\d.]+ s$/);
     assert.match(plain.errLines[0], /^bcnmf fit: target 16 x 8 \(.*target\.csv\), background 14 x 8/);
-    assert.match(plain.out, /wrote .*progress-plain: W\.csv H_target\.csv H_background\.csv model\.json history\.csv/);
+    assert.match(plain.out, /wrote .*progress-plain: W\.csv H_target\.csv H_background\.csv topics\.csv model\.json history\.csv report\.md report\.html figures\/scores\.svg/);
     const quiet = await run(fit('progress-quiet', '--quiet'));
     assert.equal(quiet.code, 0);
     // --quiet drops the progress; a warning (here: 30 iterations do not converge) stays
@@ -213,7 +215,7 @@ describe('progress and output', () => {
     assert.equal(summary.iterations, 30);
     assert.equal(summary.k, 2);
     assert.equal(summary.topics.length, 2);
-    assert.deepEqual(summary.files, ['W.csv', 'H_target.csv', 'H_background.csv', 'model.json', 'history.csv']);
+    assert.deepEqual(summary.files.filter((f: string) => !f.startsWith('figures/')), ['W.csv', 'H_target.csv', 'H_background.csv', 'topics.csv', 'model.json', 'history.csv', 'report.md', 'report.html']);
   });
 });
 

@@ -31,7 +31,7 @@ describe('bcnmf consensus', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^bcnmf consensus: k 2, alpha 1, frobenius loss: 4 restarts in /);
     assert.match(r.out, /stability -?[0-9.]+ \(silhouette of 8 restart topics in 2 clusters; 0 of 8 dropped by the outlier filter, density >= 2, 1 neighbours\)/);
-    for (const file of ['W.csv', 'H_target.csv', 'H_background.csv', 'model.json', 'history.csv', 'consensus-topics.csv', 'restart-topics.csv', 'restarts.csv', 'consensus.svg', 'consensus.json']) {
+    for (const file of ['W.csv', 'H_target.csv', 'H_background.csv', 'topics.csv', 'report.md', 'report.html', 'figures/scores.svg', 'model.json', 'history.csv', 'consensus-topics.csv', 'restart-topics.csv', 'restarts.csv', 'consensus.svg', 'consensus.json']) {
       assert.ok(existsSync(join(out, file)), file);
     }
     // one line per finished restart on a non-terminal stderr
@@ -40,8 +40,10 @@ describe('bcnmf consensus', () => {
     assert.deepEqual(model.W.shape, [2, 10]);
     assert.equal(model.settings.init, 'custom');
     const W = readCsv(join(out, 'W.csv'));
-    assert.deepEqual(W.names, ['topic_1', 'topic_2']);
-    W.values.forEach((row, t) => row.forEach((v, j) => assert.equal(Math.fround(v), model.W.get(t, j))));
+    // a row per feature, as bcnmf fit writes it
+    assert.deepEqual(W.header, ['feature', 'topic_1', 'topic_2']);
+    assert.equal(W.names.length, 10);
+    W.values.forEach((row, j) => row.forEach((v, t) => assert.equal(Math.fround(v), model.W.get(t, j))));
     const summary = readJson(join(out, 'consensus.json'));
     assert.equal(summary.restarts, 4);
     assert.equal(summary.topics.length, 2);

@@ -34,6 +34,9 @@ function mse(X: number[][], H: number[][], W: number[][]): number {
   return s / (X.length * X[0].length);
 }
 
+/** W.csv has a row per feature: W is its transpose. */
+const transpose = (m: number[][]) => m[0].map((_, j) => m.map((row) => row[j]));
+
 /** CSV fields, quotes understood (the dropped column holds commas). */
 function fields(line: string): string[] {
   const out: string[] = [];
@@ -114,7 +117,7 @@ describe('bcnmf fit says when a fit is not good', () => {
       assert.ok(r.errLines.includes(`bcnmf: warning: ${warning}`), r.err);
       // the issue's case: the target error is (within 1% of) the mean of X²
       const out = join(dir, 'mnist-17');
-      const error = mse(X, readCsv(join(out, 'H_target.csv')).values, readCsv(join(out, 'W.csv')).values);
+      const error = mse(X, readCsv(join(out, 'H_target.csv')).values, transpose(readCsv(join(out, 'W.csv')).values));
       assert.ok(error >= 0.99 * zeroModel, `target error ${error}, mean of X² ${zeroModel}`);
       assert.ok(Math.abs(error - summary.targetError) < 1e-4 * zeroModel);
     });
@@ -136,7 +139,7 @@ describe('bcnmf fit says when a fit is not good', () => {
       for (const s of summary.selected) {
         assert.ok(!dropped.has(s.alpha));
         // an independent check of each chosen fit: it explains part of the target
-        const error = mse(X, readCsv(join(out, s.folder, 'H_target.csv')).values, readCsv(join(out, s.folder, 'W.csv')).values);
+        const error = mse(X, readCsv(join(out, s.folder, 'H_target.csv')).values, transpose(readCsv(join(out, s.folder, 'W.csv')).values));
         assert.ok(error < 0.99 * zeroModel, `alpha ${s.alpha}: target error ${error}, mean of X² ${zeroModel}`);
       }
       // alpha-path.csv says why each was dropped

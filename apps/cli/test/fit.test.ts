@@ -35,18 +35,24 @@ describe('bcnmf fit', () => {
     // no progress with --quiet, only the warning that 40 iterations did not converge
     assert.deepEqual(r.errLines.map((l) => l.replace(/:.*/, ':')), ['bcnmf:'], r.err);
     assert.match(r.err, /^bcnmf: warning: not converged: the fit stopped at its limit of 40 iterations/);
-    assert.deepEqual(readdirSync(out).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'history.csv', 'model.json']);
-    assert.deepEqual(readJson(join(out, 'bcnmf-output.json')).files, ['H_background.csv', 'H_target.csv', 'W.csv', 'history.csv', 'model.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['H_background.csv', 'H_target.csv', 'W.csv', 'bcnmf-output.json', 'figures', 'history.csv', 'model.json', 'report.html', 'report.md', 'topics.csv']);
+    // the marker lists every file, the report's figures too
+    const figures = readdirSync(join(out, 'figures')).map((f) => `figures/${f}`);
+    assert.ok(figures.some((f) => f.endsWith('.svg')), figures.join(' '));
+    assert.deepEqual(readJson(join(out, 'bcnmf-output.json')).files, [
+      'H_background.csv', 'H_target.csv', 'W.csv', ...figures, 'history.csv', 'model.json', 'report.html', 'report.md', 'topics.csv',
+    ].sort());
     const json = readJson(join(out, 'model.json'));
     const model = BcnmfModel.load(json);
     assert.equal(model.settings.k, 2);
     assert.equal(model.settings.seed, 3);
 
+    // W.csv: a row per feature
     const W = readCsv(join(out, 'W.csv'));
-    assert.deepEqual(W.header, ['topic', ...p.features]);
-    assert.deepEqual(W.names, ['topic_1', 'topic_2']);
-    W.values.forEach((row, t) => row.forEach((v, j) => assert.equal(Math.fround(v), json.W[t][j], `W[${t}][${j}]`)));
-    W.values.forEach((row, t) => row.forEach((v, j) => assert.equal(Math.fround(v), model.W.get(t, j))));
+    assert.deepEqual(W.header, ['feature', 'topic_1', 'topic_2']);
+    assert.deepEqual(W.names, p.features);
+    W.values.forEach((row, j) => row.forEach((v, t) => assert.equal(Math.fround(v), json.W[t][j], `W[${t}][${j}]`)));
+    W.values.forEach((row, j) => row.forEach((v, t) => assert.equal(Math.fround(v), model.W.get(t, j))));
     const Ht = readCsv(join(out, 'H_target.csv'));
     assert.deepEqual(Ht.header, ['sample', 'topic_1', 'topic_2']);
     assert.deepEqual(Ht.names, p.targetNames);
@@ -131,7 +137,7 @@ describe('bcnmf fit', () => {
     const named = await run(['fit', ...common.filter((f) => f !== '--quiet'), '--background', fewer, '--align', 'name', '--out', kept, '--json']);
     assert.equal(named.code, 0, named.err);
     assert.match(named.err, /bcnmf fit: kept the 7 features that .*target\.csv and .*fewer\.csv share, in the order of .*target\.csv; dropped 1 of the 8 of .*target\.csv \('f1'\) and 0 of the 7 of .*fewer\.csv/);
-    assert.deepEqual(readCsv(join(kept, 'W.csv')).header, ['topic', ...p.features.slice(1)]);
+    assert.deepEqual(readCsv(join(kept, 'W.csv')).names, p.features.slice(1));
     assert.equal(JSON.parse(named.out).target.features, 7);
 
     // by position: the shuffled file's columns taken in file order, under the target's names
@@ -139,7 +145,7 @@ describe('bcnmf fit', () => {
     const pos = await run(['fit', ...common.filter((f) => f !== '--quiet'), '--background', shuffled, '--align', 'position', '--out', byPosition]);
     assert.equal(pos.code, 0, pos.err);
     assert.match(pos.err, /8 features taken in file order; 8 of their names differ from those of .*target\.csv \(first at feature 1: 'f8' taken as 'f1'\)/);
-    assert.deepEqual(readCsv(join(byPosition, 'W.csv')).header, ['topic', ...p.features]);
+    assert.deepEqual(readCsv(join(byPosition, 'W.csv')).names, p.features);
     const badAlign = await run(['fit', ...common, '--background', background, '--align', 'fuzzy', '--out', join(dir, 'never')]);
     assert.equal(badAlign.code, 2);
     assert.match(badAlign.err, /--align must be 'exact', 'name' or 'position', got 'fuzzy'/);
@@ -171,7 +177,9 @@ describe('bcnmf fit', () => {
   it('--init-from matches rows and features by name and says what does not match', async () => {
     const base = join(dir, 'init-base');
     const common = ['--target', target, '--background', background, '--alpha', '1', '--max-iter', '5', '--quiet'];
-    assert.equal((await run(['fit', ...common, '--k', '2', '--out', base])).code, 0);
+    // the old layout (a row per topic), which --init-from reads as it reads the new one
+    assert.equal((await run(['fit', ...common, '--k', '2', '--out', base, '--w-layout', 'topics-as-rows'])).code, 0);
+    assert.deepEqual(readCsv(join(base, 'W.csv')).names, ['topic_1', 'topic_2']);
     // reordered samples and features in the init files: the same start
     const shuffledInit = join(dir, 'init-shuffled');
     mkdirSync(shuffledInit);
@@ -189,6 +197,17 @@ describe('bcnmf fit', () => {
     const r = await run(['fit', ...common, '--init-from', shuffledInit, '--out', b]);
     assert.equal(r.code, 0, r.err);
     assert.equal(readFileSync(join(b, 'W.csv'), 'utf8'), readFileSync(join(a, 'W.csv'), 'utf8'));
+    // the same start in the new layout (a row per feature, told apart by its header): the same fit
+    const rowsLayout = join(dir, 'init-features-as-rows');
+    mkdirSync(rowsLayout);
+    const oldW = readCsv(join(base, 'W.csv'));
+    const lines = ['feature,topic_1,topic_2', ...p.features.map((f, j) => [f, ...oldW.texts.map((row) => row[j])].join(','))];
+    writeFileSync(join(rowsLayout, 'W.csv'), lines.join('\n') + '\n');
+    for (const f of ['H_target.csv', 'H_background.csv']) writeFileSync(join(rowsLayout, f), readFileSync(join(base, f), 'utf8'));
+    const c = join(dir, 'init-c');
+    const fromRows = await run(['fit', ...common, '--init-from', rowsLayout, '--out', c]);
+    assert.equal(fromRows.code, 0, fromRows.err);
+    assert.equal(readFileSync(join(c, 'W.csv'), 'utf8'), readFileSync(join(a, 'W.csv'), 'utf8'));
 
     const broken = join(dir, 'init-broken');
     mkdirSync(broken);
@@ -330,10 +349,10 @@ describe('bcnmf fit', () => {
     const refused = await run([...common, '--k', '3']);
     assert.equal(refused.code, 2);
     assert.match(refused.err, /^bcnmf: --out .*again exists and is not empty; pass --overwrite to replace an earlier output of bcnmf$/);
-    assert.equal(readCsv(join(out, 'W.csv')).names.length, 2, 'left as it was');
+    assert.deepEqual(readCsv(join(out, 'W.csv')).header, ['feature', 'topic_1', 'topic_2'], 'left as it was');
     const replaced = await run([...common, '--k', '3', '--overwrite']);
     assert.equal(replaced.code, 0, replaced.err);
-    assert.equal(readCsv(join(out, 'W.csv')).names.length, 3);
+    assert.deepEqual(readCsv(join(out, 'W.csv')).header, ['feature', 'topic_1', 'topic_2', 'topic_3']);
     assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'no temporary folders left');
   });
 

@@ -91,7 +91,7 @@ describe('bcnmf fit --h5ad-out', { skip }, () => {
     const H = [...readCsv(join(out, 'H_target.csv')).values, ...readCsv(join(out, 'H_background.csv')).values];
     assert.equal(seen.obsm.X_contrast.dtype, 'float64');
     close(seen.obsm.X_contrast.values, H, 'obsm X_contrast');
-    close(seen.varm.contrast_W.values, transpose(readCsv(join(out, 'W.csv')).values), 'varm contrast_W');
+    close(seen.varm.contrast_W.values, readCsv(join(out, 'W.csv')).values, 'varm contrast_W (W.csv has a row per feature)');
     const uns = seen.uns.contrast;
     assert.equal(uns.k, 2);
     assert.equal(uns.alpha, 0.5);
@@ -190,7 +190,7 @@ print(json.dumps({'X': b.X.tolist(), 'counts': b.layers['counts'].tolist(), 'raw
       assert.deepEqual(seen.obs.depth.values.slice(0, 3), [1, 3, 5]);
       const copy = py(READ, { path: join(out, 'cells.bcnmf.h5ad') });
       assert.deepEqual(copy.shape, [40, 6]);
-      close(copy.varm.bcnmf_W.values, transpose(readCsv(join(out, 'W.csv')).values), 'the copy\'s varm');
+      close(copy.varm.bcnmf_W.values, readCsv(join(out, 'W.csv')).values, 'the copy\'s varm');
       assert.equal(copy.obsm.X_bcnmf.values.length, 40);
     });
 
@@ -206,7 +206,7 @@ print(json.dumps({'X': b.X.tolist(), 'counts': b.layers['counts'].tolist(), 'raw
       assert.deepEqual(copy.shape, [40, 6]);
       assert.deepEqual(Object.keys(copy.varm), []);
       assert.deepEqual(copy.uns.bcnmf.features, made.rawNames);
-      close(copy.uns.bcnmf.W, transpose(readCsv(join(out, 'W.csv')).values), 'uns W');
+      close(copy.uns.bcnmf.W, readCsv(join(out, 'W.csv')).values, 'uns W');
       assert.equal(copy.uns.bcnmf.matrix, 'raw');
     });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ALPHA_PATH_DEFAULTS, fitAlphaPath, selectFromAlphaPath, type AlphaPath, type AlphaPathSelection } from '@bcnmf/baselines';
@@ -12,6 +12,7 @@ import { fitInput, readInputs, type InputFlags } from '../input.js';
 import { choiceOption, numberListOption, numberOption, optionalNumber } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
 import { assertFinite, resultsKeyOption, writeFitOutputs } from '../results.js';
+import { labelsForReport } from '../labels.js';
 
 /** parseArgs option specs of the flags that go with `--alpha auto`. */
 export const ALPHA_AUTO_OPTIONS = {
@@ -54,6 +55,9 @@ export type AlphaAutoFlags = InputFlags & { [K in keyof typeof FIT_SETTING_OPTIO
   key?: string;
   out?: string;
   'h5ad-out'?: string;
+  'w-layout'?: string;
+  'no-report'?: boolean;
+  labels?: string;
   overwrite?: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -242,12 +246,20 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
   if (nFits < nClusters) throw new UsageError(`--clusters ${nClusters} needs at least ${nClusters} alphas on the path; it has ${nFits}`);
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
-  const inputPaths = [values.target, ...(values.background ?? []), values.input];
+  const inputPaths = [values.target, ...(values.background ?? []), values.input, values.labels];
   checkOutputDir(values.out, overwrite, { inputs: inputPaths });
   await startBackend(fitOptions.backend);
   const key = await resultsKeyOption(values.key, inputPaths);
 
-  const inputs = await readInputs(values, { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) });
+  const wLayout = choiceOption('--w-layout', values['w-layout'], ['features-as-rows', 'topics-as-rows'] as const, 'features-as-rows');
+  // --label-column names a column of --labels when that is given, else of the split input
+  const labelsFile = values.labels;
+  if (labelsFile !== undefined && !existsSync(labelsFile)) throw new UsageError(`--labels ${labelsFile}: no such file`);
+  const inputs = await readInputs(
+    { ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined },
+    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) },
+  );
+  const reportLabels = await labelsForReport(inputs, labelsFile, values['label-column']);
   if (!quiet) describeInputs(ctx, 'bcnmf fit --alpha auto', inputs);
   const progress = pathProgress(ctx, quiet, nFits);
   const started = Date.now();
@@ -307,7 +319,8 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
     const written: string[] = [];
     for (const [i, model] of selection.fits.entries()) {
       mkdirSync(join(dir, folders[i]));
-      const inside = await writeFitOutputs(join(dir, folders[i]), model, inputs, { key, diagnosis: diagnoses[path.fits.indexOf(model)] });
+      const report = values['no-report'] ? null : { command: `bcnmf fit (--alpha auto: alpha ${formatAlpha(selection.alphas[i])})`, ...(reportLabels ? { labels: reportLabels } : {}) };
+      const inside = await writeFitOutputs(join(dir, folders[i]), model, inputs, { key, diagnosis: diagnoses[path.fits.indexOf(model)], wLayout, report });
       written.push(...inside.map((f) => `${folders[i]}/${f}`));
     }
     writeFileSync(join(dir, 'alpha-path.csv'), alphaPathCsv(rows));

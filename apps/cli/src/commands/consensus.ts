@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { csvLine, formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
-import { numberOption, parseCommand } from '../options.js';
+import { choiceOption, numberOption, parseCommand } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
 import { etaSeconds, fitProgress, type FitProgress } from '../progress.js';
 import { writeFitOutputs } from '../results.js';
@@ -105,8 +105,9 @@ each group; then the coefficients of target and background fitted once with that
 Reports the stability (silhouette of the topic clustering) and, per consensus topic, its
 reproducibility (the fraction of restarts that contribute a member).
 
-Writes to DIR: W.csv, H_target.csv, H_background.csv, model.json, history.csv (the
-consensus model, as bcnmf fit writes them: bcnmf topics and transform read model.json),
+Writes to DIR: W.csv, H_target.csv, H_background.csv, topics.csv, model.json, history.csv
+and the fit's report (report.md, report.html, figures/) of the consensus model, as bcnmf
+fit writes them (bcnmf topics and transform read model.json),
 consensus-topics.csv (per consensus topic: members, reproducibility, silhouette, mean
 loadings, enrichment, top features), restart-topics.csv (every restart topic: norm, local
 density, kept, cluster, silhouette), restarts.csv (each restart's score, errors,
@@ -124,6 +125,8 @@ ${consensusUsage(CONSENSUS_DEFAULTS.restarts, CONSENSUS_DEFAULTS.densityThreshol
 
 Output:
   --out DIR            output folder; written as a whole or not at all
+  --w-layout L         W.csv as features-as-rows (default) or topics-as-rows, as in bcnmf fit
+  --no-report          no report.md, report.html and figures/
   --overwrite          replace a non-empty --out
   --quiet              no progress on stderr
   --json               print the results as JSON`;
@@ -136,6 +139,8 @@ const OPTIONS = {
   alpha: { type: 'string', multiple: true },
   'init-from': { type: 'string' },
   out: { type: 'string' },
+  'w-layout': { type: 'string' },
+  'no-report': { type: 'boolean' },
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -260,6 +265,7 @@ export async function runConsensus(argv: string[], ctx: CommandContext): Promise
   const nBackgrounds = values.input !== undefined ? 1 : Math.max(1, values.background?.length ?? 0);
   const alphas = alphasFor(values.alpha ?? [], nBackgrounds);
   const overwrite = values.overwrite ?? false;
+  const wLayout = choiceOption('--w-layout', values['w-layout'], ['features-as-rows', 'topics-as-rows'] as const, 'features-as-rows');
   const quiet = values.quiet ?? false;
   const inputPaths = [values.target, ...(values.background ?? []), values.input];
   checkOutputDir(values.out, overwrite, { inputs: inputPaths });
@@ -292,7 +298,8 @@ export async function runConsensus(argv: string[], ctx: CommandContext): Promise
   const out = resolve(values.out);
   let png = '';
   const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf consensus', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
-    const written = await writeFitOutputs(dir, result.model, inputs);
+    const report = values['no-report'] ? null : { command: ['bcnmf', 'consensus', ...argv].join(' ') };
+    const written = await writeFitOutputs(dir, result.model, inputs, { wLayout, report });
     writeFileSync(join(dir, 'consensus-topics.csv'), consensusTopicsCsv(result));
     writeFileSync(join(dir, 'restart-topics.csv'), restartTopicsCsv(result));
     writeFileSync(join(dir, 'restarts.csv'), restartsCsv(result));

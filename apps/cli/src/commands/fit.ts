@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { labelsForReport } from '../labels.js';
 import { diagnoseFit, fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
-import { optionalNumber } from '../options.js';
+import { choiceOption, optionalNumber } from '../options.js';
 import { formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
 import { parseCommand } from '../options.js';
@@ -17,12 +19,17 @@ import { ALPHA_AUTO_OPTIONS, ALPHA_AUTO_USAGE, runAlphaAuto, type AlphaAutoSumma
 export const FIT_USAGE = `bcnmf fit (--target FILE --background FILE [--background FILE2 ...] | --input FILE --split-by COLUMN --target-values A,B --background-values C)
           --k N (--alpha A [--alpha A2 ...] | --alpha auto) --out DIR [options]
 
-Fits bcNMF and writes to DIR: W.csv (a row per topic), H_target.csv and H_background.csv
-(a row per sample), model.json (the model, for transform and topics), history.csv (the
-scores at each check) and, for an .h5ad input, a copy of it with the results added
+Fits bcNMF and writes to DIR: W.csv (a row per feature: feature,topic_1..topic_k),
+H_target.csv and H_background.csv (a row per sample, with the samples' annotation columns
+after the topics), topics.csv (topic,rank,feature,weight: each topic's top 50 features),
+model.json (the model, for transform and topics), history.csv (the scores at each check),
+a report (report.md, report.html that opens offline, figures/*.svg and *.png: settings,
+score curves, convergence and warnings, the topic table, a topic x feature heatmap, a
+scatter of the coefficients coloured by --label-column or --labels, with the ARI of
+k-means on them) and, for an .h5ad input, a copy of it with the results added
 (obsm['X_bcnmf'], varm['bcnmf_W'], uns['bcnmf']; with --use-raw, W in uns['bcnmf']['W'];
 --key NAME stores them as obsm['X_NAME'], varm['NAME_W'], uns['NAME'], e.g. to refit an
-.h5ad that bcnmf wrote).
+.h5ad that bcnmf wrote). bcnmf-output.json lists every file written.
 
 Several backgrounds: repeat --background FILE, and give one --alpha per background (the
 i-th --alpha goes with the i-th --background) or one --alpha for all of them. W is pushed
@@ -55,6 +62,11 @@ Output:
                        obsm['X_<key>'] = coefficients, varm['<key>_W'] = loadings (W
                        transposed), uns['<key>'] = settings and scores (anndata opens it);
                        written at once, an existing file refused unless --overwrite
+  --w-layout L         W.csv as features-as-rows (default) or topics-as-rows (the old layout);
+                       --init-from reads either
+  --labels FILE        CSV/TSV: sample name, then label (second column, or --label-column
+                       NAME): colours the report's scatter and gives its ARI
+  --no-report          no report.md, report.html and figures/
   --overwrite          replace an earlier output of bcnmf in --out (a folder holding
                        anything else is refused, naming the files that would be lost) and
                        an existing --h5ad-out
@@ -71,6 +83,9 @@ const OPTIONS = {
   key: { type: 'string' },
   out: { type: 'string' },
   'h5ad-out': { type: 'string' },
+  'w-layout': { type: 'string' },
+  'no-report': { type: 'boolean' },
+  labels: { type: 'string' },
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -146,7 +161,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   if (values['init-from'] === undefined) requireNumber('--k', settings.k);
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
-  const inputPaths = [values.target, ...(values.background ?? []), values.input, values['init-from']];
+  const inputPaths = [values.target, ...(values.background ?? []), values.input, values['init-from'], values.labels];
   checkOutputDir(values.out, overwrite, { inputs: inputPaths });
   const h5adOut = values['h5ad-out'];
   if (h5adOut !== undefined) {
@@ -160,7 +175,15 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   await startBackend(settings.backend);
   const key = await resultsKeyOption(values.key, inputPaths);
 
-  const inputs = await readInputs(values, { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) });
+  const wLayout = choiceOption('--w-layout', values['w-layout'], ['features-as-rows', 'topics-as-rows'] as const, 'features-as-rows');
+  // --label-column names a column of --labels when that is given, else of the split input
+  const labelsFile = values.labels;
+  if (labelsFile !== undefined && !existsSync(labelsFile)) throw new UsageError(`--labels ${labelsFile}: no such file`);
+  const inputs = await readInputs(
+    { ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined },
+    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) },
+  );
+  const reportLabels = await labelsForReport(inputs, labelsFile, values['label-column']);
   // one background: exactly the single-background call; several: a list and an alpha each
   const several = inputs.backgrounds.length > 1;
   let options: BcnmfOptions = { ...settings, alpha: several ? alphas : alphas[0] };
@@ -187,7 +210,8 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   }
   const diagnosis = diagnoseFit(model, inputs.target);
   const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
-    const written = await writeFitOutputs(dir, model, inputs, { key, diagnosis });
+    const report = values['no-report'] ? null : { command: ['bcnmf', 'fit', ...argv].join(' '), ...(reportLabels ? { labels: reportLabels } : {}) };
+    const written = await writeFitOutputs(dir, model, inputs, { key, diagnosis, wLayout, report });
     // inside the folder's write: if the .h5ad fails, the folder is not put in place either
     if (h5adOut !== undefined) await writeH5adOut({ path: h5adOut, model, inputs, key, diagnosis });
     return written;

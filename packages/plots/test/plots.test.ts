@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as api from '../src/index.js';
+import {
+  categoryColours,
+  chartGrid,
+  embeddingCoordinates,
+  heatmapChart,
+  imageGrid,
+  lineChart,
+  rampColour,
+  scatterChart,
+  squareImageSide,
+  svgSize,
+} from '../src/index.js';
+import { pngRenderer } from '../src/png.js';
+
+/** The numbers of the attribute `name` of every element `tag` of an SVG, in order. */
+function attrs(svg: string, tag: string, name: string): number[] {
+  return [...svg.matchAll(new RegExp(`<${tag}\\b[^>]*\\s${name}="([-\\d.]+)"`, 'g'))].map((m) => Number(m[1]));
+}
+
+describe('@bcnmf/plots', () => {
+  it('exports exactly these names', () => {
+    assert.deepEqual(Object.keys(api).sort(), [
+      'OTHER_COLOUR', 'PALETTE', 'categoryColours', 'categoryOrder', 'chartGrid', 'embeddingCoordinates', 'escapeXml', 'formatValue',
+      'heatmapChart', 'imageGrid', 'lineChart', 'rampColour', 'scatterChart', 'squareImageSide', 'svgSize',
+    ]);
+  });
+
+  it('scatter: one circle per finite point, placed in data order on both axes, coloured by group', () => {
+    const x = [0, 1, 2, Number.NaN, 3];
+    const y = [3, 2, 1, 0, 0];
+    const svg = scatterChart({ title: 'a <b>', xLabel: 'x', yLabel: 'y', x, y, groups: ['b', 'a', 'b', 'a', '10'] });
+    const cx = attrs(svg, 'circle', 'cx');
+    const cy = attrs(svg, 'circle', 'cy');
+    assert.equal(cx.length, 4, 'the NaN point is skipped');
+    for (let i = 1; i < cx.length; i++) assert.ok(cx[i] > cx[i - 1], 'x increases left to right');
+    assert.ok(cy[0] < cy[1] && cy[1] < cy[2] && cy[2] < cy[3], 'larger y is higher (smaller pixel y)');
+    const colours = categoryColours(['b', 'a', 'b', 'a', '10']);
+    assert.deepEqual([...colours.keys()], ['10', 'a', 'b']);
+    const fills = [...svg.matchAll(/<circle\b[^>]*fill="(#[0-9a-fA-F]{6})"/g)].map((m) => m[1]);
+    assert.deepEqual(fills, ['b', 'a', 'b', '10'].map((g) => colours.get(g)));
+    assert.match(svg, /<title>a &lt;b&gt;<\/title>/);
+    assert.throws(() => scatterChart({ title: '', xLabel: '', yLabel: '', x: [1], y: [1, 2] }), /1 x values but 2 y values/);
+  });
+
+  it('line chart: a polyline per series through every finite point; a log axis where all y are positive', () => {
+    const svg = lineChart({ title: 't', xLabel: 'i', yLabel: 'e', yScale: 'log', series: [{ name: 'a', x: [0, 10, 20], y: [1, 0.1, 0.01] }, { name: 'b', x: [0, 10, 20], y: [2, 1, 0.5] }] });
+    const lines = [...svg.matchAll(/<polyline points="([^"]+)"/g)].map((m) => m[1].split(' ').map((p) => p.split(',').map(Number)));
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0].length, 3);
+    // equal ratios are equal steps on a log axis
+    const [p0, p1, p2] = lines[0];
+    assert.ok(Math.abs((p1[1] - p0[1]) - (p2[1] - p1[1])) < 0.05, `${p0} ${p1} ${p2}`);
+    assert.match(svg, /e \(log scale\)/);
+  });
+
+  it('heatmap: a rect per cell, shaded by its share of the row\'s largest value', () => {
+    const svg = heatmapChart({ title: 'W', rowNames: ['t1', 't2'], columnNames: ['g1', 'g2', 'g3'], values: [[0, 1, 2], [4, 4, 0]] });
+    const cells = /<g class="cells"[^>]*>([\s\S]*?)<\/g>/.exec(svg)![1];
+    const fills = [...cells.matchAll(/fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+    assert.deepEqual(fills, [rampColour('blues', 0), rampColour('blues', 0.5), rampColour('blues', 1), rampColour('blues', 1), rampColour('blues', 1), rampColour('blues', 0)]);
+    assert.throws(() => heatmapChart({ title: '', rowNames: ['a'], columnNames: ['b'], values: [[1, 2]] }), /2 values for 1 rows x 1 columns/);
+  });
+
+  it('image grid: square pixel features are found; a zero image draws no pixel', () => {
+    assert.equal(squareImageSide(Array.from({ length: 784 }, (_, i) => `pixel_${i}`)), 28);
+    assert.equal(squareImageSide(['g1', 'g2', 'g3', 'g4']), null);
+    const svg = imageGrid({ title: 'W', images: [[0, 0, 0, 0], [1, 0, 0, 1]], imageWidth: 2, imageHeight: 2, names: ['a', 'b'] });
+    const groups = [...svg.matchAll(/<g class="image"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => (m[1].match(/<rect/g) ?? []).length);
+    assert.deepEqual(groups, [0, 2]);
+  });
+
+  it('embedding coordinates: the two topics for k = 2; for k > 2 the principal components, against a hand computation', () => {
+    const two = embeddingCoordinates({ data: [1, 2, 3, 4], shape: [2, 2] });
+    assert.deepEqual([...two.x, ...two.y], [1, 3, 2, 4]);
+    // points on a line in 3-D: PC1 carries all the variance, PC2 none
+    const H = { data: [0, 0, 0, 1, 2, 2, 2, 4, 4], shape: [3, 3] };
+    const c = embeddingCoordinates(H);
+    const norm = Math.sqrt(1 + 4 + 4);
+    assert.deepEqual([...c.x].map((v) => Math.round(v * 1e9) / 1e9), [-norm, 0, norm].map((v) => Math.round(v * 1e9) / 1e9));
+    for (const v of c.y) assert.ok(Math.abs(v) < 1e-9);
+    const projected = c.project({ data: [1, 2, 2], shape: [1, 3] });
+    assert.ok(Math.abs(projected.x[0]) < 1e-9);
+  });
+
+  it('grid: charts side by side in one svg of their summed width', () => {
+    const a = lineChart({ title: 'a', xLabel: 'x', yLabel: 'y', series: [{ name: 'a', x: [0, 1], y: [0, 1] }] });
+    const grid = chartGrid({ charts: [a, a], columns: 2, title: 'both' });
+    assert.equal(svgSize(grid).width, 2 * svgSize(a).width);
+    assert.equal((grid.match(/<svg\b/g) ?? []).length, 3);
+  });
+
+  it('PNG through resvg: a PNG of the chart\'s size, or the reason it cannot render here', async () => {
+    const png = await pngRenderer();
+    if (!png.ok) {
+      assert.match(png.reason, /@resvg\/resvg-js did not load here/);
+      return;
+    }
+    const svg = scatterChart({ title: 't', xLabel: 'x', yLabel: 'y', x: [0, 1], y: [1, 0] });
+    const bytes = png.render(svg);
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const { width, height } = svgSize(svg);
+    assert.equal(bytes.readUInt32BE(16), width);
+    assert.equal(bytes.readUInt32BE(20), height);
+  });
+});
