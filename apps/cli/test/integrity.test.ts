@@ -231,7 +231,7 @@ describe('the smaller defects (item 7)', () => {
     const H = await readDelimited(join(out, 'H_target.csv'));
     assert.deepEqual(H.matrix.rowNames, ['a', 'a_3', 'b', 'c', 'a_2', 'd'], 'every row has its own name, none taken twice');
     const W = await readDelimited(join(out, 'W.csv'));
-    assert.deepEqual(W.matrix.columnNames, ['f0', 'f0_2', 'f1']);
+    assert.deepEqual(W.matrix.rowNames, ['f0', 'f0_2', 'f1'], 'W.csv has a row per feature');
     // transform takes the model back: its features are unique
     const renamed = join(dir, 'renamed.csv');
     writeTable(renamed, ['x', 'y'], ['f0', 'f0_2', 'f1'], rowsOf(2, 0));
