@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { labelsForSamples, readDelimited } from '@bcnmf/data';
 import { UsageError } from './errors.js';
-import { rowNamesOf, type Inputs } from './input.js';
+import { readInputs, rowNamesOf, type InputFlags, type Inputs } from './input.js';
 import type { ReportLabels } from './report.js';
 
 /**
@@ -24,4 +24,19 @@ export async function labelsForReport(inputs: Inputs, file: string | undefined, 
   }
   if (inputs.targetLabels && column !== undefined) return { source: `--label-column ${column}`, target: inputs.targetLabels };
   return undefined;
+}
+
+/**
+ * A fit's inputs and the labels its report colours by (fit and fit --alpha auto):
+ * --label-column names a column of --labels when that file is given, else of the split input.
+ */
+export async function readInputsAndLabels(
+  values: InputFlags & { labels?: string },
+  warn: (message: string) => void,
+): Promise<{ inputs: Inputs; reportLabels: ReportLabels | undefined }> {
+  const labelsFile = values.labels;
+  if (labelsFile !== undefined && !existsSync(labelsFile)) throw new UsageError(`--labels ${labelsFile}: no such file`);
+  const inputs = await readInputs({ ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined }, { warn });
+  const reportLabels = await labelsForReport(inputs, labelsFile, values['label-column']);
+  return { inputs, reportLabels };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ALPHA_PATH_DEFAULTS, fitAlphaPath, selectFromAlphaPath, type AlphaPath, type AlphaPathSelection } from '@bcnmf/baselines';
@@ -8,11 +8,11 @@ import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { csvLine, formatSeconds, formatShort } from '../format.js';
-import { fitInput, readInputs, type InputFlags } from '../input.js';
+import { fitInput, type InputFlags } from '../input.js';
 import { choiceOption, numberListOption, numberOption, optionalNumber } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
 import { assertFinite, resultsKeyOption, writeFitOutputs } from '../results.js';
-import { labelsForReport } from '../labels.js';
+import { readInputsAndLabels } from '../labels.js';
 
 /** parseArgs option specs of the flags that go with `--alpha auto`. */
 export const ALPHA_AUTO_OPTIONS = {
@@ -252,14 +252,7 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
   const key = await resultsKeyOption(values.key, inputPaths);
 
   const wLayout = choiceOption('--w-layout', values['w-layout'], ['features-as-rows', 'topics-as-rows'] as const, 'features-as-rows');
-  // --label-column names a column of --labels when that is given, else of the split input
-  const labelsFile = values.labels;
-  if (labelsFile !== undefined && !existsSync(labelsFile)) throw new UsageError(`--labels ${labelsFile}: no such file`);
-  const inputs = await readInputs(
-    { ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined },
-    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) },
-  );
-  const reportLabels = await labelsForReport(inputs, labelsFile, values['label-column']);
+  const { inputs, reportLabels } = await readInputsAndLabels(values, (message) => ctx.err(`bcnmf: warning: ${message}`));
   if (!quiet) describeInputs(ctx, 'bcnmf fit --alpha auto', inputs);
   const progress = pathProgress(ctx, quiet, nFits);
   const started = Date.now();

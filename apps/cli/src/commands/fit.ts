@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { labelsForReport } from '../labels.js';
+import { readInputsAndLabels } from '../labels.js';
 import { diagnoseFit, fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
@@ -8,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { choiceOption, optionalNumber } from '../options.js';
 import { formatSeconds, formatShort } from '../format.js';
-import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
+import { fitInput, INPUT_OPTIONS, INPUT_USAGE } from '../input.js';
 import { parseCommand } from '../options.js';
 import { checkOutputDir, checkOutputFile, writeOutputDir } from '../output.js';
 import { writeH5adOut } from '../h5ad-out.js';
@@ -176,14 +175,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const key = await resultsKeyOption(values.key, inputPaths);
 
   const wLayout = choiceOption('--w-layout', values['w-layout'], ['features-as-rows', 'topics-as-rows'] as const, 'features-as-rows');
-  // --label-column names a column of --labels when that is given, else of the split input
-  const labelsFile = values.labels;
-  if (labelsFile !== undefined && !existsSync(labelsFile)) throw new UsageError(`--labels ${labelsFile}: no such file`);
-  const inputs = await readInputs(
-    { ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined },
-    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) },
-  );
-  const reportLabels = await labelsForReport(inputs, labelsFile, values['label-column']);
+  const { inputs, reportLabels } = await readInputsAndLabels(values, (message) => ctx.err(`bcnmf: warning: ${message}`));
   // one background: exactly the single-background call; several: a list and an alpha each
   const several = inputs.backgrounds.length > 1;
   let options: BcnmfOptions = { ...settings, alpha: several ? alphas : alphas[0] };

@@ -1,19 +1,5 @@
-/** Renders SVG text to PNG bytes with @resvg/resvg-js (prebuilt binaries from npm), or says why it cannot. */
-export type PngRenderer = { ok: true; render: (svg: string) => Buffer } | { ok: false; reason: string };
-
-let cached: Promise<PngRenderer> | undefined;
-
-/** The PNG renderer, loaded once; `{ ok: false, reason }` where @resvg/resvg-js has no binary for this platform. */
-export function pngRenderer(): Promise<PngRenderer> {
-  cached ??= (async (): Promise<PngRenderer> => {
-    try {
-      const { Resvg } = await import('@resvg/resvg-js');
-      const render = (svg: string) => Buffer.from(new Resvg(svg, { background: '#ffffff', font: { loadSystemFonts: true } }).render().asPng());
-      render('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"><rect width="2" height="2"/></svg>');
-      return { ok: true, render };
-    } catch (e) {
-      return { ok: false, reason: `@resvg/resvg-js did not load here: ${(e as Error).message.split('\n')[0]}` };
-    }
-  })();
-  return cached;
-}
+// The PNG copies of the figures come from the plotting package's renderer (one loader of
+// @resvg/resvg-js for the whole project); re-exported here, where the reproduce API has
+// always offered it.
+export { pngRenderer } from '@bcnmf/plots/png';
+export type { PngRenderer } from '@bcnmf/plots/png';
