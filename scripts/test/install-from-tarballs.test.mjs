@@ -119,7 +119,7 @@ describe('npm install of the packed tarballs, in an empty folder', { timeout: 20
     for (const name of ['wasm', 'cpu', 'webgpu', 'cuda']) assert.match(stdout, new RegExp(`^${name} `, 'm'));
     assert.match(stdout, /neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/);
     if (compiler) {
-      assert.match(stdout, /native kernels: built \((avx2|generic), /);
+      assert.match(stdout, /native kernels: built \((avx512|avx2|generic), /);
       assert.match(stdout, /A fit that names no backend runs on 'cpu'/);
     } else {
       assert.match(stdout, /native kernels: not used: no C compiler could build .*; to build them, install a C compiler .*then run `npm rebuild @bcnmf\/backend-cpu`/);
@@ -167,6 +167,6 @@ describe('npm install of the packed tarballs, in an empty folder', { timeout: 20
     assert.deepEqual(report.second, [], 'said once per process');
     // the command it names
     mustRun('npm', ['rebuild', '@bcnmf/backend-cpu'], { cwd: consumer });
-    assert.match(mustRun('npx', ['--no', 'bcnmf', 'backends'], { cwd: consumer }).stdout, /native kernels: built \((avx2|generic), /);
+    assert.match(mustRun('npx', ['--no', 'bcnmf', 'backends'], { cwd: consumer }).stdout, /native kernels: built \((avx512|avx2|generic), /);
   });
 });

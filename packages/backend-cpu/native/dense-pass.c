@@ -167,18 +167,35 @@ int bcnmf_fused_pass(int poisson, int n, int m, int k, const float *X, const flo
   threads = bcnmf_pick_threads(threads, (double)n * m * k * (cross ? 2 : 1) * (poisson ? 2 : 1));
   const size_t ldt = round_up((size_t)k, 8), ldh = round_up((size_t)k, 4);
   const size_t zero_len = (size_t)m > ldh ? (size_t)m : ldh;
-  float *T = bcnmf_transpose_padded(W, k, m, ldt);
-  float *G = (float *)calloc((size_t)k * ldt + 1, sizeof(float));
-  float *wsum = (float *)calloc((size_t)k + 1, sizeof(float));
-  float *zero = (float *)calloc(zero_len + 1, sizeof(float));
   const size_t block = block_rows((size_t)m);
-  float *scratch = (float *)malloc(((size_t)threads * pass_scratch_floats(block, m, ldt, ldh) + 1) * sizeof(float));
-  float *partial_cross = cross ? (float *)calloc((size_t)threads * ldh * m + 1, sizeof(float)) : NULL;
   const size_t partialMassSize = poisson ? ldh : ldh * ldh;
-  float *partial_mass = cross ? (float *)calloc((size_t)threads * partialMassSize + 1, sizeof(float)) : NULL;
-  if (!T || !G || !wsum || !zero || !scratch || (cross && (!partial_cross || !partial_mass))) {
-    free(T); free(G); free(wsum); free(zero); free(scratch); free(partial_cross); free(partial_mass);
-    return -1;
+  /* every buffer carved from one kept work area (pool.c), each on a 64-byte boundary */
+  const size_t sizes[7] = {
+      (size_t)m * ldt,                                        /* T, the padded transpose of W */
+      (size_t)k * ldt,                                        /* G */
+      (size_t)k,                                              /* wsum */
+      zero_len,                                               /* zero row */
+      (size_t)threads * pass_scratch_floats(block, m, ldt, ldh), /* scratch */
+      cross ? (size_t)threads * ldh * m : 0,                  /* partial_cross */
+      cross ? (size_t)threads * partialMassSize : 0,          /* partial_mass */
+  };
+  size_t offsets[7], total = 0;
+  for (int b = 0; b < 7; b++) {
+    offsets[b] = total;
+    total += round_up(sizes[b] + 1, 16);
+  }
+  float *area = bcnmf_work_acquire(total);
+  if (!area) return -1;
+  float *T = area + offsets[0], *G = area + offsets[1], *wsum = area + offsets[2], *zero = area + offsets[3];
+  float *scratch = area + offsets[4];
+  float *partial_cross = cross ? area + offsets[5] : NULL;
+  float *partial_mass = cross ? area + offsets[6] : NULL;
+  transpose_padded_into(W, (size_t)k, (size_t)m, ldt, T);
+  memset(G, 0, sizes[1] * sizeof(float));
+  memset(zero, 0, sizes[3] * sizeof(float));
+  if (cross) {
+    memset(partial_cross, 0, sizes[5] * sizeof(float));
+    memset(partial_mass, 0, sizes[6] * sizeof(float));
   }
   basis_gram(W, (size_t)k, (size_t)m, T, ldt, G, wsum);
   pass_ctx c = {poisson, X, W, T, G, wsum, H, (size_t)n, (size_t)m, (size_t)k, ldt, ldh, eps, damping, block, Hnew,
@@ -195,6 +212,6 @@ int bcnmf_fused_pass(int poisson, int n, int m, int k, const float *X, const flo
         mass[p * k + q] = sum;
       }
   }
-  free(T); free(G); free(wsum); free(zero); free(scratch); free(partial_cross); free(partial_mass);
+  bcnmf_work_release(area);
   return 0;
 }

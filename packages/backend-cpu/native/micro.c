@@ -117,15 +117,20 @@ float *pad_columns(const float *thin, size_t m, size_t k, size_t ldt) {
   return T;
 }
 
-/* k x m `basis` transposed into m x ldt with zero columns after k (written row by row:
+/* k x m `basis` transposed into T (m x ldt) with zero columns after k (written row by row:
  * the k source rows are read as k sequential streams). */
-float *bcnmf_transpose_padded(const float *basis, size_t k, size_t m, size_t ldt) {
-  float *T = (float *)calloc(m * ldt + 1, sizeof(float));
-  if (!T) return NULL;
+void transpose_padded_into(const float *basis, size_t k, size_t m, size_t ldt, float *T) {
   for (size_t j = 0; j < m; j++) {
     float *t = T + j * ldt;
     for (size_t q = 0; q < k; q++) t[q] = basis[q * m + j];
+    for (size_t q = k; q < ldt; q++) t[q] = 0;
   }
+}
+
+/* The same into new memory (free it); NULL when memory ran out. */
+float *bcnmf_transpose_padded(const float *basis, size_t k, size_t m, size_t ldt) {
+  float *T = (float *)malloc((m * ldt + 1) * sizeof(float));
+  if (T) transpose_padded_into(basis, k, m, ldt, T);
   return T;
 }
 

@@ -74,6 +74,98 @@ DEFINE_ROWS_TIMES_THIN(1)
 DEFINE_ROWS_TIMES_THIN(2)
 DEFINE_ROWS_TIMES_THIN(3)
 
+#if defined(__AVX512F__)
+/*
+ * The AVX-512 form of rows_times_thin: a chunk of 16 A + 8 B columns of T (A vectors of
+ * 16 floats, B of 8) for four rows; at most 12 accumulators and 4 vectors of T, so with
+ * AVX-512's 32 registers nothing spills. Each output's sum runs over j in the same order
+ * as in the 8-float kernels, so the builds agree bit for bit.
+ */
+#define FMA16_ROW(ACC, S, A, B)     \
+  {                                 \
+    const float f = (S);            \
+    ACC##0 += f * w0;               \
+    if (A > 1) ACC##1 += f * w1;    \
+    if (A > 2) ACC##2 += f * w2;    \
+    if (B) ACC##h += f * wh;        \
+  }
+#define LOAD_ACC16(ACC, O, A, B)                      \
+  v16 ACC##0 = LOAD16(O + c), ACC##1 = {0}, ACC##2 = {0}; \
+  v8 ACC##h = {0};                                    \
+  if (A > 1) ACC##1 = LOAD16(O + c + 16);             \
+  if (A > 2) ACC##2 = LOAD16(O + c + 32);             \
+  if (B) ACC##h = LOAD(O + c + 16 * A);
+#define STORE_ACC16(ACC, O, A, B)                     \
+  STORE16(O + c, ACC##0);                             \
+  if (A > 1) STORE16(O + c + 16, ACC##1);             \
+  if (A > 2) STORE16(O + c + 32, ACC##2);             \
+  if (B) STORE(O + c + 16 * A, ACC##h);
+#define DEFINE_ROWS_TIMES_THIN16(A, B)                                                                   \
+  INLINE void rows_times_thin16_##A##_##B(const float *a0, const float *a1, const float *a2, const float *a3, \
+                                          size_t m, const float *T, size_t ldt, size_t c, float *o0,         \
+                                          float *o1, float *o2, float *o3) {                                 \
+    LOAD_ACC16(p, o0, A, B) LOAD_ACC16(q, o1, A, B) LOAD_ACC16(r, o2, A, B) LOAD_ACC16(s, o3, A, B)         \
+    const float *t = T + c;                                                                                \
+    for (size_t j = 0; j < m; j++, t += ldt) {                                                             \
+      v16 w0 = LOAD16(t), w1 = {0}, w2 = {0};                                                              \
+      v8 wh = {0};                                                                                         \
+      KEEP(w0);                                                                                            \
+      if (A > 1) { w1 = LOAD16(t + 16); KEEP(w1); }                                                        \
+      if (A > 2) { w2 = LOAD16(t + 32); KEEP(w2); }                                                        \
+      if (B) { wh = LOAD(t + 16 * A); KEEP(wh); }                                                          \
+      FMA16_ROW(p, a0[j], A, B)                                                                            \
+      FMA16_ROW(q, a1[j], A, B)                                                                            \
+      FMA16_ROW(r, a2[j], A, B)                                                                            \
+      FMA16_ROW(s, a3[j], A, B)                                                                            \
+    }                                                                                                      \
+    STORE_ACC16(p, o0, A, B) STORE_ACC16(q, o1, A, B) STORE_ACC16(r, o2, A, B) STORE_ACC16(s, o3, A, B)    \
+  }
+DEFINE_ROWS_TIMES_THIN16(1, 0)
+DEFINE_ROWS_TIMES_THIN16(1, 1)
+DEFINE_ROWS_TIMES_THIN16(2, 0)
+DEFINE_ROWS_TIMES_THIN16(2, 1)
+DEFINE_ROWS_TIMES_THIN16(3, 0)
+
+/* Eight rows at a time (up to 24 accumulators): twice the independent multiply-add
+ * chains of the four-row kernel, and each vector of T loaded once for eight rows. */
+#define DEFINE_ROWS8_TIMES_THIN16(A, B)                                                                   \
+  INLINE void rows8_times_thin16_##A##_##B(const float *const *a, size_t j0, size_t m, const float *T,     \
+                                           size_t ldt, size_t c, float *const *o) {                       \
+    const float *a0 = a[0] + j0, *a1 = a[1] + j0, *a2 = a[2] + j0, *a3 = a[3] + j0;                       \
+    const float *a4 = a[4] + j0, *a5 = a[5] + j0, *a6 = a[6] + j0, *a7 = a[7] + j0;                       \
+    float *o0 = o[0], *o1 = o[1], *o2 = o[2], *o3 = o[3], *o4 = o[4], *o5 = o[5], *o6 = o[6], *o7 = o[7]; \
+    LOAD_ACC16(p, o0, A, B) LOAD_ACC16(q, o1, A, B) LOAD_ACC16(r, o2, A, B) LOAD_ACC16(s, o3, A, B)       \
+    LOAD_ACC16(t, o4, A, B) LOAD_ACC16(u, o5, A, B) LOAD_ACC16(v, o6, A, B) LOAD_ACC16(x, o7, A, B)       \
+    const float *tr = T + c;                                                                             \
+    for (size_t j = 0; j < m; j++, tr += ldt) {                                                          \
+      v16 w0 = LOAD16(tr), w1 = {0}, w2 = {0};                                                           \
+      v8 wh = {0};                                                                                       \
+      KEEP(w0);                                                                                          \
+      if (A > 1) { w1 = LOAD16(tr + 16); KEEP(w1); }                                                     \
+      if (A > 2) { w2 = LOAD16(tr + 32); KEEP(w2); }                                                     \
+      if (B) { wh = LOAD(tr + 16 * A); KEEP(wh); }                                                       \
+      FMA16_ROW(p, a0[j], A, B) FMA16_ROW(q, a1[j], A, B) FMA16_ROW(r, a2[j], A, B)                      \
+      FMA16_ROW(s, a3[j], A, B) FMA16_ROW(t, a4[j], A, B) FMA16_ROW(u, a5[j], A, B)                      \
+      FMA16_ROW(v, a6[j], A, B) FMA16_ROW(x, a7[j], A, B)                                                \
+    }                                                                                                    \
+    STORE_ACC16(p, o0, A, B) STORE_ACC16(q, o1, A, B) STORE_ACC16(r, o2, A, B) STORE_ACC16(s, o3, A, B)  \
+    STORE_ACC16(t, o4, A, B) STORE_ACC16(u, o5, A, B) STORE_ACC16(v, o6, A, B) STORE_ACC16(x, o7, A, B)  \
+  }
+DEFINE_ROWS8_TIMES_THIN16(1, 0)
+DEFINE_ROWS8_TIMES_THIN16(1, 1)
+DEFINE_ROWS8_TIMES_THIN16(2, 0)
+DEFINE_ROWS8_TIMES_THIN16(2, 1)
+DEFINE_ROWS8_TIMES_THIN16(3, 0)
+
+/* The columns of the next chunk of T from column c (ldt a multiple of 8): 48 (three
+ * 16-float vectors) while enough are left; the last 8 to 40 in one chunk, but 56 as
+ * 40 + 16 (a lone 8 is load-bound). */
+static inline size_t chunk16(size_t ldt, size_t c) {
+  const size_t left = (ldt - c) / 8;
+  return left == 7 ? 40 : left >= 6 ? 48 : left * 8;
+}
+#endif
+
 /* Columns of T per tile of block_times_thin: a tile of 24 of T's columns (12 KB) stays
  * in the L1 cache while every row of the block passes over it. */
 #define JTILE 128
@@ -86,6 +178,37 @@ DEFINE_ROWS_TIMES_THIN(3)
  */
 INLINE void block_times_thin(const float *const *a, float *const *o, size_t rows, size_t m, const float *T, size_t ldt) {
   for (size_t r = 0; r < rows; r++) memset(o[r], 0, ldt * sizeof(float));
+#if defined(__AVX512F__)
+  for (size_t c = 0, w; c < ldt; c += w) {
+    w = chunk16(ldt, c);
+    for (size_t j0 = 0; j0 < m; j0 += JTILE) {
+      const size_t len = m - j0 < JTILE ? m - j0 : JTILE;
+      const float *t = T + j0 * ldt;
+      size_t r = 0;
+      for (; r + 8 <= rows && w >= 16; r += 8) {
+        switch (w) {
+          case 48: rows8_times_thin16_3_0(a + r, j0, len, t, ldt, c, o + r); break;
+          case 40: rows8_times_thin16_2_1(a + r, j0, len, t, ldt, c, o + r); break;
+          case 32: rows8_times_thin16_2_0(a + r, j0, len, t, ldt, c, o + r); break;
+          case 24: rows8_times_thin16_1_1(a + r, j0, len, t, ldt, c, o + r); break;
+          default: rows8_times_thin16_1_0(a + r, j0, len, t, ldt, c, o + r);
+        }
+      }
+      for (; r < rows; r += ROWS) {
+        const float *a0 = a[r] + j0, *a1 = a[r + 1] + j0, *a2 = a[r + 2] + j0, *a3 = a[r + 3] + j0;
+        float *o0 = o[r], *o1 = o[r + 1], *o2 = o[r + 2], *o3 = o[r + 3];
+        switch (w) {
+          case 48: rows_times_thin16_3_0(a0, a1, a2, a3, len, t, ldt, c, o0, o1, o2, o3); break;
+          case 40: rows_times_thin16_2_1(a0, a1, a2, a3, len, t, ldt, c, o0, o1, o2, o3); break;
+          case 32: rows_times_thin16_2_0(a0, a1, a2, a3, len, t, ldt, c, o0, o1, o2, o3); break;
+          case 24: rows_times_thin16_1_1(a0, a1, a2, a3, len, t, ldt, c, o0, o1, o2, o3); break;
+          case 16: rows_times_thin16_1_0(a0, a1, a2, a3, len, t, ldt, c, o0, o1, o2, o3); break;
+          default: rows_times_thin_1(a0, a1, a2, a3, len, t, ldt, c, o0, o1, o2, o3);
+        }
+      }
+    }
+  }
+#else
   for (size_t c = 0, nv; c < ldt; c += 8 * nv) {
     /* chunks of 3 vectors; a last 3 + 1 is split 2 + 2 (a 1-vector chunk is load-bound) */
     const size_t left = (ldt - c) / 8;
@@ -101,6 +224,7 @@ INLINE void block_times_thin(const float *const *a, float *const *o, size_t rows
       }
     }
   }
+#endif
 }
 
 /*
@@ -109,6 +233,33 @@ INLINE void block_times_thin(const float *const *a, float *const *o, size_t rows
  */
 INLINE void thin_t_times_rows(const float *Hb, size_t ldh, const float *const *a, size_t rows, size_t m, float *C) {
   size_t j = 0;
+#if defined(__AVX512F__)
+  /* 48 columns at a time in 16-float vectors; the rest as below */
+  for (; j + 48 <= m; j += 48) {
+    for (size_t q = 0; q < ldh; q += 4) {
+      float *c0 = C + q * m + j, *c1 = c0 + m, *c2 = c1 + m, *c3 = c2 + m;
+      v16 x0 = LOAD16(c0), x1 = LOAD16(c0 + 16), x2 = LOAD16(c0 + 32);
+      v16 y0 = LOAD16(c1), y1 = LOAD16(c1 + 16), y2 = LOAD16(c1 + 32);
+      v16 z0 = LOAD16(c2), z1 = LOAD16(c2 + 16), z2 = LOAD16(c2 + 32);
+      v16 u0 = LOAD16(c3), u1 = LOAD16(c3 + 16), u2 = LOAD16(c3 + 32);
+      for (size_t r = 0; r < rows; r++) {
+        const float *ar = a[r] + j;
+        v16 d0 = LOAD16(ar), d1 = LOAD16(ar + 16), d2 = LOAD16(ar + 32);
+        KEEP(d0); KEEP(d1); KEEP(d2);
+        const float *h = Hb + r * ldh + q;
+        const float h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3];
+        x0 += h0 * d0; x1 += h0 * d1; x2 += h0 * d2;
+        y0 += h1 * d0; y1 += h1 * d1; y2 += h1 * d2;
+        z0 += h2 * d0; z1 += h2 * d1; z2 += h2 * d2;
+        u0 += h3 * d0; u1 += h3 * d1; u2 += h3 * d2;
+      }
+      STORE16(c0, x0); STORE16(c0 + 16, x1); STORE16(c0 + 32, x2);
+      STORE16(c1, y0); STORE16(c1 + 16, y1); STORE16(c1 + 32, y2);
+      STORE16(c2, z0); STORE16(c2 + 16, z1); STORE16(c2 + 32, z2);
+      STORE16(c3, u0); STORE16(c3 + 16, u1); STORE16(c3 + 32, u2);
+    }
+  }
+#endif
   for (; j + 24 <= m; j += 24) {
     for (size_t q = 0; q < ldh; q += 4) {
       float *c0 = C + q * m + j, *c1 = c0 + m, *c2 = c1 + m, *c3 = c2 + m;
@@ -180,6 +331,32 @@ INLINE void poisson_ratio_rows(const float *const x[ROWS], const float *const h[
                                size_t m, float eps, float *const out[ROWS]) {
   size_t j = 0;
   const v8 e = (v8){0} + eps;
+#if defined(__AVX512F__)
+  const v16 e16 = (v16){0} + eps;
+  for (; j + 48 <= m; j += 48) {
+    v16 a0 = {0}, a1 = {0}, a2 = {0}, b0 = {0}, b1 = {0}, b2 = {0};
+    v16 c0 = {0}, c1 = {0}, c2 = {0}, d0 = {0}, d1 = {0}, d2 = {0};
+    const float *w = W + j;
+    for (size_t q = 0; q < k; q++, w += m) {
+      v16 w0 = LOAD16(w), w1 = LOAD16(w + 16), w2 = LOAD16(w + 32);
+      KEEP(w0); KEEP(w1); KEEP(w2);
+      const float s0 = h[0][q], s1 = h[1][q], s2 = h[2][q], s3 = h[3][q];
+      a0 += s0 * w0; a1 += s0 * w1; a2 += s0 * w2;
+      b0 += s1 * w0; b1 += s1 * w1; b2 += s1 * w2;
+      c0 += s2 * w0; c1 += s2 * w1; c2 += s2 * w2;
+      d0 += s3 * w0; d1 += s3 * w1; d2 += s3 * w2;
+    }
+#define RATIO16(R, A0, A1, A2)                                    \
+  STORE16(out[R] + j, LOAD16(x[R] + j) / (A0 + e16));             \
+  STORE16(out[R] + j + 16, LOAD16(x[R] + j + 16) / (A1 + e16));   \
+  STORE16(out[R] + j + 32, LOAD16(x[R] + j + 32) / (A2 + e16));
+    RATIO16(0, a0, a1, a2)
+    RATIO16(1, b0, b1, b2)
+    RATIO16(2, c0, c1, c2)
+    RATIO16(3, d0, d1, d2)
+#undef RATIO16
+  }
+#endif
   for (; j + 24 <= m; j += 24) {
     v8 a0 = {0}, a1 = {0}, a2 = {0}, b0 = {0}, b1 = {0}, b2 = {0};
     v8 c0 = {0}, c1 = {0}, c2 = {0}, d0 = {0}, d1 = {0}, d2 = {0};
@@ -262,6 +439,9 @@ float *pad_columns(const float *thin, size_t m, size_t k, size_t ldt) HIDDEN;
 /* k x m `basis` transposed into a new m x ldt array with zero columns after k (free it);
  * NULL when memory ran out. */
 float *bcnmf_transpose_padded(const float *basis, size_t k, size_t m, size_t ldt) HIDDEN;
+
+/* The same into T (m x ldt floats). */
+void transpose_padded_into(const float *basis, size_t k, size_t m, size_t ldt, float *T) HIDDEN;
 
 /* Sums the threads' partial ldh x m products into out (k x m). */
 void reduce_partials(const float *partial, int used, size_t ldh, size_t k, size_t m, float *out) HIDDEN;

@@ -19,6 +19,15 @@ int bcnmf_pick_threads(int threads, double work) HIDDEN;
  * `align`), runs fn on each (the first on the calling thread) and returns how many ran. */
 int bcnmf_parallel_ranges(int threads, size_t count, size_t align, range_fn fn, void *ctx) HIDDEN;
 
+/* Microseconds a worker (or the caller, waiting for the workers) spins before it sleeps. */
+#define SPIN_US 300.0
+
+/* A work area of at least `floats` floats (not zeroed): the kept one when no other call
+ * holds it, else new memory; NULL when memory ran out. Give it back with
+ * bcnmf_work_release. */
+float *bcnmf_work_acquire(size_t floats) HIDDEN;
+void bcnmf_work_release(float *area) HIDDEN;
+
 /* Number of threads the kernels use when the caller passes 0: the online CPUs (exported). */
 int bcnmf_default_threads(void);
 

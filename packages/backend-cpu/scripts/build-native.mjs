@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles native/*.c (the worker pool, the micro-kernels and the operations; see
 // native/common.h) into one library in native/build/ with the machine's C compiler (cc, gcc or
-// clang; $CC first): a generic build, and on x86-64 an AVX2+FMA build beside it. Run at
+// clang; $CC first): a generic build, and on x86-64 an AVX2+FMA build and an AVX-512 build
+// beside it (the last only where the compiler can make it: older compilers skip it). Run at
 // install time (package.json "install") and by `pnpm --filter @bcnmf/backend-cpu
 // build:native`. Never fails the install: where no compiler works, it writes the reason to
 // native/build/status.json and the cpu backend runs without these kernels (it says why).
@@ -36,11 +37,16 @@ if (/^(off|0|false|no|none)$/i.test(process.env.BCNMF_NATIVE ?? '')) {
 
 const compilers = [...new Set([process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean))];
 const variants = [{ name: 'generic', flags: [] }];
-if (arch() === 'x64') variants.push({ name: 'avx2', flags: ['-mavx2', '-mfma'] });
+if (arch() === 'x64') {
+  variants.push({ name: 'avx2', flags: ['-mavx2', '-mfma'] });
+  // optional: a compiler without AVX-512 support still builds the other two
+  variants.push({ name: 'avx512', flags: ['-mavx2', '-mfma', '-mavx512f', '-mavx512vl'], optional: true });
+}
 
 const failures = [];
 for (const compiler of compilers) {
   const built = {};
+  const skipped = [];
   let ok = true;
   for (const variant of variants) {
     const file = join(out, `libbcnmf-cpu-${variant.name}.${extension}`);
@@ -49,8 +55,12 @@ for (const compiler of compilers) {
     const run = spawnSync(compiler, args, { encoding: 'utf8' });
     if (run.error || run.status !== 0) {
       const why = run.error ? run.error.message : (run.stderr || `exit ${run.status}`).trim().split('\n').slice(0, 3).join(' ');
-      failures.push(`${compiler} (${variant.name}): ${why}`);
       rmSync(partial, { force: true });
+      if (variant.optional) {
+        skipped.push(`${variant.name}: ${why}`);
+        continue;
+      }
+      failures.push(`${compiler} (${variant.name}): ${why}`);
       ok = false;
       break;
     }
@@ -58,7 +68,7 @@ for (const compiler of compilers) {
     built[variant.name] = `libbcnmf-cpu-${variant.name}.${extension}`;
   }
   if (ok) {
-    writeStatus({ built: true, compiler, libraries: built });
+    writeStatus({ built: true, compiler, libraries: built, ...(skipped.length ? { skipped } : {}) });
     log(`native kernels built with ${compiler} (${Object.keys(built).join(', ')})`);
     process.exit(0);
   }

@@ -38,9 +38,9 @@ export interface CpuAcceleratorInfo {
    * products with the data and the fused iteration, 'javascript' when they do not.
    */
   kernels: 'native' | 'javascript';
-  /** The native kernels' library file and build ('avx2' or 'generic'), when loaded. */
+  /** The native kernels' library file and build ('avx512', 'avx2' or 'generic'), when loaded. */
   kernelLibrary: string | null;
-  kernelVariant: 'avx2' | 'generic' | null;
+  kernelVariant: 'avx512' | 'avx2' | 'generic' | null;
   /** Threads the native kernels use, when loaded. */
   kernelThreads: number | null;
   /** Why the native kernels are not used, when `kernels` is 'javascript' (with the fix, where there is one). */

@@ -15,5 +15,5 @@ export { blasCandidates } from './blas.js';
 export type { Blas, BlasLoadOptions, CpuAcceleratorInfo, Sgemm } from './blas.js';
 export { cpuOps } from './cpu-ops.js';
 export { loadNativeKernels } from './native.js';
-export type { NativeKernels, NativeLoadOptions } from './native.js';
+export type { NativeKernels, NativeLoadOptions, NativeVariant } from './native.js';
 export type { NativeUnavailable } from './native-build.js';

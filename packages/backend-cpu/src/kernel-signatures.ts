@@ -11,6 +11,12 @@ export const BUILD_SIGNATURES = {
   bcnmf_default_threads: { result: 'int', parameters: '' },
 } as const satisfies SignatureTable;
 
+/** Added with the AVX-512 build (build-info.c): a library without them is a stale build. */
+export const VARIANT_SIGNATURES = {
+  bcnmf_build_avx512: { result: 'int', parameters: '' },
+  bcnmf_cpu_has_avx512: { result: 'int', parameters: '' },
+} as const satisfies SignatureTable;
+
 /** The dense operations (dense-products.c, dense-pass.c, basis-update.c, scores.c). */
 export const DENSE_SIGNATURES = {
   bcnmf_dense_times_thin: {

@@ -13,6 +13,8 @@ export interface NativeBuildStatus {
   reason?: string;
   compiler?: string;
   libraries?: Record<string, string>;
+  /** Optional builds the compiler could not make, with why (an old compiler and AVX-512). */
+  skipped?: string[];
 }
 
 /** Why the kernels cannot be used, and the command that fixes it where one does. */

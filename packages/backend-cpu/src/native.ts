@@ -14,16 +14,20 @@ import {
   type ImportKoffi,
   type KoffiLib,
 } from '@bcnmf/native';
-import { BUILD_SIGNATURES, DENSE_SIGNATURES, SPARSE_SIGNATURES } from './kernel-signatures.js';
+import { BUILD_SIGNATURES, DENSE_SIGNATURES, SPARSE_SIGNATURES, VARIANT_SIGNATURES } from './kernel-signatures.js';
 import { installLayout, notBuilt, rebuildCommand, type NativeBuildStatus, type NativeUnavailable } from './native-build.js';
 import { sparseKernels, type FusedPassOperands, type NativeSparseKernels, type Sizes } from './native-sparse.js';
+
+/** The builds of the native kernels, best first. */
+export const NATIVE_VARIANTS = ['avx512', 'avx2', 'generic'] as const;
+export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
 
 /** The native kernels, on the caller's arrays (row-major float32; see native/*.c). */
 export interface NativeKernels {
   /** The library file loaded. */
   library: string;
-  /** 'avx2' (AVX2 + FMA build) or 'generic'. */
-  variant: 'avx2' | 'generic';
+  /** 'avx512' (AVX-512 F + VL build), 'avx2' (AVX2 + FMA build) or 'generic'. */
+  variant: NativeVariant;
   /** Threads the kernels split their rows over. */
   threads: number;
   /** out (n x k) = X (n x m) · thin (m x k). */
@@ -75,6 +79,12 @@ export interface NativeLoadOptions {
   library?: string;
   /** The build folder to read (status.json, the libraries) instead of the package's native/build (tests). */
   buildDir?: string;
+  /**
+   * The one build to load (also env `BCNMF_NATIVE_VARIANT`); default: the best this CPU
+   * runs. For comparing the builds on one machine, and a way around a build that
+   * misbehaves on some CPU.
+   */
+  variant?: NativeVariant;
   /** Threads for the kernels (also env `BCNMF_THREADS`); default: all online CPUs. */
   threads?: number;
   /** Imports koffi; replaced in tests. */
@@ -87,7 +97,7 @@ export interface NativeLoadOptions {
  * not at the top, so that this package still loads in browsers (where the wasm backend
  * runs).
  */
-async function builtLibraries(given?: string): Promise<{ files: string[]; rebuild: string } | NativeUnavailable> {
+async function builtLibraries(given: string | undefined, variant: NativeVariant | undefined): Promise<{ files: string[]; rebuild: string } | NativeUnavailable> {
   if (typeof process !== 'object' || !process.versions?.node) {
     return { reason: 'native kernels run in Node.js only' };
   }
@@ -108,18 +118,41 @@ async function builtLibraries(given?: string): Promise<{ files: string[]; rebuil
     return { reason: `native build status unreadable (${file}): ${describe(error)}; to build them, run \`${rebuild}\``, fix: `run \`${rebuild}\`` };
   }
   if (!status.built || !status.libraries) return notBuilt(layout, status);
-  const files = [status.libraries.avx2, status.libraries.generic].filter(Boolean).map((f) => join(buildDir, f));
-  return { files, rebuild: rebuildCommand(layout) };
+  const libraries = status.libraries;
+  const rebuild = rebuildCommand(layout);
+  if (variant && !libraries[variant]) {
+    const built = NATIVE_VARIANTS.filter((v) => libraries[v]).join(', ');
+    return { reason: `the ${variant} build of the native kernels was not built here (built: ${built}${status.skipped?.length ? `; skipped: ${status.skipped.join('; ')}` : ''})` };
+  }
+  const files = (variant ? [variant] : NATIVE_VARIANTS).map((v) => libraries[v]).filter(Boolean).map((f) => join(buildDir, f));
+  return { files, rebuild };
+}
+
+/** The build named by `BCNMF_NATIVE_VARIANT` (a TypeError naming the choices when it names none). */
+export function requestedVariant(given?: NativeVariant): NativeVariant | undefined {
+  const value = given ?? (typeof process === 'object' ? process.env?.BCNMF_NATIVE_VARIANT?.trim().toLowerCase() : undefined);
+  if (!value) return undefined;
+  if (!(NATIVE_VARIANTS as readonly string[]).includes(value)) {
+    throw new TypeError(`BCNMF_NATIVE_VARIANT must be one of ${NATIVE_VARIANTS.join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  return value as NativeVariant;
 }
 
 /**
- * Loads the native kernels (the AVX2 build where this CPU has AVX2 and FMA). Returns
+ * Loads the native kernels (the best build this CPU runs: AVX-512, AVX2 + FMA, generic,
+ * or the one `variant` / `BCNMF_NATIVE_VARIANT` names). Returns
  * them, or the reason they cannot be used and, where a command builds them, that
  * command (`fix`); never throws.
  */
 export async function loadNativeKernels(options: NativeLoadOptions = {}): Promise<NativeKernels | NativeUnavailable> {
   if (options.disable || switchedOff('BCNMF_NATIVE')) {
     return { reason: 'native kernels disabled (BCNMF_NATIVE=off)' };
+  }
+  let variant: NativeVariant | undefined;
+  try {
+    variant = requestedVariant(options.variant);
+  } catch (error) {
+    return { reason: describe(error) };
   }
   const koffi = await loadKoffi(options.importKoffi);
   if ('reason' in koffi) return koffi;
@@ -128,14 +161,14 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
   if (options.library) {
     files = [options.library];
   } else {
-    const built = await builtLibraries(options.buildDir);
+    const built = await builtLibraries(options.buildDir, variant);
     if ('reason' in built) return built;
     ({ files, rebuild } = built);
   }
   const failures: string[] = [];
   for (const file of files) {
     try {
-      const kernels = bindKernels(koffi.load(file), file, requestedThreads(options.threads));
+      const kernels = bindKernels(koffi.load(file), file, requestedThreads(options.threads), variant);
       if (typeof kernels === 'string') failures.push(`${file}: ${kernels}`);
       else return kernels;
     } catch (error) {
@@ -146,8 +179,8 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
   return rebuild ? { reason: `${reason}; to rebuild them, run \`${rebuild}\``, fix: `run \`${rebuild}\`` } : { reason };
 }
 
-/** The kernels of a loaded library, or why it cannot serve: another library, a stale build, a CPU without AVX2. */
-function bindKernels(lib: KoffiLib, library: string, requested: number): NativeKernels | string {
+/** The kernels of a loaded library, or why it cannot serve: another library, a stale build, a CPU without AVX2 or AVX-512, another build than the one asked for. */
+function bindKernels(lib: KoffiLib, library: string, requested: number, wanted: NativeVariant | undefined): NativeKernels | string {
   let build: Bindings<typeof BUILD_SIGNATURES>;
   try {
     build = bindSignatures(lib, BUILD_SIGNATURES);
@@ -155,8 +188,17 @@ function bindKernels(lib: KoffiLib, library: string, requested: number): NativeK
     if (error instanceof MissingSymbolsError) return `not bcnmf's kernel library (${error.message})`;
     throw error;
   }
-  const isAvx2Build = build.bcnmf_build_avx2() === 1;
-  if (isAvx2Build && build.bcnmf_cpu_has_avx2() !== 1) return 'this CPU lacks AVX2/FMA';
+  let variantInfo: Bindings<typeof VARIANT_SIGNATURES>;
+  try {
+    variantInfo = bindSignatures(lib, VARIANT_SIGNATURES);
+  } catch (error) {
+    if (error instanceof MissingSymbolsError) return `${error.message}: a stale build`;
+    throw error;
+  }
+  const variant: NativeVariant = variantInfo.bcnmf_build_avx512() === 1 ? 'avx512' : build.bcnmf_build_avx2() === 1 ? 'avx2' : 'generic';
+  if (wanted && variant !== wanted) return `the ${variant} build, not the ${wanted} one asked for`;
+  if (variant !== 'generic' && build.bcnmf_cpu_has_avx2() !== 1) return 'this CPU lacks AVX2/FMA';
+  if (variant === 'avx512' && variantInfo.bcnmf_cpu_has_avx512() !== 1) return 'this CPU lacks AVX-512 (F and VL)';
   const threads = requested > 0 ? requested : (build.bcnmf_default_threads() as number);
   let f: Bindings<typeof DENSE_SIGNATURES & typeof SPARSE_SIGNATURES>;
   try {
@@ -170,7 +212,7 @@ function bindKernels(lib: KoffiLib, library: string, requested: number): NativeK
   const flag = (on: boolean): number => (on ? 1 : 0);
   return {
     library,
-    variant: isAvx2Build ? 'avx2' : 'generic',
+    variant,
     threads,
     denseTimesThin: f.bcnmf_dense_times_thin,
     thinTransposedTimesDense: f.bcnmf_thin_t_times_dense,

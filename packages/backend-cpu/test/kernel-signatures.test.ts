@@ -7,14 +7,14 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { prototype, switchedOff, type SignatureTable } from '@bcnmf/native';
 import { loadNativeKernels } from '../src/index.js';
-import { BUILD_SIGNATURES, DENSE_SIGNATURES, SPARSE_SIGNATURES } from '../src/kernel-signatures.js';
+import { BUILD_SIGNATURES, DENSE_SIGNATURES, SPARSE_SIGNATURES, VARIANT_SIGNATURES } from '../src/kernel-signatures.js';
 
 // The signature table (src/kernel-signatures.ts) against the C sources it binds
 // (native/*.c): the same exported functions, with parameters of the same kinds in the
 // same order. And a library that lacks some of them (an old build) is refused, naming them.
 
 const nativeDir = fileURLToPath(new URL('../native', import.meta.url));
-const TABLE: SignatureTable = { ...BUILD_SIGNATURES, ...DENSE_SIGNATURES, ...SPARSE_SIGNATURES };
+const TABLE: SignatureTable = { ...BUILD_SIGNATURES, ...VARIANT_SIGNATURES, ...DENSE_SIGNATURES, ...SPARSE_SIGNATURES };
 
 /** A parameter's kind: its base type and whether it is a pointer (names and const dropped). */
 function kind(parameter: string): string {

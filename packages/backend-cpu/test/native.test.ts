@@ -260,7 +260,7 @@ describe('loading the native kernels', () => {
   it('reports the kernels in use', { skip }, async () => {
     const info = await configureCpuAccelerator({});
     assert.equal(info.kernels, 'native');
-    assert.match(info.kernelLibrary!, /libbcnmf-cpu-(avx2|generic)\./);
+    assert.match(info.kernelLibrary!, /libbcnmf-cpu-(avx512|avx2|generic)\./);
     assert.ok(info.kernelThreads! >= 1);
     assert.equal(info.kernelReason, null);
   });
