@@ -4,23 +4,30 @@
 //   pca        @bcnmf/baselines' pca (its 'auto' solver) vs scikit-learn's PCA (more in pca-cpca.ts)
 //   sparse     CSR data on the cpu backend: its sparse kernels vs core's plain sparse path vs dense
 //   memory     peak RSS of one large fit against the data's size
-// Medians over repeats; every measurement runs in a process of its own (its peak memory is
-// its own). Writes RESULTS.md and iteration.svg into --out unless --no-write.
+// Every measurement runs in a process of its own (its peak memory is its own). The
+// implementations compared are measured in rounds (rounds.ts): each round runs every one
+// once, in alternating order, and a ratio is taken within each round; the tables give the
+// median ms over the rounds, the median of the per-round ratios with their min–max, and the
+// 1-minute load average at the start and end of each configuration's rounds. Writes
+// RESULTS.md and iteration.svg into --out unless --no-write.
 //
 // Usage: pnpm bench [--suites iteration,nmf,pca,memory] [--samples 1000,2000,5000,20000]
 //   [--features 2000] [--feature-sweep 500,5000] [--k 20] [--k-sweep 5,50] [--iterations 10]
-//   [--repeats 3] [--backends cpu,wasm,cpu-blas] [--wasm-max-samples 2000] [--losses frobenius,poisson]
+//   [--rounds 5] [--repeats 1] [--backends cpu,wasm,cpu-blas] [--wasm-max-samples 2000] [--losses frobenius,poisson]
 //   [--nmf 2000x2000] [--pca 1000x500] [--memory 100000x2000] [--memory-iterations 3]
 //   [--sparse 2000x2000] [--densities 0.01,0.05,0.1,0.2] [--plain-sparse-max-density 0.01]
 //   [--python python3] [--sklearn-python /usr/bin/python3] [--blas-threads N] [--out DIR] [--no-write] [--quick]
 // --blas-threads N sets OPENBLAS_NUM_THREADS for every measured process (NumPy's and ours
 // alike): thread-for-thread figures that a busy machine distorts less.
+// --rounds N: rounds per configuration (default 5, at least 5 for a written RESULTS.md;
+// --quick runs 2). --repeats N: timed measurements in each process, their median taken.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadCell, median, parseRounds, ratioCells, ratioSummary, runRounds, type Outcome } from './rounds.js';
 import { lineChartSvg, type Series } from './svg.js';
 import type { Job, JobResult } from './worker.js';
 
@@ -36,7 +43,8 @@ const { values } = parseArgs({
     k: { type: 'string', default: '20' },
     'k-sweep': { type: 'string', default: '5,50' },
     iterations: { type: 'string', default: '10' },
-    repeats: { type: 'string', default: '3' },
+    rounds: { type: 'string' },
+    repeats: { type: 'string', default: '1' },
     backends: { type: 'string', default: 'cpu,wasm,cpu-blas' },
     'wasm-max-samples': { type: 'string', default: '2000' },
     losses: { type: 'string', default: 'frobenius,poisson' },
@@ -66,6 +74,14 @@ if (values.quick) {
 const suites = list(values.suites!);
 const iterations = Number(values.iterations);
 const repeats = Number(values.repeats);
+let rounds: number;
+try {
+  rounds = parseRounds(values.rounds ?? (values.quick ? '2' : '5'), { writes: !values['no-write'], quick: values.quick! });
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats ${values.repeats}: expected a whole number of at least 1`);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const backends = list(values.backends!);
 const losses = list(values.losses!) as Array<'frobenius' | 'poisson'>;
 const k0 = Number(values.k);
@@ -119,7 +135,6 @@ function runPython(python: string, args: string[]): PythonResult | { error: stri
 
 const failed = (r: object): r is { error: string } => 'error' in r;
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-const ratio = (ours: number, theirs: number | null) => (theirs ? (ours / theirs).toFixed(2) : 'n/a');
 const blasText = (b: PythonResult['blas']) => (b ? `${b.internal_api ?? '?'} ${b.version ?? ''}${b.architecture ? ` (${b.architecture})` : ''}`.trim() : 'BLAS unknown');
 
 // ---- machine, RESULTS.md, plot (rewritten after every section) ----
@@ -164,8 +179,8 @@ function writeResults(final: boolean): void {
     `Machine: ${machine}.`,
     ...(final ? [] : ['', '**Partial: the run was still going when this was written.**']),
     '',
-    'Other processes ran on the machine at the same time, so absolute times drift between runs: compare the',
-    'ratios, which come from measurements taken in the same run, one after the other.',
+    `Method: each configuration runs in ${rounds} rounds, every implementation once per round in a process of its own (a warm-up, then the timed measurement), in alternating order (reversed every other round), so that the load of this shared machine falls on all of them alike.`,
+    'A ratio is taken within each round (ours / reference, same round); the tables give the median ms over the rounds, the median of the per-round ratios with their spread (min–max), and the 1-minute load average at the start and end of each configuration\'s rounds.',
     '',
     ...sections.flatMap((s) => [s, '']),
     '![ms per iteration against samples](iteration.svg)',
@@ -189,6 +204,53 @@ function emit(lines: string[]): void {
   writeResults(false);
 }
 
+// ---- comparisons in rounds ----
+/** One measurement of one implementation, in a process of its own. */
+interface Measured { ms: number; rssMb: number; detail?: string }
+/** An implementation compared; the first of a configuration's is the reference of its ratios. */
+interface Contender { label: string; run: () => Outcome<Measured> }
+interface ComparedRow { label: string; ms: number; ratio: string; spread: string; rounds: string; rssMb: number }
+
+/**
+ * Measures the contenders in rounds (rounds.ts) and returns a row for each one that ran at
+ * least once: the median ms over its rounds, the median and min–max of its per-round ratios
+ * to the first contender, the rounds that gave a ratio, its largest peak RSS; and the load cell.
+ */
+async function compareInRounds(contenders: Contender[], where: string): Promise<{ rows: ComparedRow[]; load: string }> {
+  const measured = await runRounds(contenders.map((c) => c.run), { rounds });
+  const msOf = (i: number) => measured.results[i].map((m) => m?.ms ?? null);
+  const rows: ComparedRow[] = [];
+  contenders.forEach((c, i) => {
+    const ok = measured.results[i].filter((m): m is Measured => m !== null);
+    const errors = measured.errors[i].filter((e): e is string => e !== undefined);
+    if (errors.length > 0) notes.add(`${c.label} failed ${where} in ${errors.length} of ${rounds} rounds: ${errors[0]}`);
+    if (ok.length === 0) return;
+    const detail = ok.find((m) => m.detail)?.detail;
+    const label = `${c.label}${detail ? ` (${detail})` : ''}`;
+    const ms = median(ok.map((m) => m.ms))!;
+    const rssMb = Math.max(...ok.map((m) => m.rssMb));
+    if (i === 0) {
+      rows.push({ label, ms, ratio: '1.00', spread: '—', rounds: `${ok.length}/${rounds}`, rssMb });
+      return;
+    }
+    const summary = ratioSummary(msOf(0), msOf(i));
+    const cells = ratioCells(summary);
+    rows.push({ label, ms, ratio: cells.median, spread: cells.spread, rounds: `${summary.count}/${rounds}`, rssMb });
+  });
+  return { rows, load: loadCell(measured) };
+}
+
+const roundsNote = (reference: string) =>
+  `${rounds} rounds, each implementation once per round in its own process (order reversed every other round); ` +
+  `ratio: the median of the per-round ratios ms / ${reference} ms of the same round (lower is faster); spread: their min–max; ` +
+  'rounds: those that gave a ratio; load: the 1-minute load average at the start → end of the configuration\'s rounds.';
+
+const fromPython = (py: PythonResult | { error: string }, ms: (r: PythonResult) => number, note: (r: PythonResult) => string): Outcome<Measured> => {
+  if (failed(py)) return py;
+  notes.add(note(py));
+  return { ms: ms(py), rssMb: py.max_rss_mb };
+};
+
 // ---- iteration ----
 interface IterationRow { loss: string; features: number; samples: number; k: number; impl: string; ms: number; ratio: string; rss: number }
 const iterationRows: IterationRow[] = [];
@@ -201,40 +263,42 @@ if (suites.includes('iteration')) {
   for (const f of numbers(values['feature-sweep']!)) add(f, samples0, k0);
   for (const k of numbers(values['k-sweep']!)) add(features0, samples0, k);
   const lines = [
-    `### bcNMF iteration: this project vs the NumPy reference formulas (float32, median of ${repeats}, ${iterations} iterations each)`,
+    `### bcNMF iteration: this project vs the NumPy reference formulas (float32, ${iterations} iterations timed per process, median over ${rounds} rounds)`,
     '',
-    'Samples are per data set (target and background the same size); ratio = ms / NumPy ms (lower is faster).',
+    `Samples are per data set (target and background the same size). ${roundsNote('NumPy')}`,
     '',
-    '| loss | features | samples (each) | k | implementation | ms / iteration | ratio to NumPy | peak RSS MB |',
-    '|---|---:|---:|---:|---|---:|---:|---:|',
+    '| loss | features | samples (each) | k | implementation | ms / iteration | ratio to NumPy (median) | ratio spread (min–max) | rounds | peak RSS MB | load |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|',
   ];
   console.log(lines.join('\n'));
   for (const loss of losses) {
     for (const [features, samples, k] of configs) {
-      const row = (impl: string, ms: number, r: string, rss: number) => {
-        iterationRows.push({ loss, features, samples, k, impl, ms, ratio: r, rss });
-        const line = `| ${loss} | ${features} | ${samples} | ${k} | ${impl} | ${fmt(ms)} | ${r} | ${rss.toFixed(0)} |`;
-        lines.push(line);
-        console.log(line);
-      };
-      const numpy = runPython(values.python!, [reference('numpy_bcnmf.py'), String(features), String(samples), String(samples), String(k), String(iterations), loss, String(repeats)]);
-      let referenceMs: number | null = null;
-      if (failed(numpy)) notes.add(`NumPy reference failed: ${numpy.error}`);
-      else {
-        referenceMs = numpy.ms_per_iteration!;
-        notes.add(`NumPy reference: ${values.python} with NumPy ${numpy.numpy}, ${blasText(numpy.blas)}`);
-        row('NumPy reference formulas', referenceMs, '1.00', numpy.max_rss_mb);
-      }
+      const contenders: Contender[] = [{
+        label: 'NumPy reference formulas',
+        run: () => fromPython(
+          runPython(values.python!, [reference('numpy_bcnmf.py'), String(features), String(samples), String(samples), String(k), String(iterations), loss, String(repeats)]),
+          (r) => r.ms_per_iteration!,
+          (r) => `NumPy reference: ${values.python} with NumPy ${r.numpy}, ${blasText(r.blas)}`,
+        ),
+      }];
       for (const backend of backends) {
         if ((backend === 'wasm' || backend === 'cpu-blas') && samples > wasmMax) continue;
-        const result = runWorker({ kind: 'iteration', backend, loss, features, target: samples, background: samples, k, iterations, repeats });
-        if (failed(result)) {
-          notes.add(`bcnmf ${backend} failed at ${features} x ${samples}: ${result.error}`);
-          continue;
-        }
-        if (backend === 'cpu' || backend === 'cpu-blas') notes.add(`bcnmf ${backend === 'cpu' ? 'cpu backend' : 'cpu-blas (cpu, BCNMF_NATIVE=off)'} path: ${result.accelerator}`);
-        const label = backend === 'cpu-blas' ? 'bcnmf, backend cpu without native kernels (BLAS only)' : `bcnmf, backend ${backend}`;
-        row(label, result.ms, ratio(result.ms, referenceMs), result.maxRssMb);
+        contenders.push({
+          label: backend === 'cpu-blas' ? 'bcnmf, backend cpu without native kernels (BLAS only)' : `bcnmf, backend ${backend}`,
+          run: () => {
+            const result = runWorker({ kind: 'iteration', backend, loss, features, target: samples, background: samples, k, iterations, repeats });
+            if (failed(result)) return result;
+            if (backend === 'cpu' || backend === 'cpu-blas') notes.add(`bcnmf ${backend === 'cpu' ? 'cpu backend' : 'cpu-blas (cpu, BCNMF_NATIVE=off)'} path: ${result.accelerator}`);
+            return { ms: result.ms, rssMb: result.maxRssMb };
+          },
+        });
+      }
+      const { rows, load } = await compareInRounds(contenders, `at ${loss}, ${features} x ${samples}, k = ${k}`);
+      for (const r of rows) {
+        iterationRows.push({ loss, features, samples, k, impl: r.label, ms: r.ms, ratio: r.ratio, rss: r.rssMb });
+        const line = `| ${loss} | ${features} | ${samples} | ${k} | ${r.label} | ${fmt(r.ms)} | ${r.ratio} | ${r.spread} | ${r.rounds} | ${r.rssMb.toFixed(0)} | ${load} |`;
+        lines.push(line);
+        console.log(line);
       }
     }
   }
@@ -247,27 +311,29 @@ if (suites.includes('iteration')) {
 if (suites.includes('sparse')) {
   const [samples, features] = dims(values.sparse!);
   const lines = [
-    `### Sparse data on the cpu backend: ${samples} + ${samples} samples x ${features} features, k = ${k0} (ms per iteration, median of ${repeats})`,
+    `### Sparse data on the cpu backend: ${samples} + ${samples} samples x ${features} features, k = ${k0} (ms per iteration, median over ${rounds} rounds)`,
     '',
-    'csr: the cpu backend\'s CSR kernels; csr, plain: core\'s plain sparse path (gather + scatterND) on the same backend; dense: the same data as dense arrays (BLAS where loaded). Ratio = ms / dense ms.',
+    'csr: the cpu backend\'s CSR kernels; csr, plain: core\'s plain sparse path (gather + scatterND) on the same backend; dense: the same data as dense arrays (BLAS where loaded). ' +
+      roundsNote('dense'),
     '',
-    '| loss | density | data as | ms / iteration | ratio to dense |',
-    '|---|---:|---|---:|---:|',
+    '| loss | density | data as | ms / iteration | ratio to dense (median) | ratio spread (min–max) | rounds | load |',
+    '|---|---:|---|---:|---:|---:|---:|---|',
   ];
   console.log(lines.join('\n'));
   for (const loss of losses) {
     for (const density of numbers(values.densities!)) {
-      let denseMs: number | null = null;
-      for (const mode of ['dense', 'csr', 'csr-plain'] as const) {
-        // core's plain sparse path takes ~25 s an iteration at 10% of 2,000 x 2,000
-        if (mode === 'csr-plain' && density > Number(values['plain-sparse-max-density'])) continue;
-        const result = runWorker({ kind: 'sparse', mode, loss, density, features, target: samples, background: samples, k: k0, iterations, repeats });
-        if (failed(result)) {
-          notes.add(`sparse ${mode} (${loss}, density ${density}) failed: ${result.error}`);
-          continue;
-        }
-        if (mode === 'dense') denseMs = result.ms;
-        const line = `| ${loss} | ${density} | ${mode === 'csr-plain' ? 'csr, plain' : mode} | ${fmt(result.ms)} | ${ratio(result.ms, denseMs)} |`;
+      // core's plain sparse path takes ~25 s an iteration at 10% of 2,000 x 2,000
+      const modes = (['dense', 'csr', 'csr-plain'] as const).filter((mode) => mode !== 'csr-plain' || density <= Number(values['plain-sparse-max-density']));
+      const contenders: Contender[] = modes.map((mode) => ({
+        label: mode === 'csr-plain' ? 'csr, plain' : mode,
+        run: () => {
+          const result = runWorker({ kind: 'sparse', mode, loss, density, features, target: samples, background: samples, k: k0, iterations, repeats });
+          return failed(result) ? result : { ms: result.ms, rssMb: result.maxRssMb };
+        },
+      }));
+      const { rows, load } = await compareInRounds(contenders, `(sparse, ${loss}, density ${density})`);
+      for (const r of rows) {
+        const line = `| ${loss} | ${density} | ${r.label} | ${fmt(r.ms)} | ${r.ratio} | ${r.spread} | ${r.rounds} | ${load} |`;
         lines.push(line);
         console.log(line);
       }
@@ -285,30 +351,38 @@ for (const suite of ['nmf', 'pca'] as const) {
   const k = suite === 'nmf' ? k0 : Math.min(k0, features, samples);
   const lines = [
     suite === 'nmf'
-      ? `### NMF baseline: @bcnmf/baselines' nmf vs scikit-learn NMF (MU solver, Frobenius, random init, ${iterations} iterations, tol 0; ms per fit, median of ${repeats})`
-      : `### PCA baseline: @bcnmf/baselines' pca (default 'auto' solver, float64; the row says which ran) vs scikit-learn PCA (default solver; ms per fit, median of ${repeats})`,
+      ? `### NMF baseline: @bcnmf/baselines' nmf vs scikit-learn NMF (MU solver, Frobenius, random init, ${iterations} iterations, tol 0; ms per fit, median over ${rounds} rounds)`
+      : `### PCA baseline: @bcnmf/baselines' pca (default 'auto' solver, float64; the row says which ran) vs scikit-learn PCA (default solver; ms per fit, median over ${rounds} rounds)`,
     '',
-    '| samples x features | k | implementation | ms / fit | ratio to scikit-learn | peak RSS MB |',
-    '|---|---:|---|---:|---:|---:|',
+    roundsNote('scikit-learn'),
+    '',
+    '| samples x features | k | implementation | ms / fit | ratio to scikit-learn (median) | ratio spread (min–max) | rounds | peak RSS MB | load |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---|',
   ];
-  const py = runPython(values['sklearn-python']!, suite === 'nmf'
-    ? [reference('sklearn_baselines.py'), 'nmf', String(samples), String(features), String(k), String(iterations), String(repeats)]
-    : [reference('sklearn_baselines.py'), 'pca', String(samples), String(features), String(k), String(repeats)]);
-  let refMs: number | null = null;
-  if (failed(py)) notes.add(`scikit-learn failed: ${py.error}`);
-  else {
-    refMs = py.ms_per_fit!;
-    notes.add(`scikit-learn: ${values['sklearn-python']} with scikit-learn ${py.sklearn}, NumPy ${py.numpy}, ${blasText(py.blas)}`);
-    lines.push(`| ${samples} x ${features} | ${k} | scikit-learn ${suite === 'nmf' ? 'NMF' : 'PCA'} | ${fmt(refMs)} | 1.00 | ${py.max_rss_mb.toFixed(0)} |`);
-  }
-  const impls: Array<[string, Job]> = suite === 'nmf'
+  const contenders: Contender[] = [{
+    label: `scikit-learn ${suite === 'nmf' ? 'NMF' : 'PCA'}`,
+    run: () => fromPython(
+      runPython(values['sklearn-python']!, suite === 'nmf'
+        ? [reference('sklearn_baselines.py'), 'nmf', String(samples), String(features), String(k), String(iterations), String(repeats)]
+        : [reference('sklearn_baselines.py'), 'pca', String(samples), String(features), String(k), String(repeats)]),
+      (r) => r.ms_per_fit!,
+      (r) => `scikit-learn: ${values['sklearn-python']} with scikit-learn ${r.sklearn}, NumPy ${r.numpy}, ${blasText(r.blas)}`,
+    ),
+  }];
+  const jobs: Array<[string, Job]> = suite === 'nmf'
     ? backends.filter((b) => b !== 'cpu-blas' && (b !== 'wasm' || samples <= wasmMax)).map((backend) => [`@bcnmf/baselines nmf, backend ${backend}`, { kind: 'nmf', backend, samples, features, k, iterations, repeats }])
     : [['@bcnmf/baselines pca', { kind: 'pca', samples, features, k, repeats }]];
-  for (const [label, job] of impls) {
-    const result = runWorker(job);
-    if (failed(result)) notes.add(`${label} failed: ${result.error}`);
-    else lines.push(`| ${samples} x ${features} | ${k} | ${label}${result.solver ? ` (${result.solver})` : ''} | ${fmt(result.ms)} | ${ratio(result.ms, refMs)} | ${result.maxRssMb.toFixed(0)} |`);
+  for (const [label, job] of jobs) {
+    contenders.push({
+      label,
+      run: () => {
+        const result = runWorker(job);
+        return failed(result) ? result : { ms: result.ms, rssMb: result.maxRssMb, ...(result.solver ? { detail: result.solver } : {}) };
+      },
+    });
   }
+  const { rows, load } = await compareInRounds(contenders, `(${suite}, ${samples} x ${features})`);
+  for (const r of rows) lines.push(`| ${samples} x ${features} | ${k} | ${r.label} | ${fmt(r.ms)} | ${r.ratio} | ${r.spread} | ${r.rounds} | ${r.rssMb.toFixed(0)} | ${load} |`);
   emit(lines);
 }
 
