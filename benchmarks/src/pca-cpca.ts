@@ -1,11 +1,16 @@
 // PCA and cPCA of @bcnmf/baselines against scikit-learn's PCA and a NumPy/scikit-learn
 // transcription of the reference cPCA package (reference/pca_cpca.py), at the sizes the
 // reproduction runs (the full-size simulation: 1,000 + 1,000 cells x 3,000 genes), with the
-// solver each side actually used. Every measurement runs in a process of its own; medians
-// over --repeats after one warm-up fit. Writes PCA-CPCA.md into --out unless --no-write.
+// solver each side actually used. Every measurement runs in a process of its own (a warm-up
+// fit, then the median of --repeats timed fits); the implementations of a case are measured
+// in --rounds rounds (rounds.ts: each once per round, the order reversed every other round),
+// and the table gives the median ms over the rounds, the median of the per-round ratios to
+// scikit-learn with their min–max, and the load at the start and end of the case's rounds.
+// Writes PCA-CPCA.md into --out unless --no-write.
 //
-// Usage: node --conditions=source --import tsx benchmarks/src/pca-cpca.ts [--repeats 3]
+// Usage: node --conditions=source --import tsx benchmarks/src/pca-cpca.ts [--rounds 5] [--repeats 1]
 //   [--sklearn-python /usr/bin/python3] [--js] [--out DIR] [--no-write] [--quick]
+// --rounds: at least 5 for a written PCA-CPCA.md (--quick runs 2 at a tenth of the size).
 // --js also times the JavaScript path (BCNMF_BLAS=off): minutes per cPCA fit at full size.
 // --blas-threads N sets OPENBLAS_NUM_THREADS for every measured process (NumPy's and ours
 // alike): OpenBLAS threads busy-wait, which a loaded machine punishes.
@@ -17,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpca, nativeLinalgStatus, pca } from '@bcnmf/baselines';
 import { uniformData } from './data.js';
+import { loadCell, median as medianOf, parseRounds, ratioCells, ratioSummary, runRounds, type Outcome } from './rounds.js';
 
 interface Job {
   kind: 'pca' | 'cpca';
@@ -67,7 +73,8 @@ async function measure(job: Job): Promise<Measured> {
 const { values } = parseArgs({
   options: {
     job: { type: 'string' },
-    repeats: { type: 'string', default: '3' },
+    rounds: { type: 'string' },
+    repeats: { type: 'string', default: '1' },
     'sklearn-python': { type: 'string', default: '/usr/bin/python3' },
     js: { type: 'boolean', default: false },
     out: { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
@@ -76,7 +83,11 @@ const { values } = parseArgs({
     'blas-threads': { type: 'string' },
   },
 });
+// as in bench.ts: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, set on some machines, slow a current
+// NumPy down; unset for the measured processes only
 const measuredEnv: NodeJS.ProcessEnv = { ...process.env, ...(values['blas-threads'] ? { OPENBLAS_NUM_THREADS: values['blas-threads'] } : {}) };
+const unsetVariables = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].filter((name) => name in measuredEnv);
+for (const name of unsetVariables) delete measuredEnv[name];
 
 if (values.job) {
   console.log(JSON.stringify(await measure(JSON.parse(values.job) as Job)));
@@ -84,6 +95,14 @@ if (values.job) {
 }
 
 const repeats = values.quick ? 1 : Number(values.repeats);
+let rounds: number;
+try {
+  rounds = parseRounds(values.rounds ?? (values.quick ? '2' : '5'), { writes: !values['no-write'], quick: values.quick! });
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats ${values.repeats}: expected a whole number of at least 1`);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const scale = values.quick ? 0.1 : 1;
 const dir = mkdtempSync(join(tmpdir(), 'bcnmf-pca-cpca-'));
 const write = (name: string, m: { data: ArrayLike<number>; shape: readonly number[] }): string => {
@@ -146,8 +165,8 @@ const linalg = await nativeLinalgStatus();
 const loadBefore = loadavg().map((v) => v.toFixed(2)).join(', ');
 const notes = new Set<string>();
 const lines = [
-  '| case | size | implementation | solver, path | ms / fit | ratio to scikit-learn | peak RSS MB | alphas returned |',
-  '|---|---|---|---|---:|---:|---:|---|',
+  '| case | size | implementation | solver, path | ms / fit | ratio to scikit-learn (median) | ratio spread (min–max) | rounds | peak RSS MB | alphas returned | load |',
+  '|---|---|---|---|---:|---:|---:|---:|---:|---|---|',
 ];
 const cases: { name: string; size: string; job: Job; python: string[] }[] = [
   {
@@ -175,25 +194,37 @@ const cases: { name: string; size: string; job: Job; python: string[] }[] = [
     python: ['cpca', tFile, String(nT), bFile, String(nB), String(p), 'auto', String(repeats)],
   },
 ];
+/** One fit's measurement, whichever side made it. */
+interface Fit { ms: number; maxRssMb: number; solver: string; alphas: number[] | null }
 try {
   for (const c of cases) {
-    const py = runPython(c.python);
-    let ref: number | null = null;
-    if (failed(py)) notes.add(`${c.name}: the Python reference failed: ${py.error}`);
-    else {
-      ref = py.ms_per_fit;
-      notes.add(`Python: ${values['sklearn-python']} with scikit-learn ${py.sklearn}, NumPy ${py.numpy}${py.blas ? `, ${py.blas.internal_api} ${py.blas.version} on ${py.blas.num_threads} threads` : ''}`);
-      const impl = c.job.kind === 'pca' ? 'scikit-learn PCA' : 'cPCA reference algorithm (NumPy, scikit-learn)';
-      lines.push(`| ${c.name} | ${c.size} | ${impl} | ${py.solver} | ${fmt(ref)} | 1.00 | ${py.max_rss_mb.toFixed(0)} | ${alphasText(py.alphas)} |`);
-    }
+    const reference = c.job.kind === 'pca' ? 'scikit-learn PCA' : 'cPCA reference algorithm (NumPy, scikit-learn)';
+    const contenders: { label: string; run: () => Outcome<Fit> }[] = [{
+      label: reference,
+      run: () => {
+        const py = runPython(c.python);
+        if (failed(py)) return py;
+        notes.add(`Python: ${values['sklearn-python']} with scikit-learn ${py.sklearn}, NumPy ${py.numpy}${py.blas ? `, ${py.blas.internal_api} ${py.blas.version} on ${py.blas.num_threads} threads` : ''}`);
+        return { ms: py.ms_per_fit, maxRssMb: py.max_rss_mb, solver: py.solver, alphas: py.alphas };
+      },
+    }];
     const paths: [string, NodeJS.ProcessEnv][] = [['@bcnmf/baselines', measuredEnv]];
     if (values.js) paths.push(['@bcnmf/baselines, JavaScript only (BCNMF_BLAS=off)', { ...measuredEnv, BCNMF_BLAS: 'off' }]);
-    for (const [label, env] of paths) {
-      const ours = runOurs(c.job, env);
-      if (failed(ours)) notes.add(`${c.name}, ${label}: failed: ${ours.error}`);
-      else lines.push(`| ${c.name} | ${c.size} | ${label} | ${ours.solver} | ${fmt(ours.ms)} | ${ref === null ? 'n/a' : (ours.ms / ref).toFixed(2)} | ${ours.maxRssMb.toFixed(0)} | ${alphasText(ours.alphas)} |`);
+    for (const [label, env] of paths) contenders.push({ label, run: () => runOurs(c.job, env) });
+    const measured = await runRounds(contenders.map((x) => x.run), { rounds });
+    const msOf = (i: number) => measured.results[i].map((m) => m?.ms ?? null);
+    contenders.forEach(({ label }, i) => {
+      const ok = measured.results[i].filter((m): m is Fit => m !== null);
+      const errors = measured.errors[i].filter((e): e is string => e !== undefined);
+      if (errors.length > 0) notes.add(`${c.name}, ${label}: failed in ${errors.length} of ${rounds} rounds: ${errors[0]}`);
+      if (ok.length === 0) return;
+      const last = ok[ok.length - 1];
+      const summary = ratioSummary(msOf(0), msOf(i));
+      const cells = i === 0 ? { median: '1.00', spread: '—' } : ratioCells(summary);
+      const count = i === 0 ? ok.length : summary.count;
+      lines.push(`| ${c.name} | ${c.size} | ${label} | ${last.solver} | ${fmt(medianOf(ok.map((m) => m.ms))!)} | ${cells.median} | ${cells.spread} | ${count}/${rounds} | ${Math.max(...ok.map((m) => m.maxRssMb)).toFixed(0)} | ${alphasText(last.alphas)} | ${loadCell(measured)} |`);
       console.log(lines[lines.length - 1]);
-    }
+    });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -215,7 +246,8 @@ const doc = [
   `Machine: ${model}, ${cpus().length} cores; Node ${process.version}; load average ${loadBefore} before, ${loadAfter} after.`,
   `Our linear algebra: ${linalg.path === 'native' ? `native (${linalg.library}${openblas ? `, ${openblas}` : ''})` : `JavaScript (${linalg.reason})`}.`,
   '',
-  `Median of ${repeats} fits after a warm-up fit, each implementation in a process of its own, one after the other. The machine is shared: absolute times drift with its load (printed above); the ratios come from measurements taken minutes apart.`,
+  `Method: each case runs in ${rounds} rounds, every implementation once per round in a process of its own (a warm-up fit, then ${repeats === 1 ? 'one timed fit' : `the median of ${repeats} timed fits`}), in alternating order (reversed every other round), so that the load of this shared machine falls on both sides alike.`,
+  'A ratio is taken within each round (ours / scikit-learn, same round); the table gives the median ms over the rounds, the median of the per-round ratios with their spread (min–max), the rounds that gave a ratio, and the 1-minute load average at the start → end of the case\'s rounds.',
   `Data: the full-size simulation's beta = 2, seed 0 (log1p(CP10K) of ${nT} target and ${nB} background cells x ${p} genes${scale !== 1 ? `, scale ${scale}` : ''}), as \`bcnmf reproduce simulation\` fits it; uniform [0, 1) data for the second PCA case.`,
   '',
   ...lines,
@@ -223,6 +255,7 @@ const doc = [
   '### Notes',
   '',
   ...(values['blas-threads'] ? [`- OPENBLAS_NUM_THREADS=${values['blas-threads']} for every measured process (both sides).`] : []),
+  ...(unsetVariables.length > 0 ? [`- Unset for the measured processes only (both sides): ${unsetVariables.join(', ')}.`] : []),
   '- scikit-learn PCA: its default solver (the "solver, path" column says which one `svd_solver=\'auto\'` chose). Ours: `method: \'auto\'`, which takes the top eigenpairs of the smaller of Z Zᵀ and ZᵀZ (`\'gram\'`) for a few components of a large matrix.',
   '- cPCA: both sides run the reference algorithm (ALGORITHM.md §5) on the same data: 41 candidate alphas for the automatic choice. The Python side uses `numpy.linalg.eig` per alpha, as the reference package does, and scikit-learn\'s PCA (randomized above 500 x 500) for the pre-projection; ours LAPACK `dsyevr` for the top eigenpairs only and an exact pre-projection. Its spectral clustering is seeded here (unseeded in the package), so its returned alphas are repeatable; they can differ from ours where the two pre-projections differ.',
   ...[...notes].map((n) => `- ${n}`),
