@@ -2,24 +2,28 @@
 // it, then the topic clustering and one coefficient fit) against 20 separate fitBcnmf
 // calls (each checks and uploads the data itself), and whether running restarts
 // concurrently in two processes (one native thread each) beats one process whose native
-// kernels use both cores. Each measurement runs in its own child process, one after the
-// other; the machine's load average is printed with every row. Writes CONSENSUS.md.
+// kernels use both cores. Each measurement runs in its own child process; the rows of a
+// data set are measured in --rounds rounds (rounds.ts: each once per round, the order
+// reversed every other round), and each row's time is compared with the separate calls'
+// of the same round: the median of those per-round ratios, their min–max, and the load at
+// the start and end of the rounds. Writes CONSENSUS.md (at least 5 rounds).
 //
 // Usage: node --conditions=source --import tsx benchmarks/src/consensus.ts
-//          [--sizes mouse,2000] [--restarts 20] [--max-iter 100] [--repeats 2] [--no-write]
+//          [--sizes mouse,2000] [--restarts 20] [--max-iter 100] [--rounds 5] [--no-write]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadCell, median, parseRounds, ratioCells, ratioSummary, runRounds } from './rounds.js';
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: 'mouse,2000' },
     restarts: { type: 'string', default: '20' },
     'max-iter': { type: 'string', default: '100' },
-    repeats: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
     'data-dir': { type: 'string', default: fileURLToPath(new URL('../../../shared/datasets', import.meta.url)) },
     'no-write': { type: 'boolean' },
     child: { type: 'string' },
@@ -103,13 +107,6 @@ async function runPair(specs: [ChildSpec, ChildSpec]): Promise<number> {
   return Math.max(...results);
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-/** The median (the mean of the two middle values for an even count). */
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function main(): Promise<void> {
   if (values.child) {
@@ -118,7 +115,13 @@ async function main(): Promise<void> {
   }
   const restarts = Number(values.restarts);
   const maxIter = Number(values['max-iter']);
-  const repeats = Number(values.repeats);
+  let rounds: number;
+  try {
+    rounds = parseRounds(values.rounds!, { writes: !values['no-write'], quick: false });
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
   const dataDir = values['data-dir']!;
   const lines: string[] = [];
   const say = (line: string) => {
@@ -129,12 +132,13 @@ async function main(): Promise<void> {
   say('# Consensus bcNMF: restarts on one upload, and concurrency');
   say('');
   say(`Machine: ${model}, ${cpus().length} cores; Node ${process.version}; backend: the default (cpu with its native kernels where built). Date ${new Date().toISOString().slice(0, 10)}.`);
-  say(`Each row: ${restarts} starts of ${maxIter} iterations (tol 0), median of ${repeats} runs, each run its own child process after a warm-up fit; ` +
-    'the rows of a data set run round robin (each once per round, so that load drifts over all alike), and the 1-minute load average is read before each run. ' +
-    'The machine is shared: other processes ran at the same time.');
+  say(`Each row: ${restarts} starts of ${maxIter} iterations (tol 0), each run its own child process after a warm-up fit; the rows of a data set run in ${rounds} rounds, ` +
+    'each row once per round in alternating order (reversed every other round), so that the load of this shared machine falls on all of them alike. ' +
+    'Seconds: the median over the rounds; ratio: the median of the per-round ratios row / separate calls (same round), with their min–max; ' +
+    'load: the 1-minute load average at the start → end of the data set\'s rounds.');
   say('');
-  say('| data | what | seconds (median) | each run | load before each run |');
-  say('|---|---|---|---|---|');
+  say('| data | what | seconds (median) | ratio to separate calls (median) | ratio spread (min–max) | each round | load |');
+  say('|---|---|---:|---:|---:|---|---|');
   for (const size of values.sizes!.split(',')) {
     if (size === 'mouse' && !existsSync(join(dataDir, 'mice-protein'))) {
       say(`| mouse | not run: no ${join(dataDir, 'mice-protein')} | | | |`);
@@ -149,17 +153,13 @@ async function main(): Promise<void> {
       [`fitEveryStart, ${restarts} starts, 1 native thread`, () => runChild(spec('every-start'), 1)],
       [`2 processes at once, ${restarts / 2} starts each (fitEveryStart), 1 native thread each`, () => runPair([spec('every-start', restarts / 2, 0), spec('every-start', restarts / 2, restarts / 2)])],
     ];
-    // round robin: every row once per round, so that the machine's load drifts over all rows alike
-    const times: number[][] = rows.map(() => []);
-    const loads: string[][] = rows.map(() => []);
-    for (let r = 0; r < repeats; r++) {
-      for (const [i, [, measure]] of rows.entries()) {
-        loads[i].push(load().split(' ')[0]);
-        times[i].push(await measure());
-      }
-    }
+    const measured = await runRounds(rows.map(([, measure]) => measure), { rounds });
+    const failure = measured.errors.flat().find((e) => e !== undefined);
+    if (failure !== undefined) throw new Error(failure);
+    const times = measured.results as number[][];
     rows.forEach(([what], i) => {
-      say(`| ${label} | ${what} | ${median(times[i]).toFixed(2)} | ${times[i].map((t) => t.toFixed(2)).join(', ')} | ${loads[i].join(', ')} |`);
+      const cells = i === 0 ? { median: '1.00', spread: '—' } : ratioCells(ratioSummary(times[0], times[i]));
+      say(`| ${label} | ${what} | ${median(times[i])!.toFixed(2)} | ${cells.median} | ${cells.spread} | ${times[i].map((t) => t.toFixed(2)).join(', ')} | ${loadCell(measured)} |`);
     });
   }
   if (!values['no-write']) {
