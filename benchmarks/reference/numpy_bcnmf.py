@@ -4,6 +4,11 @@ float32, timed per iteration. Prints one JSON line: {"loss", "ms_per_iteration",
 "max_rss_mb", "numpy", "blas"}: the median over REPEATS, every repeat, the process's peak
 resident memory, NumPy's version and the BLAS it runs (threadpoolctl, when installed).
 
+Each repeat starts from fresh factors, runs one untimed warm-up iteration (BLAS threads
+started, memory touched), then times ITERATIONS iterations: as many as bench.ts times on
+bcnmf's side (the difference of fits of 1 + ITERATIONS and 1 iterations, after a warm-up
+fit). bench.ts runs this script once per round, in its own process.
+
 Usage: python3 numpy_bcnmf.py FEATURES N_TARGET N_BACKGROUND K ITERATIONS LOSS [REPEATS]
 """
 import json
@@ -46,7 +51,7 @@ for r in range(repeats):
     W = rng.random((m, k), dtype=np.float32)
     Hx = rng.random((k, nx), dtype=np.float32)
     Hy = rng.random((k, ny), dtype=np.float32)
-    W, Hx, Hy = step(W, Hx, Hy)  # warm-up
+    W, Hx, Hy = step(W, Hx, Hy)  # warm-up, untimed
     start = time.perf_counter()
     for _ in range(iterations):
         W, Hx, Hy = step(W, Hx, Hy)

@@ -2,7 +2,8 @@
 """scikit-learn's PCA, and cPCA as the reference `contrastive` package computes it (Abid et
 al. 2018; ALGORITHM.md §5), timed per fit on data written by benchmarks/src/pca-cpca.ts.
 Prints one JSON line: {"method", "ms_per_fit", "repeats_ms", "max_rss_mb", "solver",
-"alphas", "sklearn", "numpy", "blas"}.
+"alphas", "sklearn", "numpy", "blas"}: one untimed warm-up fit, then the median of REPEATS
+timed fits, as our side does; pca-cpca.ts runs this script once per round.
 
 The cPCA here is a transcription of the algorithm for timing: each data set centred and
 divided by its own standard deviation (0/0 set to 0), a joint scikit-learn PCA onto 1,000

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """scikit-learn's NMF (multiplicative-update solver) and PCA, timed per fit on uniform
 random float32 data (samples x features). Prints one JSON line: {"method", "ms_per_fit",
-"repeats_ms", "max_rss_mb", "sklearn", "numpy", "blas"}.
+"repeats_ms", "max_rss_mb", "sklearn", "numpy", "blas"}: one untimed warm-up fit, then the
+median of REPEATS timed fits, as bcnmf's side (worker.ts) does; bench.ts runs this script
+once per round, in its own process.
 
 Usage: python3 sklearn_baselines.py nmf SAMPLES FEATURES K ITERATIONS [REPEATS]
        python3 sklearn_baselines.py pca SAMPLES FEATURES K [REPEATS]

@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-// A tiny run of the consensus benchmark (1 round, as cheap as it gets: the rounds' order and ratios are unit-tested in rounds.test.ts): every row is measured and printed. Times are not
-// checked (other processes share the machine).
+// A tiny run of the consensus benchmark, 1 round to keep it cheap (the rounds' order and
+// ratios are unit-tested in rounds.test.ts): every row is measured and printed. Times are
+// not checked (other processes share the machine).
 it('src/consensus.ts measures every row at a tiny size', () => {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_TEST_CONTEXT;
