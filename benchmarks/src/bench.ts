@@ -234,6 +234,8 @@ async function compareInRounds(contenders: Contender[], where: string): Promise<
       return;
     }
     const summary = ratioSummary(msOf(0), msOf(i));
+    const bothRan = msOf(i).filter((ms, r) => ms !== null && msOf(0)[r] !== null).length;
+    if (summary.count < bothRan) notes.add(`${c.label} ${where}: ${bothRan - summary.count} of ${rounds} rounds gave no ratio, a time at or below zero (timing noise: the difference of two fits at a tiny size)`);
     const cells = ratioCells(summary);
     rows.push({ label, ms, ratio: cells.median, spread: cells.spread, rounds: `${summary.count}/${rounds}`, rssMb });
   });
