@@ -42,7 +42,11 @@ async function run(job: Job): Promise<JobResult> {
       await fitBcnmf(target, background, { k: job.k, loss: job.loss, maxIter, tol: 0, scoreEvery: maxIter, backend: job.backend, onWarning: () => {} });
       return performance.now() - started;
     };
-    await fit(1); // warm-up: backend start
+    // warm-up: the backend's start, then one fit as long as the measured one (the first
+    // such fit in a process runs 1.5x to 2x slower: V8's compilation, tfjs's first
+    // allocations, the kernels' work area and threads)
+    await fit(1);
+    await fit(1 + job.iterations);
     // the difference of two fits, so that set-up, transfers and the two scores cancel
     for (let r = 0; r < job.repeats; r++) samples.push(((await fit(1 + job.iterations)) - (await fit(1))) / job.iterations);
   } else if (job.kind === 'sparse') {
@@ -75,6 +79,7 @@ async function run(job: Job): Promise<JobResult> {
       return performance.now() - started;
     };
     await fit(1);
+    await fit(1 + job.iterations); // warm-up as above
     for (let r = 0; r < job.repeats; r++) samples.push(((await fit(1 + job.iterations)) - (await fit(1))) / job.iterations);
   } else if (job.kind === 'nmf') {
     const x = uniformData(job.samples, job.features, 1);
