@@ -16,5 +16,9 @@ export { THIN_TRANSPOSED_TIMES_DATA } from './kernels/thin-transposed-times-data
 export { MULTIPLICATIVE_UPDATE } from './kernels/multiplicative-update.js';
 export { POISSON_RATIO } from './kernels/poisson-ratio.js';
 export { FUSED_STEP } from './kernels/fused-step.js';
+export { SPARSE_TIMES_THIN } from './kernels/sparse-times-thin.js';
+export { THIN_TRANSPOSED_TIMES_SPARSE } from './kernels/thin-transposed-times-sparse.js';
+export { SPARSE_RECONSTRUCTION } from './kernels/sparse-reconstruction.js';
+export { SPARSE_POISSON_RATIO } from './kernels/sparse-poisson-ratio.js';
 export { fusedStep, webgpuOps } from './ops.js';
 export type { WebGPUComputeOps } from './ops.js';

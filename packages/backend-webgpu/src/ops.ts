@@ -1,21 +1,76 @@
-import { isSparse, type ComputeOps, type DataTensors, type FactorState, type StepArgs, type StepParams } from '@bcnmf/core';
-import { engine, getKernel, matMul, type NamedAttrMap, type NamedTensorMap, type Tensor, type Tensor2D } from '@tensorflow/tfjs-core';
+import { isSparse, type ComputeOps, type DataTensors, type FactorState, type FactorsOf, type SparseRatioArgs, type SparseTensor, type StepArgs, type StepParams } from '@bcnmf/core';
+import { div, engine, getKernel, matMul, tensor1d, zeros, type NamedAttrMap, type NamedTensorMap, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core';
 import { FUSED_MAX_BACKGROUNDS } from './kernels/fused-basis-update.js';
 import { FUSED_MAX_K } from './kernels/fused-coefficient-update.js';
 import { FUSED_STEP } from './kernels/fused-step.js';
 import { MULTIPLICATIVE_UPDATE } from './kernels/multiplicative-update.js';
 import { POISSON_RATIO } from './kernels/poisson-ratio.js';
+import { SPARSE_POISSON_RATIO } from './kernels/sparse-poisson-ratio.js';
+import { SPARSE_RECONSTRUCTION } from './kernels/sparse-reconstruction.js';
+import { SPARSE_TIMES_THIN } from './kernels/sparse-times-thin.js';
 import { THIN_TRANSPOSED_TIMES_DATA } from './kernels/thin-transposed-times-data.js';
+import { THIN_TRANSPOSED_TIMES_SPARSE } from './kernels/thin-transposed-times-sparse.js';
 
 /**
- * The operations of core's `ComputeOps` that this backend provides (the sparse ones
- * run as core's plain tfjs ops). Each is one tfjs kernel call, so tfjs tracks the
- * results like any tensor (tidy, dispose, memory()).
+ * The operations of core's `ComputeOps` that this backend provides: all but the
+ * optional fused passes (core composes those). Each is one tfjs kernel call, so tfjs
+ * tracks the results like any tensor (tidy, dispose, memory()).
  */
-export type WebGPUComputeOps = Pick<ComputeOps, 'dataTimesThin' | 'thinTransposedTimesData' | 'multiplicativeUpdate' | 'poissonRatio' | 'step'>;
+export type WebGPUComputeOps = Pick<
+  ComputeOps,
+  | 'dataTimesThin'
+  | 'thinTransposedTimesData'
+  | 'multiplicativeUpdate'
+  | 'poissonRatio'
+  | 'sparseTimesThin'
+  | 'thinTransposedTimesSparse'
+  | 'sparseReconstruction'
+  | 'sparsePoissonRatio'
+  | 'step'
+>;
 
 function run(kernel: string, inputs: NamedTensorMap, attrs: NamedAttrMap = {}): Tensor2D {
   return engine().runKernel(kernel, inputs, attrs) as Tensor2D;
+}
+
+/** The CSR tensors and shape of sparse data, as the sparse kernels take them. */
+function sparseKernelArgs(data: SparseTensor): { inputs: NamedTensorMap; attrs: NamedAttrMap } {
+  return { inputs: { rowIds: data.rowIds, colIds: data.colIds, values: data.values }, attrs: { shape: [data.shape[0], data.shape[1]] } };
+}
+
+// With no stored entries (or k = 0) there is nothing for a kernel to bind (WebGPU
+// refuses empty buffers): the results are said directly.
+const noEntries = (data: SparseTensor): boolean => data.values.size === 0;
+
+function sparseTimesThin(data: SparseTensor, thin: Tensor2D): Tensor2D {
+  if (noEntries(data) || thin.shape[1] === 0) return zeros([data.shape[0], thin.shape[1]]);
+  const { inputs, attrs } = sparseKernelArgs(data);
+  return run(SPARSE_TIMES_THIN, { ...inputs, thin }, attrs);
+}
+
+function thinTransposedTimesSparse(thinT: Tensor2D, data: SparseTensor): Tensor2D {
+  if (noEntries(data) || thinT.shape[0] === 0) return zeros([thinT.shape[0], data.shape[1]]);
+  const { inputs, attrs } = sparseKernelArgs(data);
+  return run(THIN_TRANSPOSED_TIMES_SPARSE, { thinT, ...inputs }, attrs);
+}
+
+function sparseReconstruction({ data, coefficients, basis }: FactorsOf<SparseTensor>): Tensor1D {
+  if (noEntries(data)) return tensor1d([], 'float32');
+  if (basis.shape[0] === 0) return zeros([data.values.size]);
+  const { inputs, attrs } = sparseKernelArgs(data);
+  return engine().runKernel(SPARSE_RECONSTRUCTION, { ...inputs, coefficients, basis }, attrs) as Tensor1D;
+}
+
+function sparsePoissonRatio({ data, coefficients, basis, eps }: SparseRatioArgs): SparseTensor {
+  let values: Tensor1D;
+  if (noEntries(data)) values = tensor1d([], 'float32');
+  else if (basis.shape[0] === 0) values = div(data.values, eps);
+  else {
+    const { inputs, attrs } = sparseKernelArgs(data);
+    values = engine().runKernel(SPARSE_POISSON_RATIO, { ...inputs, coefficients, basis }, { ...attrs, eps }) as Tensor1D;
+  }
+  // the same pattern: the ratio shares the data's index tensors (and so its derived indices)
+  return { kind: 'csr', shape: data.shape, rowIds: data.rowIds, colIds: data.colIds, values };
 }
 
 function isDenseMatrix(value: unknown): value is Tensor2D {
@@ -67,5 +122,9 @@ export const webgpuOps: WebGPUComputeOps = {
   multiplicativeUpdate: ({ current, numerator, denominator, eps, damping }) =>
     run(MULTIPLICATIVE_UPDATE, { current, numerator, denominator }, { eps, damping }),
   poissonRatio: ({ data, coefficients, basis, eps }) => run(POISSON_RATIO, { data, coefficients, basis }, { eps }),
+  sparseTimesThin,
+  thinTransposedTimesSparse,
+  sparseReconstruction,
+  sparsePoissonRatio,
   step: fusedStep,
 };

@@ -4,7 +4,11 @@ import { dataTimesThinConfig } from './data-times-thin.js';
 import { fusedStepConfig } from './fused-step.js';
 import { multiplicativeUpdateConfig } from './multiplicative-update.js';
 import { poissonRatioConfig } from './poisson-ratio.js';
+import { sparsePoissonRatioConfig } from './sparse-poisson-ratio.js';
+import { sparseReconstructionConfig } from './sparse-reconstruction.js';
+import { sparseTimesThinConfig } from './sparse-times-thin.js';
 import { thinTransposedTimesDataConfig } from './thin-transposed-times-data.js';
+import { thinTransposedTimesSparseConfig } from './thin-transposed-times-sparse.js';
 
 /** bcnmf's WGSL kernels for tfjs's 'webgpu' backend. */
 export const KERNEL_CONFIGS: readonly KernelConfig[] = [
@@ -12,6 +16,10 @@ export const KERNEL_CONFIGS: readonly KernelConfig[] = [
   thinTransposedTimesDataConfig,
   multiplicativeUpdateConfig,
   poissonRatioConfig,
+  sparseTimesThinConfig,
+  thinTransposedTimesSparseConfig,
+  sparseReconstructionConfig,
+  sparsePoissonRatioConfig,
   fusedStepConfig,
 ];
 

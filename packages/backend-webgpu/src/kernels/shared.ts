@@ -26,7 +26,7 @@ export interface KernelProgram {
 
 /** The part of tfjs-backend-webgpu's `WebGPUBackend` the kernels call. */
 export interface WebGPUBackendLike {
-  runWebGPUProgram(program: KernelProgram, inputs: TensorInfo[], outputDtype: 'float32', uniforms?: ProgramUniform[]): TensorInfo;
+  runWebGPUProgram(program: KernelProgram, inputs: TensorInfo[], outputDtype: 'float32' | 'int32', uniforms?: ProgramUniform[]): TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
@@ -59,4 +59,12 @@ export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
 export function spread(count: number): [number, number] {
   const x = Math.min(Math.max(count, 1), MAX_WORKGROUPS_PER_DIMENSION);
   return [x, Math.ceil(Math.max(count, 1) / x)];
+}
+
+/** Threads per workgroup of the one-thread-per-item programs (entries, rows, columns). */
+export const FLAT_WORKGROUP = 64;
+
+/** The dispatch of `count` items at {@link FLAT_WORKGROUP} a workgroup (tfjs reshapes it past the per-dimension limit; `main(index)` gets the flat index). */
+export function flatDispatch(count: number): [number, number, number] {
+  return [Math.max(1, Math.ceil(count / FLAT_WORKGROUP)), 1, 1];
 }
