@@ -8,7 +8,10 @@ describe('webgpuAdapter', () => {
   it("has core's BackendAdapter shape, with the kernels as ops", () => {
     const asCore: BackendAdapter = webgpuAdapter; // checked by tsc
     assert.equal(asCore.tfjsBackend, 'webgpu');
-    assert.deepEqual(Object.keys(webgpuAdapter.ops ?? {}).sort(), ['dataTimesThin', 'multiplicativeUpdate', 'poissonRatio', 'step', 'thinTransposedTimesData']);
+    assert.deepEqual(Object.keys(webgpuAdapter.ops ?? {}).sort(), [
+      'dataTimesThin', 'multiplicativeUpdate', 'poissonRatio', 'sparsePoissonRatio', 'sparseReconstruction', 'sparseTimesThin', 'step',
+      'thinTransposedTimesData', 'thinTransposedTimesSparse',
+    ]);
     assert.ok(!('step' in (createWebGPUAdapter({ fusedStep: false }).ops ?? {})), 'fusedStep: false leaves the step to core');
     assert.equal(createWebGPUAdapter({ customKernels: false }).ops, undefined);
     assert.match(webgpuAdapter.description, /tfjs-backend-webgpu 4\.22\.0/);
