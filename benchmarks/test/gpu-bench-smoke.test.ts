@@ -95,6 +95,8 @@ describe('benchmarks/gpu', () => {
       assert.equal(rowsOf(written, 'Sparse (CSR) data').length, 4 + 1 + 3, written); // fits, the products' header, products
       assert.match(written, /\| frobenius \| 0\.05 \| \d+ \| -?[\d.]+ \| \d+ \| -?[\d.]+ \| -?[\d.]+ \|/);
       assert.match(written, /\| poisson \| 0\.3 \| \d+ \| -?[\d.]+ \| \d+ \| -?[\d.]+ \| -?[\d.]+ \|/);
+      // the products run the package's sparse kernels (a row says '(plain tfjs ops)' where core's would run)
+      for (const [name] of rowsOf(written, 'Sparse (CSR) data').slice(-3)) assert.doesNotMatch(name, /plain tfjs ops/, name);
 
       // minibatch: webgpu, PyTorch's transcription of the reference, the cpu backend, in epochs per second
       const minibatch = rowsOf(written, 'Minibatches');
