@@ -12,9 +12,10 @@ import { THIN_TRANSPOSED_TIMES_DATA } from './kernels/thin-transposed-times-data
 import { THIN_TRANSPOSED_TIMES_SPARSE } from './kernels/thin-transposed-times-sparse.js';
 
 /**
- * The operations of core's `ComputeOps` that this backend provides: all but the
- * optional fused passes (core composes those). Each is one tfjs kernel call, so tfjs
- * tracks the results like any tensor (tidy, dispose, memory()).
+ * The operations of core's `ComputeOps` that this backend provides: the products, the
+ * update and the Poisson ratio, for dense and sparse (CSR) data, and the fused step
+ * (core composes the per-data-set passes from them). Each is one tfjs kernel call, so
+ * tfjs tracks the results like any tensor (tidy, dispose, memory()).
  */
 export type WebGPUComputeOps = Pick<
   ComputeOps,
