@@ -74,14 +74,17 @@ export function makeAxis(extent: [number, number], from: number, to: number, sca
   return { map: (v) => s(v), ticks: s.ticks(tickCount), label: (v) => format(v), scale: 'linear' };
 }
 
-/** Frame, grid lines, tick labels and axis titles of an x/y chart. */
-export function axesMarkup(frame: Frame, x: Axis, y: Axis, xLabel: string, yLabel: string): string {
+/**
+ * Frame, grid lines, tick labels and axis titles of an x/y chart. `xGrid: false` leaves
+ * out the vertical grid lines (categories of a bar chart).
+ */
+export function axesMarkup(frame: Frame, x: Axis, y: Axis, xLabel: string, yLabel: string, options: { xGrid?: boolean } = {}): string {
   const parts: string[] = [];
   const bottom = frame.top + frame.height;
   const right = frame.left + frame.width;
   parts.push('<g class="grid" stroke="#e6e6e6" stroke-width="1">');
   for (const t of y.ticks) parts.push(`<line x1="${num(frame.left)}" x2="${num(right)}" y1="${num(y.map(t))}" y2="${num(y.map(t))}"/>`);
-  for (const t of x.ticks) parts.push(`<line x1="${num(x.map(t))}" x2="${num(x.map(t))}" y1="${num(frame.top)}" y2="${num(bottom)}"/>`);
+  if (options.xGrid ?? true) for (const t of x.ticks) parts.push(`<line x1="${num(x.map(t))}" x2="${num(x.map(t))}" y1="${num(frame.top)}" y2="${num(bottom)}"/>`);
   parts.push('</g>');
   parts.push(`<rect x="${num(frame.left)}" y="${num(frame.top)}" width="${num(frame.width)}" height="${num(frame.height)}" fill="none" stroke="#666666"/>`);
   for (const t of x.ticks) {
@@ -101,10 +104,13 @@ export function titleMarkup(x: number, title: string): string {
   return `<text x="${num(x)}" y="18" font-size="13" font-weight="bold">${escapeXml(title)}</text>\n`;
 }
 
-/** A legend of colour swatches (squares, so that a scatter's circles are its points only). */
+/**
+ * A legend of colour swatches (squares, so that a scatter's circles are its points only)
+ * inside `<g class="legend">`.
+ */
 export function legendMarkup(x: number, y: number, entries: { name: string; colour: string; line?: boolean; dashed?: boolean }[], options: { title?: string; max?: number } = {}): string {
   const max = options.max ?? 20;
-  const parts: string[] = [];
+  const parts: string[] = ['<g class="legend">'];
   let row = y;
   if (options.title) {
     parts.push(`<text x="${num(x)}" y="${num(row + 4)}" font-size="11" font-weight="bold">${escapeXml(options.title)}</text>`);
@@ -120,5 +126,6 @@ export function legendMarkup(x: number, y: number, entries: { name: string; colo
     row += 16;
   }
   if (entries.length > max) parts.push(`<text x="${num(x)}" y="${num(row + 4)}" font-size="11">and ${entries.length - max} more</text>`);
+  parts.push('</g>');
   return parts.join('\n') + '\n';
 }

@@ -8,11 +8,13 @@ export interface ChartGridOptions {
   columns?: number;
   /** A title over the grid. */
   title?: string;
+  /** A line of text under the grid (e.g. what a ring or a dashed line marks). */
+  caption?: string;
 }
 
 /**
  * Several charts as one figure: each chart nested as an `<svg>` at its place in a grid
- * (rows as tall as their tallest chart), under an optional title.
+ * (rows as tall as their tallest chart), under an optional title, over an optional caption.
  *
  * @example
  * chartGrid({ charts: [scatterA, scatterB], columns: 2, title: 'Target and background' });
@@ -25,7 +27,9 @@ export function chartGrid(options: ChartGridOptions): string {
   const rowCount = Math.ceil(options.charts.length / columns);
   const rowHeights = Array.from({ length: rowCount }, (_, r) => Math.max(0, ...sizes.slice(r * columns, (r + 1) * columns).map((s) => s.height)));
   const width = Math.max(1, colWidths.reduce((a, b) => a + b, 0));
-  const height = Math.max(1, top + rowHeights.reduce((a, b) => a + b, 0));
+  const bottom = options.caption ? 22 : 0;
+  const chartsHeight = rowHeights.reduce((a, b) => a + b, 0);
+  const height = Math.max(1, top + chartsHeight + bottom);
   let body = options.title ? `<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>\n` : '';
   options.charts.forEach((chart, i) => {
     const c = i % columns;
@@ -34,5 +38,6 @@ export function chartGrid(options: ChartGridOptions): string {
     const y = top + rowHeights.slice(0, r).reduce((a, b) => a + b, 0);
     body += chart.replace(/^<svg\b/, `<svg x="${num(x)}" y="${num(y)}"`);
   });
+  if (options.caption) body += `<text x="10" y="${num(top + chartsHeight + 14)}" font-size="11">${escapeXml(options.caption)}</text>\n`;
   return svgDocument(width, height, options.title ?? 'charts', body);
 }

@@ -35,7 +35,8 @@ function cellValue(values: HeatmapChartOptions['values'], columns: number, r: nu
 /**
  * A heatmap: one `<rect>` per cell inside `<g class="cells">` (the first group of the
  * document, holding nothing else), row names on the left, column names under the cells
- * (rotated), a colour bar, and a caption. Negative and non-finite values are drawn as 0.
+ * (rotated, inside `<g class="column-names">`), a colour bar, and a caption. Negative and
+ * non-finite values are drawn as 0.
  *
  * @example
  * heatmapChart({ title: 'W', rowNames: ['topic_1'], columnNames: ['g1', 'g2'], values: [[1, 0.5]] });
@@ -87,11 +88,13 @@ export function heatmapChart(options: HeatmapChartOptions): string {
   });
   if (showColumns) {
     const font = Math.max(6, Math.min(10, cellW));
+    body += '<g class="column-names">\n';
     options.columnNames.forEach((name, c) => {
       const x = left + c * cellW + cellW / 2 - font * 0.3;
       const y = top + plotH + 6;
       body += `<text x="${num(x)}" y="${num(y)}" font-size="${num(font)}" transform="rotate(60 ${num(x)} ${num(y)})">${escapeXml(shorten(name, 24))}</text>\n`;
     });
+    body += '</g>\n';
   } else {
     body += `<text x="${num(left)}" y="${num(top + plotH + 15)}" font-size="10">${cols} columns, in order (too many to name here)</text>\n`;
   }
