@@ -55,7 +55,7 @@ describe('bcnmf consensus', () => {
     assert.deepEqual(topics.names, ['topic_1', 'topic_2']);
     assert.equal(topics.texts.reduce((sum, row) => sum + Number(row[0]), 0), 8); // members
     const svg = readFileSync(join(out, 'consensus.svg'), 'utf8');
-    assert.equal((svg.match(/class="reproducibility"/g) ?? []).length, 2);
+    assert.equal((svg.match(/<rect class="bar" data-series="reproducibility"/g) ?? []).length, 2);
     // the saved model works with the other commands
     const topicsRun = await run(['topics', '--model', join(out, 'model.json')]);
     assert.equal(topicsRun.code, 0, topicsRun.err);
@@ -149,7 +149,7 @@ describe('bcnmf select', () => {
     assert.equal(BcnmfModel.load(readJson(join(out, 'cells', 'k3_alpha1', 'model.json'))).settings.k, 3);
     const svg = readFileSync(join(out, 'selection.svg'), 'utf8');
     assert.equal((svg.match(/<polyline /g) ?? []).length, 4);
-    assert.equal((svg.match(/class="recommended"/g) ?? []).length, 2);
+    assert.equal((svg.match(/<circle class="highlight"/g) ?? []).length, 2);
   });
 
   it('an interrupted sweep keeps its finished cells; --resume runs only the rest and ends as a whole run does', async () => {

@@ -69,7 +69,8 @@ describe('selectionSweep', () => {
     assert.equal(sweep.recommendation!.alpha, 1);
     const svg = selectionSvg(sweep.cells, sweep.recommendation);
     assert.equal((svg.match(/<polyline /g) ?? []).length, 4); // 2 alphas x 2 panels
-    assert.equal((svg.match(/class="recommended"/g) ?? []).length, 2);
+    // the recommended setting ringed in both panels
+    assert.equal((svg.match(/<circle class="highlight"[^>]*><title>recommended: k \d, α 1<\/title>/g) ?? []).length, 2);
     // the cells read back as they were written
     for (const c of sweep.cells) assert.deepEqual(checkSweepCell(JSON.parse(JSON.stringify(c))), c);
   });
