@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CPCA_BEST_LABEL, runReproduce } from '../src/index.js';
+import { CPCA_BEST_LABEL, runReproduce, type ImagesFigure } from '../src/index.js';
 import { evaluateEmbedding } from '@bcnmf/metrics';
 import { meanAri, methodRunCollector, permuted, recomputedSubtest } from './reference/check.js';
 import { readMiceProtein, readMnistFlowers } from './reference/reference.js';
@@ -55,7 +55,7 @@ test('mice-protein on the shared file, reduced iterations and seeds: both settin
   assert.match(scatter, /UMAP 1/);
   // the 77 proteins are named under the heatmap's columns
   const heat = readFileSync(join(out, 'figures', 'mice-protein-table-bcNMF-W-heatmap.svg'), 'utf8');
-  const names = heat.slice(heat.indexOf('<g class="feature-names"'));
+  const names = heat.slice(heat.indexOf('<g class="column-names"'));
   for (const protein of ['DYRK1A_N', 'ARC_N', 'CaNA_N']) assert.match(names, new RegExp(`>${protein}</text>`));
   // every score, recomputed: the notebook's column on the zero-filled file, the table's on the mean-filled one
   const mice = { notebook: readMiceProtein(dataDir, 'zero'), table: readMiceProtein(dataDir, 'mean') };
@@ -87,8 +87,17 @@ test('mnist-flowers on the shared files, reduced iterations and one seed: the de
   assert.equal((cells.match(/<rect /g) ?? []).length, 2 * 784);
   for (const m of ['bcNMF', 'NMF']) {
     const images = readFileSync(join(out, 'figures', `mnist-flowers-${m}-W-images.svg`), 'utf8');
-    const pixels = images.slice(images.indexOf('<g class="pixels"'), images.indexOf('</g>'));
-    assert.equal((pixels.match(/<rect /g) ?? []).length, 2 * 28 * 28);
+    // one group per topic; its runs of shaded pixels cover exactly the pixels that are not
+    // white (32 shades of the topic's largest loading: at least 1/62 of it)
+    const figure = r.figures.find((f) => f.id === `mnist-flowers-${m}-W-images`) as ImagesFigure;
+    const groups = [...images.matchAll(/<g class="image"[^>]*>([\s\S]*?)<\/g>/g)].map((g) => g[1]);
+    assert.equal(groups.length, 2);
+    const pixel = Number(/<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="none" stroke="#999999"\/>/.exec(images)![1]) / 28;
+    groups.forEach((g, t) => {
+      const covered = [...g.matchAll(/width="([\d.]+)"/g)].reduce((sum, w) => sum + Number(w[1]) / pixel, 0);
+      const max = Math.max(...figure.images[t]);
+      assert.equal(Math.round(covered), figure.images[t].filter((v) => v / max >= 0.5 / 31).length, `${m} topic ${t + 1}`);
+    });
     assert.match(images, />topic_1<\/text>/);
   }
   // --settings table: alpha=1, 200 iterations by default (here 100)
