@@ -2,12 +2,12 @@
 // results (ARI, score curve, embedding scatter, topic heatmap, downloads). Every error
 // ends up in the #error box on the page.
 import './style.css';
-import { heatmapChart, lineChart, scatterChart, escapeXml } from './charts.js';
+import { escapeXml } from '@bcnmf/plots';
 import type { DenseMatrix } from '@bcnmf/core';
 import type { DelimitedTable, FeatureAlignment, Orientation } from '@bcnmf/data/browser';
 import type { InputFile, LoadedMatrix } from './inputs.js';
 import type { BackendChoice, FitSettings, FromWorker, Loss, MatrixMessage, Preprocessing, ToWorker } from './protocol.js';
-import { resultFiles, scatterCoordinates, type FitResult } from './results.js';
+import { resultFiles, type FitResult } from './results.js';
 
 /** The demo: ALGORITHM.md §8 at half size (1,500 genes, 500 + 500 cells), as the CLI demo fits it. */
 export const DEMO = { scale: 0.5, beta: 2, k: 2, alpha: 2, maxIter: 300 };
@@ -87,6 +87,15 @@ let loadingInputs: Promise<Inputs> | undefined;
 function inputsModule(): Promise<Inputs> {
   loadingInputs ??= import('./inputs.js');
   return loadingInputs;
+}
+
+type Figures = typeof import('./figures.js');
+let loadingFigures: Promise<Figures> | undefined;
+
+/** The charts (src/figures.ts over @bcnmf/plots and d3-scale), loaded with the first run. */
+function chartsModule(): Promise<Figures> {
+  loadingFigures ??= import('./figures.js');
+  return loadingFigures;
 }
 
 function toMessage(inputs: Inputs, m: DenseMatrix): MatrixMessage {
@@ -291,6 +300,7 @@ function setRunning(running: boolean): void {
 }
 
 function startWorker(message: ToWorker, transfer: Transferable[]): void {
+  chartsModule().catch(() => {}); // loads while the fit runs; a failure is reported with the result
   state.worker?.terminate();
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   state.worker = worker;
@@ -320,8 +330,19 @@ function startWorker(message: ToWorker, transfer: Transferable[]): void {
       case 'result':
         progress.value = progress.max;
         setStatus(`done: ${m.result.iterations} iterations in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-        finish(worker);
-        showResult(m.result);
+        // the charts' module, loading since the run began, draws the results; the run ends with them
+        chartsModule().then(
+          (charts) => {
+            if (state.worker !== worker) return; // stopped, or another run began, meanwhile
+            finish(worker);
+            showResult(m.result, charts);
+          },
+          (error: unknown) => {
+            finish(worker);
+            setStatus('failed');
+            showError(`The charts could not be loaded: ${messageOf(error)}`);
+          },
+        );
         break;
       case 'error':
         finish(worker);
@@ -400,7 +421,7 @@ $('demo-note').textContent =
 // ---------------------------------------------------------------------------------------
 // Results
 
-function showResult(result: FitResult): void {
+function showResult(result: FitResult, figures: Figures): void {
   state.result = result;
   $('results').hidden = false;
   const ari = $('ari');
@@ -416,30 +437,10 @@ function showResult(result: FitResult): void {
     `k = ${s.k}, alpha = ${s.alpha}, ${s.loss}, ${result.iterations} iterations, backend ${result.backend}, ` +
     `${(result.wallTimeMs / 1000).toFixed(1)} s fitting` + (result.warnings.length ? `; warnings: ${result.warnings.join('; ')}` : '');
 
-  $('score-chart').innerHTML = lineChart(
-    result.history.map((h) => h.iteration),
-    result.history.map((h) => h.score),
-    { title: `Tracked score (${result.scoreDirection === 'minimize' ? 'lower' : 'higher'} is better)`, xLabel: 'iteration', yLabel: 'score' },
-  );
-  const coords = scatterCoordinates(result.Htarget);
-  $('scatter').innerHTML = scatterChart(coords.x, coords.y, result.labels ?? result.clusters.map((c) => `cluster ${c + 1}`), {
-    title: result.labels ? 'Target embedding, coloured by label' : 'Target embedding, coloured by k-means cluster (no labels)',
-    xLabel: coords.xLabel,
-    yLabel: coords.yLabel,
-  });
-
-  // heatmap: topics x the union of each topic's top features
-  const [k, m] = result.W.shape;
-  const columns: number[] = [];
-  for (const topic of result.topics) for (const f of topic.topFeatures) if (!columns.includes(f.index)) columns.push(f.index);
-  const values = new Float64Array(k * columns.length);
-  for (let t = 0; t < k; t++) for (let c = 0; c < columns.length; c++) values[t * columns.length + c] = result.W.data[t * m + columns[c]];
-  $('heatmap').innerHTML = heatmapChart(
-    values,
-    result.topics.map((t) => t.topic),
-    columns.map((j) => result.featureNames[j] ?? String(j)),
-    { title: 'Topic x feature weights' },
-  );
+  const charts = figures.resultCharts(result);
+  $('score-chart').innerHTML = charts.score;
+  $('scatter').innerHTML = charts.scatter;
+  $('heatmap').innerHTML = charts.heatmap;
   $('heatmap').insertAdjacentHTML('afterbegin', '<h3>Topic x feature weights: the top 10 features of each topic, each row scaled to its maximum</h3>');
 
   const rows = result.topics.map(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { heatmapChart, lineChart, scatterChart } from '../src/charts.js';
+import { categoryColours, rampColour } from '@bcnmf/plots';
+import { resultCharts } from '../src/figures.js';
 import { csvField, embeddingCsv, formatNumber, historyCsv, loadingsCsv, resultFiles, scatterCoordinates, topicsCsv, type FitResult } from '../src/results.js';
 import { parseDelimited } from '@bcnmf/data/browser';
 
@@ -78,19 +79,30 @@ describe('scatterCoordinates', () => {
   });
 });
 
-describe('charts', () => {
-  it('draw one mark per point, escape names, colour by group', () => {
-    const line = lineChart([0, 10, 20], [3, 2, 1], { title: 'score <x>', xLabel: 'iteration', yLabel: 'score' });
-    assert.match(line, /<polyline points="[^"]+"/);
-    assert.match(line, /score &lt;x&gt;/);
-    const scatter = scatterChart([0, 1, 2], [0, 1, 2], ['a', 'b', 'a'], { title: 't', xLabel: 'x', yLabel: 'y' });
-    assert.equal((scatter.match(/r="3"/g) ?? []).length, 3);
-    assert.equal((scatter.match(/fill="#1f77b4" fill-opacity/g) ?? []).length, 2);
-    const heat = heatmapChart([1, 0, 0, 2], ['topic_1', 'topic_2'], ['g<1>', 'g2'], { title: 'w' });
-    assert.equal((heat.match(/<rect /g) ?? []).length, 4);
-    assert.match(heat, /g&lt;1&gt;/);
-    // row maxima are darkest, zeros white
-    assert.match(heat, /fill="rgb\(55,105,255\)"><title>topic_1 · g&lt;1&gt;: 1</);
-    assert.match(heat, /fill="rgb\(255,255,255\)"><title>topic_1 · g2: 0</);
+describe('charts (resultCharts, drawn with @bcnmf/plots)', () => {
+  it('the score curve through every check, a dot per target sample coloured by label, a heatmap cell per topic and top feature', () => {
+    const charts = resultCharts(result);
+    const line = /<polyline points="([^"]+)"/.exec(charts.score)![1].split(' ');
+    assert.equal(line.length, result.history.length);
+    assert.match(charts.score, /Tracked score \(lower is better\)/);
+    // one circle per target sample (the legend uses squares), coloured by its label
+    const colours = categoryColours(result.labels!);
+    const fills = [...charts.scatter.matchAll(/<circle\b[^>]*fill="(#[0-9a-fA-F]{6})"/g)].map((m) => m[1]);
+    assert.deepEqual(fills, result.labels!.map((l) => colours.get(l)));
+    assert.match(charts.scatter, /<g class="legend">[\s\S]*>B<\/text>[\s\S]*>T<\/text>/);
+    // without labels: coloured by k-means cluster
+    assert.match(resultCharts({ ...result, labels: null }).scatter, />cluster 1<\/text>[\s\S]*>cluster 2<\/text>/);
+    // heatmap: topics x the union of their top features (g"3, g1, g2), names escaped, each row scaled to its largest
+    const cells = /<g class="cells"[^>]*>([\s\S]*?)<\/g>/.exec(charts.heatmap)![1];
+    const titled = [...cells.matchAll(/fill="(#[0-9a-f]{6})"><title>([^<]+)<\/title>/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(titled, [
+      [rampColour('blues', 1), 'topic_1 · g&quot;3: 2'],
+      [rampColour('blues', 0.5), 'topic_1 · g1: 1'],
+      [rampColour('blues', 0), 'topic_1 · g2: 0'],
+      [rampColour('blues', 0), 'topic_2 · g&quot;3: 0'],
+      [rampColour('blues', 0.5 / 3), 'topic_2 · g1: 0.5'],
+      [rampColour('blues', 1), 'topic_2 · g2: 3'],
+    ]);
+    assert.match(charts.heatmap, /<g class="column-names">[\s\S]*>g&quot;3<\/text>/);
   });
 });
