@@ -338,6 +338,7 @@ function startWorker(message: ToWorker, transfer: Transferable[]): void {
             showResult(m.result, charts);
           },
           (error: unknown) => {
+            if (state.worker !== worker) return;
             finish(worker);
             setStatus('failed');
             showError(`The charts could not be loaded: ${messageOf(error)}`);
