@@ -12,7 +12,7 @@
 // RESULTS.md and iteration.svg into --out unless --no-write.
 //
 // Usage: pnpm bench [--suites iteration,nmf,pca,memory] [--samples 1000,2000,5000,20000]
-//   [--features 2000] [--feature-sweep 500,5000] [--k 20] [--k-sweep 5,50] [--iterations 10]
+//   [--features 2000] [--feature-sweep 500,5000] [--k 20] [--k-sweep 5,50] [--iterations 50]
 //   [--rounds 5] [--repeats 1] [--backends cpu,wasm,cpu-blas] [--wasm-max-samples 2000] [--losses frobenius,poisson]
 //   [--nmf 2000x2000] [--pca 1000x500] [--memory 100000x2000] [--memory-iterations 3]
 //   [--sparse 2000x2000] [--densities 0.01,0.05,0.1,0.2] [--plain-sparse-max-density 0.01]
@@ -42,7 +42,7 @@ const { values } = parseArgs({
     'feature-sweep': { type: 'string', default: '500,5000' },
     k: { type: 'string', default: '20' },
     'k-sweep': { type: 'string', default: '5,50' },
-    iterations: { type: 'string', default: '10' },
+    iterations: { type: 'string', default: '50' },
     rounds: { type: 'string' },
     repeats: { type: 'string', default: '1' },
     backends: { type: 'string', default: 'cpu,wasm,cpu-blas' },
@@ -169,7 +169,8 @@ function writeResults(final: boolean): void {
     series,
   );
   writeFileSync(join(values.out!, 'iteration.svg'), svg);
-  const argv = process.argv.slice(2).join(' ');
+  // quoted where a shell needs it (an empty sweep is `--k-sweep ''`), so the line can be rerun as written
+  const argv = process.argv.slice(2).map((a) => (/^[\w.,:=/@+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
   const machine = machineAt();
   const doc = [
     '# Benchmark results',
