@@ -165,7 +165,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
       if (linalg.path === 'js') {
         print(
           `  note: PCA and cPCA run in JavaScript here (${linalg.reason}); the full simulation then takes about ${SIMULATION_MINUTES_WITHOUT_LAPACK} on 2 cores ` +
-            'instead of about 1.5 minutes (measured on 2 cores). Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0) for the native path, or run with --quick.',
+            'instead of about 1.5 minutes. Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0) for the native path, or run with --quick.',
         );
       }
     }
