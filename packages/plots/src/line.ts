@@ -23,6 +23,8 @@ export interface LineChartOptions {
   series: LineSeries[];
   /** 'log' where every y is positive, else linear (the default). */
   yScale?: AxisScale;
+  /** 'log' where every x is positive (times against sizes), else linear (the default). */
+  xScale?: AxisScale;
   /** Default 460 (plus the legend's width with several series). */
   width?: number;
   /** Default 280. */
@@ -67,16 +69,18 @@ export function lineChart(options: LineChartOptions): string {
   });
   const yInclude = options.yInclude ?? [];
   const positive = [...series.map((s) => s.y), yInclude].every((values) => Array.from(values).every((v) => !Number.isFinite(v) || v > 0));
-  const xAxis = makeAxis(finiteExtent(...series.map((s) => s.x), options.xTicks ?? []), frame.left, frame.left + frame.width, 'linear');
+  const positiveX = [...series.map((s) => s.x), options.xTicks ?? []].every((values) => Array.from(values).every((v) => !Number.isFinite(v) || v > 0));
+  const xScale = options.xScale === 'log' && positiveX ? 'log' : 'linear';
+  const xAxis = makeAxis(finiteExtent(...series.map((s) => s.x), options.xTicks ?? []), frame.left, frame.left + frame.width, xScale);
   if (options.xTicks) {
     // d3's tick format suits its own ticks' step; given values are labelled as they are
     xAxis.ticks = [...options.xTicks];
     xAxis.label = formatValue;
   }
   const yAxis = makeAxis(finiteExtent(...ys, yInclude), frame.top + frame.height, frame.top, options.yScale === 'log' && positive ? 'log' : 'linear');
-  const drawable = (xv: number, yv: number) => Number.isFinite(xv) && Number.isFinite(yv) && !(yAxis.scale === 'log' && yv <= 0);
+  const drawable = (xv: number, yv: number) => Number.isFinite(xv) && Number.isFinite(yv) && !(yAxis.scale === 'log' && yv <= 0) && !(xAxis.scale === 'log' && xv <= 0);
   let body = titleMarkup(frame.left, options.title);
-  body += axesMarkup(frame, xAxis, yAxis, options.xLabel, yAxis.scale === 'log' ? `${options.yLabel} (log scale)` : options.yLabel);
+  body += axesMarkup(frame, xAxis, yAxis, xAxis.scale === 'log' ? `${options.xLabel} (log scale)` : options.xLabel, yAxis.scale === 'log' ? `${options.yLabel} (log scale)` : options.yLabel);
   const colours = series.map((s, i) => s.colour ?? PALETTE[i % PALETTE.length]);
   series.forEach((s, i) => {
     const runs: string[][] = [[]];

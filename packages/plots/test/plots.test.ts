@@ -58,6 +58,18 @@ describe('@bcnmf/plots', () => {
     assert.match(svg, /e \(log scale\)/);
   });
 
+  it('line chart: a log x axis where all x are positive (equal ratios, equal steps), linear otherwise', () => {
+    const points = (svg: string) => [...svg.matchAll(/<polyline points="([^"]+)"/g)][0][1].split(' ').map((p) => p.split(',').map(Number));
+    const logLog = lineChart({ title: 't', xLabel: 'samples', yLabel: 'ms', xScale: 'log', yScale: 'log', series: [{ name: 'a', x: [10, 100, 1000], y: [1, 4, 16] }] });
+    const [q0, q1, q2] = points(logLog);
+    assert.ok(Math.abs((q1[0] - q0[0]) - (q2[0] - q1[0])) < 0.05, `${q0} ${q1} ${q2}`);
+    assert.ok(Math.abs((q1[1] - q0[1]) - (q2[1] - q1[1])) < 0.05, `${q0} ${q1} ${q2}`);
+    assert.match(logLog, /samples \(log scale\)/);
+    // a zero x: the axis stays linear (1 - 0 and 2 - 1 are equal steps)
+    const [r0, r1, r2] = points(lineChart({ title: 't', xLabel: 'samples', yLabel: 'ms', xScale: 'log', series: [{ name: 'a', x: [0, 1, 2], y: [1, 2, 3] }] }));
+    assert.ok(Math.abs((r1[0] - r0[0]) - (r2[0] - r1[0])) < 0.05);
+  });
+
   it('line chart: a missing point breaks the line; explicit x ticks, a y range that covers yInclude, rings on chosen points', () => {
     const svg = lineChart({
       title: 't', xLabel: 'k', yLabel: 's', xTicks: [2, 3, 4, 5], yInclude: [0, 1], legend: true,
