@@ -152,8 +152,10 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
   try {
     variant = requestedVariant(options.variant);
   } catch (error) {
-    return { reason: describe(error) };
+    // a mistyped name must not slow every fit without a word: the first fit says it (the fix)
+    return { reason: describe(error), fix: `unset BCNMF_NATIVE_VARIANT or set it to one of ${NATIVE_VARIANTS.join(', ')}` };
   }
+  const unsetVariant = `unset BCNMF_NATIVE_VARIANT (or ask for a build this machine has and runs)`;
   const koffi = await loadKoffi(options.importKoffi);
   if ('reason' in koffi) return koffi;
   let files: string[];
@@ -162,7 +164,7 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
     files = [options.library];
   } else {
     const built = await builtLibraries(options.buildDir, variant);
-    if ('reason' in built) return built;
+    if ('reason' in built) return variant && !built.fix ? { reason: `${built.reason}; ${unsetVariant}`, fix: unsetVariant } : built;
     ({ files, rebuild } = built);
   }
   const failures: string[] = [];
@@ -176,6 +178,8 @@ export async function loadNativeKernels(options: NativeLoadOptions = {}): Promis
     }
   }
   const reason = `native kernels could not be loaded (${failures.join('; ')})`;
+  // the one build asked for may simply not run on this CPU: rebuilding would not help
+  if (variant) return { reason: `${reason}; ${unsetVariant}`, fix: unsetVariant };
   return rebuild ? { reason: `${reason}; to rebuild them, run \`${rebuild}\``, fix: `run \`${rebuild}\`` } : { reason };
 }
 

@@ -150,6 +150,17 @@ describe('the AVX-512 and AVX2 builds', () => {
 });
 
 describe('BCNMF_NATIVE_VARIANT', () => {
+  it('a build this CPU cannot run, asked for by name, is refused with the fix of unsetting the choice (not a rebuild)', async () => {
+    // the generic library stands in for "another build": asking it for avx512 by file
+    const generic = builds.get('generic');
+    if (typeof generic === 'string' || !generic) return;
+    const result = await loadNativeKernels({ library: generic.library, variant: 'avx512' });
+    assert.ok('reason' in result);
+    assert.match(result.reason, /the generic build, not the avx512 one asked for\); unset BCNMF_NATIVE_VARIANT/);
+    assert.doesNotMatch(result.reason, /rebuild/);
+    assert.match(result.fix ?? '', /^unset BCNMF_NATIVE_VARIANT/);
+  });
+
   it('names a build, or the loader says which names it takes', async () => {
     assert.equal(requestedVariant('avx2'), 'avx2');
     const before = process.env.BCNMF_NATIVE_VARIANT;
@@ -160,6 +171,8 @@ describe('BCNMF_NATIVE_VARIANT', () => {
       assert.throws(() => requestedVariant(), /BCNMF_NATIVE_VARIANT must be one of avx512, avx2, generic \(got "sse9"\)/);
       const refused = await loadNativeKernels();
       assert.ok('reason' in refused && /must be one of avx512, avx2, generic/.test(refused.reason), JSON.stringify(refused));
+      // with a fix, so that the first fit says why it runs without the kernels
+      assert.ok('reason' in refused && refused.fix === 'unset BCNMF_NATIVE_VARIANT or set it to one of avx512, avx2, generic', JSON.stringify(refused));
     } finally {
       if (before === undefined) delete process.env.BCNMF_NATIVE_VARIANT;
       else process.env.BCNMF_NATIVE_VARIANT = before;
@@ -175,7 +188,8 @@ describe('BCNMF_NATIVE_VARIANT', () => {
       writeFileSync(join(dir, 'status.json'), JSON.stringify({ built: true, compiler: 'cc', libraries: { generic: 'libbcnmf-cpu-generic.so', avx2: 'libbcnmf-cpu-avx2.so' }, skipped: ['avx512: cc: error: unrecognized option'] }));
       const result = await loadNativeKernels({ buildDir: dir, variant: 'avx512' });
       assert.ok('reason' in result);
-      assert.match(result.reason, /the avx512 build of the native kernels was not built here \(built: avx2, generic; skipped: avx512: cc: error/);
+      assert.match(result.reason, /the avx512 build of the native kernels was not built here \(built: avx2, generic; skipped: avx512: cc: error.*\); unset BCNMF_NATIVE_VARIANT/);
+      assert.match(result.fix ?? '', /^unset BCNMF_NATIVE_VARIANT/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
