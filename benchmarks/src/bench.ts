@@ -27,7 +27,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadCell, median, parseRounds, ratioCells, ratioSummary, runRounds, type Outcome } from './rounds.js';
+import { loadCell, median, ratioCells, ratioSummary, roundsOrExit, runRounds, type Outcome } from './rounds.js';
 import { lineChartSvg, type Series } from './svg.js';
 import type { Job, JobResult } from './worker.js';
 
@@ -74,14 +74,7 @@ if (values.quick) {
 const suites = list(values.suites!);
 const iterations = Number(values.iterations);
 const repeats = Number(values.repeats);
-let rounds: number;
-try {
-  rounds = parseRounds(values.rounds ?? (values.quick ? '2' : '5'), { writes: !values['no-write'], quick: values.quick! });
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats ${values.repeats}: expected a whole number of at least 1`);
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
+const rounds = roundsOrExit(values, repeats);
 const backends = list(values.backends!);
 const losses = list(values.losses!) as Array<'frobenius' | 'poisson'>;
 const k0 = Number(values.k);

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpca, nativeLinalgStatus, pca } from '@bcnmf/baselines';
 import { uniformData } from './data.js';
-import { loadCell, median as medianOf, parseRounds, ratioCells, ratioSummary, runRounds, type Outcome } from './rounds.js';
+import { loadCell, median as medianOf, ratioCells, ratioSummary, roundsOrExit, runRounds, type Outcome } from './rounds.js';
 
 interface Job {
   kind: 'pca' | 'cpca';
@@ -95,14 +95,7 @@ if (values.job) {
 }
 
 const repeats = values.quick ? 1 : Number(values.repeats);
-let rounds: number;
-try {
-  rounds = parseRounds(values.rounds ?? (values.quick ? '2' : '5'), { writes: !values['no-write'], quick: values.quick! });
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats ${values.repeats}: expected a whole number of at least 1`);
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
+const rounds = roundsOrExit(values, repeats);
 const scale = values.quick ? 0.1 : 1;
 const dir = mkdtempSync(join(tmpdir(), 'bcnmf-pca-cpca-'));
 const write = (name: string, m: { data: ArrayLike<number>; shape: readonly number[] }): string => {

@@ -112,3 +112,18 @@ export function parseRounds(text: string, options: { writes: boolean; quick: boo
   }
   return rounds;
 }
+
+/**
+ * `--rounds` (default 5, 2 with --quick) and `--repeats` of a benchmark command, checked
+ * as one: a bad value is a usage error, printed, exit 2, before anything is measured.
+ */
+export function roundsOrExit(values: { rounds?: string; repeats?: string; quick?: boolean; 'no-write'?: boolean }, repeats: number): number {
+  try {
+    const rounds = parseRounds(values.rounds ?? (values.quick ? '2' : '5'), { writes: !values['no-write'], quick: values.quick ?? false });
+    if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats ${values.repeats}: expected a whole number of at least 1`);
+    return rounds;
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadNativeKernels, type NativeKernels, type NativeVariant } from '../src/index.js';
 import { NATIVE_VARIANTS, requestedVariant } from '../src/native.js';
-import { maxRelativeDifference, rng, uniformArray } from './helpers/data.js';
+import { maxRelativeDifference, product, rng, transpose, uniformArray } from './helpers/data.js';
 
 // Every build of the native kernels this CPU runs (avx512, avx2, generic), each loaded by
 // name, against float64 loops written here, at shapes that reach each of the AVX-512
@@ -15,23 +15,6 @@ for (const variant of NATIVE_VARIANTS) {
   const loaded = await loadNativeKernels({ variant });
   builds.set(variant, 'reason' in loaded ? loaded.reason : loaded);
   if ('reason' in loaded) console.log(`# skipping the ${variant} build: ${loaded.reason}`);
-}
-
-function product(a: ArrayLike<number>, b: ArrayLike<number>, r: number, s: number, t: number): Float64Array {
-  const out = new Float64Array(r * t);
-  for (let i = 0; i < r; i++) {
-    for (let p = 0; p < s; p++) {
-      const v = a[i * s + p];
-      for (let j = 0; j < t; j++) out[i * t + j] += v * b[p * t + j];
-    }
-  }
-  return out;
-}
-
-function transpose(a: ArrayLike<number>, rows: number, columns: number): Float64Array {
-  const out = new Float64Array(rows * columns);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) out[j * rows + i] = a[i * columns + j];
-  return out;
 }
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tolerance = 2e-5): void {

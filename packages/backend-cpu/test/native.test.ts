@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { configureCpuAccelerator, cpuAccelerator, cpuAdapter, cpuOps, loadNativeKernels, type NativeKernels } from '../src/index.js';
 import { composedStep, plainOps, type FactorState, type StepParams } from './helpers/core.js';
-import { maxRelativeDifference, rng, uniformArray, uniformTensor } from './helpers/data.js';
+import { maxRelativeDifference, product, rng, transpose, uniformArray, uniformTensor } from './helpers/data.js';
 
 // bcnmf's native kernels (native/kernels.c) against independent references: each kernel
 // against a float64 loop written here, and the fused step against core's composed step
@@ -14,24 +14,6 @@ const loaded = await loadNativeKernels();
 const native: NativeKernels | null = 'reason' in loaded ? null : loaded;
 const skip: string | false = 'reason' in loaded ? `native kernels unavailable: ${loaded.reason}` : false;
 if (skip) console.log(`# skipping the native kernel tests: ${skip}`);
-
-/** Row-major float64 product of a (r x s) and b (s x t). */
-function product(a: ArrayLike<number>, b: ArrayLike<number>, r: number, s: number, t: number): Float64Array {
-  const out = new Float64Array(r * t);
-  for (let i = 0; i < r; i++) {
-    for (let p = 0; p < s; p++) {
-      const v = a[i * s + p];
-      for (let j = 0; j < t; j++) out[i * t + j] += v * b[p * t + j];
-    }
-  }
-  return out;
-}
-
-function transpose(a: ArrayLike<number>, rows: number, columns: number): Float64Array {
-  const out = new Float64Array(rows * columns);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) out[j * rows + i] = a[i * columns + j];
-  return out;
-}
 
 function damped(current: number, numerator: number, denominator: number, damping: number): number {
   return current * (numerator / denominator) ** damping;

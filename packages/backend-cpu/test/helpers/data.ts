@@ -22,6 +22,25 @@ export function uniformTensor(rows: number, columns: number, random: () => numbe
   return tf.tensor2d(uniformArray(rows * columns, random, low, high), [rows, columns]);
 }
 
+/** Row-major float64 product of a (r x s) and b (s x t): the references of the native kernel tests. */
+export function product(a: ArrayLike<number>, b: ArrayLike<number>, r: number, s: number, t: number): Float64Array {
+  const out = new Float64Array(r * t);
+  for (let i = 0; i < r; i++) {
+    for (let p = 0; p < s; p++) {
+      const v = a[i * s + p];
+      for (let j = 0; j < t; j++) out[i * t + j] += v * b[p * t + j];
+    }
+  }
+  return out;
+}
+
+/** a (rows x columns, row-major) transposed, in float64. */
+export function transpose(a: ArrayLike<number>, rows: number, columns: number): Float64Array {
+  const out = new Float64Array(rows * columns);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) out[j * rows + i] = a[i * columns + j];
+  return out;
+}
+
 /** Largest |a − b| / max(|b|, floor) over the entries. */
 export function maxRelativeDifference(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-6): number {
   if (a.length !== b.length) return Infinity;
