@@ -1,5 +1,5 @@
 import { isSparse, type ComputeOps, type DataTensors, type FactorState, type FactorsOf, type SparseRatioArgs, type SparseTensor, type StepArgs, type StepParams } from '@bcnmf/core';
-import { div, engine, getKernel, matMul, tensor1d, zeros, type NamedAttrMap, type NamedTensorMap, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core';
+import { backend, div, engine, getKernel, matMul, tensor1d, zeros, type NamedAttrMap, type NamedTensorMap, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core';
 import { FUSED_MAX_BACKGROUNDS } from './kernels/fused-basis-update.js';
 import { FUSED_MAX_K } from './kernels/fused-coefficient-update.js';
 import { FUSED_STEP } from './kernels/fused-step.js';
@@ -28,6 +28,8 @@ export type WebGPUComputeOps = Pick<
   | 'sparseReconstruction'
   | 'sparsePoissonRatio'
   | 'step'
+  | 'stage'
+  | 'submit'
 >;
 
 function run(kernel: string, inputs: NamedTensorMap, attrs: NamedAttrMap = {}): Tensor2D {
@@ -108,6 +110,42 @@ export function fusedStep({ state, data, params }: StepArgs): FactorState | null
   return { targetCoefficients: outputs[0], backgroundCoefficients: outputs.slice(1, 1 + backgrounds), basis: outputs[1 + backgrounds] };
 }
 
+/** The parts of tfjs-backend-webgpu 4.22's `WebGPUBackend` that staging and submitting use. */
+interface QueueingBackend {
+  commandEncoder: unknown;
+  uploadToGPU(dataId: object): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+}
+
+/** The active backend when it is tfjs-backend-webgpu's (has the members used here), else null. */
+function queueingBackend(): QueueingBackend | null {
+  if (engine().backendName !== 'webgpu') return null;
+  const active = backend() as unknown as Partial<QueueingBackend>;
+  return typeof active.uploadToGPU === 'function' && typeof active.submitQueue === 'function' && typeof active.endComputePassEncoder === 'function'
+    ? (active as QueueingBackend)
+    : null;
+}
+
+/**
+ * Copies the tensors' values to GPU buffers now (tfjs otherwise does it at their first
+ * use): the host-side copy into a staging buffer happens while the GPU runs what was
+ * submitted, and the buffer-to-buffer copy is queued ahead of the next batch's work.
+ */
+export function stage(tensors: readonly Tensor[]): void {
+  const gpu = queueingBackend();
+  if (!gpu) return;
+  for (const tensor of tensors) if (tensor.size > 0) gpu.uploadToGPU(tensor.dataId);
+}
+
+/** Submits the commands tfjs has queued (it submits every 15 dispatches or at a read-back). */
+export function submit(): void {
+  const gpu = queueingBackend();
+  if (!gpu || !gpu.commandEncoder) return;
+  gpu.endComputePassEncoder();
+  gpu.submitQueue();
+}
+
 /**
  * The backend's operations as `ComputeOps`. They run only while tfjs is on the
  * 'webgpu' backend with the kernels registered (what `webgpuAdapter.activate` does);
@@ -128,4 +166,6 @@ export const webgpuOps: WebGPUComputeOps = {
   sparseReconstruction,
   sparsePoissonRatio,
   step: fusedStep,
+  stage,
+  submit,
 };

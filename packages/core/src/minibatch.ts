@@ -4,7 +4,7 @@ import { scoreRecord } from './compute/score.js';
 import { addStatistics, applyBasisUpdate, coefficientsAndStatistics } from './compute/updates.js';
 import type { BackendAdapter } from './contract/adapter.js';
 import type { ComputeOps } from './contract/compute-ops.js';
-import type { BasisStatistics } from './contract/tensors.js';
+import { isSparse, type BasisStatistics, type DataTensor } from './contract/tensors.js';
 import { BcnmfError } from './errors.js';
 import { datasetRoles, progressReporter, updateRule, type StartResult } from './solver/start.js';
 import { isBatchSource, matrixBatchSource, type BatchSource } from './matrix/batch-source.js';
@@ -23,6 +23,14 @@ interface Dataset {
   /** Its values were checked up front (in memory); streamed ones are checked as read. */
   checked: boolean;
   counts: number;
+}
+
+/** A batch read from its source, checked and uploaded: rows [first, first + count) of data set `index`. */
+interface LoadedBatch {
+  index: number;
+  first: number;
+  count: number;
+  data: DataTensor;
 }
 
 /** The inputs of a minibatch fit, checked, with their shapes and names. */
@@ -125,10 +133,14 @@ export async function prepareMinibatch(
   return { datasets, k, featureNames, init, warnings };
 }
 
-/** Bytes one batch holds on the device (dense worst case, with the Poisson temporaries). */
+/**
+ * Bytes a minibatch fit holds on the device (dense worst case): two batches of data (the
+ * one computing and the next, read ahead), the Poisson temporaries of one, coefficients
+ * and basis.
+ */
 export function estimateBatchBytes(batchSize: number, columns: number, k: number, loss: ResolvedOptions['loss']): number {
   const entries = batchSize * columns;
-  return 4 * (entries * (loss === 'poisson' ? 3 : 1) + 4 * batchSize * k + 4 * k * columns) + 64 * 1024 ** 2;
+  return 4 * (entries * (loss === 'poisson' ? 4 : 2) + 4 * batchSize * k + 4 * k * columns) + 64 * 1024 ** 2;
 }
 
 /** The batches of an epoch: [dataset, first row, rows], in a seeded random order on request. */
@@ -181,23 +193,46 @@ export async function runMinibatchStart(
   }
   const order = startGenerator(options.seed, start, 'batches');
   const constants = new Float64Array(datasets.length);
+  /** Reads batch [dataset, first, count], checks it (first epoch) and puts it on the device. */
+  const load = async ([index, first, count]: [number, number, number], firstPass: boolean): Promise<LoadedBatch> => {
+    const dataset = datasets[index];
+    const matrix = await dataset.source.readRows(first, count);
+    if (matrix.rows !== count || matrix.columns !== columns) {
+      throw new BcnmfError(
+        'INVALID_DATA',
+        `${dataset.role} returned a ${matrix.rows} x ${matrix.columns} batch for rows ${first}..${first + count - 1} (expected ${count} x ${columns})`,
+      );
+    }
+    if (firstPass && !dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first, maxValue: loss.maxDataValue });
+    const data = uploadMatrix(matrix);
+    try {
+      ops.stage?.(isSparse(data) ? [data.rowIds, data.colIds, data.values] : [data]);
+    } catch (error) {
+      disposeData(data);
+      throw error;
+    }
+    return { index, first, count, data };
+  };
   const epoch = async (iteration: number, scoring: boolean) => {
     const firstPass = iteration === 1;
     const statistics: (BasisStatistics | null)[] = datasets.map(() => null);
     const sums = new Float64Array(datasets.length);
+    const batches = epochBatches(datasets, batchSize, options.shuffle, order);
+    // Double buffering: batch b + 1 is read and staged on the device while batch b
+    // computes; at most two batches are on the device at once.
+    let next: Promise<LoadedBatch> | null = null;
+    const prefetch = (b: number): void => {
+      if (b >= batches.length) return;
+      next = load(batches[b], firstPass);
+      next.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
+    };
     try {
-      for (const [index, first, count] of epochBatches(datasets, batchSize, options.shuffle, order)) {
+      prefetch(0);
+      for (let b = 0; b < batches.length; b++) {
         if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
-        const dataset = datasets[index];
-        const matrix = await dataset.source.readRows(first, count);
-        if (matrix.rows !== count || matrix.columns !== columns) {
-          throw new BcnmfError(
-            'INVALID_DATA',
-            `${dataset.role} returned a ${matrix.rows} x ${matrix.columns} batch for rows ${first}..${first + count - 1} (expected ${count} x ${columns})`,
-          );
-        }
-        if (firstPass && !dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first, maxValue: loss.maxDataValue });
-        const data = uploadMatrix(matrix);
+        const pending: Promise<LoadedBatch> = next!;
+        next = null;
+        const { index, first, count, data } = await pending;
         const h = tf.tensor2d(coefficients[index].subarray(first * k, (first + count) * k), [count, k]);
         try {
           const needsStatistics = index === 0 || alphas[index - 1] > 0;
@@ -209,6 +244,8 @@ export async function runMinibatchStart(
           if (firstPass && loss.scoreConstant) parts.push(tf.tidy(() => loss.scoreConstant!(ops, data)));
           const stacked = parts.length ? tf.stack(parts) : null;
           tf.dispose(parts);
+          ops.submit?.();
+          prefetch(b + 1);
           const [values, scalars] = await Promise.all([updated.data(), stacked ? stacked.data() : null]);
           stacked?.dispose();
           coefficients[index].set(values as Float32Array, first * k);
@@ -222,13 +259,15 @@ export async function runMinibatchStart(
           h.dispose();
         }
       }
-      const next = applyBasisUpdate(
+      const updatedBasis = applyBasisUpdate(
         ops, rule, basis, statistics[0]!,
         statistics.slice(1).map((s, b) => ({ statistics: s!, alpha: alphas[b] })).filter((s) => s.statistics),
       );
       basis.dispose();
-      basis = next;
+      basis = updatedBasis;
     } finally {
+      // a batch read ahead of a failure (or Ctrl-C) is freed before the fit returns
+      if (next) await (next as Promise<LoadedBatch>).then((loaded) => disposeData(loaded.data), () => {});
       statistics.forEach((s) => s && tf.dispose([s.cross, s.mass]));
     }
     return scoring ? scoreRecord(iteration, loss, sums, datasets.map((d) => d.counts), Array.from(constants), alphas) : null;
@@ -265,7 +304,7 @@ export function minibatchSize(options: ResolvedOptions, prepared: MinibatchData,
   if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
     throw new BcnmfError(
       'TOO_LARGE',
-      `a batch of ${batchSize} samples x ${columns} features needs about ${(needed / 1024 ** 3).toFixed(1)} GiB on backend ` +
+      `batches of ${batchSize} samples x ${columns} features (two at a time on the device) need about ${(needed / 1024 ** 3).toFixed(1)} GiB on backend ` +
         `'${backend}', more than its ${(adapter.memoryLimitBytes / 1024 ** 3).toFixed(1)} GiB; use a smaller batchSize`,
     );
   }

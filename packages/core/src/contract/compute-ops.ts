@@ -61,4 +61,16 @@ export interface ComputeOps {
    * background's, then the basis, in that order). Minibatch fits never call it.
    */
   step?(args: StepArgs): FactorState | null | undefined;
+  /**
+   * Optional, for devices that queue work (GPUs): copies the tensors' values to the
+   * device now rather than at their first use. Minibatch fits call it on the next batch
+   * while the device computes the current one (double buffering).
+   */
+  stage?(tensors: readonly tfjs.Tensor[]): void;
+  /**
+   * Optional, for devices that queue work: starts what is queued so far. Minibatch fits
+   * call it after a batch's dispatches, before the host reads the next batch, so that
+   * the two overlap (tfjs-backend-webgpu would otherwise wait for the first read-back).
+   */
+  submit?(): void;
 }

@@ -65,8 +65,26 @@ export function opsSuite(backend: string, tolerance = 2e-4): void {
     });
 
     it('provides only operations that core defines', () => {
-      const known = new Set(Object.keys(plainOps).concat(['reconstructionSum', 'divergenceConstant', 'coefficientsAndStatistics', 'basisUpdate', 'step']));
+      const known = new Set(Object.keys(plainOps).concat(['reconstructionSum', 'divergenceConstant', 'coefficientsAndStatistics', 'basisUpdate', 'step', 'stage', 'submit']));
       for (const name of Object.keys(ops)) assert.ok(known.has(name), `unknown operation ${name}`);
+    });
+
+    it('stage and submit (where provided) leave every value as it was, with nothing left behind', async () => {
+      await useBackend(backend);
+      const before = tf.memory().numTensors;
+      const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+      const ids = tf.tensor1d([0, 1, 1], 'int32');
+      const empty = tf.tensor1d([], 'float32');
+      ops.submit?.(); // nothing queued
+      ops.stage?.([x, ids, empty]);
+      const doubled = tf.mul(x, 2);
+      ops.submit?.();
+      ops.submit?.();
+      assert.deepEqual(await x.array(), [[1, 2, 3], [4, 5, 6]]);
+      assert.deepEqual(await ids.array(), [0, 1, 1]);
+      assert.deepEqual(await doubled.array(), [[2, 4, 6], [8, 10, 12]]);
+      tf.dispose([x, ids, empty, doubled]);
+      assert.equal(tf.memory().numTensors, before);
     });
 
     for (const { n, m, k } of SHAPES) {

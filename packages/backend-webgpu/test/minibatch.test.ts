@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { CsrMatrix, DenseMatrix, fitBcnmf, matrixBatchSource, registerBackend, type BatchSource } from '@bcnmf/core';
+import { cpuAdapter } from '@bcnmf/backend-cpu';
+import { webgpuAdapter, webgpuOps } from '../src/index.js';
+import { derivedIndexCount } from '../src/kernels/sparse-index-cache.js';
+import { gpuMemory, maxRelativeDifference, rng, webgpuOrReason } from './helpers/webgpu.js';
+
+// Minibatch fits on 'webgpu' (Mesa's llvmpipe here): batch b + 1 is read and its buffers
+// written while batch b computes; dense and CSR batches, against the cpu backend.
+let skip: string | null = null;
+before(async () => {
+  skip = await webgpuOrReason();
+  registerBackend(webgpuAdapter);
+  registerBackend(cpuAdapter);
+});
+
+const random = rng(31);
+const features = 40;
+
+function counts(rows: number, density: number): DenseMatrix {
+  const data = new Float32Array(rows * features);
+  for (let i = 0; i < data.length; i++) if (random() < density) data[i] = 1 + Math.floor(random() * 9);
+  return new DenseMatrix({ data, shape: [rows, features] });
+}
+const target = counts(75, 0.1);
+const background = counts(45, 0.1);
+
+/** The tfjs-backend-webgpu internals that say where a tensor's values are. */
+function onGpu(tensor: tf.Tensor): boolean {
+  const entry = (tf.backend() as unknown as { tensorMap: { get(id: object): { resource: unknown; values: unknown } } }).tensorMap.get(tensor.dataId);
+  return entry.resource != null && entry.values == null;
+}
+
+describe('minibatch fits on webgpu', () => {
+  it('stage writes the buffers at once (tfjs would wait for their first use); submit starts the queued work', async (t) => {
+    if (skip) return t.skip(skip);
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const ids = tf.tensor1d([2, 0], 'int32');
+    assert.ok(!onGpu(x) && !onGpu(ids));
+    webgpuOps.stage([x, ids]);
+    assert.ok(onGpu(x) && onGpu(ids));
+    const sum = tf.sum(x);
+    webgpuOps.submit();
+    assert.equal((tf.backend() as unknown as { commandEncoder: unknown }).commandEncoder, null, 'nothing left queued');
+    assert.equal((await sum.data())[0], 10);
+    tf.dispose([x, ids, sum]);
+  });
+
+  for (const loss of ['frobenius', 'poisson'] as const) {
+    for (const layout of ['dense', 'csr'] as const) {
+      it(`${loss}, ${layout}: shuffled batches of 16 match the cpu backend's minibatch fit, with nothing left behind`, async (t) => {
+        if (skip) return t.skip(skip);
+        const x = layout === 'csr' ? CsrMatrix.fromDense(target) : target;
+        const y = layout === 'csr' ? CsrMatrix.fromDense(background) : background;
+        const options = { k: 4, alpha: 0.7, loss, maxIter: 12, tol: 0, scoreEvery: 4, seed: 3, batchSize: 16, onWarning: () => {} };
+        await fitBcnmf(x, y, { ...options, maxIter: 1, backend: 'webgpu' }); // pipelines compiled
+        const tensors = tf.memory().numTensors;
+        const { numBytesInGPU } = gpuMemory();
+        const gpu = await fitBcnmf(x, y, { ...options, backend: 'webgpu' });
+        assert.equal(tf.memory().numTensors, tensors, 'tensors left');
+        assert.equal(gpuMemory().numBytesInGPU, numBytesInGPU, 'GPU buffer bytes left in use');
+        assert.equal(derivedIndexCount(tf.backend()), 0, 'derived sparse indices left');
+        const cpu = await fitBcnmf(x, y, { ...options, backend: 'cpu' });
+        for (const key of ['W', 'Htarget', 'Hbackground'] as const) {
+          const d = maxRelativeDifference(gpu[key]!.data, cpu[key]!.data, 1e-3);
+          assert.ok(d < 2e-4, `${key}: webgpu and cpu differ by ${d} (relative)`);
+        }
+        const scores = gpu.history.map((r, i) => Math.abs(r.score - cpu.history[i].score) / Math.abs(cpu.history[i].score));
+        assert.ok(Math.max(...scores) < 1e-5, `scores differ by ${Math.max(...scores)}`);
+      });
+    }
+  }
+
+  it('a streamed batch that fails to read: the error, and no GPU buffers left', async (t) => {
+    if (skip) return t.skip(skip);
+    const inner = matrixBatchSource(target);
+    const failing: BatchSource = {
+      rows: inner.rows,
+      columns: inner.columns,
+      async readRows(start, count) {
+        if (start === 48) throw new Error('read failed at row 48');
+        return inner.readRows(start, count);
+      },
+    };
+    await fitBcnmf(target, background, { k: 3, maxIter: 1, batchSize: 16, backend: 'webgpu', onWarning: () => {} });
+    const tensors = tf.memory().numTensors;
+    const { numBytesInGPU } = gpuMemory();
+    await assert.rejects(fitBcnmf(failing, background, { k: 3, maxIter: 2, batchSize: 16, shuffle: false, backend: 'webgpu', onWarning: () => {} }), /read failed at row 48/);
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(gpuMemory().numBytesInGPU, numBytesInGPU);
+  });
+});
