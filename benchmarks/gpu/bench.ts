@@ -7,9 +7,9 @@
 //      500 and 5,000, webgpu against PyTorch, with the programs dispatched per iteration;
 //      at the main shape also the kernels composed by core and stock tfjs ops,
 //   4. sparse (CSR) data: fits and products at several densities against the dense path,
-//   5. minibatches: a streamed CSR fit (core's minibatch path: one batch on the device at a
-//      time, read, uploaded, computed and read back in turn) in epochs per second, against the cpu backend and a transcription of the reference's
-//      minibatch Poisson fit in PyTorch,
+//   5. minibatches: a streamed CSR fit (core's minibatch path, double buffered: batch b + 1
+//      read and written to the GPU while batch b computes) in epochs per second, against the
+//      cpu backend and a transcription of the reference's minibatch Poisson fit in PyTorch,
 // and writes RESULTS.md after every section (a run cut short leaves what it measured).
 //
 // From the repository:  node --conditions=source --import tsx benchmarks/gpu/bench.ts [options]
@@ -480,8 +480,8 @@ if (sections.has('minibatch') && timeLeft('minibatch', 30)) {
     '## Minibatches',
     '',
     `Poisson, k = ${k}, batches of ${batchSize} samples, ${features} features at density ${density}, one background (α = 1).`,
-    'bcnmf streams CSR batches from a BatchSource in memory through core\'s minibatch path (one batch on the device at',
-    'a time: read, uploaded, computed, its coefficients read back to the host, then the next; no double buffering yet);',
+    'bcnmf streams CSR batches from a BatchSource in memory through core\'s minibatch path, double buffered (batch b + 1',
+    'is read and written to the GPU while batch b computes; each batch\'s coefficients are read back to the host);',
     's / epoch is (fit of 1 + E epochs − fit of 1) / E after a warm-up fit of 1 epoch. The cpu backend runs on fewer',
     'samples (its time per sample is what compares). PyTorch runs a transcription of the reference\'s',
     '`contrastive_nmf_poisson_minibatch` (torch_reference.py) with the data dense on the GPU, as the reference has it.',
@@ -506,10 +506,21 @@ if (sections.has('minibatch') && timeLeft('minibatch', 30)) {
       : `| ${name} | ${samples} | ${seconds === undefined ? 'n/a' : seconds.toFixed(3)} | ${seconds ? (1 / seconds).toFixed(2) : 'n/a'} | ${seconds ? (samples / seconds).toFixed(0) : 'n/a'} |`;
   const total = rows + backgroundRows;
   const seconds = await timeMinibatch(webgpuAdapter, rows, backgroundRows);
-  lines.push(row('bcnmf webgpu (CSR batches, one at a time)', total, seconds));
+  lines.push(row('bcnmf webgpu (CSR batches, double buffered)', total, seconds));
+  let inTurn: number | undefined;
+  if (timeLeft('minibatch without double buffering', 40)) {
+    // the same adapter without `stage` and `submit`: batch b + 1 is read while batch b's
+    // commands are still queued, not running, so reading and computing take turns
+    const { stage: _stage, submit: _submit, ...turnTaking } = webgpuAdapter.ops!;
+    inTurn = await timeMinibatch({ ...webgpuAdapter, name: 'webgpu-in-turn', ops: turnTaking }, rows, backgroundRows);
+    lines.push(row('bcnmf webgpu (CSR batches, without stage and submit: read and compute in turn)', total, inTurn));
+  }
   const torchEpoch = torchMs('minibatch');
   lines.push(row(`PyTorch, reference minibatch Poisson (dense on the GPU)${torch?.results.get('minibatch')?.error ? ' (failed: see notes)' : ''}`, total, torchEpoch === undefined ? undefined : torchEpoch / 1000));
   torchCell('minibatch');
+  if (inTurn !== undefined && inTurn > 0 && seconds > 0) {
+    lines.push('', `Double buffering: an epoch takes ${ratio(seconds, inTurn)}x the time of reading and computing in turn.`);
+  }
   if (timeLeft('minibatch on cpu', 20)) {
     const cpuRows = Math.min(rows, minibatch.cpuTarget);
     const cpuBackground = Math.max(1, Math.round((cpuRows * backgroundRows) / rows));

@@ -5,9 +5,12 @@
 // Usage: node --conditions=source --import tsx benchmarks/src/minibatch.ts
 //          [--rows 100000,300000,1000000] [--columns 2000] [--density 0.05]
 //          [--background-fraction 0.2] [--epochs 2] [--batch-size 10000] [--k 10]
-//          [--backend wasm] [--data-dir /tmp/bcnmf-bench]
+//          [--loss frobenius|poisson] [--backends cpu,webgpu] [--data-dir /tmp/bcnmf-bench]
+// Each size runs on every backend named, in the order given, and the last epoch's time
+// of each is compared with the first backend's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,7 +24,9 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '2' },
     'batch-size': { type: 'string', default: '10000' },
     k: { type: 'string', default: '10' },
-    backend: { type: 'string', default: 'wasm' },
+    backends: { type: 'string', default: 'cpu' },
+    backend: { type: 'string' }, // one backend (older spelling of --backends)
+    loss: { type: 'string', default: 'frobenius' },
     'data-dir': { type: 'string', default: '/tmp/bcnmf-bench' },
     child: { type: 'string' },
   },
@@ -37,7 +42,7 @@ interface ChildResult {
   finalScore: number;
 }
 
-async function child(spec: { target: string; background: string; epochs: number; batchSize: number; k: number; backend: string }): Promise<void> {
+async function child(spec: { target: string; background: string; epochs: number; batchSize: number; k: number; backend: string; loss: 'frobenius' | 'poisson' }): Promise<void> {
   const { fitBcnmf } = await import('bcnmf');
   const { openH5adSource } = await import('@bcnmf/data');
   const target = await openH5adSource(spec.target);
@@ -46,6 +51,7 @@ async function child(spec: { target: string; background: string; epochs: number;
   const started = performance.now();
   const model = await fitBcnmf(target, background, {
     k: spec.k,
+    loss: spec.loss,
     alpha: 1,
     maxIter: spec.epochs,
     tol: 0,
@@ -80,30 +86,52 @@ async function main(): Promise<void> {
   const columns = Number(values.columns);
   const density = Number(values.density);
   const fraction = Number(values['background-fraction']);
-  console.log(`Minibatch bcNMF (Frobenius, k = ${values.k}, batches of ${values['batch-size']} samples, backend ${values.backend}), ` +
-    `${columns} features at ${density * 100}% density, background = ${fraction} x target rows; one child process per size`);
-  console.log('| target samples | background samples | epochs | seconds / epoch (each) | peak RSS (MiB) |');
-  console.log('|---|---|---|---|---|');
+  const backends = (values.backend ?? values.backends!).split(',');
+  const loss = values.loss;
+  if (loss !== 'frobenius' && loss !== 'poisson') throw new Error(`--loss must be frobenius or poisson, got '${loss}'`);
+  console.log(`Minibatch bcNMF (${loss}, k = ${values.k}, batches of ${values['batch-size']} samples, backends ${backends.join(', ')}), ` +
+    `${columns} features at ${density * 100}% density, background = ${fraction} x target rows; one child process per size and backend; ` +
+    `load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} at the start`);
+  console.log('| backend | target samples | background samples | epochs | seconds / epoch (each) | epochs / s (last epoch) | peak RSS (MiB) |');
+  console.log('|---|---|---|---|---|---|---|');
+  const ratios: string[] = [];
   for (const rows of values.rows!.split(',').map(Number)) {
     const backgroundRows = Math.max(1, Math.round(rows * fraction));
     const target = join(dataDir, `target-${rows}x${columns}-${density}.h5ad`);
     const background = join(dataDir, `background-${backgroundRows}x${columns}-${density}.h5ad`);
     if (!existsSync(target)) await generateSparseH5ad(target, { rows, columns, density, seed: 0, role: 'target' });
     if (!existsSync(background)) await generateSparseH5ad(background, { rows: backgroundRows, columns, density, seed: 0, role: 'background' });
-    const spec = {
-      target, background, epochs: Number(values.epochs), batchSize: Number(values['batch-size']), k: Number(values.k), backend: values.backend!,
-    };
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
-    if (run.status !== 0) {
-      console.log(`| ${rows} | ${backgroundRows} | failed: ${run.stderr.trim().split('\n').pop()} | | |`);
-      continue;
+    const lastEpoch = new Map<string, number>();
+    for (const backend of backends) {
+      const spec = {
+        target, background, epochs: Number(values.epochs), batchSize: Number(values['batch-size']), k: Number(values.k), backend, loss,
+      };
+      const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      });
+      if (run.status !== 0) {
+        console.log(`| ${backend} | ${rows} | ${backgroundRows} | failed: ${run.stderr.trim().split('\n').pop()} | | | |`);
+        continue;
+      }
+      const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as ChildResult;
+      if (!Number.isFinite(result.finalScore)) {
+        console.log(`| ${backend} | ${rows} | ${backgroundRows} | failed: the final score is ${result.finalScore} | | | |`);
+        continue;
+      }
+      const last = result.secondsPerEpoch.at(-1)!;
+      lastEpoch.set(backend, last);
+      console.log(`| ${backend} | ${rows} | ${backgroundRows} | ${result.epochs} | ${result.secondsPerEpoch.map((s) => s.toFixed(1)).join(', ')} | ` +
+        `${(1 / last).toFixed(3)} | ${result.peakRssMiB.toFixed(0)} |`);
     }
-    const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as ChildResult;
-    console.log(`| ${rows} | ${backgroundRows} | ${result.epochs} | ${result.secondsPerEpoch.map((s) => s.toFixed(1)).join(', ')} | ${result.peakRssMiB.toFixed(0)} |`);
+    const first = lastEpoch.get(backends[0]);
+    for (const backend of backends.slice(1)) {
+      const seconds = lastEpoch.get(backend);
+      if (first && seconds) ratios.push(`${rows} samples: ${backend} takes ${(seconds / first).toFixed(2)}x ${backends[0]}'s time per epoch (last epochs)`);
+    }
   }
+  if (ratios.length) console.log(['', ...ratios].join('\n'));
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')} at the end`);
 }
 
 await main();

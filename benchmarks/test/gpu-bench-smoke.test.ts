@@ -98,14 +98,15 @@ describe('benchmarks/gpu', () => {
       // the products run the package's sparse kernels (a row says '(plain tfjs ops)' where core's would run)
       for (const [name] of rowsOf(written, 'Sparse (CSR) data').slice(-3)) assert.doesNotMatch(name, /plain tfjs ops/, name);
 
-      // minibatch: webgpu, PyTorch's transcription of the reference, the cpu backend, in epochs per second
+      // minibatch: webgpu double buffered and in turn, PyTorch's transcription of the reference, the cpu backend, in epochs per second
       const minibatch = rowsOf(written, 'Minibatches');
-      assert.equal(minibatch.length, 3, written);
-      assert.match(minibatch[0][0], /^bcnmf webgpu/);
-      assert.match(minibatch[1][0], /^PyTorch, reference minibatch Poisson/);
-      assert.match(minibatch[2][0], /^bcnmf cpu /);
+      assert.equal(minibatch.length, 4, written);
+      assert.match(minibatch[0][0], /^bcnmf webgpu \(CSR batches, double buffered\)/);
+      assert.match(minibatch[1][0], /^bcnmf webgpu \(CSR batches, without stage and submit/);
+      assert.match(minibatch[2][0], /^PyTorch, reference minibatch Poisson/);
+      assert.match(minibatch[3][0], /^bcnmf cpu /);
       // a dry run's epochs are tiny: on a loaded machine the time of one may be timing noise, said as such
-      for (const row of [minibatch[0], minibatch[2]]) assert.ok(Number(row[3]) > 0 || row[3] === 'below timing noise', `epochs / s: ${row.join(' | ')}`);
+      for (const row of [minibatch[0], minibatch[1], minibatch[3]]) assert.ok(Number(row[3]) > 0 || row[3] === 'below timing noise', `epochs / s: ${row.join(' | ')}`);
       assert.match(written, /webgpu processes samples [\d.]+x as fast as the cpu backend|webgpu against the cpu backend: not compared, an epoch's time was below timing noise/);
 
       const targets = rowsOf(written, 'Against the targets');

@@ -20,5 +20,5 @@ export { SPARSE_TIMES_THIN } from './kernels/sparse-times-thin.js';
 export { THIN_TRANSPOSED_TIMES_SPARSE } from './kernels/thin-transposed-times-sparse.js';
 export { SPARSE_RECONSTRUCTION } from './kernels/sparse-reconstruction.js';
 export { SPARSE_POISSON_RATIO } from './kernels/sparse-poisson-ratio.js';
-export { fusedStep, webgpuOps } from './ops.js';
+export { fusedStep, trimBufferPool, webgpuOps } from './ops.js';
 export type { WebGPUComputeOps } from './ops.js';

@@ -110,12 +110,52 @@ export function fusedStep({ state, data, params }: StepArgs): FactorState | null
   return { targetCoefficients: outputs[0], backgroundCoefficients: outputs.slice(1, 1 + backgrounds), basis: outputs[1 + backgrounds] };
 }
 
+/** A GPU buffer as tfjs's buffer manager holds it. */
+interface PooledBuffer {
+  size: number;
+  destroy(): void;
+}
+
 /** The parts of tfjs-backend-webgpu 4.22's `WebGPUBackend` that staging and submitting use. */
 interface QueueingBackend {
   commandEncoder: unknown;
   uploadToGPU(dataId: object): void;
   endComputePassEncoder(): void;
   submitQueue(): void;
+  bufferManager?: {
+    freeBuffers: Map<string, PooledBuffer[]>;
+    numFreeBuffers: number;
+    numBytesUsed: number;
+    numBytesAllocated: number;
+  };
+}
+
+/** Free GPU memory tfjs may keep for reuse while batches stream through (at least). */
+export const POOL_FLOOR_BYTES = 64 * 1024 ** 2;
+
+/**
+ * Destroys buffers of tfjs's free pool, oldest sizes first, until at most `keepBytes`
+ * stay allocated without being in use; returns the bytes freed. tfjs keeps every freed
+ * buffer for reuse by its exact size and never lets one go, so CSR batches (a different
+ * number of entries each) would pile up until the whole data set sat on the GPU. A buffer
+ * the GPU still reads is freed by WebGPU once that work completes.
+ */
+export function trimBufferPool(keepBytes: number): number {
+  const manager = queueingBackend()?.bufferManager;
+  if (!manager || !(manager.freeBuffers instanceof Map)) return 0;
+  let freed = 0;
+  for (const [key, buffers] of manager.freeBuffers) {
+    while (buffers.length > 0 && manager.numBytesAllocated - manager.numBytesUsed > keepBytes) {
+      const buffer = buffers.pop()!;
+      buffer.destroy();
+      manager.numFreeBuffers--;
+      manager.numBytesAllocated -= buffer.size;
+      freed += buffer.size;
+    }
+    if (buffers.length === 0) manager.freeBuffers.delete(key);
+    if (manager.numBytesAllocated - manager.numBytesUsed <= keepBytes) break;
+  }
+  return freed;
 }
 
 /** The active backend when it is tfjs-backend-webgpu's (has the members used here), else null. */
@@ -131,10 +171,15 @@ function queueingBackend(): QueueingBackend | null {
  * Copies the tensors' values to GPU buffers now (tfjs otherwise does it at their first
  * use): the host-side copy into a staging buffer happens while the GPU runs what was
  * submitted, and the buffer-to-buffer copy is queued ahead of the next batch's work.
+ * First it trims tfjs's pool of free buffers to 4 x the staged bytes (at least
+ * {@link POOL_FLOOR_BYTES}): enough for batches of one size to reuse their buffers, and
+ * GPU memory stays bounded by the batch, not the data set, when sizes vary.
  */
 export function stage(tensors: readonly Tensor[]): void {
   const gpu = queueingBackend();
   if (!gpu) return;
+  const bytes = tensors.reduce((sum, tensor) => sum + 4 * tensor.size, 0);
+  trimBufferPool(Math.max(POOL_FLOOR_BYTES, 4 * bytes));
   for (const tensor of tensors) if (tensor.size > 0) gpu.uploadToGPU(tensor.dataId);
 }
 

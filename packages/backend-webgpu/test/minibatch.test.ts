@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CsrMatrix, DenseMatrix, fitBcnmf, matrixBatchSource, registerBackend, type BatchSource } from '@bcnmf/core';
 import { cpuAdapter } from '@bcnmf/backend-cpu';
 import { webgpuAdapter, webgpuOps } from '../src/index.js';
+import { POOL_FLOOR_BYTES, trimBufferPool } from '../src/ops.js';
 import { derivedIndexCount } from '../src/kernels/sparse-index-cache.js';
 import { gpuMemory, maxRelativeDifference, rng, webgpuOrReason } from './helpers/webgpu.js';
 
@@ -39,13 +40,41 @@ describe('minibatch fits on webgpu', () => {
     const x = tf.tensor2d([[1, 2], [3, 4]]);
     const ids = tf.tensor1d([2, 0], 'int32');
     assert.ok(!onGpu(x) && !onGpu(ids));
-    webgpuOps.stage([x, ids]);
+    webgpuOps.stage!([x, ids]);
     assert.ok(onGpu(x) && onGpu(ids));
     const sum = tf.sum(x);
-    webgpuOps.submit();
+    webgpuOps.submit!();
     assert.equal((tf.backend() as unknown as { commandEncoder: unknown }).commandEncoder, null, 'nothing left queued');
     assert.equal((await sum.data())[0], 10);
     tf.dispose([x, ids, sum]);
+  });
+
+  it('staging a batch trims tfjs\'s pool of free buffers (kept by exact size, never let go) to a bound', async (t) => {
+    if (skip) return t.skip(skip);
+    const free = () => gpuMemory().numBytesAllocatedInGPU - gpuMemory().numBytesInGPU;
+    trimBufferPool(0);
+    assert.equal(free(), 0);
+    // buffers of 100 MiB in all, each of another size (as CSR batches are), used once and freed
+    const sizes = Array.from({ length: 25 }, (_, i) => (4 * 1024 ** 2 + 4096 * i) / 4);
+    for (const size of sizes) {
+      const tensor = tf.fill([size], 1);
+      await tensor.data();
+      tensor.dispose();
+    }
+    assert.ok(free() >= 100 * 1024 ** 2, `${free()} bytes free in the pool`);
+    const small = tf.tensor1d([1, 2, 3]);
+    webgpuOps.stage!([small]);
+    assert.ok(free() <= POOL_FLOOR_BYTES, `${free()} bytes left free after staging, more than ${POOL_FLOOR_BYTES}`);
+    assert.ok(free() >= POOL_FLOOR_BYTES - 5 * 1024 ** 2, 'it keeps what the bound allows');
+    assert.deepEqual(Array.from(await small.data()), [1, 2, 3]);
+    small.dispose();
+    // what it frees is gone from the GPU and from tfjs's books; what is in use is untouched
+    const kept = tf.fill([1024], 2);
+    await kept.data();
+    trimBufferPool(0);
+    assert.equal(free(), 0);
+    assert.equal((await kept.data())[1023], 2);
+    kept.dispose();
   });
 
   for (const loss of ['frobenius', 'poisson'] as const) {

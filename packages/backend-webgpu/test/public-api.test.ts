@@ -23,6 +23,7 @@ it('exports exactly these names', () => {
     'formatDeviceInfo',
     'fusedStep',
     'registerWebGPUKernels',
+    'trimBufferPool',
     'webgpuAdapter',
     'webgpuOps',
   ]);
