@@ -144,7 +144,8 @@ export function trimBufferPool(keepBytes: number): number {
   const manager = queueingBackend()?.bufferManager;
   if (!manager || !(manager.freeBuffers instanceof Map)) return 0;
   let freed = 0;
-  for (const [key, buffers] of manager.freeBuffers) {
+  // the lists stay in the map, emptied: tfjs releases a buffer into its size's list
+  for (const buffers of manager.freeBuffers.values()) {
     while (buffers.length > 0 && manager.numBytesAllocated - manager.numBytesUsed > keepBytes) {
       const buffer = buffers.pop()!;
       buffer.destroy();
@@ -152,7 +153,6 @@ export function trimBufferPool(keepBytes: number): number {
       manager.numBytesAllocated -= buffer.size;
       freed += buffer.size;
     }
-    if (buffers.length === 0) manager.freeBuffers.delete(key);
     if (manager.numBytesAllocated - manager.numBytesUsed <= keepBytes) break;
   }
   return freed;

@@ -68,13 +68,21 @@ describe('minibatch fits on webgpu', () => {
     assert.ok(free() >= POOL_FLOOR_BYTES - 5 * 1024 ** 2, 'it keeps what the bound allows');
     assert.deepEqual(Array.from(await small.data()), [1, 2, 3]);
     small.dispose();
-    // what it frees is gone from the GPU and from tfjs's books; what is in use is untouched
+    // what it frees is gone from the GPU and from tfjs's books; what is in use is untouched,
+    // and is released later as usual, also into a size whose free buffers were all trimmed
+    const spare = tf.fill([1024], 3);
     const kept = tf.fill([1024], 2);
-    await kept.data();
+    await Promise.all([spare.data(), kept.data()]);
+    spare.dispose();
     trimBufferPool(0);
     assert.equal(free(), 0);
     assert.equal((await kept.data())[1023], 2);
     kept.dispose();
+    assert.equal(free(), 4096);
+    const reused = tf.fill([1024], 4);
+    assert.equal((await reused.data())[0], 4);
+    reused.dispose();
+    trimBufferPool(0);
   });
 
   for (const loss of ['frobenius', 'poisson'] as const) {
