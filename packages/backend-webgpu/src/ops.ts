@@ -131,7 +131,7 @@ interface QueueingBackend {
 }
 
 /** Free GPU memory tfjs may keep for reuse while batches stream through (at least). */
-export const POOL_FLOOR_BYTES = 64 * 1024 ** 2;
+export const POOL_FLOOR_BYTES = 256 * 1024 ** 2;
 
 /**
  * Destroys buffers of tfjs's free pool, oldest sizes first, until at most `keepBytes`

@@ -54,18 +54,18 @@ describe('minibatch fits on webgpu', () => {
     const free = () => gpuMemory().numBytesAllocatedInGPU - gpuMemory().numBytesInGPU;
     trimBufferPool(0);
     assert.equal(free(), 0);
-    // buffers of 100 MiB in all, each of another size (as CSR batches are), used once and freed
-    const sizes = Array.from({ length: 25 }, (_, i) => (4 * 1024 ** 2 + 4096 * i) / 4);
+    // buffers of 1.25 x the bound in all, each of another size (as CSR batches are), used once and freed
+    const sizes = Array.from({ length: 20 }, (_, i) => (POOL_FLOOR_BYTES / 16 + 4096 * i) / 4);
     for (const size of sizes) {
       const tensor = tf.fill([size], 1);
       await tensor.data();
       tensor.dispose();
     }
-    assert.ok(free() >= 100 * 1024 ** 2, `${free()} bytes free in the pool`);
+    assert.ok(free() >= 1.25 * POOL_FLOOR_BYTES, `${free()} bytes free in the pool`);
     const small = tf.tensor1d([1, 2, 3]);
     webgpuOps.stage!([small]);
     assert.ok(free() <= POOL_FLOOR_BYTES, `${free()} bytes left free after staging, more than ${POOL_FLOOR_BYTES}`);
-    assert.ok(free() >= POOL_FLOOR_BYTES - 5 * 1024 ** 2, 'it keeps what the bound allows');
+    assert.ok(free() >= 0.9 * POOL_FLOOR_BYTES, 'it keeps what the bound allows');
     assert.deepEqual(Array.from(await small.data()), [1, 2, 3]);
     small.dispose();
     // what it frees is gone from the GPU and from tfjs's books; what is in use is untouched,
