@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { AUTO_BACKEND, backendNames, useBackend } from '@bcnmf/core';
+import { AUTO_BACKEND, backendNames, defaultBackendChain, useBackend } from '@bcnmf/core';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './datadir.js';
 import { ReproduceUsageError } from './errors.js';
 import { EXPERIMENT_NAMES, EXPERIMENTS, getExperiment } from './registry.js';
-import { tableMarkdown } from './report/markdown.js';
+import { backendCheckMarkdown, tableMarkdown } from './report/markdown.js';
 import type { ReproduceReport } from './report/types.js';
 import { checkOutDir, writeReport } from './report/write.js';
 import { SETTINGS_NAMES, type Experiment, type MethodRunEvent, type RunOverrides, type SettingsName } from './types.js';
@@ -13,7 +13,7 @@ import { nativeLinalgStatus } from '@bcnmf/baselines';
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT_DIR = 'bcnmf-report';
 
-export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--settings notebook|table|both] [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME]
+export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--settings notebook|table|both] [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME] [--check-backend NAME]
 
 Regenerates a table of the bcNMF paper (ALGORITHM.md §7-8): every method of the
 experiment, mean ± sd of the ARI over seeds, beside reference values that each name
@@ -34,7 +34,11 @@ NAME: ${EXPERIMENT_NAMES.join(', ')}, or all (every experiment whose data are pr
   --data-dir DIR  data sets folder (default $BCNMF_DATA_DIR, else ../shared/datasets from the
                   repository root when it exists, else ~/.cache/bcnmf/datasets)
   --backend NAME  where NMF and bcNMF run: auto (default), cpu, wasm, webgpu, cuda (bcnmf backends);
-                  PCA and cPCA run in float64 on the host`;
+                  PCA and cPCA run in float64 on the host
+  --check-backend NAME
+                  fit NMF and bcNMF again on backend NAME from the same seeds, and report
+                  per cell the ARIs on both, how far the embeddings are apart, and whether
+                  the means agree within seed noise (e.g. --backend webgpu --check-backend cpu)`;
 
 /**
  * How long the full simulation takes without OpenBLAS/LAPACK: one cPCA fit took 145 s of
@@ -66,6 +70,7 @@ function parse(argv: string[]) {
         settings: { type: 'string' },
         'data-dir': { type: 'string' },
         backend: { type: 'string' },
+        'check-backend': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -98,6 +103,11 @@ function parse(argv: string[]) {
   if (values.backend !== undefined && !backends.includes(values.backend)) {
     throw new ReproduceUsageError(`--backend must be one of ${backends.join(', ')}, got '${values.backend}'`);
   }
+  const check = values['check-backend'];
+  if (check !== undefined) {
+    if (!backendNames().includes(check)) throw new ReproduceUsageError(`--check-backend must be one of ${backendNames().join(', ')}, got '${check}'`);
+    if (check === (values.backend ?? AUTO_BACKEND)) throw new ReproduceUsageError(`--check-backend ${check} is the backend the run uses; name another one`);
+  }
   const name = positionals[0];
   const experiments = name === 'all' ? [...EXPERIMENTS] : [getExperiment(name)];
   return {
@@ -110,6 +120,7 @@ function parse(argv: string[]) {
     outDir: resolve(values.out ?? DEFAULT_OUT_DIR),
     dataDir: defaultDataDir(values['data-dir']),
     backend: values.backend,
+    checkBackend: check,
   };
 }
 
@@ -138,6 +149,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     seconds: 0,
     date: new Date().toISOString(),
     backend: (!args.help && args.backend) || 'auto',
+    ...(!args.help && args.checkBackend !== undefined ? { checkBackend: args.checkBackend } : {}),
   };
   if (args.help) {
     print(REPRODUCE_USAGE);
@@ -145,8 +157,18 @@ export async function runReproduce(argv: string[], print: (line: string) => void
   }
   checkOutDir(args.outDir);
   // a backend that cannot run here fails before any work (BACKEND_UNAVAILABLE: exit 2)
+  if (args.checkBackend !== undefined) {
+    if ((args.backend ?? AUTO_BACKEND) === AUTO_BACKEND && (await defaultBackendChain())[0] === args.checkBackend) {
+      throw new ReproduceUsageError(`--check-backend ${args.checkBackend} is the backend 'auto' picks here; name another one, or the run's with --backend`);
+    }
+    await useBackend(args.checkBackend);
+  }
   if (args.backend !== undefined && args.backend !== AUTO_BACKEND) await useBackend(args.backend);
-  const overrides = { ...(options.overrides ?? {}), ...(args.backend !== undefined ? { backend: args.backend } : {}) };
+  const overrides = {
+    ...(options.overrides ?? {}),
+    ...(args.backend !== undefined ? { backend: args.backend } : {}),
+    ...(args.checkBackend !== undefined ? { checkBackend: args.checkBackend } : {}),
+  };
   const { signal } = options;
   for (const experiment of args.experiments) {
     signal?.throwIfAborted();
@@ -185,6 +207,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     print('');
     print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s), settings ${result.settings.map((s) => s.name).join(', ')}; each reference row names its source (${result.seconds.toFixed(1)} s)`);
     for (const line of tableMarkdown(result).split('\n')) print(line);
+    if (result.backendCheck) for (const line of backendCheckMarkdown(result).slice(2)) print(line);
     print('');
   }
   report.seconds = (performance.now() - started) / 1000;

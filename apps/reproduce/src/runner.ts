@@ -3,6 +3,23 @@ import type { DenseMatrix } from '@bcnmf/core';
 import { evaluateEmbedding, type EvaluationProtocol } from '@bcnmf/metrics';
 import type { EvaluationSpec, MethodSettings, MethodSpec, PreparedData } from './types.js';
 
+/** Whether a method's fits run on a bcnmf backend (NMF, bcNMF), so that `--check-backend` applies. */
+export function runsOnBackend(spec: MethodSpec): boolean {
+  return ON_BACKEND.has(spec.method);
+}
+
+/** Largest |a − b| over the largest |b|: how far an embedding is from another of the same fit. */
+export function embeddingDifference(a: DenseMatrix, b: DenseMatrix): number {
+  if (a.data.length !== b.data.length) return Number.POSITIVE_INFINITY;
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
+    scale = Math.max(scale, Math.abs(b.data[i]));
+  }
+  return scale > 0 ? worst / scale : worst;
+}
+
 /** Methods whose fit takes a seed (PCA has none). */
 const SEEDED = new Set(['cpca', 'nmf', 'bcnmf']);
 /**
@@ -47,6 +64,8 @@ export interface MethodRun {
   detail: string;
   /** cPCA with automatic alpha: every returned non-zero alpha in increasing order, each scored. */
   returned?: ReturnedAlphaRun[];
+  /** `--check-backend`: the same fit on the check backend, scored the same way. */
+  check?: { ari: number; embeddingDifference: number };
 }
 
 /** The protocol a method's embedding is scored with. */

@@ -98,6 +98,11 @@ export interface SettingsDescription {
 export interface RunOverrides {
   /** The backend NMF and bcNMF run on (default: the fit's default, 'auto'). */
   backend?: string;
+  /**
+   * `--check-backend NAME`: NMF and bcNMF are fitted again on this backend from the same
+   * seeds, scored the same way, and the report compares the two (see {@link BackendCheck}).
+   */
+  checkBackend?: string;
   /** Simulation: fraction of genes and cells. */
   scale?: number;
   /** Simulation: the betas to run. */
@@ -241,6 +246,32 @@ export interface HeatmapFigure {
 
 export type Figure = ScatterFigure | HeatmapFigure | ImagesFigure;
 
+/** One table cell of `--check-backend`: a method's fits on the run's backend and on the check backend, seed by seed. */
+export interface BackendCheckCell {
+  method: string;
+  column: string;
+  /** ARI per seed on the run's backend (the table's values) and on the check backend. */
+  ari: number[];
+  checkAri: number[];
+  /** Largest |embedding difference| over the seeds, relative to the largest |entry| of the run's embedding. */
+  embeddingDifference: number;
+  /**
+   * |mean ARI − mean check ARI| ≤ 2 x the standard error of that difference
+   * (√((sd² + check sd²) / n)); null with one seed. Equal values agree.
+   */
+  agrees: boolean | null;
+}
+
+/** What `--check-backend` found for an experiment; absent when it was not asked for. */
+export interface BackendCheck {
+  /** The run's backend (the table) and the one it was checked against. */
+  backend: string;
+  against: string;
+  cells: BackendCheckCell[];
+  /** Why there are no cells, for an experiment the check does not cover. */
+  notDone?: string;
+}
+
 /** What an experiment's run returns; the report is rendered from this only. */
 export interface ExperimentResult {
   name: string;
@@ -268,6 +299,8 @@ export interface ExperimentResult {
   notes: string[];
   seconds: number;
   figures: Figure[];
+  /** `--check-backend`: the same NMF and bcNMF fits on another backend, compared. */
+  backendCheck?: BackendCheck;
 }
 
 /**

@@ -2,9 +2,9 @@ import type { FittedMethod } from '@bcnmf/baselines';
 import type { DenseMatrix } from '@bcnmf/core';
 import { FitPool, offloadedFit } from '../offload/fit-pool.js';
 import type { FitJob, FitJobResult } from '../offload/fit-job.js';
-import { chosenReturned, formatAlpha, runMethod, scoreFit, type MethodRun } from '../runner.js';
+import { chosenReturned, embeddingDifference, formatAlpha, runMethod, runsOnBackend, scoreFit, type MethodRun } from '../runner.js';
 import { summarize } from '../stats.js';
-import type { EvaluationSpec, Figure, MethodSpec, PreparedData, ResultRow, RunContext } from '../types.js';
+import type { BackendCheck, EvaluationSpec, Figure, MethodSpec, PreparedData, ResultRow, RunContext } from '../types.js';
 
 /** Label of the cPCA row that takes, per seed, the best of the returned alphas: chosen with the labels, a best case. */
 export const CPCA_BEST_LABEL = 'cPCA (best returned α, chosen with labels)';
@@ -96,6 +96,11 @@ export async function runGrid(
           continue;
         }
         const run = await runMethod(spec, data, seed, evaluation, { key, fits }, { backend: context.overrides.backend, signal: context.signal });
+        const against = context.overrides.checkBackend;
+        if (against !== undefined && runsOnBackend(spec)) {
+          const check = await runMethod(spec, data, seed, evaluation, undefined, { backend: against, signal: context.signal });
+          run.check = { ari: check.ari, embeddingDifference: embeddingDifference(check.embedding, run.embedding) };
+        }
         place(c, seed, spec, run);
         report(c, seed, spec, run, data.labels);
         print(c, seed, spec, run, '');
@@ -140,6 +145,39 @@ export function rowsOf(grid: RunGrid, specs: MethodSpec[]): ResultRow[] {
     });
   }
   return rows;
+}
+
+/**
+ * What `--check-backend` found in a grid: per NMF/bcNMF row and column, the ARIs on both
+ * backends and how far the embeddings are apart; undefined when it was not asked for.
+ */
+export function backendCheckOf(grid: RunGrid, specs: MethodSpec[], columns: string[], context: RunContext): BackendCheck | undefined {
+  const against = context.overrides.checkBackend;
+  if (against === undefined) return undefined;
+  const cells: BackendCheck['cells'] = [];
+  for (const spec of specs.filter(runsOnBackend)) {
+    grid.get(spec.label)!.forEach((runs, c) => {
+      const ari = runs.map((r) => r.ari);
+      const checkAri = runs.map((r) => r.check!.ari);
+      const [a, b] = [summarize(ari), summarize(checkAri)];
+      const error = a.sd === null || b.sd === null ? null : Math.sqrt((a.sd ** 2 + b.sd ** 2) / a.n);
+      const difference = Math.abs(a.mean - b.mean);
+      cells.push({
+        method: spec.label,
+        column: columns[c],
+        ari,
+        checkAri,
+        embeddingDifference: Math.max(...runs.map((r) => r.check!.embeddingDifference)),
+        agrees: difference === 0 ? true : error === null ? null : difference <= 2 * error,
+      });
+    });
+  }
+  return { backend: context.overrides.backend ?? 'auto', against, cells };
+}
+
+/** `{ backendCheck }` when there is one, else nothing (the result then has no such key). */
+export function withBackendCheck(check: BackendCheck | undefined): { backendCheck?: BackendCheck } {
+  return check ? { backendCheck: check } : {};
 }
 
 /** Most features a heatmap shows in full; above, the top features of each topic. */

@@ -103,7 +103,12 @@ export const consensus: Experiment = {
   async run(context: RunContext) {
     const started = performance.now();
     const s = settingsOf(context);
-    const quiet = { onWarning: () => {} };
+    // every fit (single, consensus restarts, sweep) on the named backend, stopped by Ctrl-C
+    const quiet = {
+      onWarning: () => {},
+      ...(context.overrides.backend !== undefined ? { backend: context.overrides.backend } : {}),
+      ...(context.signal ? { signal: context.signal } : {}),
+    };
     const runs = context.seeds;
 
     // mouse: one seed against R restarts, per run
@@ -265,6 +270,16 @@ export const consensus: Experiment = {
       ],
       seconds: (performance.now() - started) / 1000,
       figures,
+      ...(context.overrides.checkBackend !== undefined
+        ? {
+            backendCheck: {
+              backend: context.overrides.backend ?? 'auto',
+              against: context.overrides.checkBackend,
+              cells: [],
+              notDone: 'not done for this experiment: its fits are consensus restarts, scored as a whole; run it with --backend on each backend and compare the tables',
+            },
+          }
+        : {}),
     };
   },
 };

@@ -13,7 +13,7 @@ import type {
   SettingsName,
   SettingsRun,
 } from '../types.js';
-import { figuresOf, rowsOf, runGrid, type FeatureLayout } from './common.js';
+import { backendCheckOf, figuresOf, rowsOf, runGrid, withBackendCheck, type FeatureLayout } from './common.js';
 
 /** What a data-set experiment is made of; {@link datasetExperiment} turns it into an {@link Experiment}. */
 export interface DatasetExperimentDefinition {
@@ -139,6 +139,7 @@ export function datasetExperiment(def: DatasetExperimentDefinition): Experiment 
         notes: def.notes,
         seconds: (performance.now() - started) / 1000,
         figures: runs.flatMap((name, c) => figuresOf(def.name, grid, specsOf(c), c, loaded[c].targetLabels, runs.length > 1 ? name : '', def.layout)),
+        ...withBackendCheck(backendCheckOf(grid, specsOf(0), columns, context)),
       };
     },
   };

@@ -3,7 +3,7 @@ import { plain } from '../offload/fit-job.js';
 import { defaultWorkerCount, FitPool } from '../offload/fit-pool.js';
 import { describeMethods, fitOptions } from '../runner.js';
 import type { EvaluationSpec, Experiment, MethodSpec, ReferenceSource, ReferenceValue, RunContext, RunOverrides, SettingsDescription, SettingsName } from '../types.js';
-import { CPCA_BEST_LABEL, figuresOf, rowsOf, runGrid } from './common.js';
+import { backendCheckOf, CPCA_BEST_LABEL, figuresOf, rowsOf, runGrid, withBackendCheck } from './common.js';
 import { distinctSettings } from './dataset-experiment.js';
 import { simulationData, type SimulationRecipe } from './simulation-data.js';
 
@@ -168,6 +168,7 @@ export const simulation: Experiment = {
       figures: betas.flatMap((b, c) =>
         figuresOf('simulation', grid, specs, c, labelsOf[c], `beta${b}`).filter((f) => f.kind === 'scatter' || c === heatmapColumn),
       ),
+      ...withBackendCheck(backendCheckOf(grid, specs, columns, context)),
     };
   },
 };

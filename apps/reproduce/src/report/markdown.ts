@@ -62,6 +62,40 @@ function referenceList(result: ExperimentResult): string[] {
   return sources.map((s) => `- **${s.kind}**: ${s.where}${s.note ? ` — ${s.note}` : ''}.`);
 }
 
+/**
+ * `--check-backend`: per NMF/bcNMF cell, the ARIs on both backends seed by seed, how far
+ * the embeddings are apart, and whether the means agree within seed noise; and a verdict.
+ */
+export function backendCheckMarkdown(result: ExperimentResult, h = '##'): string[] {
+  const check = result.backendCheck!;
+  const out = [`${h}# Backend check: ${check.backend} against ${check.against}`, ''];
+  if (check.notDone) return [...out, `Backend check ${check.notDone}.`];
+  out.push(
+    `NMF and bcNMF were fitted again on backend ${check.against} from the same seeds and scored the same way. "Embeddings" is the largest ` +
+      `|difference| of the fitted target embeddings over the seeds, relative to their largest entry (float32 rounding differs between backends). ` +
+      'The means agree within seed noise when they differ by at most 2 standard errors of the difference (√((sd² + sd²)/n)).',
+    '',
+    `| method | column | ARI on ${check.backend} (per seed) | ARI on ${check.against} (per seed) | embeddings | means agree |`,
+    '|---|---|---|---|---|---|',
+  );
+  const list = (values: number[]) => values.map((v) => v.toFixed(3)).join(', ');
+  for (const c of check.cells) {
+    const agrees = c.agrees === null ? 'n/a (one seed)' : c.agrees ? 'yes' : '**no**';
+    out.push(`| ${escapeCell(c.method)} | ${escapeCell(c.column)} | ${list(c.ari)} | ${list(c.checkAri)} | ${c.embeddingDifference.toExponential(1)} | ${agrees} |`);
+  }
+  const same = check.cells.filter((c) => c.ari.every((v, i) => v === c.checkAri[i])).length;
+  const failed = check.cells.filter((c) => c.agrees === false);
+  const worst = Math.max(...check.cells.map((c) => c.embeddingDifference));
+  out.push(
+    '',
+    `${same} of ${check.cells.length} cells have the same ARI at every seed; the embeddings differ by at most ${worst.toExponential(1)} (relative). ` +
+      (failed.length === 0
+        ? 'Every mean agrees within seed noise.'
+        : `The means of ${failed.map((c) => `${c.method} (${c.column})`).join(', ')} do not agree within seed noise.`),
+  );
+  return out;
+}
+
 /** One experiment's section: data, protocol, table beside the reference values, settings, details, figures, notes. */
 export function experimentMarkdown(result: ExperimentResult, figureFiles: Record<string, string[]> = {}, level = 2): string {
   const h = '#'.repeat(level);
@@ -83,6 +117,7 @@ export function experimentMarkdown(result: ExperimentResult, figureFiles: Record
     out.push('Rows "(ours)" come from this run. Rows "(reference: ...)" are values of another run, each with its source: "paper" = the arXiv text, "notebook" = a printed output of a reference notebook (li-lab-mcgill/bcnmf), "untraced" = found in neither (shown, not the paper\'s):', '');
     out.push(...refs, '');
   }
+  if (result.backendCheck) out.push(...backendCheckMarkdown(result, h), '');
   out.push(`${h}# Settings`, '');
   for (const run of result.settings) {
     out.push(`**${run.name}**${run.sameAs ? ` (= ${run.sameAs})` : ''}${result.settings.length > 1 ? ` (column ${run.columns.join(', ')})` : ''}: ${run.summary}.`, '');
@@ -119,7 +154,9 @@ export function reportMarkdown(report: ReproduceReport, figureFiles: Record<stri
   const out: string[] = [];
   out.push(`# bcNMF reproduction report: ${report.request}`, '');
   out.push(
-    `Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s; NMF and bcNMF ran on backend ${report.backend}. Every number in the "(ours)" rows comes from this run; ` +
+    `Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s; NMF and bcNMF ran on backend ${report.backend}` +
+      (report.checkBackend ? ` and again on ${report.checkBackend} (each experiment's "Backend check")` : '') +
+      `. Every number in the "(ours)" rows comes from this run; ` +
       'each "(reference: ...)" row names its source: the paper (arXiv text), a reference notebook (its printed output), or untraced.',
     '',
   );

@@ -23,4 +23,6 @@ export interface ReproduceReport {
   date: string;
   /** The backend NMF and bcNMF ran on ('auto': the default, cpu where its native kernels were built). */
   backend: string;
+  /** `--check-backend`: the backend NMF and bcNMF were fitted again on, for each experiment's backend check. */
+  checkBackend?: string;
 }
