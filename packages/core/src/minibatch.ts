@@ -204,7 +204,8 @@ export async function runMinibatchStart(
       );
     }
     if (firstPass && !dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first, maxValue: loss.maxDataValue });
-    const data = uploadMatrix(matrix);
+    // a device that stages batches keeps freed buffers by size: padded CSR batches reuse them
+    const data = uploadMatrix(matrix, { sizeClasses: ops.stage !== undefined });
     try {
       ops.stage?.(isSparse(data) ? [data.rowIds, data.colIds, data.values] : [data]);
     } catch (error) {
