@@ -102,7 +102,7 @@ describe('benchmarks/gpu', () => {
       const minibatch = rowsOf(written, 'Minibatches');
       assert.equal(minibatch.length, 4, written);
       assert.match(minibatch[0][0], /^bcnmf webgpu \(CSR batches, double buffered\)/);
-      assert.match(minibatch[1][0], /^bcnmf webgpu \(CSR batches, without stage and submit/);
+      assert.match(minibatch[1][0], /^bcnmf webgpu \(CSR batches, without submit/);
       assert.match(minibatch[2][0], /^PyTorch, reference minibatch Poisson/);
       assert.match(minibatch[3][0], /^bcnmf cpu /);
       // a dry run's epochs are tiny: on a loaded machine the time of one may be timing noise, said as such
