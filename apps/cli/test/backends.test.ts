@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { webgpuAdapter } from '@bcnmf/backend-webgpu';
 import { maxRelativeDifference } from '@bcnmf/core/testing';
-import { planted, readCsv, run, runChild, tempDir, writeTable } from './helpers.js';
+import { planted, readCsv, readJson, run, runChild, tempDir, writeTable } from './helpers.js';
 
 // Every backend from the command line: `bcnmf backends` says which run here and why not;
 // `--backend` reaches each, and one that cannot run fails before any work, with exit 2.
@@ -80,6 +80,58 @@ describe('--backend from the command line', () => {
         const difference = maxRelativeDifference(a, b, 1e-3);
         assert.ok(difference < 2e-3, `${file}: webgpu and cpu differ by ${difference} (relative)`);
       }
+    } finally {
+      remove();
+    }
+  });
+
+  it('fit --batch-size: minibatches on webgpu (llvmpipe here) match them on cpu, and the full-batch fit up to rounding', { skip: noWebgpu }, async () => {
+    const { dir, remove } = tempDir('minibatch');
+    try {
+      const files = inputs(dir);
+      const settings = ['--k', '2', '--alpha', '1', '--max-iter', '40', '--tol', '0', '--seed', '3', '--quiet'];
+      const fit = async (name: string, extra: string[]) => {
+        const result = await run(['fit', ...files, ...settings, ...extra, '--json', '--out', join(dir, name)]);
+        assert.equal(result.code, 0, result.err);
+        return JSON.parse(result.out);
+      };
+      const gpu = await fit('webgpu', ['--batch-size', '6', '--backend', 'webgpu']);
+      const cpu = await fit('cpu', ['--batch-size', '6', '--backend', 'cpu']);
+      const full = await fit('full', ['--backend', 'cpu']);
+      assert.equal(gpu.batchSize, 6);
+      assert.equal(full.batchSize, null);
+      assert.equal(gpu.iterations, 40);
+      for (const [name, other, tolerance] of [['cpu minibatches', 'cpu', 2e-3], ['the full-batch fit', 'full', 2e-3]] as const) {
+        for (const file of ['W.csv', 'H_target.csv']) {
+          const a = readCsv(join(dir, 'webgpu', file)).values.flat();
+          const b = readCsv(join(dir, other, file)).values.flat();
+          const difference = maxRelativeDifference(a, b, 1e-3);
+          assert.ok(difference < tolerance, `${file}: webgpu minibatches and ${name} differ by ${difference} (relative)`);
+        }
+      }
+      assert.equal(readJson(join(dir, 'webgpu', 'model.json')).settings.batchSize, 6);
+    } finally {
+      remove();
+    }
+  });
+
+  it('fit --batch-size: a bad size, an --init that needs the whole target, or --alpha auto is refused before any work', async () => {
+    const { dir, remove } = tempDir('minibatch-usage');
+    try {
+      const files = inputs(dir);
+      for (const [extra, message] of [
+        [['--batch-size', '0'], /--batch-size must be/],
+        [['--batch-size', '2.5'], /--batch-size must be/],
+        [['--batch-size', '8', '--init', 'nndsvd'], /--init nndsvd needs the whole target at once; with --batch-size start random \(the default\) or from --init-from/],
+      ] as const) {
+        const result = await run(['fit', ...files, '--k', '2', '--alpha', '1', ...extra, '--out', join(dir, 'out')]);
+        assert.equal(result.code, 2, result.err);
+        assert.match(result.err, message);
+      }
+      const auto = await run(['fit', ...files, '--k', '2', '--alpha', 'auto', '--batch-size', '8', '--out', join(dir, 'out')]);
+      assert.equal(auto.code, 2, auto.err);
+      assert.match(auto.err, /--batch-size does not go with --alpha auto/);
+      assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
     } finally {
       remove();
     }

@@ -45,6 +45,10 @@ ${FIT_SETTINGS_USAGE}
   --init-from DIR      start from W.csv, H_target.csv and H_background.csv of an earlier
                        run (rows matched by sample name, columns by feature name); --k may
                        then be left out
+  --batch-size N       fit in minibatches of N samples: each iteration (an epoch) updates
+                       every batch's coefficients and W once, and the backend holds two
+                       batches at a time instead of the whole data (for data larger than a
+                       GPU's memory or the wasm heap); starts random or from --init-from
 
 ${ALPHA_AUTO_USAGE}
 
@@ -79,6 +83,7 @@ const OPTIONS = {
   background: { type: 'string', multiple: true },
   alpha: { type: 'string', multiple: true },
   'init-from': { type: 'string' },
+  'batch-size': { type: 'string' },
   key: { type: 'string' },
   out: { type: 'string' },
   'h5ad-out': { type: 'string' },
@@ -108,6 +113,8 @@ export interface FitSummary {
   /** One alpha per background. */
   alphas: number[];
   loss: string;
+  /** --batch-size: the samples per minibatch; null for a full-batch fit. */
+  batchSize: number | null;
   iterations: number;
   converged: boolean;
   finalScore: number;
@@ -146,6 +153,13 @@ export function alphasFor(raw: readonly string[], backgrounds: number): number[]
 export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSummary | AlphaAutoSummary> {
   const values = parseCommand(argv, OPTIONS, 'fit');
   const alphaFlags = values.alpha ?? [];
+  const batchSize = optionalNumber('--batch-size', values['batch-size'], { min: 1, integer: true });
+  if (batchSize !== undefined && alphaFlags.includes('auto')) {
+    throw new UsageError('--batch-size does not go with --alpha auto (its path fits the whole data at each alpha)');
+  }
+  if (batchSize !== undefined && values.init !== undefined && values.init !== 'random') {
+    throw new UsageError(`--init ${values.init} needs the whole target at once; with --batch-size start random (the default) or from --init-from`);
+  }
   if (alphaFlags.includes('auto')) return runAlphaAuto(values, ctx);
   for (const flag of Object.keys(ALPHA_AUTO_OPTIONS) as (keyof typeof ALPHA_AUTO_OPTIONS)[]) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --alpha auto`);
@@ -178,7 +192,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const { inputs, reportLabels } = await readInputsAndLabels(values, (message) => ctx.err(`bcnmf: warning: ${message}`));
   // one background: exactly the single-background call; several: a list and an alpha each
   const several = inputs.backgrounds.length > 1;
-  let options: BcnmfOptions = { ...settings, alpha: several ? alphas : alphas[0] };
+  let options: BcnmfOptions = { ...settings, alpha: several ? alphas : alphas[0], ...(batchSize !== undefined ? { batchSize } : {}) };
   if (values['init-from'] !== undefined) {
     const { k, ...init } = await readInitFrom(values['init-from'], inputs, settings.k);
     options = { ...options, k, init };
@@ -221,6 +235,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     alpha: model.settings.alpha,
     alphas: [...model.settings.alphas],
     loss: model.settings.loss,
+    batchSize: model.settings.batchSize ?? null,
     iterations: model.iterations,
     converged: model.converged,
     finalScore: model.finalScore,
@@ -242,7 +257,8 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     ? `converged after ${model.iterations} iterations`
     : diagnosis.converged ? `${model.iterations} iterations (--tol 0)` : `not converged: stopped at --max-iter, ${model.iterations} iterations`;
   const alphaText = summary.alphas.length > 1 ? `alphas ${summary.alphas.join(', ')}` : `alpha ${summary.alpha}`;
-  ctx.print(`bcnmf fit: k ${summary.k}, ${alphaText}, ${summary.loss} loss: ${stopped} in ${formatSeconds(summary.seconds)}`);
+  const batches = summary.batchSize === null ? '' : `, minibatches of ${summary.batchSize} samples`;
+  ctx.print(`bcnmf fit: k ${summary.k}, ${alphaText}, ${summary.loss} loss${batches}: ${stopped} in ${formatSeconds(summary.seconds)}`);
   const backgroundText = summary.backgroundErrors.length > 1
     ? `background errors ${summary.backgroundErrors.map((e) => formatShort(e)).join(', ')}`
     : `background error ${formatShort(summary.backgroundError)}`;
