@@ -9,8 +9,8 @@ describe('webgpuAdapter', () => {
     const asCore: BackendAdapter = webgpuAdapter; // checked by tsc
     assert.equal(asCore.tfjsBackend, 'webgpu');
     assert.deepEqual(Object.keys(webgpuAdapter.ops ?? {}).sort(), [
-      'dataTimesThin', 'multiplicativeUpdate', 'poissonRatio', 'sparsePoissonRatio', 'sparseReconstruction', 'sparseTimesThin', 'step',
-      'thinTransposedTimesData', 'thinTransposedTimesSparse',
+      'dataTimesThin', 'multiplicativeUpdate', 'poissonRatio', 'sparsePoissonRatio', 'sparseReconstruction', 'sparseTimesThin', 'stage', 'step',
+      'submit', 'thinTransposedTimesData', 'thinTransposedTimesSparse',
     ]);
     assert.ok(!('step' in (createWebGPUAdapter({ fusedStep: false }).ops ?? {})), 'fusedStep: false leaves the step to core');
     assert.equal(createWebGPUAdapter({ customKernels: false }).ops, undefined);
