@@ -110,6 +110,23 @@ describe('minibatch fits on webgpu', () => {
     }
   }
 
+  it('small CSR batches of few features (padded to every free position) score as on the cpu backend', async (t) => {
+    if (skip) return t.skip(skip);
+    const narrow = (rows: number) => {
+      const data = new Float32Array(rows * 6);
+      for (let i = 0; i < data.length; i++) if (random() < 0.15) data[i] = 1 + Math.floor(random() * 5);
+      return CsrMatrix.fromDense(new DenseMatrix({ data, shape: [rows, 6] }));
+    };
+    const [x, y] = [narrow(48), narrow(32)];
+    const options = { k: 2, alpha: 0.5, maxIter: 4, tol: 0, scoreEvery: 1, seed: 1, batchSize: 16, onWarning: () => {} };
+    const gpu = await fitBcnmf(x, y, { ...options, backend: 'webgpu' });
+    const cpu = await fitBcnmf(x, y, { ...options, backend: 'cpu' });
+    gpu.history.forEach((r, i) => {
+      const c = cpu.history[i];
+      assert.ok(Math.abs(r.targetError - c.targetError) <= 1e-5 * c.targetError, `epoch ${r.iteration}: target error ${r.targetError} on webgpu, ${c.targetError} on cpu`);
+    });
+  });
+
   it('a streamed batch that fails to read: the error, and no GPU buffers left', async (t) => {
     if (skip) return t.skip(skip);
     const inner = matrixBatchSource(target);

@@ -78,6 +78,33 @@ describe('CSR size classes', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  it('never pads a stored position, nor one twice: with few features the padding stops at the free positions, and the sums hold', async () => {
+    const before = tf.memory().numTensors;
+    // 16 x 10 at 10%: a class of 256 entries, more than the 160 positions
+    const matrix = counts(16, 10, 0.1, 'few features');
+    const plain = uploadMatrix(matrix) as SparseTensor;
+    const padded = uploadMatrix(matrix, { sizeClasses: true }) as SparseTensor;
+    const rows = Array.from(await padded.rowIds.data());
+    const cols = Array.from(await padded.colIds.data());
+    const positions = new Set(rows.map((r, i) => r * 10 + cols[i]));
+    assert.equal(positions.size, rows.length, 'a position twice');
+    assert.equal(rows.length, 16 * 10, 'every free position padded, no more');
+    assert.ok(rows.every((r, i) => i === 0 || r >= rows[i - 1]), 'row ids sorted');
+    const random = rng('few');
+    const coefficients = tf.tensor2d(Float32Array.from({ length: 16 * 3 }, () => 0.1 + random()), [16, 3]);
+    const basis = tf.tensor2d(Float32Array.from({ length: 3 * 10 }, () => 0.1 + random()), [3, 10]);
+    for (const sum of [squaredErrorSum, poissonLogLikelihoodSum]) {
+      const [a, b] = [sum(plainOps, { data: padded, coefficients, basis, eps: 1e-10 }), sum(plainOps, { data: plain, coefficients, basis, eps: 1e-10 })];
+      const [x, y] = [(await a.data())[0], (await b.data())[0]];
+      assert.ok(Math.abs(x - y) <= 1e-5 * Math.abs(y), `${sum.name}: padded ${x}, unpadded ${y}`);
+      tf.dispose([a, b]);
+    }
+    tf.dispose([coefficients, basis]);
+    disposeData(plain);
+    disposeData(padded);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   it('leaves dense data, empty CSR data and uploads without the option as they were', async () => {
     const empty = uploadMatrix(CsrMatrix.fromDense(new DenseMatrix({ data: new Float32Array(6), shape: [2, 3] })), { sizeClasses: true }) as SparseTensor;
     assert.equal(empty.values.size, 0);

@@ -38,7 +38,8 @@ export function sparseSizeClass(nnz: number): number {
 /**
  * Copies a host matrix to the device, in float32. With `sizeClasses`, CSR data get
  * explicit zero entries up to {@link sparseSizeClass} of their count (spread over the
- * rows, at columns in turn): every sum over stored entries is the same, and a device
+ * rows, each at a position not stored, as far as there are such positions): every sum
+ * over stored entries is the same, and a device
  * that keeps freed buffers by size (tfjs-backend-webgpu) can reuse one batch's buffers
  * for the next, whose count differs a little.
  */
@@ -62,33 +63,52 @@ export function uploadMatrix(matrix: DenseMatrix | CsrMatrix, { sizeClasses = fa
   return tf.tensor2d(data, [matrix.rows, matrix.columns]);
 }
 
-/** CSR data with `padding` zero entries after the rows' own (row i gets its share; columns in turn), row ids sorted. */
+/**
+ * CSR data with up to `padding` zero entries after the rows' own, each at a position the
+ * row does not store (no position twice: the sparse scores count each stored position
+ * once), row ids sorted. Row i gets its share, starting at a column that moves on from
+ * row to row; what a full row cannot take goes to the next ones, and what no row can take
+ * is left out.
+ */
 function paddedCsr(matrix: CsrMatrix, values: Float32Array, padding: number): SparseTensor {
   const { rows, columns } = matrix;
-  const total = matrix.nnz + padding;
-  const rowIds = new Int32Array(total);
-  const colIds = new Int32Array(total);
-  const padded = new Float32Array(total); // the padding's values stay 0
+  const capacity = matrix.nnz + padding;
+  const rowIds = new Int32Array(capacity);
+  const colIds = new Int32Array(capacity);
+  const padded = new Float32Array(capacity); // the padding's values stay 0
+  const taken = new Int32Array(columns).fill(-1); // the last row that holds each column
   let out = 0;
-  let pad = 0;
+  let placed = 0;
+  let owed = 0;
+  let cursor = 0;
   for (let i = 0; i < rows; i++) {
     const start = Number(matrix.indptr[i]);
     const end = Number(matrix.indptr[i + 1]);
     colIds.set(matrix.indices.subarray(start, end), out);
     padded.set(values.subarray(start, end), out);
     rowIds.fill(i, out, out + end - start);
+    for (let e = start; e < end; e++) taken[matrix.indices[e]] = i;
     out += end - start;
-    const share = Math.floor(((i + 1) * padding) / rows) - Math.floor((i * padding) / rows);
-    for (let p = 0; p < share; p++, pad++, out++) {
+    owed += Math.floor(((i + 1) * padding) / rows) - Math.floor((i * padding) / rows);
+    const room = columns - (end - start);
+    let share = Math.min(owed, room);
+    owed -= share;
+    for (let c = cursor; share > 0; c = c + 1 === columns ? 0 : c + 1) {
+      if (taken[c] === i) continue;
+      taken[c] = i;
       rowIds[out] = i;
-      colIds[out] = pad % columns;
+      colIds[out++] = c;
+      placed++;
+      share--;
+      cursor = c + 1 === columns ? 0 : c + 1;
     }
   }
+  const total = matrix.nnz + placed;
   return {
     kind: 'csr',
     shape: [rows, columns],
-    rowIds: tf.tensor1d(rowIds, 'int32'),
-    colIds: tf.tensor1d(colIds, 'int32'),
-    values: tf.tensor1d(padded, 'float32'),
+    rowIds: tf.tensor1d(rowIds.subarray(0, total), 'int32'),
+    colIds: tf.tensor1d(colIds.subarray(0, total), 'int32'),
+    values: tf.tensor1d(padded.subarray(0, total), 'float32'),
   };
 }
