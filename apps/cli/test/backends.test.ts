@@ -122,6 +122,8 @@ describe('--backend from the command line', () => {
       for (const [extra, message] of [
         [['--batch-size', '0'], /--batch-size must be/],
         [['--batch-size', '2.5'], /--batch-size must be/],
+        [['--batch-size', '9007199254740993'], /--batch-size must be/],
+        [['--batch-size', '8', '--init', 'bogus'], /--init must be 'random', 'nndsvd' or 'nndsvda', got 'bogus'/],
         [['--batch-size', '8', '--init', 'nndsvd'], /--init nndsvd needs the whole target at once; with --batch-size start random \(the default\) or from --init-from/],
       ] as const) {
         const result = await run(['fit', ...files, '--k', '2', '--alpha', '1', ...extra, '--out', join(dir, 'out')]);

@@ -157,9 +157,14 @@ export async function runReproduce(argv: string[], print: (line: string) => void
   }
   checkOutDir(args.outDir);
   // a backend that cannot run here fails before any work (BACKEND_UNAVAILABLE: exit 2)
+  // what 'auto' picks here, to name it in a backend check
+  let autoPick: string | undefined;
   if (args.checkBackend !== undefined) {
-    if ((args.backend ?? AUTO_BACKEND) === AUTO_BACKEND && (await defaultBackendChain())[0] === args.checkBackend) {
-      throw new ReproduceUsageError(`--check-backend ${args.checkBackend} is the backend 'auto' picks here; name another one, or the run's with --backend`);
+    if ((args.backend ?? AUTO_BACKEND) === AUTO_BACKEND) {
+      autoPick = (await defaultBackendChain())[0];
+      if (autoPick === args.checkBackend) {
+        throw new ReproduceUsageError(`--check-backend ${args.checkBackend} is the backend 'auto' picks here; name another one, or the run's with --backend`);
+      }
     }
     await useBackend(args.checkBackend);
   }
@@ -203,6 +208,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
       ...(observe ? { onMethodRun: (event: MethodRunEvent) => observe(experiment.name, event) } : {}),
     });
     signal?.throwIfAborted();
+    if (result.backendCheck?.backend === AUTO_BACKEND && autoPick !== undefined) result.backendCheck.backend = `${AUTO_BACKEND} (${autoPick})`;
     report.experiments.push(result);
     print('');
     print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s), settings ${result.settings.map((s) => s.name).join(', ')}; each reference row names its source (${result.seconds.toFixed(1)} s)`);

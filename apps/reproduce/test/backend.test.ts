@@ -50,7 +50,7 @@ it('--backend webgpu --check-backend cpu: the simulation on webgpu agrees with t
   assert.match(md, /### Backend check: webgpu against cpu/);
   assert.match(md, /\| bcNMF \| β=2 \| [0-9.]+, [0-9.]+ \| [0-9.]+, [0-9.]+ \| [0-9.]+e-\d \| yes \|/);
   assert.match(md, /Every mean agrees within seed noise\./);
-  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /NMF and bcNMF ran on backend webgpu and again on cpu/);
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /NMF and bcNMF ran on backend webgpu and, where an experiment's "Backend check" says so, again on cpu/);
 });
 
 it('--check-backend: the same backend twice gives the same values, and a planted disagreement is reported as one', async () => {
@@ -67,6 +67,12 @@ it('--check-backend: the same backend twice gives the same values, and a planted
     ...result,
     backendCheck: { backend: 'x', against: 'y', cells: [{ method: 'bcNMF', column: 'β=1', ari: [0.9, 0.92, 0.91], checkAri: [0.1, 0.12, 0.11], embeddingDifference: 0.5, agrees: false }] },
   };
+  // one seed apart: not judged, and the verdict says so rather than that every mean agrees
+  const oneSeed = { ...result, backendCheck: { backend: 'x', against: 'y', cells: [{ method: 'bcNMF', column: 'β=1', ari: [0.77], checkAri: [0.05], embeddingDifference: 1e-6, agrees: null }] } };
+  const single = backendCheckMarkdown(oneSeed).join('\n');
+  assert.match(single, /\| n\/a \(one seed\) \|/);
+  assert.match(single, /1 of 1 cells differ and have one seed, so seed noise cannot be judged there/);
+  assert.doesNotMatch(single, /Every mean agrees/);
   const lines = backendCheckMarkdown(planted).join('\n');
   assert.match(lines, /\| bcNMF \| β=1 \| 0\.900, 0\.920, 0\.910 \| 0\.100, 0\.120, 0\.110 \| 5\.0e-1 \| \*\*no\*\* \|/);
   assert.match(lines, /The means of bcNMF \(β=1\) do not agree within seed noise\./);

@@ -9,8 +9,8 @@ import { BcnmfError } from './errors.js';
 import { datasetRoles, progressReporter, updateRule, type StartResult } from './solver/start.js';
 import { isBatchSource, matrixBatchSource, type BatchSource } from './matrix/batch-source.js';
 import { toDataMatrix, toDenseMatrix, type MatrixInput } from './matrix/convert.js';
-import type { CsrMatrix } from './matrix/csr-matrix.js';
-import type { DenseMatrix } from './matrix/dense-matrix.js';
+import { CsrMatrix } from './matrix/csr-matrix.js';
+import { DenseMatrix } from './matrix/dense-matrix.js';
 import { checkNonNegativeData } from './matrix/validate.js';
 import { BCNMF_DEFAULTS, type CustomInit, type ResolvedOptions } from './options.js';
 import { startGenerator, uniformArray } from './random.js';
@@ -23,6 +23,28 @@ interface Dataset {
   /** Its values were checked up front (in memory); streamed ones are checked as read. */
   checked: boolean;
   counts: number;
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts (a source's read may never end). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  const reason = () => signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
+}
+
+/** A value in a message: its type, or its constructor's name. */
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  return `an object (${(value as object).constructor?.name ?? 'no constructor'})`;
 }
 
 /** A batch read from its source, checked and uploaded: rows [first, first + count) of data set `index`. */
@@ -45,7 +67,7 @@ export interface MinibatchData {
 /**
  * Checks and wraps the inputs of a minibatch fit: matrices in memory are validated whole
  * (as in a full-batch fit) and served as views; `BatchSource`s are checked batch by batch
- * as the first epoch reads them. Features must agree in count and, where both sides
+ * at every read (a source may return other values later). Features must agree in count and, where both sides
  * have names, in order.
  */
 export async function prepareMinibatch(
@@ -59,6 +81,11 @@ export async function prepareMinibatch(
   for (const [i, input] of [target, ...backgrounds].entries()) {
     const role = roles[i];
     if (isBatchSource(input)) {
+      for (const [what, size] of [['rows', input.rows], ['columns', input.columns]] as const) {
+        if (!Number.isSafeInteger(size) || size < 0) {
+          throw new BcnmfError('INVALID_DATA', `${role} says it has ${size} ${what}; a BatchSource's rows and columns are whole numbers`);
+        }
+      }
       if (input.rows < 1 || input.columns < 1) {
         throw new BcnmfError('INVALID_DATA', `${role} is empty (${input.rows} samples x ${input.columns} features)`);
       }
@@ -193,17 +220,24 @@ export async function runMinibatchStart(
   }
   const order = startGenerator(options.seed, start, 'batches');
   const constants = new Float64Array(datasets.length);
-  /** Reads batch [dataset, first, count], checks it (first epoch) and puts it on the device. */
-  const load = async ([index, first, count]: [number, number, number], firstPass: boolean): Promise<LoadedBatch> => {
+  /** Reads batch [dataset, first, count], checks it (streamed data) and puts it on the device. */
+  const load = async ([index, first, count]: [number, number, number]): Promise<LoadedBatch> => {
     const dataset = datasets[index];
-    const matrix = await dataset.source.readRows(first, count);
+    const matrix = await untilAborted(dataset.source.readRows(first, count), options.signal);
+    if (!(matrix instanceof DenseMatrix) && !(matrix instanceof CsrMatrix)) {
+      throw new BcnmfError(
+        'INVALID_DATA',
+        `${dataset.role}'s readRows(${first}, ${count}) returned ${describeValue(matrix)}; it must return a DenseMatrix or a CsrMatrix of @bcnmf/core`,
+      );
+    }
     if (matrix.rows !== count || matrix.columns !== columns) {
       throw new BcnmfError(
         'INVALID_DATA',
         `${dataset.role} returned a ${matrix.rows} x ${matrix.columns} batch for rows ${first}..${first + count - 1} (expected ${count} x ${columns})`,
       );
     }
-    if (firstPass && !dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first, maxValue: loss.maxDataValue });
+    // streamed values are checked at every read: a source may return other values later
+    if (!dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first, maxValue: loss.maxDataValue });
     // a device that stages batches keeps freed buffers by size: padded CSR batches reuse them
     const data = uploadMatrix(matrix, { sizeClasses: ops.stage !== undefined });
     try {
@@ -224,7 +258,7 @@ export async function runMinibatchStart(
     let next: Promise<LoadedBatch> | null = null;
     const prefetch = (b: number): void => {
       if (b >= batches.length) return;
-      next = load(batches[b], firstPass);
+      next = load(batches[b]);
       next.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
     };
     try {
@@ -301,11 +335,13 @@ export async function runMinibatchStart(
 export function minibatchSize(options: ResolvedOptions, prepared: MinibatchData, adapter: BackendAdapter, backend: string): number {
   const batchSize = options.batchSize ?? BCNMF_DEFAULTS.sourceBatchSize;
   const columns = prepared.datasets[0].source.columns;
-  const needed = estimateBatchBytes(batchSize, columns, prepared.k, options.loss);
+  // a batch holds at most the rows a data set has
+  const rows = Math.min(batchSize, Math.max(...prepared.datasets.map((d) => d.source.rows)));
+  const needed = estimateBatchBytes(rows, columns, prepared.k, options.loss);
   if (adapter.memoryLimitBytes !== undefined && needed > adapter.memoryLimitBytes) {
     throw new BcnmfError(
       'TOO_LARGE',
-      `batches of ${batchSize} samples x ${columns} features (two at a time on the device) need about ${(needed / 1024 ** 3).toFixed(1)} GiB on backend ` +
+      `batches of ${rows} samples x ${columns} features (two at a time on the device) need about ${(needed / 1024 ** 3).toFixed(1)} GiB on backend ` +
         `'${backend}', more than its ${(adapter.memoryLimitBytes / 1024 ** 3).toFixed(1)} GiB; use a smaller batchSize`,
     );
   }

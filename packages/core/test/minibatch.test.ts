@@ -27,4 +27,63 @@ describe('minibatch options', () => {
     const b = await fitBcnmf(planted.target, planted.background, { k: 2, maxIter: 8, batchSize: 20, seed: 2 });
     assert.deepEqual(Array.from(a.W.data), Array.from(b.W.data));
   });
+
+  it('a source that says it has NaN or Infinity rows, or returns something other than a matrix, is refused clearly, with nothing left behind', async () => {
+    const before = tf.memory().numTensors;
+    const inner = matrixBatchSource(DenseMatrix.fromRows(planted.target));
+    for (const rows of [Number.NaN, Number.POSITIVE_INFINITY, 2.5]) {
+      const source = { ...inner, rows, readRows: inner.readRows };
+      await assert.rejects(fitBcnmf(source, planted.background, { k: 2, maxIter: 2, batchSize: 16 }),
+        (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_DATA' && /target says it has .* rows; a BatchSource's rows and columns are whole numbers/.test(e.message));
+    }
+    const nothing = { rows: inner.rows, columns: inner.columns, readRows: async () => undefined as unknown as DenseMatrix };
+    await assert.rejects(fitBcnmf(nothing, planted.background, { k: 2, maxIter: 2, batchSize: 16 }),
+      /target's readRows\(\d+, \d+\) returned undefined; it must return a DenseMatrix or a CsrMatrix of @bcnmf\/core/);
+    const duck = { rows: inner.rows, columns: inner.columns, readRows: async (start: number, count: number) => ({ ...(await inner.readRows(start, count)) }) as unknown as DenseMatrix };
+    await assert.rejects(fitBcnmf(duck, planted.background, { k: 2, maxIter: 2, batchSize: 16 }), /returned an object \(Object\); it must return a DenseMatrix/);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('checks streamed values at every read: a negative value first returned in the second epoch is named by its row', async () => {
+    const inner = matrixBatchSource(DenseMatrix.fromRows(planted.target));
+    let reads = 0;
+    const changing = {
+      rows: inner.rows,
+      columns: inner.columns,
+      async readRows(start: number, count: number) {
+        const batch = (await inner.readRows(start, count)) as DenseMatrix;
+        if (++reads <= Math.ceil(inner.rows / 32) || start !== 64) return batch;
+        const data = Float32Array.from(batch.data);
+        data[3 * inner.columns + 1] = -2; // row 64 + 3
+        return new DenseMatrix({ data, shape: [count, inner.columns] });
+      },
+    };
+    await assert.rejects(fitBcnmf(changing, planted.background, { k: 2, maxIter: 3, batchSize: 32, shuffle: false }),
+      (e: unknown) => e instanceof BcnmfError && /target has a negative value \(-2\) at row 67, column 1/.test(e.message));
+  });
+
+  it('Ctrl-C (abort) while a read never ends: the fit rejects at once, with nothing left behind', async () => {
+    const before = tf.memory().numTensors;
+    const inner = matrixBatchSource(DenseMatrix.fromRows(planted.target));
+    const controller = new AbortController();
+    let reads = 0;
+    const stuck = {
+      rows: inner.rows,
+      columns: inner.columns,
+      readRows(start: number, count: number) {
+        if (++reads < 3) return inner.readRows(start, count);
+        setTimeout(() => controller.abort(), 20);
+        return new Promise<DenseMatrix>(() => {}); // never settles
+      },
+    };
+    await assert.rejects(fitBcnmf(stuck, planted.background, { k: 2, maxIter: 3, batchSize: 16, shuffle: false, signal: controller.signal }),
+      (e: unknown) => e instanceof Error && e.name === 'AbortError');
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('the memory check counts the rows a batch can hold, not a batchSize larger than the data', async () => {
+    const small = await fitBcnmf(planted.target, planted.background, { k: 2, maxIter: 2, batchSize: 2 ** 40, backend: smallHeapBackend() });
+    assert.equal(small.settings.batchSize, 2 ** 40);
+  });
 });
+

@@ -153,11 +153,12 @@ export function alphasFor(raw: readonly string[], backgrounds: number): number[]
 export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSummary | AlphaAutoSummary> {
   const values = parseCommand(argv, OPTIONS, 'fit');
   const alphaFlags = values.alpha ?? [];
-  const batchSize = optionalNumber('--batch-size', values['batch-size'], { min: 1, integer: true });
+  const batchSize = optionalNumber('--batch-size', values['batch-size'], { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
   if (batchSize !== undefined && alphaFlags.includes('auto')) {
     throw new UsageError('--batch-size does not go with --alpha auto (its path fits the whole data at each alpha)');
   }
-  if (batchSize !== undefined && values.init !== undefined && values.init !== 'random') {
+  const init = choiceOption('--init', values.init, ['random', 'nndsvd', 'nndsvda']);
+  if (batchSize !== undefined && init !== undefined && init !== 'random') {
     throw new UsageError(`--init ${values.init} needs the whole target at once; with --batch-size start random (the default) or from --init-from`);
   }
   if (alphaFlags.includes('auto')) return runAlphaAuto(values, ctx);

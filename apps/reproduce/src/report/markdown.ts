@@ -85,14 +85,14 @@ export function backendCheckMarkdown(result: ExperimentResult, h = '##'): string
   }
   const same = check.cells.filter((c) => c.ari.every((v, i) => v === c.checkAri[i])).length;
   const failed = check.cells.filter((c) => c.agrees === false);
+  const unjudged = check.cells.filter((c) => c.agrees === null);
   const worst = Math.max(...check.cells.map((c) => c.embeddingDifference));
-  out.push(
-    '',
-    `${same} of ${check.cells.length} cells have the same ARI at every seed; the embeddings differ by at most ${worst.toExponential(1)} (relative). ` +
-      (failed.length === 0
-        ? 'Every mean agrees within seed noise.'
-        : `The means of ${failed.map((c) => `${c.method} (${c.column})`).join(', ')} do not agree within seed noise.`),
-  );
+  const verdict = failed.length > 0
+    ? `The means of ${failed.map((c) => `${c.method} (${c.column})`).join(', ')} do not agree within seed noise.`
+    : unjudged.length > 0
+      ? `${unjudged.length} of ${check.cells.length} cells differ and have one seed, so seed noise cannot be judged there (run more seeds).`
+      : 'Every mean agrees within seed noise.';
+  out.push('', `${same} of ${check.cells.length} cells have the same ARI at every seed; the embeddings differ by at most ${worst.toExponential(1)} (relative). ${verdict}`);
   return out;
 }
 
@@ -155,7 +155,7 @@ export function reportMarkdown(report: ReproduceReport, figureFiles: Record<stri
   out.push(`# bcNMF reproduction report: ${report.request}`, '');
   out.push(
     `Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s; NMF and bcNMF ran on backend ${report.backend}` +
-      (report.checkBackend ? ` and again on ${report.checkBackend} (each experiment's "Backend check")` : '') +
+      (report.checkBackend ? ` and, where an experiment's "Backend check" says so, again on ${report.checkBackend}` : '') +
       `. Every number in the "(ours)" rows comes from this run; ` +
       'each "(reference: ...)" row names its source: the paper (arXiv text), a reference notebook (its printed output), or untraced.',
     '',
