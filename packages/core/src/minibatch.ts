@@ -14,7 +14,7 @@ import { DenseMatrix } from './matrix/dense-matrix.js';
 import { checkNonNegativeData } from './matrix/validate.js';
 import { BCNMF_DEFAULTS, type CustomInit, type ResolvedOptions } from './options.js';
 import { startGenerator, uniformArray } from './random.js';
-import { runIterations } from './solver/driver.js';
+import { abortReason, runIterations, throwIfAborted } from './solver/driver.js';
 
 /** One data set of a minibatch fit: where its rows come from and its coefficients. */
 interface Dataset {
@@ -28,10 +28,9 @@ interface Dataset {
 /** `promise`, or a rejection with the signal's reason as soon as it aborts (a source's read may never end). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  const reason = () => signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
-  if (signal.aborted) return Promise.reject(reason());
+  if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(reason());
+    const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
@@ -264,7 +263,7 @@ export async function runMinibatchStart(
     try {
       prefetch(0);
       for (let b = 0; b < batches.length; b++) {
-        if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
+        throwIfAborted(options.signal);
         const pending: Promise<LoadedBatch> = next!;
         next = null;
         const { index, first, count, data } = await pending;

@@ -1,10 +1,15 @@
 import type { ScoreRecord } from '../compute/score.js';
 import { BcnmfError } from '../errors.js';
 
+/** What an aborted fit rejects with: the signal's reason, an AbortError by default. */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
+}
+
 /** Throws the signal's reason (an AbortError by default) when it has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;
-  throw signal.reason ?? new DOMException('The fit was aborted', 'AbortError');
+  throw abortReason(signal);
 }
 
 /**
