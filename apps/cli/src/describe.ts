@@ -1,8 +1,8 @@
 import type { CommandContext } from './context.js';
-import { imputeWords, type Inputs } from './input.js';
+import { imputeWords, type Inputs, type InputShape } from './input.js';
 
 /** Describes the inputs, and what was decided about them (orientation, features aligned), on stderr before a fit (unless quiet). */
-export function describeInputs(ctx: CommandContext, label: string, inputs: Inputs): void {
+export function describeInputs(ctx: CommandContext, label: string, inputs: Inputs<InputShape>): void {
   const t = inputs.target;
   const several = inputs.backgrounds.length > 1;
   const backgrounds = inputs.backgrounds

@@ -112,13 +112,21 @@ export interface H5adSource {
   parts: { role: 'target' | 'background'; rows: number[]; index?: number }[];
 }
 
-/** Everything a fit reads. */
-export interface Inputs {
-  target: AnyMatrix;
+/** What the writers need of an input: its shape and names (a matrix, or a streamed source). */
+export interface InputShape {
+  readonly rows: number;
+  readonly columns: number;
+  readonly rowNames?: readonly string[];
+  readonly columnNames?: readonly string[];
+}
+
+/** Everything a fit reads: matrices, or (fit --stream) sources read in batches. */
+export interface Inputs<M extends InputShape = AnyMatrix> {
+  target: M;
   /** The (first) background. */
-  background: AnyMatrix;
+  background: M;
   /** Every background (one unless fit was given several), features in the target's order. */
-  backgrounds: AnyMatrix[];
+  backgrounds: M[];
   /** Feature names, the same for target and background (the target's order). */
   featureNames: string[];
   /** Labels of the target samples, from --label-column on a split input. */
@@ -234,10 +242,10 @@ async function readFileAsIs(
 }
 
 /** Names of the rows (samples) or columns (features), with indices as names where the file had none. */
-export function rowNamesOf(m: AnyMatrix): string[] {
+export function rowNamesOf(m: InputShape): string[] {
   return m.rowNames ? [...m.rowNames] : Array.from({ length: m.rows }, (_, i) => String(i + 1));
 }
-export function columnNamesOf(m: AnyMatrix): string[] {
+export function columnNamesOf(m: InputShape): string[] {
   return m.columnNames ? [...m.columnNames] : Array.from({ length: m.columns }, (_, j) => String(j + 1));
 }
 
@@ -368,7 +376,7 @@ function isDelimitedFile(path: string): boolean {
  * detectOrientation, the web page's rule) when all of them are CSV/TSV files, else
  * samples in rows. Returns a note when features in rows were detected.
  */
-async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ orientation: Orientation; note?: string; given: string | null }> {
+export async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ orientation: Orientation; note?: string; given: string | null }> {
   const given = choiceOption('--orientation', flags.orientation, ['auto', 'samples-in-rows', 'features-in-rows'] as const, 'auto');
   if (flags['features-in-rows']) {
     if (given === 'samples-in-rows') throw new UsageError('--features-in-rows and --orientation samples-in-rows contradict each other');

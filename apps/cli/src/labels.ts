@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { labelsForSamples, readDelimited } from '@bcnmf/data';
 import { UsageError } from './errors.js';
-import { readInputs, rowNamesOf, type InputFlags, type Inputs } from './input.js';
+import { readInputs, rowNamesOf, type InputFlags, type Inputs, type InputShape } from './input.js';
 import type { ReportLabels } from './report.js';
 
 /**
@@ -18,7 +18,7 @@ export async function readLabels(path: string, samples: readonly string[], colum
 }
 
 /** The target's labels for the report: --labels FILE, or --label-column NAME of a split input; undefined without either. */
-export async function labelsForReport(inputs: Inputs, file: string | undefined, column: string | undefined): Promise<ReportLabels | undefined> {
+export async function labelsForReport(inputs: Inputs<InputShape>, file: string | undefined, column: string | undefined): Promise<ReportLabels | undefined> {
   if (file !== undefined) {
     return { source: `--labels ${basename(file)}${column ? ` (${column})` : ''}`, target: await readLabels(file, rowNamesOf(inputs.target), column) };
   }

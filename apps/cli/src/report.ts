@@ -5,7 +5,7 @@ import { evaluateEmbedding } from '@bcnmf/metrics';
 import { embeddingCoordinates, escapeXml, heatmapChart, imageGrid, lineChart, scatterChart, squareImageSide, chartGrid } from '@bcnmf/plots';
 import { pngRenderer } from '@bcnmf/plots/png';
 import { formatShort } from './format.js';
-import type { Inputs } from './input.js';
+import type { Inputs, InputShape } from './input.js';
 
 /** Labels of the target samples for the report's scatter and ARI, with where they came from. */
 export interface ReportLabels {
@@ -14,10 +14,19 @@ export interface ReportLabels {
   target: string[];
 }
 
+/** The most samples the report's scatter draws; above it, evenly spaced ones. */
+export const SCATTER_MAX_POINTS = 20_000;
+
+/** `count` indices evenly spaced over [0, total) (all of them when total <= count), in order. */
+export function evenlySpaced(total: number, count: number): number[] {
+  if (total <= count) return Array.from({ length: total }, (_, i) => i);
+  return Array.from({ length: count }, (_, i) => Math.floor((i * total) / count));
+}
+
 /** What the report shows. */
 export interface ReportInput {
   model: BcnmfModel;
-  inputs: Inputs;
+  inputs: Inputs<InputShape>;
   diagnosis: FitDiagnosis;
   labels?: ReportLabels;
   /** The command line, as typed (for the record). */
@@ -128,15 +137,20 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
   const backgrounds = model.Hbackgrounds.map((H) => coordinates.project(H));
   const targetGroups = labels ? labels.target : model.Htarget.rowNames?.map(() => 'target') ?? new Array<string>(model.Htarget.rows).fill('target');
   const groups = [...targetGroups, ...backgrounds.flatMap((b, i) => new Array<string>(b.x.length).fill(several ? `background ${i + 1}` : 'background'))];
+  const allX = [...coordinates.x, ...backgrounds.flatMap((b) => [...b.x])];
+  const allY = [...coordinates.y, ...backgrounds.flatMap((b) => [...b.y])];
+  // a large fit (fit --stream) would make figures of hundreds of MB: every n-th sample is drawn
+  const shown = evenlySpaced(allX.length, SCATTER_MAX_POINTS);
   svgs.set('embedding', scatterChart({
     title: labels ? `Coefficients, target coloured by ${labels.source}` : 'Coefficients of target and background',
     xLabel: coordinates.xLabel,
     yLabel: coordinates.yLabel,
-    x: [...coordinates.x, ...backgrounds.flatMap((b) => [...b.x])],
-    y: [...coordinates.y, ...backgrounds.flatMap((b) => [...b.y])],
-    groups,
+    x: shown.map((i) => allX[i]),
+    y: shown.map((i) => allY[i]),
+    groups: shown.map((i) => groups[i]),
     legendTitle: labels ? 'label' : 'samples',
   }));
+  const sampled = shown.length < allX.length ? ` (${shown.length.toLocaleString('en-US')} of the ${allX.length.toLocaleString('en-US')} samples, evenly spaced)` : '';
 
   // images of the topics where the features are the pixels of square images
   const side = squareImageSide(featureNames);
@@ -206,7 +220,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
         k > 2 ? 'The first two principal components of the target coefficients; the background projected onto them.' : 'The coefficients of each sample.',
         ...(ariText ? [ariText] : ['No labels: give --label-column NAME (a split --input) or --labels FILE to colour the target by them and score the embedding.']),
       ],
-      figures: [{ name: 'embedding', caption: labels ? `Target samples coloured by ${labels.source}, background in its own colour` : 'Target and background samples' }],
+      figures: [{ name: 'embedding', caption: (labels ? `Target samples coloured by ${labels.source}, background in its own colour` : 'Target and background samples') + sampled }],
     },
     { title: 'Files', bullets: [...input.files, 'report.md, report.html, figures/'] },
   ];

@@ -1,13 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DenseMatrix, diagnoseFit, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
+import { CsrMatrix, DenseMatrix, diagnoseFit, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
 import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited, selectColumns, type AnnotationValue } from '@bcnmf/data';
 import { writeReport, type ReportLabels } from './report.js';
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
 import { csvLine, formatFloat32, spreadsheetSafe, spreadsheetText } from './format.js';
 import { fitUns } from './h5ad-out.js';
-import { columnNamesOf, h5adOutputName, matchNames, rowNamesOf, someNames, type Inputs } from './input.js';
+import { columnNamesOf, h5adOutputName, matchNames, rowNamesOf, someNames, type Inputs, type InputShape } from './input.js';
 
 /**
  * The writer's last guard: results are never written with NaN or Infinity in them (the
@@ -145,7 +145,7 @@ export function backgroundFiles(count: number): string[] {
 export async function writeFitOutputs(
   dir: string,
   model: BcnmfModel,
-  inputs: Inputs,
+  inputs: Inputs<InputShape>,
   options: { key?: string; diagnosis?: FitDiagnosis; wLayout?: WLayout; report?: { command: string; labels?: ReportLabels } | null } = {},
 ): Promise<string[]> {
   const key = options.key ?? DEFAULT_RESULTS_KEY;
@@ -196,7 +196,11 @@ export async function writeFitOutputs(
     written.push(name);
   }
   if (options.report) {
-    const diagnosis = options.diagnosis ?? diagnoseFit(model, inputs.target);
+    const target = inputs.target;
+    if (options.diagnosis === undefined && !(target instanceof DenseMatrix || target instanceof CsrMatrix)) {
+      throw new Error('writeFitOutputs: a fit of streamed inputs passes its diagnosis (diagnoseFit of the target\'s summary)');
+    }
+    const diagnosis = options.diagnosis ?? diagnoseFit(model, target as DenseMatrix | CsrMatrix);
     written.push(...(await writeReport(dir, { model, inputs, diagnosis, ...options.report, files: [...written] })));
   }
   return written;

@@ -4,7 +4,8 @@
 // work would have ended, not how fast.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +28,9 @@ interface Interrupted {
  * Starts `bcnmf ...args` in a child, waits until its output matches `ready` (the long
  * work has begun), waits `delayMs` more, sends SIGINT and measures how long it takes to exit.
  */
-function interrupt(args: string[], ready: RegExp, delayMs = 1500): Promise<Interrupted> {
+function interrupt(args: string[], ready: RegExp, delayMs = 1500, env: NodeJS.ProcessEnv = process.env): Promise<Interrupted> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/bcnmf/src/bin.ts', ...args], { cwd: repoRoot });
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/bcnmf/src/bin.ts', ...args], { cwd: repoRoot, env });
     let stdout = '';
     let stderr = '';
     let sentAt = 0;
@@ -100,6 +101,20 @@ describe('Ctrl-C on the bcnmf bin (a real child process)', { timeout: 900_000 },
       assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temporary sibling left');
     });
   }
+
+  it('fit --stream stops, exits 130, leaves no output folder and removes the sources\' temporary files', async () => {
+    // a gzipped table is read through a gunzipped temporary copy
+    const tmp = at('tmp');
+    mkdirSync(tmp);
+    writeFileSync(at('target.csv.gz'), gzipSync(readFileSync(at('target.csv'))));
+    const args = ['fit', '--target', at('target.csv.gz'), '--background', at('background.csv'), '--k', '4', '--alpha', '1', '--stream', '--batch-size', '50',
+      '--max-iter', '10000000', '--tol', '0', '--backend', 'cpu', '--out', at('out-stream')];
+    const result = await interrupt(args, /bcnmf fit: iteration/, 1500, { ...process.env, TMPDIR: tmp });
+    assertInterrupted(result, 'fit --stream');
+    assert.equal(existsSync(at('out-stream')), false, 'no output folder');
+    // (tsx keeps its cache there too)
+    assert.deepEqual(readdirSync(tmp).filter((name) => name.startsWith('bcnmf-')), [], 'no temporary files of the sources left');
+  });
 
   it('compare stops in its NMF fit and writes no --out', async () => {
     const result = await interrupt(['compare', '--target', at('target.csv'), '--background', at('background.csv'), '--k', '4', '--alpha', '1',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CsrMatrix, DenseMatrix, diagnoseFit, fitBcnmf } from '../src/index.js';
+import { CsrMatrix, DenseMatrix, diagnoseFit, fitBcnmf, summarizeData } from '../src/index.js';
 import { plantedPair } from '../src/testing/planted.js';
 
 const planted = plantedPair('diagnose', 60, 60);
@@ -27,6 +27,28 @@ describe('diagnoseFit', () => {
     assert.ok(d.targetError < 0.1 * d.zeroModelError!);
     // the same for the data as CSR
     assert.deepEqual(diagnoseFit(model, CsrMatrix.fromDense(target)), d);
+  });
+
+  it('takes a summary of the target instead of the matrix, built batch by batch (a streamed fit)', async () => {
+    // a degenerate fit, so that the summary's numbers decide a warning
+    const model = await fitBcnmf(planted.target, planted.target, { k: 3, alpha: 5, maxIter: 300, seed: 1, ...quiet });
+    const whole = diagnoseFit(model, target);
+    assert.equal(whole.degenerate, true);
+    const summary = summarizeData(DenseMatrix.fromRows(planted.target.slice(0, 25)));
+    summarizeData(CsrMatrix.fromDense(DenseMatrix.fromRows(planted.target.slice(25))), summary);
+    assert.equal(summary.rows, planted.target.length);
+    assert.equal(summary.columns, planted.features);
+    // by hand, in float64
+    let sum = 0;
+    for (const row of planted.target) for (const v of row) sum += v;
+    assert.ok(Math.abs(summary.sum - sum) <= 1e-9 * sum);
+    assert.ok(Math.abs(summary.squares / (summary.rows * summary.columns) - meanSquare(planted.target)) <= 1e-9 * summary.squares);
+    const fromSummary = diagnoseFit(model, summary);
+    assert.deepEqual(fromSummary.warnings, whole.warnings);
+    assert.equal(fromSummary.zeroModelError, whole.zeroModelError);
+    // a summary of other data changes the verdict: the check really uses it
+    assert.notDeepEqual(diagnoseFit(model, { ...summary, squares: summary.squares * 100 }).warnings, whole.warnings);
+    assert.throws(() => summarizeData(DenseMatrix.fromRows([[1, 2]]), summary), /a batch of 2 columns added to a summary of 50/);
   });
 
   it('says a fit stopped at maxIter did not converge, unless tol 0 asked for a fixed count', async () => {

@@ -32,6 +32,7 @@ it('exports exactly these names', () => {
     'plainOps',
     'registerBackend',
     'settingChecks',
+    'summarizeData',
     'summarizeTopics',
     'toDataMatrix',
     'toDenseMatrix',

@@ -1,18 +1,21 @@
+import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { readInputsAndLabels } from '../labels.js';
-import { diagnoseFit, fitBcnmf, type BcnmfModel, type BcnmfOptions } from '@bcnmf/core';
+import { labelsForReport, readInputsAndLabels } from '../labels.js';
+import { diagnoseFit, fitBcnmf, type BcnmfModel, type BcnmfOptions, type FitDiagnosis } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { choiceOption, optionalNumber } from '../options.js';
 import { formatSeconds, formatShort } from '../format.js';
-import { fitInput, INPUT_OPTIONS, INPUT_USAGE } from '../input.js';
+import { fitInput, INPUT_OPTIONS, INPUT_USAGE, type Inputs } from '../input.js';
+import type { ReportLabels } from '../report.js';
+import { openStreamedInputs, refuseWholeMatrixFlags, summarizeSource, type StreamedInputs } from '../stream-input.js';
 import { parseCommand } from '../options.js';
 import { checkOutputDir, checkOutputFile, writeOutputDir } from '../output.js';
 import { writeH5adOut } from '../h5ad-out.js';
 import { fitProgress } from '../progress.js';
-import { readInitFrom, resultsKeyOption, writeFitOutputs } from '../results.js';
+import { readInitFrom, resultsKeyOption, writeFitOutputs, type WLayout } from '../results.js';
 import { ALPHA_AUTO_OPTIONS, ALPHA_AUTO_USAGE, runAlphaAuto, type AlphaAutoSummary } from './alpha-auto.js';
 
 export const FIT_USAGE = `bcnmf fit (--target FILE --background FILE [--background FILE2 ...] | --input FILE --split-by COLUMN --target-values A,B --background-values C)
@@ -49,6 +52,12 @@ ${FIT_SETTINGS_USAGE}
                        every batch's coefficients and W once, and the backend holds two
                        batches at a time instead of the whole data (for data larger than a
                        GPU's memory or the wasm heap); starts random or from --init-from
+  --stream             with --batch-size: read the inputs in batches instead of loading
+                       them (.h5ad X, CSR or dense; a 10x folder; CSV/TSV with samples in
+                       rows), so data larger than memory can be fitted; --features, --align
+                       and --labels apply; annotations are not read (the H files hold the
+                       topics only); not with --init-from, --h5ad-out, a split --input,
+                       --layer, --use-raw or --impute
 
 ${ALPHA_AUTO_USAGE}
 
@@ -84,6 +93,7 @@ const OPTIONS = {
   alpha: { type: 'string', multiple: true },
   'init-from': { type: 'string' },
   'batch-size': { type: 'string' },
+  stream: { type: 'boolean' },
   key: { type: 'string' },
   out: { type: 'string' },
   'h5ad-out': { type: 'string' },
@@ -115,6 +125,8 @@ export interface FitSummary {
   loss: string;
   /** --batch-size: the samples per minibatch; null for a full-batch fit. */
   batchSize: number | null;
+  /** --stream: the inputs were read in batches, never whole. */
+  stream: boolean;
   iterations: number;
   converged: boolean;
   finalScore: number;
@@ -173,6 +185,18 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     throw new UsageError('--init and --init-from both say how to start; give one');
   }
   if (values['init-from'] === undefined) requireNumber('--k', settings.k);
+  const stream = values.stream ?? false;
+  if (stream) {
+    if (batchSize === undefined) throw new UsageError('--stream fits in minibatches: give --batch-size N as well (e.g. --batch-size 10000)');
+    if (values['init-from'] !== undefined) {
+      throw new UsageError('--init-from does not go with --stream: it matches the earlier H files to the samples in memory; start random');
+    }
+    if (values['h5ad-out'] !== undefined) {
+      throw new UsageError("--h5ad-out does not go with --stream: its X is the whole fitted data; an .h5ad input's copy in --out holds the results");
+    }
+    // --label-column names a column of --labels when that file is given
+    refuseWholeMatrixFlags({ ...values, 'label-column': values.labels === undefined ? values['label-column'] : undefined });
+  }
   const overwrite = values.overwrite ?? false;
   const quiet = values.quiet ?? false;
   const inputPaths = [values.target, ...(values.background ?? []), values.input, values['init-from'], values.labels];
@@ -190,11 +214,54 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const key = await resultsKeyOption(values.key, inputPaths);
 
   const wLayout = choiceOption('--w-layout', values['w-layout'], ['features-as-rows', 'topics-as-rows'] as const, 'features-as-rows');
-  const { inputs, reportLabels } = await readInputsAndLabels(values, (message) => ctx.err(`bcnmf: warning: ${message}`));
+  const warn = (message: string): void => ctx.err(`bcnmf: warning: ${message}`);
+  if (stream) {
+    if (values.labels !== undefined && !existsSync(values.labels)) throw new UsageError(`--labels ${values.labels}: no such file`);
+    const streamed = await openStreamedInputs(values, { warn });
+    try {
+      const reportLabels = await labelsForReport(streamed, values.labels, values['label-column']);
+      return await fitAndWrite(values, argv, ctx, { settings, alphas, batchSize, key, wLayout, h5adOut, overwrite, quiet, inputPaths }, streamed, reportLabels);
+    } finally {
+      await streamed.close();
+    }
+  }
+  const { inputs, reportLabels } = await readInputsAndLabels(values, warn);
+  return fitAndWrite(values, argv, ctx, { settings, alphas, batchSize, key, wLayout, h5adOut, overwrite, quiet, inputPaths }, inputs, reportLabels);
+}
+
+function isStreamed(inputs: Inputs | StreamedInputs): inputs is StreamedInputs {
+  return 'close' in inputs;
+}
+
+/** What runFit decided before reading the inputs. */
+interface FitPlan {
+  settings: ReturnType<typeof fitSettings>;
+  alphas: number[];
+  batchSize: number | undefined;
+  key: string;
+  wLayout: WLayout;
+  h5adOut: string | undefined;
+  overwrite: boolean;
+  quiet: boolean;
+  inputPaths: (string | undefined)[];
+}
+
+/** Fits read (or, with --stream, opened) inputs and writes the output folder. */
+async function fitAndWrite(
+  values: ReturnType<typeof parseCommand<typeof OPTIONS>>,
+  argv: string[],
+  ctx: CommandContext,
+  plan: FitPlan,
+  inputs: Inputs | StreamedInputs,
+  reportLabels: ReportLabels | undefined,
+): Promise<FitSummary> {
+  const { settings, alphas, batchSize, key, wLayout, h5adOut, overwrite, quiet, inputPaths } = plan;
+  const out = values.out!;
+  const streamed = isStreamed(inputs);
   // one background: exactly the single-background call; several: a list and an alpha each
   const several = inputs.backgrounds.length > 1;
   let options: BcnmfOptions = { ...settings, alpha: several ? alphas : alphas[0], ...(batchSize !== undefined ? { batchSize } : {}) };
-  if (values['init-from'] !== undefined) {
+  if (values['init-from'] !== undefined && !streamed) {
     const { k, ...init } = await readInitFrom(values['init-from'], inputs, settings.k);
     options = { ...options, k, init };
   }
@@ -203,8 +270,8 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   let model: BcnmfModel;
   try {
     model = await fitBcnmf(
-      fitInput(inputs.target),
-      several ? inputs.backgrounds.map(fitInput) : fitInput(inputs.background),
+      streamed ? inputs.target : fitInput(inputs.target),
+      streamed ? (several ? inputs.backgrounds : inputs.background) : several ? inputs.backgrounds.map(fitInput) : fitInput(inputs.background),
       defined({
         ...options,
         onProgress: progress.onProgress,
@@ -215,17 +282,24 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   } finally {
     progress.stop();
   }
-  const diagnosis = diagnoseFit(model, inputs.target);
-  const files = await writeOutputDir(values.out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
+  let diagnosis: FitDiagnosis;
+  if (streamed) {
+    // the checks need the target's sum and sum of squares: one more pass over its batches
+    if (!quiet) ctx.err('bcnmf fit: reading the target once more for the checks of the fit');
+    diagnosis = diagnoseFit(model, await summarizeSource(inputs.target, batchSize!, ctx.signal));
+  } else {
+    diagnosis = diagnoseFit(model, inputs.target);
+  }
+  const files = await writeOutputDir(out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
     const report = values['no-report'] ? null : { command: ['bcnmf', 'fit', ...argv].join(' '), ...(reportLabels ? { labels: reportLabels } : {}) };
     const written = await writeFitOutputs(dir, model, inputs, { key, diagnosis, wLayout, report });
     // inside the folder's write: if the .h5ad fails, the folder is not put in place either
-    if (h5adOut !== undefined) await writeH5adOut({ path: h5adOut, model, inputs, key, diagnosis });
+    if (h5adOut !== undefined && !isStreamed(inputs)) await writeH5adOut({ path: h5adOut, model, inputs, key, diagnosis });
     return written;
   });
   const last = model.history[model.history.length - 1];
   const summary: FitSummary = {
-    out: resolve(values.out),
+    out: resolve(out),
     files,
     h5adOut: h5adOut === undefined ? null : resolve(h5adOut),
     target: { samples: inputs.target.rows, features: inputs.target.columns, source: inputs.targetSource },
@@ -237,6 +311,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     alphas: [...model.settings.alphas],
     loss: model.settings.loss,
     batchSize: model.settings.batchSize ?? null,
+    stream: streamed,
     iterations: model.iterations,
     converged: model.converged,
     finalScore: model.finalScore,
@@ -258,7 +333,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     ? `converged after ${model.iterations} iterations`
     : diagnosis.converged ? `${model.iterations} iterations (--tol 0)` : `not converged: stopped at --max-iter, ${model.iterations} iterations`;
   const alphaText = summary.alphas.length > 1 ? `alphas ${summary.alphas.join(', ')}` : `alpha ${summary.alpha}`;
-  const batches = summary.batchSize === null ? '' : `, minibatches of ${summary.batchSize} samples`;
+  const batches = summary.batchSize === null ? '' : `, minibatches of ${summary.batchSize} samples${streamed ? ' read from the files (--stream)' : ''}`;
   ctx.print(`bcnmf fit: k ${summary.k}, ${alphaText}, ${summary.loss} loss${batches}: ${stopped} in ${formatSeconds(summary.seconds)}`);
   const backgroundText = summary.backgroundErrors.length > 1
     ? `background errors ${summary.backgroundErrors.map((e) => formatShort(e)).join(', ')}`

@@ -16,6 +16,20 @@ export interface DiagnoseOptions {
   collapsedShare?: number;
 }
 
+/**
+ * What {@link diagnoseFit} needs of the target: its shape and the sum and sum of squares
+ * of its entries. A matrix gives them itself; for data too large to hold (a streamed
+ * source) pass them, from one pass over the rows (`summarizeData` of the batches).
+ */
+export interface DataSummary {
+  rows: number;
+  columns: number;
+  /** Σ of the entries. */
+  sum: number;
+  /** Σ of the squared entries. */
+  squares: number;
+}
+
 /** What {@link diagnoseFit} found. */
 export interface FitDiagnosis {
   /** Whether the kept start converged within maxIter (true when tol is 0: a fixed count was asked for). */
@@ -38,14 +52,33 @@ export interface FitDiagnosis {
   warnings: string[];
 }
 
-function sumAndSquares(target: DenseMatrix | CsrMatrix): { sum: number; squares: number; entries: number } {
+/**
+ * The {@link DataSummary} of a matrix; with `into`, adds the matrix's rows to that summary
+ * (so batches of rows can be summarized one at a time).
+ *
+ * @example
+ * const total = summarizeData(firstBatch);
+ * summarizeData(secondBatch, total); // total now covers both
+ */
+export function summarizeData(matrix: DenseMatrix | CsrMatrix, into?: DataSummary): DataSummary {
+  if (into !== undefined && into.columns !== matrix.columns) {
+    throw new Error(`summarizeData: a batch of ${matrix.columns} columns added to a summary of ${into.columns}`);
+  }
   let sum = 0;
   let squares = 0;
-  for (const v of target.data) {
+  for (const v of matrix.data) {
     sum += v;
     squares += v * v;
   }
-  return { sum, squares, entries: target.rows * target.columns };
+  if (into === undefined) return { rows: matrix.rows, columns: matrix.columns, sum, squares };
+  into.rows += matrix.rows;
+  into.sum += sum;
+  into.squares += squares;
+  return into;
+}
+
+function isMatrix(target: DenseMatrix | CsrMatrix | DataSummary): target is DenseMatrix | CsrMatrix {
+  return (target as DenseMatrix).data !== undefined;
 }
 
 /**
@@ -53,13 +86,14 @@ function sumAndSquares(target: DenseMatrix | CsrMatrix): { sum: number; squares:
  * W all zeros, a topic whose part of the target's reconstruction collapsed to zeros, or
  * a target error within 1% of the all-zero model's (the model explains nothing of the
  * target; a large alpha pushes bcNMF there). `target` is the data the model was fitted
- * to. The numbers are for a user to judge; the thresholds are in {@link DiagnoseOptions}.
+ * to, or its {@link DataSummary} (for a fit on a streamed source). The numbers are for a
+ * user to judge; the thresholds are in {@link DiagnoseOptions}.
  *
  * @example
  * const model = await fitBcnmf(target, background, { k: 2, alpha: 100 });
  * diagnoseFit(model, target).warnings; // ['degenerate fit: the target error 0.3187 is within 1% of ...']
  */
-export function diagnoseFit(model: BcnmfModel, target: DenseMatrix | CsrMatrix, options: DiagnoseOptions = {}): FitDiagnosis {
+export function diagnoseFit(model: BcnmfModel, target: DenseMatrix | CsrMatrix | DataSummary, options: DiagnoseOptions = {}): FitDiagnosis {
   const nearZeroModel = options.nearZeroModel ?? 0.01;
   const collapsedShare = options.collapsedShare ?? 1e-6;
   const { W, Htarget } = model;
@@ -87,7 +121,8 @@ export function diagnoseFit(model: BcnmfModel, target: DenseMatrix | CsrMatrix, 
   }
   const hSums = new Float64Array(k);
   for (let i = 0; i < Htarget.rows; i++) for (let t = 0; t < k; t++) hSums[t] += Htarget.data[i * k + t];
-  const data = sumAndSquares(target);
+  const summary = isMatrix(target) ? summarizeData(target) : target;
+  const data = { sum: summary.sum, squares: summary.squares, entries: summary.rows * summary.columns };
   const topicNames = W.rowNames ?? Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
   const collapsedTopics = topicNames.filter((_, t) => !(wSums[t] * hSums[t] > collapsedShare * data.sum));
   const last = model.history[model.history.length - 1];
