@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { webgpuAdapter } from '@bcnmf/backend-webgpu';
+import { CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { maxRelativeDifference } from '@bcnmf/core/testing';
+import { writeH5ad } from '@bcnmf/data';
 import { planted, readCsv, readJson, run, runChild, tempDir, writeTable } from './helpers.js';
 
 // Every backend from the command line: `bcnmf backends` says which run here and why not;
@@ -110,6 +112,35 @@ describe('--backend from the command line', () => {
         }
       }
       assert.equal(readJson(join(dir, 'webgpu', 'model.json')).settings.batchSize, 6);
+    } finally {
+      remove();
+    }
+  });
+
+  it('fit --stream: batches read from an .h5ad file through webgpu (llvmpipe here) match them through cpu', { skip: noWebgpu }, async () => {
+    const { dir, remove } = tempDir('stream');
+    try {
+      const p = planted(4, 40, 30, 8);
+      const write = (name: string, rows: number[][], names: string[]) =>
+        writeH5ad(join(dir, name), { X: CsrMatrix.fromDense(DenseMatrix.fromRows(rows, { rowNames: names, columnNames: p.features })) });
+      await write('target.h5ad', p.target, p.targetNames);
+      await write('background.h5ad', p.background, p.backgroundNames);
+      const settings = ['--k', '2', '--alpha', '1', '--max-iter', '30', '--tol', '0', '--seed', '3', '--batch-size', '7', '--stream', '--quiet'];
+      const fit = async (backend: string) => {
+        const result = await run(['fit', '--target', join(dir, 'target.h5ad'), '--background', join(dir, 'background.h5ad'), ...settings,
+          '--backend', backend, '--json', '--out', join(dir, backend)]);
+        assert.equal(result.code, 0, result.err);
+        return JSON.parse(result.out);
+      };
+      const gpu = await fit('webgpu');
+      await fit('cpu');
+      assert.equal(gpu.stream, true);
+      for (const file of ['W.csv', 'H_target.csv', 'H_background.csv']) {
+        const a = readCsv(join(dir, 'webgpu', file)).values.flat();
+        const b = readCsv(join(dir, 'cpu', file)).values.flat();
+        const difference = maxRelativeDifference(a, b, 1e-3);
+        assert.ok(difference < 2e-3, `${file}: webgpu and cpu differ by ${difference} (relative)`);
+      }
     } finally {
       remove();
     }

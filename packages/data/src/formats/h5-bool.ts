@@ -1,3 +1,5 @@
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+
 // Booleans in HDF5 as h5py (and so anndata) writes them: an enum of int8 with the members
 // FALSE = 0 and TRUE = 1. h5wasm reads such enums but cannot create them, and anndata 0.8
 // refuses a categorical whose 'ordered' attribute is an int8 ("'ordered' must either be
@@ -108,6 +110,22 @@ function checksumOffset(bytes: Uint8Array, start: number, kind: 'OHDR' | 'OCHK',
 }
 
 /**
+ * Turns the placeholder whose datatype starts at byte `at` into h5py's boolean enum and
+ * fixes the checksum of its object-header chunk. Throws where the placeholder is not
+ * inside a chunk whose checksum it can verify (nothing is guessed).
+ */
+function patchAt(bytes: Uint8Array, at: number, where: number): void {
+  const chunk = lastSignature(bytes, at);
+  const checksumAt = chunk === null ? null : checksumOffset(bytes, chunk.at, chunk.kind, at + COMPOUND.length);
+  if (chunk === null || checksumAt === null) {
+    throw new Error(`writing a boolean: the datatype at byte ${where} is not in an object header with a checksum it can verify`);
+  }
+  bytes.set(BOOL_ENUM, at);
+  const sum = lookup3(bytes, chunk.at, checksumAt);
+  bytes.set([sum & 0xff, (sum >>> 8) & 0xff, (sum >>> 16) & 0xff, sum >>> 24], checksumAt);
+}
+
+/**
  * Turns every boolean placeholder of a finished HDF5 file (its bytes) into h5py's boolean
  * enum, fixing the checksums. Returns how many it changed. Throws where a placeholder is
  * not inside an object-header chunk whose checksum it can verify (nothing is guessed).
@@ -115,15 +133,58 @@ function checksumOffset(bytes: Uint8Array, start: number, kind: 'OHDR' | 'OCHK',
 export function patchBoolPlaceholders(bytes: Uint8Array): number {
   let count = 0;
   for (let at = indexOf(bytes, COMPOUND, 0); at >= 0; at = indexOf(bytes, COMPOUND, at + COMPOUND.length)) {
-    const chunk = lastSignature(bytes, at);
-    const checksumAt = chunk === null ? null : checksumOffset(bytes, chunk.at, chunk.kind, at + COMPOUND.length);
-    if (chunk === null || checksumAt === null) {
-      throw new Error(`writing a boolean: the datatype at byte ${at} is not in an object header with a checksum it can verify`);
-    }
-    bytes.set(BOOL_ENUM, at);
-    const sum = lookup3(bytes, chunk.at, checksumAt);
-    bytes.set([sum & 0xff, (sum >>> 8) & 0xff, (sum >>> 16) & 0xff, sum >>> 24], checksumAt);
+    patchAt(bytes, at, at);
     count++;
   }
   return count;
+}
+
+/** Bytes read at a time while looking for placeholders in a file. */
+const SCAN_WINDOW = 64 * 1024 * 1024;
+/**
+ * Bytes around a placeholder read to patch it: its object-header chunk (an attribute's or
+ * a small dataset's, a few hundred bytes; a continuation chunk's checksum is searched
+ * within 64 KiB) must lie within this on each side.
+ */
+const PATCH_REACH = 1024 * 1024;
+
+function readAt(fd: number, into: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < into.length) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/**
+ * {@link patchBoolPlaceholders} on a file, in place, reading it a window at a time: files
+ * of any size (a copy of a multi-GB .h5ad with results added), where reading the whole
+ * file into memory fails above 2 GiB. `window` and `reach` are for tests.
+ */
+export function patchBoolPlaceholdersInFile(path: string, options: { window?: number; reach?: number } = {}): number {
+  const window = options.window ?? SCAN_WINDOW;
+  const reach = options.reach ?? PATCH_REACH;
+  const fd = openSync(path, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    // where the placeholders start: windows that overlap by the pattern's length less one
+    const starts: number[] = [];
+    const buffer = new Uint8Array(Math.min(size, window + COMPOUND.length - 1));
+    for (let from = 0; from < size; from += window) {
+      const view = buffer.subarray(0, readAt(fd, buffer.subarray(0, Math.min(buffer.length, size - from)), from));
+      for (let at = indexOf(view, COMPOUND, 0); at >= 0 && at < window; at = indexOf(view, COMPOUND, at + COMPOUND.length)) starts.push(from + at);
+    }
+    for (const start of starts) {
+      const from = Math.max(0, start - reach);
+      const region = new Uint8Array(Math.min(size, start + COMPOUND.length + reach) - from);
+      readAt(fd, region, from);
+      patchAt(region, start - from, start);
+      writeSync(fd, region, 0, region.length, from);
+    }
+    return starts.length;
+  } finally {
+    closeSync(fd);
+  }
 }

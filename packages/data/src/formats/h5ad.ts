@@ -1,12 +1,12 @@
 // AnnData (.h5ad) files on disk (Node, h5wasm's Node build): reading (the shared reader
 // of h5ad-read.ts), writing, and adding a fit to a copy.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import type { Dataset, File as H5File, Group } from 'h5wasm/node';
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { writeAtomically } from './atomic-write.js';
-import { BOOL_PLACEHOLDER_DTYPE, boolPlaceholderData, patchBoolPlaceholders } from './h5-bool.js';
+import { BOOL_PLACEHOLDER_DTYPE, boolPlaceholderData, patchBoolPlaceholdersInFile } from './h5-bool.js';
 import { checkHdf5File, h5ready } from './h5-node.js';
 import { readH5adFile, type H5adColumn, type H5adData, type NumericValues, type ReadH5adOptions } from './h5ad-read.js';
 import { attr, h5error, isDataset, isGroup, toNumbers } from './h5-util.js';
@@ -378,8 +378,8 @@ export async function addResultsToH5ad(inputPath: string, outputPath: string, re
 
 /** Turns the boolean placeholders of a closed file into h5py's booleans (see h5-bool.ts). */
 function writeBooleans(path: string): void {
-  const bytes = new Uint8Array(readFileSync(path));
-  if (patchBoolPlaceholders(bytes) > 0) writeFileSync(path, bytes);
+  // in windows: a copy of a large .h5ad may exceed what one read can hold (2 GiB)
+  patchBoolPlaceholdersInFile(path);
 }
 
 /** `[n_obs, n_var]` of an open file, from X. */
