@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CsrMatrix, DenseMatrix, diagnoseFit, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
 import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited, selectColumns, type AnnotationValue } from '@bcnmf/data';
 import { writeReport, type ReportLabels } from './report.js';
+import { jsonPieces, writeTextFile } from './text-file.js';
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
 import { csvLine, formatFloat32, spreadsheetSafe, spreadsheetText } from './format.js';
@@ -30,16 +31,21 @@ export function assertFinite(values: ArrayLike<number>, columns: number, file: s
  * Refuses non-finite values ({@link assertFinite}); `file` names it in that message.
  */
 export function matrixCsv(m: DenseMatrix, corner: string, file = 'the results'): string {
+  return [...matrixCsvLines(m, corner, file)].join('');
+}
+
+/** {@link matrixCsv} line by line (each with its newline), for {@link writeTextFile}; `extra(i)` appends fields to row i's line. */
+export function* matrixCsvLines(m: DenseMatrix, corner: string, file = 'the results', extra?: { header: string; row: (i: number) => string }): Generator<string> {
   assertFinite(m.data, m.columns, file);
-  const lines = [csvLine([corner, ...columnNamesOf(m)].map(spreadsheetSafe))];
+  yield csvLine([corner, ...columnNamesOf(m)].map(spreadsheetSafe)) + (extra ? ',' + extra.header : '') + '\n';
   const names = rowNamesOf(m);
   for (let i = 0; i < m.rows; i++) {
     const fields = [csvLine([spreadsheetSafe(names[i])])];
     const row = m.row(i);
     for (let j = 0; j < m.columns; j++) fields.push(formatFloat32(row[j]));
-    lines.push(fields.join(','));
+    if (extra) fields.push(extra.row(i));
+    yield fields.join(',') + '\n';
   }
-  return lines.join('\n') + '\n';
 }
 
 /**
@@ -119,13 +125,18 @@ export function topicsCsv(model: BcnmfModel, top = TOPICS_CSV_TOP): string {
  * Annotation names and text are guarded against spreadsheets like the sample names.
  */
 export function coefficientsCsv(H: DenseMatrix, annotations: Record<string, AnnotationValue[]> = {}, file = 'the coefficients'): string {
+  return [...coefficientsCsvLines(H, annotations, file)].join('');
+}
+
+/** {@link coefficientsCsv} line by line, for {@link writeTextFile}. */
+export function coefficientsCsvLines(H: DenseMatrix, annotations: Record<string, AnnotationValue[]> = {}, file = 'the coefficients'): Generator<string> {
   const names = Object.keys(annotations).filter((n) => !/^topic_\d+$/.test(n) && n !== 'sample');
-  if (names.length === 0) return matrixCsv(H, 'sample', file);
-  const lines = matrixCsv(H, 'sample', file).trimEnd().split('\n');
+  if (names.length === 0) return matrixCsvLines(H, 'sample', file);
   const text = (v: AnnotationValue) => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : spreadsheetSafe(String(v)));
-  const out = [lines[0] + ',' + csvLine(names.map(spreadsheetSafe))];
-  for (let i = 0; i < H.rows; i++) out.push(lines[i + 1] + ',' + csvLine(names.map((n) => text(annotations[n][i]))));
-  return out.join('\n') + '\n';
+  return matrixCsvLines(H, 'sample', file, {
+    header: csvLine(names.map(spreadsheetSafe)),
+    row: (i) => csvLine(names.map((n) => text(annotations[n][i]))),
+  });
 }
 
 /**
@@ -152,11 +163,15 @@ export async function writeFitOutputs(
   const wLayout = options.wLayout ?? 'features-as-rows';
   if (model.Hbackgrounds.length === 0) throw new Error('a bcNMF fit of the command line always has a background');
   const hFiles = backgroundFiles(model.Hbackgrounds.length);
-  writeFileSync(join(dir, 'W.csv'), wLayout === 'features-as-rows' ? matrixCsv(model.W.transpose(), 'feature', 'W.csv') : matrixCsv(model.W, 'topic', 'W.csv'));
-  writeFileSync(join(dir, 'H_target.csv'), coefficientsCsv(model.Htarget, inputs.targetAnnotations, 'H_target.csv'));
-  model.Hbackgrounds.forEach((H, b) => writeFileSync(join(dir, hFiles[b]), coefficientsCsv(H, inputs.backgroundAnnotations[b], hFiles[b])));
+  // line by line: the coefficients of a large fit (fit --stream) outgrow one string
+  writeTextFile(join(dir, 'W.csv'), wLayout === 'features-as-rows' ? matrixCsvLines(model.W.transpose(), 'feature', 'W.csv') : matrixCsvLines(model.W, 'topic', 'W.csv'));
+  writeTextFile(join(dir, 'H_target.csv'), coefficientsCsvLines(model.Htarget, inputs.targetAnnotations, 'H_target.csv'));
+  model.Hbackgrounds.forEach((H, b) => writeTextFile(join(dir, hFiles[b]), coefficientsCsvLines(H, inputs.backgroundAnnotations[b], hFiles[b])));
   writeFileSync(join(dir, 'topics.csv'), topicsCsv(model));
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(model.toJSON()) + '\n');
+  writeTextFile(join(dir, 'model.json'), (function* () {
+    yield* jsonPieces(model.toJSON());
+    yield '\n';
+  })());
   writeFileSync(join(dir, 'history.csv'), historyCsv(model));
   const written: string[] = ['W.csv', 'H_target.csv', ...hFiles, 'topics.csv', 'model.json', 'history.csv'];
   const taken = new Set<string>();

@@ -124,7 +124,7 @@ describe('model loader (property-based)', () => {
       writeFileSync(path, JSON.stringify(json));
       let error: unknown;
       try {
-        loadModel(path);
+        await loadModel(path);
         continue;
       } catch (e) {
         error = e;

@@ -28,7 +28,7 @@ export async function runTopics(argv: string[], ctx: CommandContext): Promise<To
   if (values.model === undefined) throw new UsageError('--model is required (bcnmf help topics)');
   const top = numberOption('--top', values.top, 10, { min: 1, integer: true });
   const sort = choiceOption('--sort', values.sort, ['topic', 'enrichment'] as const, 'topic');
-  const { model } = loadModel(values.model);
+  const { model } = await loadModel(values.model);
   const topics = model.topics({ top });
   if (sort === 'enrichment') topics.sort((a, b) => (b.enrichment ?? -Infinity) - (a.enrichment ?? -Infinity) || a.index - b.index);
   if (values.json) {
