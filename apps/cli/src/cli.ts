@@ -9,7 +9,7 @@ import { runSelect, SELECT_USAGE } from './commands/select.js';
 import { runTopics, TOPICS_USAGE } from './commands/topics.js';
 import { runTransform, TRANSFORM_USAGE } from './commands/transform.js';
 import type { CommandContext } from './context.js';
-import { exitCodeOf, UsageError } from './errors.js';
+import { exitCodeOf, isAbort, UsageError } from './errors.js';
 
 export const USAGE = `bcnmf: background-contrastive non-negative matrix factorization
 
@@ -105,7 +105,10 @@ export async function main(
     }
     await entry.run(rest, { print: io.out, err: io.err, isTTY: io.isTTY ?? false, errStream: io.errStream, signal: io.signal });
     return 0;
-  } catch (error) {
+  } catch (caught) {
+    // after Ctrl-C, what fails next (a file a source's clean-up removed, a read cut short)
+    // is the interruption's doing: report the interruption
+    const error = io.signal?.aborted && !isAbort(caught) && io.signal.reason instanceof Error ? io.signal.reason : caught;
     const message = error instanceof Error ? error.message : String(error);
     io.err(`bcnmf: ${message.split('\n')[0]}`);
     if (debug && error instanceof Error) {

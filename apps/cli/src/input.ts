@@ -376,7 +376,11 @@ function isDelimitedFile(path: string): boolean {
  * detectOrientation, the web page's rule) when all of them are CSV/TSV files, else
  * samples in rows. Returns a note when features in rows were detected.
  */
-export async function inputOrientation(flags: InputFlags, paths: string[]): Promise<{ orientation: Orientation; note?: string; given: string | null }> {
+export async function inputOrientation(
+  flags: InputFlags,
+  paths: string[],
+  signal?: AbortSignal,
+): Promise<{ orientation: Orientation; note?: string; given: string | null; reason?: string }> {
   const given = choiceOption('--orientation', flags.orientation, ['auto', 'samples-in-rows', 'features-in-rows'] as const, 'auto');
   if (flags['features-in-rows']) {
     if (given === 'samples-in-rows') throw new UsageError('--features-in-rows and --orientation samples-in-rows contradict each other');
@@ -384,7 +388,7 @@ export async function inputOrientation(flags: InputFlags, paths: string[]): Prom
   }
   if (given !== 'auto') return { orientation: given, given: `--orientation ${given}` };
   if (paths.length < 2 || !paths.every(isDelimitedFile)) return { orientation: 'samples-in-rows', given: null };
-  const layouts = await Promise.all(paths.map((path) => readDelimitedLayout(path)));
+  const layouts = await Promise.all(paths.map((path) => readDelimitedLayout(path, { signal })));
   const detected = layouts.slice(1).map((background) => detectOrientation(layouts[0], background));
   if (detected.some((d) => d.orientation !== detected[0].orientation)) {
     throw new UsageError(
@@ -393,8 +397,8 @@ export async function inputOrientation(flags: InputFlags, paths: string[]): Prom
   }
   const { orientation, reason } = detected[0];
   return orientation === 'features-in-rows'
-    ? { orientation, note: `features in rows (detected: ${reason}); --orientation samples-in-rows reads them the other way`, given: null }
-    : { orientation, given: null };
+    ? { orientation, note: `features in rows (detected: ${reason}); --orientation samples-in-rows reads them the other way`, given: null, reason }
+    : { orientation, given: null, reason };
 }
 
 /**

@@ -189,6 +189,9 @@ export async function writeOutputDir<T>(out: string, options: WriteOutputOptions
     const result = await write(dir);
     const marker: OutputMarker = { generator: GENERATOR, command, files: filesUnder(dir).sort(), written: new Date().toISOString() };
     writeFileSync(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
+    // a Ctrl-C that came during a long synchronous write is only delivered when the event
+    // loop runs: let it run once, so that the check below sees it
+    await new Promise((resolveTurn) => setImmediate(resolveTurn));
     signal?.throwIfAborted();
     checkOutputDir(out, overwrite, options);
     if (existsSync(absolute)) {

@@ -157,21 +157,31 @@ export async function writeFitOutputs(
   dir: string,
   model: BcnmfModel,
   inputs: Inputs<InputShape>,
-  options: { key?: string; diagnosis?: FitDiagnosis; wLayout?: WLayout; report?: { command: string; labels?: ReportLabels } | null } = {},
+  options: {
+    key?: string;
+    diagnosis?: FitDiagnosis;
+    wLayout?: WLayout;
+    report?: { command: string; labels?: ReportLabels } | null;
+    /** Checked while the large files are written (Ctrl-C). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<string[]> {
   const key = options.key ?? DEFAULT_RESULTS_KEY;
   const wLayout = options.wLayout ?? 'features-as-rows';
   if (model.Hbackgrounds.length === 0) throw new Error('a bcNMF fit of the command line always has a background');
   const hFiles = backgroundFiles(model.Hbackgrounds.length);
   // line by line: the coefficients of a large fit (fit --stream) outgrow one string
-  writeTextFile(join(dir, 'W.csv'), wLayout === 'features-as-rows' ? matrixCsvLines(model.W.transpose(), 'feature', 'W.csv') : matrixCsvLines(model.W, 'topic', 'W.csv'));
-  writeTextFile(join(dir, 'H_target.csv'), coefficientsCsvLines(model.Htarget, inputs.targetAnnotations, 'H_target.csv'));
-  model.Hbackgrounds.forEach((H, b) => writeTextFile(join(dir, hFiles[b]), coefficientsCsvLines(H, inputs.backgroundAnnotations[b], hFiles[b])));
+  const signal = options.signal;
+  await writeTextFile(join(dir, 'W.csv'), wLayout === 'features-as-rows' ? matrixCsvLines(model.W.transpose(), 'feature', 'W.csv') : matrixCsvLines(model.W, 'topic', 'W.csv'), { signal });
+  await writeTextFile(join(dir, 'H_target.csv'), coefficientsCsvLines(model.Htarget, inputs.targetAnnotations, 'H_target.csv'), { signal });
+  for (const [b, H] of model.Hbackgrounds.entries()) {
+    await writeTextFile(join(dir, hFiles[b]), coefficientsCsvLines(H, inputs.backgroundAnnotations[b], hFiles[b]), { signal });
+  }
   writeFileSync(join(dir, 'topics.csv'), topicsCsv(model));
-  writeTextFile(join(dir, 'model.json'), (function* () {
+  await writeTextFile(join(dir, 'model.json'), (function* () {
     yield* jsonPieces(model.toJSON());
     yield '\n';
-  })());
+  })(), { signal });
   writeFileSync(join(dir, 'history.csv'), historyCsv(model));
   const written: string[] = ['W.csv', 'H_target.csv', ...hFiles, 'topics.csv', 'model.json', 'history.csv'];
   const taken = new Set<string>();
@@ -209,6 +219,8 @@ export async function writeFitOutputs(
       }));
     }
     written.push(name);
+    await new Promise((resolveTurn) => setImmediate(resolveTurn));
+    signal?.throwIfAborted();
   }
   if (options.report) {
     const target = inputs.target;

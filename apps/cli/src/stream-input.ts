@@ -55,6 +55,7 @@ function withColumns(source: BatchSource, columns: readonly number[], names: rea
   return {
     rows: source.rows,
     columns: columns.length,
+    ...(source.name !== undefined ? { name: source.name } : {}),
     ...(names !== undefined ? { columnNames: names } : {}),
     ...(source.rowNames !== undefined ? { rowNames: source.rowNames } : {}),
     async readRows(start: number, count: number): Promise<CsrMatrix | DenseMatrix> {
@@ -66,11 +67,24 @@ function withColumns(source: BatchSource, columns: readonly number[], names: rea
   };
 }
 
+/** The source's fields and methods as a plain object (methods bound), to add a name to. */
+function describeSource(source: BatchSource): BatchSource {
+  return {
+    rows: source.rows,
+    columns: source.columns,
+    ...(source.columnNames !== undefined ? { columnNames: source.columnNames } : {}),
+    ...(source.rowNames !== undefined ? { rowNames: source.rowNames } : {}),
+    readRows: (start, count) => source.readRows(start, count),
+    close: () => source.close(),
+  };
+}
+
 /** A source with other sample names (the same rows). */
 function withRowNames(source: BatchSource, rowNames: readonly string[]): BatchSource {
   return {
     rows: source.rows,
     columns: source.columns,
+    ...(source.name !== undefined ? { name: source.name } : {}),
     ...(source.columnNames !== undefined ? { columnNames: source.columnNames } : {}),
     rowNames,
     readRows: (start, count) => source.readRows(start, count),
@@ -94,19 +108,24 @@ function describeRepeats(repeats: { name: string; count: number }[]): string {
  * folder (matrix.mtx with its features and barcodes), or a CSV/TSV table with samples in
  * rows; applies --features, and the rule for repeated feature names.
  */
-async function openFile(path: string, options: { features?: RegExp; makeUnique: boolean; warn: (message: string) => void }): Promise<OpenedFile> {
+async function openFile(
+  path: string,
+  options: { features?: RegExp; makeUnique: boolean; warn: (message: string) => void; signal?: AbortSignal },
+): Promise<OpenedFile> {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
+  const signal = options.signal;
   let opened: OpenedFile;
   if (statSync(path).isDirectory()) {
-    opened = { source: await openMtxSource(path, { rowNames: true }) };
+    opened = { source: await openMtxSource(path, { rowNames: true, signal }) };
   } else if (/\.h5ad$/i.test(path)) {
     const source = await readingHdf5(path, () => openH5adSource(path, { rowNames: true }));
     opened = { source, h5ad: { nObs: source.rows, nVar: source.columns, featureIndices: Array.from({ length: source.columns }, (_, j) => j) } };
   } else {
-    opened = { source: await openCsvSource(path, { rowNames: true }) };
+    opened = { source: await openCsvSource(path, { rowNames: true, signal }) };
   }
   try {
-    let { source } = opened;
+    // core names the file in its messages about the data (a negative or missing value)
+    let source: BatchSource = { ...describeSource(opened.source), name: path };
     const names = source.columnNames ?? Array.from({ length: source.columns }, (_, j) => String(j + 1));
     let kept = Array.from({ length: source.columns }, (_, j) => j);
     if (options.features) {
@@ -147,8 +166,12 @@ async function openFile(path: string, options: { features?: RegExp; makeUnique: 
  * do not match. Annotations (obs of an .h5ad, text columns) are not read: H_target.csv
  * then holds the topics only.
  */
-export async function openStreamedInputs(flags: InputFlags, options: { warn?: (message: string) => void } = {}): Promise<StreamedInputs> {
+export async function openStreamedInputs(
+  flags: InputFlags,
+  options: { warn?: (message: string) => void; signal?: AbortSignal } = {},
+): Promise<StreamedInputs> {
   const warn = options.warn ?? (() => {});
+  const signal = options.signal;
   refuseWholeMatrixFlags(flags);
   const features = patternOption('--features', flags.features);
   const align = choiceOption('--align', flags.align, FEATURE_ALIGNMENTS as readonly FeatureAlignment[], 'exact');
@@ -159,11 +182,11 @@ export async function openStreamedInputs(flags: InputFlags, options: { warn?: (m
   const paths = [flags.target, ...backgroundFiles];
   for (const path of paths) if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
   const notes: string[] = [];
-  const { orientation, note } = await inputOrientation(flags, paths);
+  const { orientation, reason } = await inputOrientation(flags, paths, signal);
   if (orientation === 'features-in-rows') {
     throw new UsageError(
-      `--stream reads samples in rows, and these CSV/TSV files hold ${note ? `features in rows (${note.replace(/^features in rows \(detected: (.*)\);.*$/, '$1')})` : 'features in rows'}; ` +
-        'transpose them, or fit without --stream (which reads them whole)',
+      `--stream reads samples in rows, and these CSV/TSV files look like features in rows${reason ? ` (detected: ${reason})` : ''}; ` +
+        'if they hold samples in rows, say so with --orientation samples-in-rows; else transpose them, or fit without --stream (which reads them whole)',
     );
   }
   const opened: OpenedFile[] = [];
@@ -172,7 +195,11 @@ export async function openStreamedInputs(flags: InputFlags, options: { warn?: (m
     await Promise.all(all.map((f) => f.source.close()));
   };
   try {
-    for (const path of paths) opened.push(await openFile(path, { features, makeUnique: flags['make-features-unique'] ?? false, warn }));
+    for (const path of paths) {
+      signal?.throwIfAborted();
+      opened.push(await openFile(path, { features, makeUnique: flags['make-features-unique'] ?? false, warn, signal }));
+    }
+    signal?.throwIfAborted();
     const [t, ...bs] = opened;
     const plan = planFeatureAlignment(t.source, bs.map((b) => b.source), {
       align,
@@ -243,6 +270,8 @@ export async function openStreamedInputs(flags: InputFlags, options: { warn?: (m
 export async function summarizeSource(source: BatchSource, batchSize: number, signal?: AbortSignal): Promise<DataSummary> {
   const summary: DataSummary = { rows: 0, columns: source.columns, sum: 0, squares: 0 };
   for (let start = 0; start < source.rows; start += batchSize) {
+    // a source may read synchronously: let the event loop run so that a Ctrl-C is seen
+    await new Promise((resolveTurn) => setImmediate(resolveTurn));
     signal?.throwIfAborted();
     summarizeData(await source.readRows(start, Math.min(batchSize, source.rows - start)), summary);
   }

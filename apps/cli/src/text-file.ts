@@ -3,26 +3,38 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 /** Text gathered before each write: large enough to keep the writes few, far below a string's limit. */
 const WRITE_CHUNK = 1 << 20;
 
+/** Bytes written between two turns of the event loop, where a Ctrl-C is seen. */
+const TURN_BYTES = 32 << 20;
+
 /**
  * Writes text given in pieces (lines, say) to a new file, a chunk at a time, so that files
  * larger than one JavaScript string can hold (512 MiB: the coefficients of a million
- * samples, model.json) are written without ever joining them.
+ * samples, model.json) are written without ever joining them. Every 32 MiB it lets the
+ * event loop run and stops with the signal's reason when it has aborted (Ctrl-C); the
+ * caller removes the partial file (it writes into a temporary folder).
  */
-export function writeTextFile(path: string, pieces: Iterable<string>): void {
+export async function writeTextFile(path: string, pieces: Iterable<string>, options: { signal?: AbortSignal } = {}): Promise<void> {
   const fd = openSync(path, 'w');
   try {
     let pending: string[] = [];
     let length = 0;
+    let sinceTurn = 0;
     const flush = (): void => {
       const bytes = Buffer.from(pending.join(''), 'utf8');
       for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
       pending = [];
       length = 0;
+      sinceTurn += bytes.length;
     };
     for (const piece of pieces) {
       pending.push(piece);
       length += piece.length;
       if (length >= WRITE_CHUNK) flush();
+      if (sinceTurn >= TURN_BYTES) {
+        sinceTurn = 0;
+        await new Promise((resolveTurn) => setImmediate(resolveTurn));
+        options.signal?.throwIfAborted();
+      }
     }
     if (length > 0) flush();
   } finally {

@@ -76,6 +76,26 @@ describe('output folder', () => {
       remove();
     }
   });
+
+  it('a Ctrl-C that arrived during a long synchronous write still stops it: nothing is put in place', async () => {
+    const { dir, remove } = tempDir('out-abort');
+    try {
+      const controller = new AbortController();
+      const out = join(dir, 'result');
+      await assert.rejects(
+        writeOutputDir(out, { overwrite: false, command: 'test', signal: controller.signal }, async (d) => {
+          writeFileSync(join(d, 'a.txt'), '1');
+          // a signal handler runs only when the event loop turns, after the synchronous work
+          setImmediate(() => controller.abort(new Error('interrupted')));
+        }),
+        /^Error: interrupted$/,
+      );
+      assert.equal(existsSync(out), false);
+      assert.deepEqual(readdirSync(dir), [], 'no temporary sibling left');
+    } finally {
+      remove();
+    }
+  });
 });
 
 describe('progress', () => {

@@ -116,6 +116,21 @@ describe('Ctrl-C on the bcnmf bin (a real child process)', { timeout: 900_000 },
     assert.deepEqual(readdirSync(tmp).filter((name) => name.startsWith('bcnmf-')), [], 'no temporary files of the sources left');
   });
 
+  it('fit --stream stops while it opens a large gzipped table (exit 130, no output, no temporary files)', async () => {
+    const tmp = at('tmp-open');
+    mkdirSync(tmp);
+    const lines = ['sample,' + Array.from({ length: 20 }, (_, j) => `g${j}`).join(',')];
+    for (let i = 0; i < 400_000; i++) lines.push(`s${i},` + Array.from({ length: 20 }, (_, j) => String((i * 7 + j * 3) % 6)).join(','));
+    writeFileSync(at('large.csv.gz'), gzipSync(lines.join('\n') + '\n', { level: 1 }));
+    writeFileSync(at('large-background.csv'), lines.slice(0, 200).join('\n') + '\n');
+    const args = ['fit', '--target', at('large.csv.gz'), '--background', at('large-background.csv'), '--k', '2', '--alpha', '1', '--stream', '--batch-size', '1000',
+      '--max-iter', '10000000', '--tol', '0', '--backend', 'cpu', '--out', at('out-open')];
+    const result = await interrupt(args, /opening the inputs/, 0, { ...process.env, TMPDIR: tmp });
+    assertInterrupted(result, 'fit --stream while opening');
+    assert.equal(existsSync(at('out-open')), false, 'no output folder');
+    assert.deepEqual(readdirSync(tmp).filter((name) => name.startsWith('bcnmf-')), [], 'no temporary files of the sources left');
+  });
+
   it('compare stops in its NMF fit and writes no --out', async () => {
     const result = await interrupt(['compare', '--target', at('target.csv'), '--background', at('background.csv'), '--k', '4', '--alpha', '1',
       '--max-iter', '10000000', '--tol', '0', '--methods', 'nmf', '--out', at('compare.csv')], /bcnmf compare: fitting nmf/);

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
 import { BcnmfModel, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { writeH5ad } from '@bcnmf/data';
+import { InterruptedError } from '../src/errors.js';
 import { planted, readCsv, readJson, run, tempDir, writeTable } from './helpers.js';
 
 const p = planted(11, 90, 70, 12);
@@ -172,7 +173,8 @@ describe('bcnmf fit --stream', () => {
       [[...base, ...h5adInputs(), '--labels', at('nope.csv')], /--labels .*nope\.csv: no such file/],
       [[...base, ...h5adInputs(), '--features', '^zzz'], /no feature name matches --features/],
       [[...base, '--target', at('target.csv'), '--background', at('background-dense.h5ad'), '--features', '^f[12]$'], /k must be between 1 and min\(features, target samples\) = 2, got 3/],
-      [[...base, '--alpha', 'auto', ...h5adInputs()], /--batch-size does not go with --alpha auto/],
+      [[...base, '--alpha', 'auto', ...h5adInputs()], /--stream does not go with --alpha auto/],
+      [['fit', ...h5adInputs(), '--k', '3', '--alpha', 'auto', '--stream'], /--stream does not go with --alpha auto/],
     ];
     for (const [argv, expected] of cases) {
       const out = at('refused');
@@ -188,8 +190,26 @@ describe('bcnmf fit --stream', () => {
     writeTable(at('background-t.csv'), p.backgroundNames, p.features, p.background, true);
     const result = await run(['fit', '--target', at('target-t.csv'), '--background', at('background-t.csv'), ...FIT, '--stream', '--out', at('transposed')]);
     assert.equal(result.code, 2, result.err);
-    assert.match(result.err, /--stream reads samples in rows, and these CSV\/TSV files hold features in rows .*transpose them, or fit without --stream/);
+    assert.match(result.err, /--stream reads samples in rows, and these CSV\/TSV files look like features in rows \(detected: .*\); if they hold samples in rows, say so with --orientation samples-in-rows; else transpose them, or fit without --stream/);
     assert.equal(existsSync(at('transposed')), false);
+  });
+
+  it('Ctrl-C while the inputs are opened stops the opening (exit 130), before any input is described', async () => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const result = await run(['fit', '--target', at('target.csv'), '--background', at('background.csv'), '--k', '3', '--alpha', '0.5', '--batch-size', '16',
+      '--stream', '--backend', 'cpu', '--out', at('aborted')], {
+      signal: controller.signal,
+      err: (line) => {
+        lines.push(line);
+        // as the SIGINT handler does, at the first moment it can
+        if (/opening the inputs/.test(line)) controller.abort(new InterruptedError('SIGINT'));
+      },
+    });
+    assert.equal(result.code, 130, lines.join('\n'));
+    assert.equal(lines[lines.length - 1], 'bcnmf: interrupted (Ctrl-C); nothing was written');
+    assert.ok(!lines.some((l) => /bcnmf fit: target /.test(l)), lines.join('\n'));
+    assert.equal(existsSync(at('aborted')), false);
   });
 
   it('a bad value far into a streamed file stops the fit with exit 2, naming it, and writes nothing', async () => {
@@ -198,14 +218,14 @@ describe('bcnmf fit --stream', () => {
     writeTable(at('target-negative.csv'), p.targetNames, p.features, bad);
     const negative = await run(['fit', '--target', at('target-negative.csv'), '--background', at('background.csv'), ...FIT, '--stream', '--out', at('negative')]);
     assert.equal(negative.code, 2, negative.err);
-    assert.match(negative.err, /negative/i);
+    assert.match(negative.err, /target \(.*target-negative\.csv\) has .*negative/i);
     assert.equal(existsSync(at('negative')), false);
     const missing = p.target.map((row) => row.map(String));
     missing[85][2] = 'NA';
     writeTable(at('target-missing.csv'), p.targetNames, p.features, missing as unknown as number[][]);
     const nan = await run(['fit', '--target', at('target-missing.csv'), '--background', at('background.csv'), ...FIT, '--stream', '--out', at('missing')]);
     assert.equal(nan.code, 2, nan.err);
-    assert.match(nan.err, /NaN|missing|not a number/i);
+    assert.match(nan.err, /target \(.*target-missing\.csv\) has a missing value \(NaN\)/);
     assert.equal(existsSync(at('missing')), false);
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temporary sibling left');
   });

@@ -44,19 +44,36 @@ describe('text written in pieces', () => {
     assert.equal(lines.length, 10);
   });
 
-  it('writes a file larger than a JavaScript string can hold, multi-byte text intact', () => {
+  it('writes a file larger than a JavaScript string can hold, multi-byte text intact', async () => {
     const piece = `${'é'.repeat(1 << 19)}\n`; // 2^19 + 1 characters, 2^20 + 1 bytes
     const count = Math.ceil(constants.MAX_STRING_LENGTH / piece.length) + 1;
     const path = join(dir, 'large.txt');
-    writeTextFile(path, (function* () {
+    await writeTextFile(path, (function* () {
       for (let i = 0; i < count; i++) yield piece;
     })());
     assert.equal(statSync(path).size, count * ((1 << 20) + 1));
     assert.ok(count * piece.length > constants.MAX_STRING_LENGTH);
     const small = join(dir, 'small.txt');
-    writeTextFile(small, ['a', 'é', '\n', '']);
+    await writeTextFile(small, ['a', 'é', '\n', '']);
     assert.equal(readFileSync(small, 'utf8'), 'aé\n');
-    writeTextFile(join(dir, 'empty.txt'), []);
+    await writeTextFile(join(dir, 'empty.txt'), []);
     assert.equal(statSync(join(dir, 'empty.txt')).size, 0);
+  });
+
+  it('stops with the signal\'s reason soon after an abort (Ctrl-C during a long write)', async () => {
+    const controller = new AbortController();
+    const line = `${'x'.repeat(1023)}\n`;
+    let produced = 0;
+    const lines = (function* () {
+      for (;;) {
+        produced++;
+        // aborted from outside while the write runs, as a signal handler would
+        if (produced === 4096) setImmediate(() => controller.abort(new Error('interrupted')));
+        yield line;
+      }
+    })();
+    await assert.rejects(writeTextFile(join(dir, 'endless.txt'), lines, { signal: controller.signal }), /^Error: interrupted$/);
+    // within two of its 32 MiB turns
+    assert.ok(produced <= 3 * 32 * 1024, `${produced} lines written`);
   });
 });

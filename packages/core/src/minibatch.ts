@@ -88,7 +88,9 @@ export async function prepareMinibatch(
       if (input.rows < 1 || input.columns < 1) {
         throw new BcnmfError('INVALID_DATA', `${role} is empty (${input.rows} samples x ${input.columns} features)`);
       }
-      datasets.push({ role, source: input, checked: false, counts: input.rows * input.columns });
+      // messages about a streamed batch name the source where it says what it is
+      const named = typeof input.name === 'string' && input.name.length > 0 ? `${role} (${input.name})` : role;
+      datasets.push({ role: named, source: input, checked: false, counts: input.rows * input.columns });
       continue;
     }
     const matrix: DenseMatrix | CsrMatrix = await toDataMatrix(input as MatrixInput, role);

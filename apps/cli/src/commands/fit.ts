@@ -166,12 +166,15 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const values = parseCommand(argv, OPTIONS, 'fit');
   const alphaFlags = values.alpha ?? [];
   const batchSize = optionalNumber('--batch-size', values['batch-size'], { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
+  if (values.stream && alphaFlags.includes('auto')) {
+    throw new UsageError('--stream does not go with --alpha auto (its path fits the whole data at each alpha); give --alpha A');
+  }
   if (batchSize !== undefined && alphaFlags.includes('auto')) {
     throw new UsageError('--batch-size does not go with --alpha auto (its path fits the whole data at each alpha)');
   }
   const init = choiceOption('--init', values.init, ['random', 'nndsvd', 'nndsvda']);
   if (batchSize !== undefined && init !== undefined && init !== 'random') {
-    throw new UsageError(`--init ${values.init} needs the whole target at once; with --batch-size start random (the default) or from --init-from`);
+    throw new UsageError(`--init ${values.init} needs the whole target at once; with --batch-size start random (the default)${values.stream ? '' : ' or from --init-from'}`);
   }
   if (alphaFlags.includes('auto')) return runAlphaAuto(values, ctx);
   for (const flag of Object.keys(ALPHA_AUTO_OPTIONS) as (keyof typeof ALPHA_AUTO_OPTIONS)[]) {
@@ -217,7 +220,9 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   const warn = (message: string): void => ctx.err(`bcnmf: warning: ${message}`);
   if (stream) {
     if (values.labels !== undefined && !existsSync(values.labels)) throw new UsageError(`--labels ${values.labels}: no such file`);
-    const streamed = await openStreamedInputs(values, { warn });
+    // opening reads each file once (an index of its rows): long for large files
+    if (!quiet) ctx.err('bcnmf fit: opening the inputs to read them in batches (--stream)');
+    const streamed = await openStreamedInputs(values, { warn, signal: ctx.signal });
     try {
       const reportLabels = await labelsForReport(streamed, values.labels, values['label-column']);
       return await fitAndWrite(values, argv, ctx, { settings, alphas, batchSize, key, wLayout, h5adOut, overwrite, quiet, inputPaths }, streamed, reportLabels);
@@ -292,7 +297,7 @@ async function fitAndWrite(
   }
   const files = await writeOutputDir(out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
     const report = values['no-report'] ? null : { command: ['bcnmf', 'fit', ...argv].join(' '), ...(reportLabels ? { labels: reportLabels } : {}) };
-    const written = await writeFitOutputs(dir, model, inputs, { key, diagnosis, wLayout, report });
+    const written = await writeFitOutputs(dir, model, inputs, { key, diagnosis, wLayout, report, signal: ctx.signal });
     // inside the folder's write: if the .h5ad fails, the folder is not put in place either
     if (h5adOut !== undefined && !isStreamed(inputs)) await writeH5adOut({ path: h5adOut, model, inputs, key, diagnosis });
     return written;

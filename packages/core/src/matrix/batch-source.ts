@@ -11,6 +11,8 @@ export interface BatchSource {
   readonly columns: number;
   readonly columnNames?: readonly string[];
   readonly rowNames?: readonly string[];
+  /** What the source is (its file, say), added to the messages about its data: "background (cells.h5ad) has ...". */
+  readonly name?: string;
   /** Rows [start, start + count) as a matrix of `count` rows; any order, any number of times. */
   readRows(start: number, count: number): Promise<DenseMatrix | CsrMatrix>;
   /** Frees what the source holds (file handles, temporary files). */

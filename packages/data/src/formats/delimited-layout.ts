@@ -32,6 +32,8 @@ export interface ScanDelimitedOptions {
   namesColumn?: boolean | 'auto';
   /** Cell texts read as missing. Default: `['', 'NA', 'NaN', 'nan', 'N/A']`. */
   missingValues?: readonly string[];
+  /** Stops the scan (with the signal's reason) when it aborts. */
+  signal?: AbortSignal;
 }
 
 /** The layout of a table from any text source (one pass). */
@@ -55,7 +57,7 @@ export async function scanLayout(source: TextSource, name: string, options: Omit
     for (let c = 0; c < fields.length; c++) if (numeric[c] && read(fields[c]) === NOT_A_NUMBER) numeric[c] = false;
     firstFields.push(fields[0]);
     rows++;
-  });
+  }, options.signal);
   if (header === undefined) throw new BcnmfError('INVALID_DATA', `${name}: the file is empty (no header row)`);
   const namesColumn = namesOption === 'auto' ? header[0].trim() === '' || (rows > 0 && !numeric[0]) : namesOption;
   const first = namesColumn ? 1 : 0;

@@ -18,6 +18,8 @@ export interface BatchSource {
   readonly columnNames?: readonly string[];
   /** Optional; absent for huge sources unless asked for. */
   readonly rowNames?: readonly string[];
+  /** What the source is (its file, say), added by core to the messages about its data. */
+  readonly name?: string;
   /**
    * Reads rows [start, start + count) as one batch: a CsrMatrix (or DenseMatrix) with
    * `count` rows and `columns` columns. Batches may be requested in any order and more

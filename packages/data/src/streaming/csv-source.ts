@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { BcnmfError, DenseMatrix } from '@bcnmf/core';
+import { BcnmfError, DenseMatrix, FLOAT32_MAX } from '@bcnmf/core';
 import { DelimitedParser } from '../formats/delimited-parser.js';
 import { cellReader, delimiterFromPath, NOT_A_NUMBER, notANumber, raggedRecord, selectFeatureColumns } from '../formats/cells.js';
 import { isGzipPath } from '../formats/text-stream.js';
@@ -28,6 +28,8 @@ export interface CsvSourceOptions {
   rowNames?: boolean;
   /** Folder for the gunzipped copy of a `.gz` file. Default: the OS temp folder. */
   tempDir?: string;
+  /** Stops the indexing (with the signal's reason, nothing left behind) when it aborts. */
+  signal?: AbortSignal;
 }
 
 const LF = 10;
@@ -171,6 +173,15 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
   const parseCell = (cell: string, where: string, column: number): number => {
     const v = read(cell);
     if (v === NOT_A_NUMBER) throw notANumber(path, where, column, header, cell);
+    // float32 would turn it into Infinity, and the message into a wrong one
+    if (kind === 'float32' && Math.abs(v) > FLOAT32_MAX && Number.isFinite(v)) {
+      const name = header?.[column];
+      throw new BcnmfError(
+        'INVALID_DATA',
+        `${path}: ${where}, column ${column + 1}${name !== undefined ? ` ('${name}')` : ''}: the value ${cell.trim()} is beyond float32 ` +
+          `(largest ${FLOAT32_MAX.toPrecision(3)}), in which the batches are read; rescale the data, or read it with dtype 'float64'`,
+      );
+    }
     return v;
   };
 
@@ -206,6 +217,7 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
     let length: number;
     try {
       for await (const chunk of byteChunks(path)) {
+        options.signal?.throwIfAborted();
         if (copy !== undefined) {
           let done = 0;
           while (done < chunk.length) done += writeSync(copy, chunk, done, chunk.length - done);

@@ -26,6 +26,8 @@ export interface MtxSourceOptions {
   tempDir?: string;
   /** Entries sorted in memory at a time while indexing (bounds the memory used). Default: 2^20. */
   sortEntries?: number;
+  /** Stops the indexing (with the signal's reason, nothing left behind) when it aborts. */
+  signal?: AbortSignal;
 }
 
 /** Buffer view of a typed array's bytes (no copy). */
@@ -119,7 +121,7 @@ export async function openMtxSource(dir: string, options: MtxSourceOptions = {})
 
   const temp = createTempDir(options.tempDir);
   try {
-    const index = await buildIndex(matrixPath, featuresPath, barcodesPath, ids.length, cells, kind, sortEntries, temp);
+    const index = await buildIndex(matrixPath, featuresPath, barcodesPath, ids.length, cells, kind, sortEntries, temp, options.signal);
     return await serve(index, matrixPath, kind, columnNames, barcodes, temp);
   } catch (error) {
     removeTempDir(temp);
@@ -137,8 +139,11 @@ interface MtxIndex {
   file: string;
 }
 
-async function scanFile(path: string, scanner: MtxScanner): Promise<MtxSize> {
-  for await (const chunk of byteChunks(path)) scanner.push(chunk);
+async function scanFile(path: string, scanner: MtxScanner, signal: AbortSignal | undefined): Promise<MtxSize> {
+  for await (const chunk of byteChunks(path)) {
+    signal?.throwIfAborted();
+    scanner.push(chunk);
+  }
   return scanner.end();
 }
 
@@ -151,6 +156,7 @@ async function buildIndex(
   kind: 'float32' | 'float64',
   sortEntries: number,
   temp: string,
+  signal: AbortSignal | undefined,
 ): Promise<MtxIndex> {
   // pass 1: check every line, count the entries of each cell
   let counts = new Int32Array(0);
@@ -163,7 +169,7 @@ async function buildIndex(
     }
     counts = new Int32Array(cells);
   };
-  const size = await scanFile(matrixPath, new MtxScanner(matrixPath, checkSize, (_gene, cell) => counts[cell]++));
+  const size = await scanFile(matrixPath, new MtxScanner(matrixPath, checkSize, (_gene, cell) => counts[cell]++), signal);
   const nnz = size.entries;
   const offsets = new Float64Array(cells + 1);
   for (let c = 0; c < cells; c++) offsets[c + 1] = offsets[c] + counts[c];
@@ -219,7 +225,7 @@ async function buildIndex(
       bufValues[g][k] = value;
       if (k + 1 === capacity) flush(g);
     };
-    const again = await scanFile(matrixPath, new MtxScanner(matrixPath, () => undefined, onEntry));
+    const again = await scanFile(matrixPath, new MtxScanner(matrixPath, () => undefined, onEntry), signal);
     if (again.entries !== nnz) throw new BcnmfError('INVALID_DATA', `${matrixPath}: the file changed while it was being indexed`);
     for (let g = 0; g < groups; g++) flush(g);
     bufCells.length = 0;

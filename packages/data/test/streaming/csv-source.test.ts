@@ -113,6 +113,28 @@ describe('openCsvSource', () => {
     await rejects(openCsvSource(file('x.dat', 'a')), 'INVALID_OPTION', /cannot tell the delimiter/);
   });
 
+  it('refuses a value beyond float32 when opening (float32 would make it Infinity); float64 batches take it', async () => {
+    const path = file('huge.csv', 'id,a,b\nr1,1,2\nr2,3,1e39\nr3,3e38,-1e39\n');
+    await rejects(openCsvSource(path), 'INVALID_DATA', /huge\.csv: line 3, column 3 \('b'\): the value 1e39 is beyond float32 \(largest 3\.40e\+38\)/);
+    const source = await openCsvSource(path, { dtype: 'float64' });
+    try {
+      assert.deepEqual(Array.from((await source.readRows(1, 2)).data), [3, 1e39, 3e38, -1e39]);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('stops opening when its signal aborts, with the reason, leaving no temporary files', async () => {
+    const temp = join(dir, 'temp-abort');
+    mkdirSync(temp);
+    const path = file('long.csv.gz', gzipSync('id,a,b\n' + 'r,1,2\n'.repeat(600_000)));
+    const controller = new AbortController();
+    const opening = openCsvSource(path, { tempDir: temp, signal: controller.signal });
+    controller.abort(new Error('stop now'));
+    await assert.rejects(opening, /^Error: stop now$/);
+    assert.deepEqual(readdirSync(temp), []);
+  });
+
   it('refuses to read a batch once the file has changed', async () => {
     const path = file('changing.csv', 'id,a\nr1,1\nr2,2\n');
     const source = await openCsvSource(path);

@@ -110,6 +110,17 @@ describe('openMtxSource', () => {
     assert.deepEqual(readdirSync(temp), []);
   });
 
+  it('stops indexing when its signal aborts, with the reason, leaving no temporary files', async () => {
+    const temp = join(root, 'temp-abort');
+    mkdirSync(temp);
+    const dir = folder('abort');
+    const controller = new AbortController();
+    controller.abort(new Error('stop now'));
+    await assert.rejects(openMtxSource(dir, { tempDir: temp, signal: controller.signal }), /^Error: stop now$/);
+    assert.deepEqual(readdirSync(temp), []);
+    assert.deepEqual(liveTempDirs().filter((d) => d.startsWith(temp)), []);
+  });
+
   it('row names only when asked for', async () => {
     const source = await openMtxSource(folder('names'), { rowNames: false });
     assert.equal(source.rowNames, undefined);
