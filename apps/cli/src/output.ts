@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { homedir } from 'node:os';
 import { basename, dirname, join, parse, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
+import { forgetOnExit, removeOnExit } from './exit-cleanup.js';
+import { checkInterrupted } from './interrupt-check.js';
 import { someNames } from './input.js';
 
 /**
@@ -185,14 +187,13 @@ export async function writeOutputDir<T>(out: string, options: WriteOutputOptions
   const absolute = resolve(out);
   const dir = siblingName(absolute, 'tmp');
   mkdirSync(dir);
+  removeOnExit(dir);
   try {
     const result = await write(dir);
     const marker: OutputMarker = { generator: GENERATOR, command, files: filesUnder(dir).sort(), written: new Date().toISOString() };
     writeFileSync(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
-    // a Ctrl-C that came during a long synchronous write is only delivered when the event
-    // loop runs: let it run once, so that the check below sees it
-    await new Promise((resolveTurn) => setImmediate(resolveTurn));
-    signal?.throwIfAborted();
+    // a Ctrl-C that came during the long synchronous writes is seen here, before the rename
+    await checkInterrupted(signal);
     checkOutputDir(out, overwrite, options);
     if (existsSync(absolute)) {
       const old = siblingName(absolute, 'old');
@@ -206,6 +207,8 @@ export async function writeOutputDir<T>(out: string, options: WriteOutputOptions
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
+  } finally {
+    forgetOnExit(dir);
   }
 }
 

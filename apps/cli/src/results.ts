@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CsrMatrix, DenseMatrix, diagnoseFit, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
 import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited, selectColumns, type AnnotationValue } from '@bcnmf/data';
 import { writeReport, type ReportLabels } from './report.js';
+import { checkInterrupted } from './interrupt-check.js';
 import { jsonPieces, writeTextFile } from './text-file.js';
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
@@ -219,8 +220,7 @@ export async function writeFitOutputs(
       }));
     }
     written.push(name);
-    await new Promise((resolveTurn) => setImmediate(resolveTurn));
-    signal?.throwIfAborted();
+    await checkInterrupted(signal);
   }
   if (options.report) {
     const target = inputs.target;

@@ -12,6 +12,7 @@ import {
 } from '@bcnmf/data';
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
+import { checkInterrupted } from './interrupt-check.js';
 import { inputOrientation, type H5adSource, type InputFlags, type Inputs } from './input.js';
 import { distinctNames, repeatedNames } from './names.js';
 import { choiceOption, patternOption } from './options.js';
@@ -270,9 +271,8 @@ export async function openStreamedInputs(
 export async function summarizeSource(source: BatchSource, batchSize: number, signal?: AbortSignal): Promise<DataSummary> {
   const summary: DataSummary = { rows: 0, columns: source.columns, sum: 0, squares: 0 };
   for (let start = 0; start < source.rows; start += batchSize) {
-    // a source may read synchronously: let the event loop run so that a Ctrl-C is seen
-    await new Promise((resolveTurn) => setImmediate(resolveTurn));
-    signal?.throwIfAborted();
+    // a source may read synchronously: let a Ctrl-C in
+    await checkInterrupted(signal);
     summarizeData(await source.readRows(start, Math.min(batchSize, source.rows - start)), summary);
   }
   return summary;

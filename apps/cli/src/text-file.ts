@@ -1,15 +1,16 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { checkInterrupted } from './interrupt-check.js';
 
 /** Text gathered before each write: large enough to keep the writes few, far below a string's limit. */
 const WRITE_CHUNK = 1 << 20;
 
-/** Bytes written between two turns of the event loop, where a Ctrl-C is seen. */
-const TURN_BYTES = 32 << 20;
+/** Bytes written between two turns of the event loop, where a Ctrl-C is seen (a few ms of writing). */
+const TURN_BYTES = 4 << 20;
 
 /**
  * Writes text given in pieces (lines, say) to a new file, a chunk at a time, so that files
  * larger than one JavaScript string can hold (512 MiB: the coefficients of a million
- * samples, model.json) are written without ever joining them. Every 32 MiB it lets the
+ * samples, model.json) are written without ever joining them. Every 4 MiB it lets the
  * event loop run and stops with the signal's reason when it has aborted (Ctrl-C); the
  * caller removes the partial file (it writes into a temporary folder).
  */
@@ -32,8 +33,7 @@ export async function writeTextFile(path: string, pieces: Iterable<string>, opti
       if (length >= WRITE_CHUNK) flush();
       if (sinceTurn >= TURN_BYTES) {
         sinceTurn = 0;
-        await new Promise((resolveTurn) => setImmediate(resolveTurn));
-        options.signal?.throwIfAborted();
+        await checkInterrupted(options.signal);
       }
     }
     if (length > 0) flush();

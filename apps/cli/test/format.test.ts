@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { ProgressEvent } from '@bcnmf/core';
 import { csvField, formatFloat32 } from '../src/format.js';
@@ -91,6 +93,29 @@ describe('output folder', () => {
         /^Error: interrupted$/,
       );
       assert.equal(existsSync(out), false);
+      assert.deepEqual(readdirSync(dir), [], 'no temporary sibling left');
+    } finally {
+      remove();
+    }
+  });
+
+  it('a second Ctrl-C (process.exit in the middle of the write) leaves no temporary folder either', () => {
+    const { dir, remove } = tempDir('out-exit');
+    try {
+      const output = fileURLToPath(new URL('../src/output.ts', import.meta.url));
+      const script = `
+        import { writeFileSync } from 'node:fs';
+        import { join } from 'node:path';
+        const { writeOutputDir } = await import(${JSON.stringify(output)});
+        await writeOutputDir(${JSON.stringify(join(dir, 'result'))}, { overwrite: false, command: 'test' }, async (d) => {
+          writeFileSync(join(d, 'partial.txt'), 'x'.repeat(1000));
+          process.exit(130); // what the second Ctrl-C does
+        });`;
+      const child = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        cwd: fileURLToPath(new URL('..', import.meta.url)), // where tsx resolves
+      });
+      assert.equal(child.status, 130, child.stderr);
       assert.deepEqual(readdirSync(dir), [], 'no temporary sibling left');
     } finally {
       remove();

@@ -131,6 +131,25 @@ describe('Ctrl-C on the bcnmf bin (a real child process)', { timeout: 900_000 },
     assert.deepEqual(readdirSync(tmp).filter((name) => name.startsWith('bcnmf-')), [], 'no temporary files of the sources left');
   });
 
+  it('fit --stream stopped while it writes its output: exit 130, an earlier output kept as it was', async () => {
+    const lines = ['sample,' + Array.from({ length: 20 }, (_, j) => `g${j}`).join(',')];
+    for (let i = 0; i < 100_000; i++) lines.push(`s${i},` + Array.from({ length: 20 }, (_, j) => String(((i * 7 + j * 3) % 6) + (j % 3))).join(','));
+    writeFileSync(at('write-target.csv'), lines.join('\n') + '\n');
+    writeFileSync(at('write-background.csv'), lines.slice(0, 3000).join('\n') + '\n');
+    const args = (out: string) => ['fit', '--target', at('write-target.csv'), '--background', at('write-background.csv'), '--k', '6', '--alpha', '0.5',
+      '--stream', '--batch-size', '20000', '--max-iter', '2', '--backend', 'cpu', '--no-report', '--overwrite', '--out', at(out)];
+    const first = await run(args('out-write').filter((a) => a !== '--stream'));
+    assert.equal(first.code, 0, first.err);
+    const before = readFileSync(join(at('out-write'), 'H_target.csv'), 'utf8');
+    // the helper's timing that ended with exit 0 and the output replaced: just after the last pass over the target
+    for (const delayMs of [300, 700]) {
+      const result = await interrupt([...args('out-write'), '--seed', '5'], /reading the target once more/, delayMs);
+      assertInterrupted(result, `fit --stream while writing (${delayMs} ms)`);
+      assert.equal(readFileSync(join(at('out-write'), 'H_target.csv'), 'utf8'), before, 'the earlier output is untouched');
+      assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.out-write')), [], 'no temporary sibling left');
+    }
+  });
+
   it('compare stops in its NMF fit and writes no --out', async () => {
     const result = await interrupt(['compare', '--target', at('target.csv'), '--background', at('background.csv'), '--k', '4', '--alpha', '1',
       '--max-iter', '10000000', '--tol', '0', '--methods', 'nmf', '--out', at('compare.csv')], /bcnmf compare: fitting nmf/);

@@ -1,11 +1,11 @@
 // model.json of a large fit is read as a stream (JSON.parse needs it as one string, which
 // holds at most 512 MiB); both ways give the same model, and bad files the same refusals.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadModel } from '../src/model-file.js';
-import { UsageError } from '../src/errors.js';
+import { loadModel, parseJsonStream } from '../src/model-file.js';
+import { InterruptedError, UsageError } from '../src/errors.js';
 import { planted, run, tempDir, writeTable } from './helpers.js';
 
 describe('loading model.json', () => {
@@ -50,5 +50,17 @@ describe('loading model.json', () => {
     for (const streamAbove of [0, undefined]) {
       await assert.rejects(loadModel(join(dir, 'array.json'), { streamAbove }), /^UsageError: --model .*array\.json: /);
     }
+  });
+
+  it('a read error while parsing a stream rejects (no unhandled error event); Ctrl-C stops the load', async () => {
+    const folder = join(dir, 'folder.json');
+    mkdirSync(folder);
+    await assert.rejects(parseJsonStream(folder), /EISDIR/);
+    await assert.rejects(loadModel(join(dir, 'fit'), { streamAbove: 0, signal: AbortSignal.abort(new Error('interrupted')) }), /^Error: interrupted$/);
+    mkdirSync(join(dir, 'holder', 'model.json'), { recursive: true });
+    await assert.rejects(loadModel(join(dir, 'holder')), /--model .*model\.json is a folder, not a model\.json/);
+    const stopped = await run(['topics', '--model', join(dir, 'fit')], { signal: AbortSignal.abort(new InterruptedError('SIGINT')) });
+    assert.equal(stopped.code, 130, stopped.err);
+    assert.equal(stopped.out, '');
   });
 });

@@ -3,6 +3,7 @@ import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatShort } from '../format.js';
 import { choiceOption, numberOption, parseCommand } from '../options.js';
+import { checkInterrupted } from '../interrupt-check.js';
 import { loadModel } from '../model-file.js';
 
 export const TOPICS_USAGE = `bcnmf topics --model DIR/model.json [--top N] [--sort topic|enrichment] [--json]
@@ -28,7 +29,9 @@ export async function runTopics(argv: string[], ctx: CommandContext): Promise<To
   if (values.model === undefined) throw new UsageError('--model is required (bcnmf help topics)');
   const top = numberOption('--top', values.top, 10, { min: 1, integer: true });
   const sort = choiceOption('--sort', values.sort, ['topic', 'enrichment'] as const, 'topic');
-  const { model } = await loadModel(values.model);
+  const { model } = await loadModel(values.model, { signal: ctx.signal });
+  // a Ctrl-C during a long load: no topics
+  await checkInterrupted(ctx.signal);
   const topics = model.topics({ top });
   if (sort === 'enrichment') topics.sort((a, b) => (b.enrichment ?? -Infinity) - (a.enrichment ?? -Infinity) || a.index - b.index);
   if (values.json) {

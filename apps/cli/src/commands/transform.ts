@@ -110,7 +110,7 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   const backend = backendOption(values.backend);
   const overwrite = values.overwrite ?? false;
   checkOutputFile(values.out!, overwrite, { inputs: [values.model, values.input] });
-  const { model } = await loadModel(values.model!);
+  const { model } = await loadModel(values.model!, { signal: ctx.signal });
   await startBackend(backend);
   const modelFeatures = model.featureNames;
   if (!modelFeatures) throw new UsageError(`--model ${values.model}: the model has no feature names to match the input's by`);

@@ -174,12 +174,12 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
     const v = read(cell);
     if (v === NOT_A_NUMBER) throw notANumber(path, where, column, header, cell);
     // float32 would turn it into Infinity, and the message into a wrong one
-    if (kind === 'float32' && Math.abs(v) > FLOAT32_MAX && Number.isFinite(v)) {
+    if (kind === 'float32' && Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
       const name = header?.[column];
       throw new BcnmfError(
         'INVALID_DATA',
         `${path}: ${where}, column ${column + 1}${name !== undefined ? ` ('${name}')` : ''}: the value ${cell.trim()} is beyond float32 ` +
-          `(largest ${FLOAT32_MAX.toPrecision(3)}), in which the batches are read; rescale the data, or read it with dtype 'float64'`,
+          `(largest ${FLOAT32_MAX.toPrecision(3)}), in which the batches are read; rescale the data (or open it with dtype 'float64')`,
       );
     }
     return v;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import type { DenseMatrix } from '@bcnmf/core';
+import { FLOAT32_MAX, type DenseMatrix } from '@bcnmf/core';
 import { openCsvSource, readDelimited } from '../../src/index.js';
 import { denseValues, readAllShuffled, rejects } from './helpers.js';
 
@@ -114,6 +114,10 @@ describe('openCsvSource', () => {
   });
 
   it('refuses a value beyond float32 when opening (float32 would make it Infinity); float64 batches take it', async () => {
+    // float32's largest value as usually printed rounds to it: taken
+    const largest = await openCsvSource(file('largest.csv', 'id,a\nr1,3.4028235e38\n'));
+    assert.equal((await largest.readRows(0, 1)).data[0], FLOAT32_MAX);
+    await largest.close();
     const path = file('huge.csv', 'id,a,b\nr1,1,2\nr2,3,1e39\nr3,3e38,-1e39\n');
     await rejects(openCsvSource(path), 'INVALID_DATA', /huge\.csv: line 3, column 3 \('b'\): the value 1e39 is beyond float32 \(largest 3\.40e\+38\)/);
     const source = await openCsvSource(path, { dtype: 'float64' });
