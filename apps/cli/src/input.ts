@@ -527,25 +527,11 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     targetSource = flags.target;
     backgroundSources = [...backgroundFiles];
     backgrounds = aligned.backgrounds;
-    if (t.h5ad) {
-      h5adSources.push({
-        path: flags.target,
-        ...t.h5ad,
-        featureIndices: plan.targetColumns.map((j) => t.h5ad!.featureIndices[j]),
-        parts: [{ role: 'target', rows: Array.from({ length: t.matrix.rows }, (_, i) => i) }],
-      });
-    }
-    files.forEach((b, index) => {
-      if (!b.h5ad) return;
-      h5adSources.push({
-        path: backgroundFiles[index],
-        nObs: b.h5ad.nObs,
-        nVar: b.h5ad.nVar,
-        useRaw: b.h5ad.useRaw,
-        featureIndices: plan.backgroundColumns[index].map((j) => b.h5ad!.featureIndices[j]),
-        parts: [{ role: 'background', rows: Array.from({ length: b.matrix.rows }, (_, i) => i), index }],
-      });
-    });
+    h5adSources.push(...twoFileH5adSources(
+      [flags.target, ...backgroundFiles],
+      [t, ...files].map((f) => ({ rows: f.matrix.rows, ...(f.h5ad ? { h5ad: f.h5ad } : {}) })),
+      plan,
+    ));
   }
   let imputed = 0;
   if (impute) {
@@ -574,6 +560,34 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     backgroundSources,
     notes,
   };
+}
+
+/**
+ * The .h5ad files among a two-file fit's inputs (`paths` and `files`: the target, then each
+ * background), for the copies with the results: every row of each file is fitted, and
+ * its columns are those the feature alignment `plan` kept, as file columns.
+ */
+export function twoFileH5adSources(
+  paths: readonly string[],
+  files: readonly { rows: number; h5ad?: { nObs: number; nVar: number; featureIndices: number[]; useRaw: boolean } }[],
+  plan: { targetColumns: number[]; backgroundColumns: number[][] },
+): H5adSource[] {
+  const sources: H5adSource[] = [];
+  files.forEach((file, i) => {
+    const h5ad = file.h5ad;
+    if (!h5ad) return;
+    const columns = i === 0 ? plan.targetColumns : plan.backgroundColumns[i - 1];
+    const rows = Array.from({ length: file.rows }, (_, r) => r);
+    sources.push({
+      path: paths[i],
+      nObs: h5ad.nObs,
+      nVar: h5ad.nVar,
+      useRaw: h5ad.useRaw,
+      featureIndices: columns.map((j) => h5ad.featureIndices[j]),
+      parts: [i === 0 ? { role: 'target', rows } : { role: 'background', rows, index: i - 1 }],
+    });
+  });
+  return sources;
 }
 
 /** The values of each annotation column at the given rows. */

@@ -13,7 +13,7 @@ import {
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
 import { checkInterrupted } from './interrupt-check.js';
-import { inputOrientation, type H5adSource, type InputFlags, type Inputs } from './input.js';
+import { inputOrientation, twoFileH5adSources, type InputFlags, type Inputs } from './input.js';
 import { distinctNames, repeatedNames } from './names.js';
 import { choiceOption, patternOption } from './options.js';
 
@@ -220,28 +220,11 @@ export async function openStreamedInputs(
     };
     const target = distinct(targetSource0, flags.target);
     const backgrounds = backgroundSources0.map((b, i) => distinct(b, backgroundFiles[i]));
-    const h5adSources: H5adSource[] = [];
-    if (t.h5ad) {
-      h5adSources.push({
-        path: flags.target,
-        nObs: t.h5ad.nObs,
-        nVar: t.h5ad.nVar,
-        useRaw: false,
-        featureIndices: plan.targetColumns.map((j) => t.h5ad!.featureIndices[j]),
-        parts: [{ role: 'target', rows: Array.from({ length: target.rows }, (_, i) => i) }],
-      });
-    }
-    bs.forEach((b, index) => {
-      if (!b.h5ad) return;
-      h5adSources.push({
-        path: backgroundFiles[index],
-        nObs: b.h5ad.nObs,
-        nVar: b.h5ad.nVar,
-        useRaw: false,
-        featureIndices: plan.backgroundColumns[index].map((j) => b.h5ad!.featureIndices[j]),
-        parts: [{ role: 'background', rows: Array.from({ length: b.source.rows }, (_, i) => i), index }],
-      });
-    });
+    const h5adSources = twoFileH5adSources(
+      paths,
+      opened.map((f) => ({ rows: f.source.rows, ...(f.h5ad ? { h5ad: { ...f.h5ad, useRaw: false } } : {}) })),
+      plan,
+    );
     notes.push('read in batches (--stream): annotations are not read, H_target.csv and H_background.csv hold the topics only');
     return {
       target,

@@ -13,6 +13,16 @@ import { planted, readCsv, readJson, run, runChild, tempDir, writeTable } from '
 const webgpu = await webgpuAdapter.probe();
 const noWebgpu = webgpu.available ? false : `no WebGPU adapter here: ${webgpu.reason}`;
 
+/** The fits in dir/webgpu and dir/cpu agree to float32 rounding (2e-3 relative, values below 1e-3 absolute). */
+function assertSameFit(dir: string): void {
+  for (const file of ['W.csv', 'H_target.csv', 'H_background.csv']) {
+    const a = readCsv(join(dir, 'webgpu', file)).values.flat();
+    const b = readCsv(join(dir, 'cpu', file)).values.flat();
+    const difference = maxRelativeDifference(a, b, 1e-3);
+    assert.ok(difference < 2e-3, `${file}: webgpu and cpu differ by ${difference} (relative)`);
+  }
+}
+
 function inputs(dir: string): string[] {
   const p = planted(3, 20, 16, 10);
   writeTable(join(dir, 'target.csv'), p.targetNames, p.features, p.target);
@@ -76,12 +86,7 @@ describe('--backend from the command line', () => {
       assert.equal(cpu.code, 0, cpu.err);
       const gpu = await run(['fit', ...files, ...settings, '--backend', 'webgpu', '--out', join(dir, 'webgpu')]);
       assert.equal(gpu.code, 0, gpu.err);
-      for (const file of ['W.csv', 'H_target.csv', 'H_background.csv']) {
-        const a = readCsv(join(dir, 'webgpu', file)).values.flat();
-        const b = readCsv(join(dir, 'cpu', file)).values.flat();
-        const difference = maxRelativeDifference(a, b, 1e-3);
-        assert.ok(difference < 2e-3, `${file}: webgpu and cpu differ by ${difference} (relative)`);
-      }
+      assertSameFit(dir);
     } finally {
       remove();
     }
@@ -135,12 +140,7 @@ describe('--backend from the command line', () => {
       const gpu = await fit('webgpu');
       await fit('cpu');
       assert.equal(gpu.stream, true);
-      for (const file of ['W.csv', 'H_target.csv', 'H_background.csv']) {
-        const a = readCsv(join(dir, 'webgpu', file)).values.flat();
-        const b = readCsv(join(dir, 'cpu', file)).values.flat();
-        const difference = maxRelativeDifference(a, b, 1e-3);
-        assert.ok(difference < 2e-3, `${file}: webgpu and cpu differ by ${difference} (relative)`);
-      }
+      assertSameFit(dir);
     } finally {
       remove();
     }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
 import { BcnmfModel, DenseMatrix, fitBcnmf } from '@bcnmf/core';
 import { loadMiceProtein, toCategorical, writeH5ad } from '@bcnmf/data';
-import { planted, readCsv, readJson, run, tempDir, writeTable } from './helpers.js';
+import { planted, readCsv, readJson, run, tempDir, writeTable, writeTenxFolder } from './helpers.js';
 
 let dir: string;
 let remove: () => void;
@@ -317,13 +317,7 @@ describe('bcnmf fit', () => {
 
   it('fits a 10x folder (sparse) against a CSV background', async () => {
     const tenx = join(dir, 'tenx');
-    mkdirSync(tenx);
-    const barcodes = p.targetNames.map((n) => `AAAC${n}-1`);
-    writeFileSync(join(tenx, 'barcodes.tsv'), barcodes.join('\n') + '\n');
-    writeFileSync(join(tenx, 'features.tsv'), p.features.map((f) => `ENSG_${f}\t${f}\tGene Expression`).join('\n') + '\n');
-    const entries: string[] = [];
-    p.target.forEach((row, c) => row.forEach((v, g) => v !== 0 && entries.push(`${g + 1} ${c + 1} ${v}`)));
-    writeFileSync(join(tenx, 'matrix.mtx'), `%%MatrixMarket matrix coordinate real general\n${p.features.length} ${barcodes.length} ${entries.length}\n${entries.join('\n')}\n`);
+    const barcodes = writeTenxFolder(tenx, p.targetNames, p.features, p.target);
     const out = join(dir, 'tenx-out');
     const common = ['--background', background, '--k', '2', '--alpha', '1', '--max-iter', '10', '--quiet'];
     const r = await run(['fit', '--target', tenx, ...common, '--out', out]);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,4 +111,19 @@ export function readCsv(path: string): { header: string[]; names: string[]; valu
 
 export function readJson(path: string): any {
   return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/**
+ * Writes a 10x folder (matrix.mtx genes x cells, features.tsv, barcodes.tsv) of a samples
+ * x features table; the barcodes are `AAAC<sample>-1`, returned in order.
+ */
+export function writeTenxFolder(dir: string, samples: string[], features: string[], rows: number[][]): string[] {
+  mkdirSync(dir);
+  const barcodes = samples.map((n) => `AAAC${n}-1`);
+  writeFileSync(join(dir, 'barcodes.tsv'), barcodes.join('\n') + '\n');
+  writeFileSync(join(dir, 'features.tsv'), features.map((f) => `ENSG_${f}\t${f}\tGene Expression`).join('\n') + '\n');
+  const entries: string[] = [];
+  rows.forEach((row, c) => row.forEach((v, g) => v !== 0 && entries.push(`${g + 1} ${c + 1} ${v}`)));
+  writeFileSync(join(dir, 'matrix.mtx'), `%%MatrixMarket matrix coordinate real general\n${features.length} ${barcodes.length} ${entries.length}\n${entries.join('\n')}\n`);
+  return barcodes;
 }

@@ -3,7 +3,7 @@
 // without --stream): the two must give the same results, and every input the streamed
 // path cannot honour is refused before any work.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +11,7 @@ import h5wasm from 'h5wasm/node';
 import { BcnmfModel, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { writeH5ad } from '@bcnmf/data';
 import { InterruptedError } from '../src/errors.js';
-import { planted, readCsv, readJson, run, tempDir, writeTable } from './helpers.js';
+import { planted, readCsv, readJson, run, tempDir, writeTable, writeTenxFolder } from './helpers.js';
 
 const p = planted(11, 90, 70, 12);
 const FIT = ['--k', '3', '--alpha', '0.5', '--max-iter', '40', '--seed', '2', '--batch-size', '16', '--backend', 'cpu', '--quiet'];
@@ -113,13 +113,7 @@ describe('bcnmf fit --stream', () => {
 
   it('a 10x folder and a gzipped TSV, with --features and --align name, as the loaded fit with the same flags', async () => {
     const tenx = at('tenx');
-    mkdirSync(tenx);
-    const barcodes = p.targetNames.map((n) => `AAAC${n}-1`);
-    writeFileSync(join(tenx, 'barcodes.tsv'), barcodes.join('\n') + '\n');
-    writeFileSync(join(tenx, 'features.tsv'), p.features.map((f) => `ENSG_${f}\t${f}\tGene Expression`).join('\n') + '\n');
-    const entries: string[] = [];
-    p.target.forEach((row, c) => row.forEach((v, g) => v !== 0 && entries.push(`${g + 1} ${c + 1} ${v}`)));
-    writeFileSync(join(tenx, 'matrix.mtx'), `%%MatrixMarket matrix coordinate real general\n${p.features.length} ${barcodes.length} ${entries.length}\n${entries.join('\n')}\n`);
+    writeTenxFolder(tenx, p.targetNames, p.features, p.target);
     // the background's features reversed, one of them missing, and an extra one
     const order = [...p.features].reverse().filter((f) => f !== 'f3');
     const lines = [['sample', 'extra', ...order].join('\t'), ...p.background.map((row, i) => [p.backgroundNames[i], '1', ...order.map((f) => String(row[p.features.indexOf(f)]))].join('\t'))];
