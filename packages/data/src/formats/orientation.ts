@@ -23,6 +23,13 @@ function overlap(a: readonly string[], b: readonly string[]): number {
   return n;
 }
 
+/** Whether names are 0, 1, 2, ... (or 1, 2, 3, ...): an index, not names. */
+function isPlainIndex(names: readonly string[] | undefined): boolean {
+  if (names === undefined || names.length === 0) return false;
+  const first = names[0] === '0' ? 0 : names[0] === '1' ? 1 : -1;
+  return first >= 0 && names.every((name, i) => name === String(i + first));
+}
+
 /** Shared names over all names of the two lists (0 when both are empty). */
 function jaccard(a: readonly string[], b: readonly string[], shared: number): number {
   const all = new Set([...a, ...b]).size;
@@ -38,7 +45,9 @@ function jaccard(a: readonly string[], b: readonly string[], shared: number): nu
  * side: columns mean samples in rows, rows mean features in rows; a tie means the usual
  * layout. Without shared names, equal column counts (and different row counts) mean
  * samples in rows, equal row counts (and different column counts) features in rows.
- * Otherwise, or without a background: samples in rows.
+ * Otherwise, or without a background: samples in rows. Row names that are a plain index
+ * (0, 1, 2, ... or 1, 2, 3, ...) in both files do not count as shared feature names: pandas
+ * writes its default sample index so, and two files of as many samples share it whole.
  *
  * @example
  * const target = await scanDelimited(',t0,t1,t2\npixel_0,1,2,3\npixel_1,4,5,6\n', { name: 't.csv' });
@@ -52,7 +61,11 @@ export function detectOrientation(target: TableNames, background: TableNames | n
     const sharedRows = target.rowNames && background.rowNames ? overlap(target.rowNames, background.rowNames) : 0;
     const columns = jaccard(target.columnNames, background.columnNames, sharedColumns);
     const rows = target.rowNames && background.rowNames ? jaccard(target.rowNames, background.rowNames, sharedRows) : 0;
-    if (rows > columns && rows >= 0.5) {
+    // row names 0, 1, 2, ... in both files are pandas' default index of samples as often as
+    // feature names: shared, they say nothing
+    const indexRows = isPlainIndex(target.rowNames) && isPlainIndex(background.rowNames);
+    const indexNote = indexRows ? ' (their row names are a plain index 0, 1, 2, ..., which says nothing)' : '';
+    if (rows > columns && rows >= 0.5 && !indexRows) {
       return { orientation: 'features-in-rows', reason: `the two files share ${sharedRows} row names (features) and ${sharedColumns} column names` };
     }
     if (columns >= rows && columns >= 0.5) {
@@ -60,8 +73,9 @@ export function detectOrientation(target: TableNames, background: TableNames | n
     }
     const sameColumns = target.columnNames.length === background.columnNames.length;
     const sameRows = target.rows === background.rows;
-    if (sameColumns && !sameRows) return { orientation: 'samples-in-rows', reason: 'the two files have the same number of columns' };
-    if (sameRows && !sameColumns) return { orientation: 'features-in-rows', reason: 'the two files have the same number of rows' };
+    if (sameColumns && !sameRows) return { orientation: 'samples-in-rows', reason: `the two files have the same number of columns${indexNote}` };
+    if (sameRows && !sameColumns) return { orientation: 'features-in-rows', reason: `the two files have the same number of rows${indexNote}` };
+    if (indexRows) return { orientation: 'samples-in-rows', reason: `the usual layout${indexNote}` };
   }
   return { orientation: 'samples-in-rows', reason: 'the usual layout (nothing in the files says otherwise)' };
 }

@@ -28,6 +28,25 @@ describe('detectOrientation', () => {
     const b = await scan(`sample,f0,f1,f2\n${rows(25)}\n`, 'b.csv');
     assert.deepEqual(detectOrientation(t, b), { orientation: 'samples-in-rows', reason: 'the two files share 3 column names (features)' });
   });
+  it("row names 0, 1, 2, ... in both files (pandas' default index) are not taken for shared features", async () => {
+    const table = (prefix: string, n: number, first = 0) =>
+      `,${[0, 1, 2].map((j) => `${prefix}${j}`).join(',')}\n${Array.from({ length: n }, (_, i) => `${i + first},1,2,3`).join('\n')}\n`;
+    // as many samples in both, features named apart: nothing says features in rows
+    assert.deepEqual(detectOrientation(await scan(table('g', 10), 't.csv'), await scan(table('h', 10), 'b.csv')), {
+      orientation: 'samples-in-rows',
+      reason: 'the usual layout (their row names are a plain index 0, 1, 2, ..., which says nothing)',
+    });
+    // also counted from 1; and the counts still decide where they differ
+    assert.equal(detectOrientation(await scan(table('g', 10, 1), 't.csv'), await scan(table('h', 10, 1), 'b.csv')).orientation, 'samples-in-rows');
+    assert.deepEqual(detectOrientation(await scan(table('g', 10), 't.csv'), await scan(`,a,b\n${Array.from({ length: 10 }, (_, i) => `${i},1,2`).join('\n')}\n`, 'b.csv')), {
+      orientation: 'features-in-rows',
+      reason: 'the two files have the same number of rows (their row names are a plain index 0, 1, 2, ..., which says nothing)',
+    });
+    // names that are not an index still decide
+    const genes = (n: number) => `,t0,t1\n${Array.from({ length: n }, (_, i) => `${i + 5},1,2`).join('\n')}\n`;
+    assert.equal(detectOrientation(await scan(genes(6), 't.csv'), await scan(genes(6).replace(',t0,t1', ',b0,b1'), 'b.csv')).orientation, 'features-in-rows');
+  });
+
   it('shared column names mean samples in rows', async () => {
     const t = await scan('cell,g1,g2\nc1,1,2\nc2,3,4\n', 't.csv');
     const b = await scan('cell,g1,g2\nd1,1,2\n', 'b.csv');
