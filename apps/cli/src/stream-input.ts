@@ -122,7 +122,8 @@ async function openFile(
     const source = await readingHdf5(path, () => openH5adSource(path, { rowNames: true }));
     opened = { source, h5ad: { nObs: source.rows, nVar: source.columns, featureIndices: Array.from({ length: source.columns }, (_, j) => j) } };
   } else {
-    opened = { source: await openCsvSource(path, { rowNames: true, signal }) };
+    // --features also leaves out text columns (annotations), which the source would refuse as not numbers
+    opened = { source: await openCsvSource(path, { rowNames: true, signal, ...(options.features ? { features: options.features } : {}) }) };
   }
   try {
     // core names the file in its messages about the data (a negative or missing value)
