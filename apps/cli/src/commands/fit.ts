@@ -57,7 +57,7 @@ ${FIT_SETTINGS_USAGE}
                        rows), so data larger than memory can be fitted; --features, --align
                        and --labels apply; annotations are not read (the H files hold the
                        topics only); not with --init-from, --h5ad-out, a split --input,
-                       --layer, --use-raw or --impute
+                       --layer, --use-raw, --impute or --alpha auto
 
 ${ALPHA_AUTO_USAGE}
 
