@@ -9,14 +9,24 @@ export class UsageError extends Error {
   }
 }
 
-/** The reason the command line aborts a command with on Ctrl-C (SIGINT) or SIGTERM. */
+/** The signals the command line stops a command on, each with its exit code (128 + the signal's number, as shells report it) and words. */
+const STOP_SIGNALS = {
+  SIGINT: { exitCode: 130, words: 'interrupted (Ctrl-C)' },
+  SIGTERM: { exitCode: 143, words: 'terminated (SIGTERM)' },
+  SIGHUP: { exitCode: 129, words: 'hung up (SIGHUP: the terminal closed)' },
+} as const;
+
+/** A signal the command line stops a command on. */
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** The reason the command line aborts a command with on Ctrl-C (SIGINT), SIGTERM or SIGHUP. */
 export class InterruptedError extends Error {
-  /** 130 for SIGINT, 143 for SIGTERM (128 + the signal's number, as shells report it). */
+  /** 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP. */
   readonly exitCode: number;
-  constructor(signal: 'SIGINT' | 'SIGTERM') {
-    super(signal === 'SIGINT' ? 'interrupted (Ctrl-C); nothing was written' : 'terminated (SIGTERM); nothing was written');
+  constructor(signal: StopSignal) {
+    super(`${STOP_SIGNALS[signal].words}; nothing was written`);
     this.name = 'AbortError';
-    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+    this.exitCode = STOP_SIGNALS[signal].exitCode;
   }
 }
 

@@ -28,7 +28,7 @@ interface Interrupted {
  * Starts `bcnmf ...args` in a child, waits until its output matches `ready` (the long
  * work has begun), waits `delayMs` more, sends SIGINT and measures how long it takes to exit.
  */
-function interrupt(args: string[], ready: RegExp, delayMs = 1500, env: NodeJS.ProcessEnv = process.env): Promise<Interrupted> {
+function interrupt(args: string[], ready: RegExp, delayMs = 1500, env: NodeJS.ProcessEnv = process.env, signal: NodeJS.Signals = 'SIGINT'): Promise<Interrupted> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/bcnmf/src/bin.ts', ...args], { cwd: repoRoot, env });
     let stdout = '';
@@ -43,7 +43,7 @@ function interrupt(args: string[], ready: RegExp, delayMs = 1500, env: NodeJS.Pr
         sentAt = -1;
         setTimeout(() => {
           sentAt = performance.now();
-          child.kill('SIGINT');
+          child.kill(signal);
         }, delayMs);
       }
     };
@@ -149,6 +149,18 @@ describe('Ctrl-C on the bcnmf bin (a real child process)', { timeout: 900_000 },
       assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.out-write')), [], 'no temporary sibling left');
     }
   });
+
+  for (const [signal, code, words] of [['SIGTERM', 143, 'terminated (SIGTERM)'], ['SIGHUP', 129, 'hung up (SIGHUP: the terminal closed)']] as const) {
+    it(`fit stopped by ${signal} (a kill, a closed terminal): exit ${code}, one line, no output folder, no temporary sibling`, async () => {
+      const result = await interrupt(fitArgs(`out-${signal}`, 'cpu'), /bcnmf fit: iteration/, 1500, process.env, signal);
+      assert.equal(result.code, code, `exit code ${result.code} (signal ${result.signal}); stderr: ${result.stderr.slice(-600)}`);
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines[lines.length - 1], `bcnmf: ${words}; nothing was written`);
+      assert.ok(result.stopSeconds < STOP_BOUND_S, `stopped ${result.stopSeconds.toFixed(1)} s after ${signal}`);
+      assert.equal(existsSync(at(`out-${signal}`)), false, 'no output folder');
+      assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temporary sibling left');
+    });
+  }
 
   it('compare stops in its NMF fit and writes no --out', async () => {
     const result = await interrupt(['compare', '--target', at('target.csv'), '--background', at('background.csv'), '--k', '4', '--alpha', '1',
