@@ -22,7 +22,7 @@ import {
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
 import { readHeader } from './header.js';
-import { distinctSamples, uniqueFeatures } from './names.js';
+import { distinctSamples, uniqueFeatures, type FeatureNameRule } from './names.js';
 import { choiceOption, listOption, patternOption } from './options.js';
 
 /** A data matrix as the readers give it: dense (CSV/TSV, dense .h5ad) or CSR (10x, sparse .h5ad). */
@@ -162,22 +162,22 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: string): { matrix: AnyMatrix; indices: number[] } {
-  const all = Array.from({ length: matrix.columns }, (_, j) => j);
-  if (!pattern) return { matrix, indices: all };
-  const names = matrix.columnNames ?? all.map(String);
+/** The columns whose name matches --features (all of them without a pattern); none is refused, naming `path`. */
+export function columnsMatching(names: readonly string[], pattern: RegExp | undefined, path: string): number[] {
+  const all = names.map((_, j) => j);
+  if (!pattern) return all;
   const indices = all.filter((j) => {
     pattern.lastIndex = 0;
     return pattern.test(names[j]);
   });
   if (indices.length === 0) throw new UsageError(`${path}: no feature name matches --features ${String(pattern)}`);
-  return { matrix: selectColumns(matrix, indices), indices };
+  return indices;
 }
 
-/** How repeated feature names are handled: refused, or renamed with a warning. */
-interface FeatureNameRule {
-  makeUnique: boolean;
-  warn: (message: string) => void;
+function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: string): { matrix: AnyMatrix; indices: number[] } {
+  if (!pattern) return { matrix, indices: Array.from({ length: matrix.columns }, (_, j) => j) };
+  const indices = columnsMatching(matrix.columnNames ?? Array.from({ length: matrix.columns }, (_, j) => String(j)), pattern, path);
+  return { matrix: selectColumns(matrix, indices), indices };
 }
 
 /**

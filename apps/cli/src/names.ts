@@ -32,7 +32,8 @@ export function distinctNames(names: readonly string[]): string[] {
   });
 }
 
-function describe(repeats: { name: string; count: number }[]): string {
+/** The repeats for a message: "'a' 2 times, 'b' 3 times" (the first three, and how many more). */
+export function describeRepeats(repeats: { name: string; count: number }[]): string {
   const shown = repeats.slice(0, 3).map((r) => `'${r.name}' ${r.count} times`).join(', ');
   return repeats.length > 3 ? `${shown} and ${repeats.length - 3} more` : shown;
 }
@@ -45,23 +46,50 @@ function withRowNames(m: AnyMatrix, rowNames: string[]): AnyMatrix {
   return m.withNames({ rowNames, columnNames: m.columnNames });
 }
 
+/** How repeated feature names are handled: refused, or renamed with a warning. */
+export interface FeatureNameRule {
+  makeUnique: boolean;
+  warn: (message: string) => void;
+}
+
+/**
+ * Feature names without repeats: the names as they are, or (with `makeUnique`, warned
+ * about) the repeats renamed ({@link distinctNames}); refused otherwise. `source` names
+ * the file in the messages.
+ */
+export function uniqueFeatureNames(names: readonly string[], source: string, options: FeatureNameRule): readonly string[] {
+  const repeats = repeatedNames(names);
+  if (repeats.length === 0) return names;
+  if (!options.makeUnique) {
+    throw new UsageError(
+      `${source}: feature names repeat (${describeRepeats(repeats)}); give each feature its own name, ` +
+        "or pass --make-features-unique to rename the repeats (name_2, name_3, ...)",
+    );
+  }
+  options.warn(`${source}: feature names repeat (${describeRepeats(repeats)}); the repeats were renamed name_2, name_3, ... (--make-features-unique)`);
+  return distinctNames(names);
+}
+
 /**
  * Refuses repeated feature names (the model's features are matched by name later, and
  * transform would refuse the model), or with `makeUnique` renames the repeats
  * ({@link distinctNames}) and warns.
  */
-export function uniqueFeatures(m: AnyMatrix, source: string, options: { makeUnique: boolean; warn: (message: string) => void }): AnyMatrix {
+export function uniqueFeatures(m: AnyMatrix, source: string, options: FeatureNameRule): AnyMatrix {
   if (!m.columnNames) return m;
-  const repeats = repeatedNames(m.columnNames);
-  if (repeats.length === 0) return m;
-  if (!options.makeUnique) {
-    throw new UsageError(
-      `${source}: feature names repeat (${describe(repeats)}); give each feature its own name, ` +
-        "or pass --make-features-unique to rename the repeats (name_2, name_3, ...)",
-    );
-  }
-  options.warn(`${source}: feature names repeat (${describe(repeats)}); the repeats were renamed name_2, name_3, ... (--make-features-unique)`);
-  return withColumnNames(m, distinctNames(m.columnNames));
+  const names = uniqueFeatureNames(m.columnNames, source, options);
+  return names === m.columnNames ? m : withColumnNames(m, [...names]);
+}
+
+/**
+ * Sample names with every repeat made distinct ({@link distinctNames}), warned about; the
+ * names as they are when none repeats.
+ */
+export function distinctSampleNames(names: readonly string[], source: string, warn: (message: string) => void): readonly string[] {
+  const repeats = repeatedNames(names);
+  if (repeats.length === 0) return names;
+  warn(`${source}: sample names repeat (${describeRepeats(repeats)}); each row is kept, the repeats named name_2, name_3, ... in the results`);
+  return distinctNames(names);
 }
 
 /**
@@ -71,8 +99,6 @@ export function uniqueFeatures(m: AnyMatrix, source: string, options: { makeUniq
  */
 export function distinctSamples(m: AnyMatrix, source: string, warn: (message: string) => void): AnyMatrix {
   if (!m.rowNames) return m;
-  const repeats = repeatedNames(m.rowNames);
-  if (repeats.length === 0) return m;
-  warn(`${source}: sample names repeat (${describe(repeats)}); each row is kept, the repeats named name_2, name_3, ... in the results`);
-  return withRowNames(m, distinctNames(m.rowNames));
+  const names = distinctSampleNames(m.rowNames, source, warn);
+  return names === m.rowNames ? m : withRowNames(m, [...names]);
 }

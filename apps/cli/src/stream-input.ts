@@ -13,8 +13,8 @@ import {
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
 import { checkInterrupted } from './interrupt-check.js';
-import { inputOrientation, twoFileH5adSources, type InputFlags, type Inputs } from './input.js';
-import { distinctNames, repeatedNames } from './names.js';
+import { columnsMatching, inputOrientation, twoFileH5adSources, type InputFlags, type Inputs } from './input.js';
+import { distinctSampleNames, uniqueFeatureNames, type FeatureNameRule } from './names.js';
 import { choiceOption, patternOption } from './options.js';
 
 /** The input flags `fit --stream` cannot honour: each needs the whole matrix in memory, or an annotation table. */
@@ -48,112 +48,73 @@ export function refuseWholeMatrixFlags(flags: InputFlags): void {
   }
 }
 
-/** A source of the same rows with only `columns` (in that order), named `names`. */
-function withColumns(source: BatchSource, columns: readonly number[], names: readonly string[] | undefined): BatchSource {
-  const identity = columns.length === source.columns && columns.every((c, j) => c === j);
-  const sameNames = names === undefined || (source.columnNames !== undefined && names.every((n, j) => source.columnNames![j] === n));
-  if (identity && sameNames) return source;
+/**
+ * A view of a source: its columns `columns` (file columns, in that order; all without),
+ * named `columnNames`, its rows named `rowNames` (its own without), and `name` for core's
+ * messages. One selection per batch, whatever the steps that chose the columns.
+ */
+function sourceView(
+  source: BatchSource,
+  view: { name: string; columns?: readonly number[]; columnNames?: readonly string[]; rowNames?: readonly string[] },
+): BatchSource {
+  const columns = view.columns;
+  const identity = columns === undefined || (columns.length === source.columns && columns.every((c, j) => c === j));
+  const columnNames = view.columnNames ?? source.columnNames;
+  const rowNames = view.rowNames ?? source.rowNames;
   return {
+    name: view.name,
     rows: source.rows,
-    columns: columns.length,
-    ...(source.name !== undefined ? { name: source.name } : {}),
-    ...(names !== undefined ? { columnNames: names } : {}),
-    ...(source.rowNames !== undefined ? { rowNames: source.rowNames } : {}),
+    columns: columns?.length ?? source.columns,
+    ...(columnNames !== undefined ? { columnNames } : {}),
+    ...(rowNames !== undefined ? { rowNames } : {}),
     async readRows(start: number, count: number): Promise<CsrMatrix | DenseMatrix> {
       const batch = await source.readRows(start, count);
-      const selected = identity ? batch : selectColumns(batch, [...columns]);
-      return selected.withNames({ rowNames: batch.rowNames, columnNames: names });
+      const selected = identity ? batch : selectColumns(batch, [...columns!]);
+      return selected.withNames({ rowNames: batch.rowNames, columnNames });
     },
     close: () => source.close(),
   };
 }
 
-/** The source's fields and methods as a plain object (methods bound), to add a name to. */
-function describeSource(source: BatchSource): BatchSource {
-  return {
-    rows: source.rows,
-    columns: source.columns,
-    ...(source.columnNames !== undefined ? { columnNames: source.columnNames } : {}),
-    ...(source.rowNames !== undefined ? { rowNames: source.rowNames } : {}),
-    readRows: (start, count) => source.readRows(start, count),
-    close: () => source.close(),
-  };
-}
-
-/** A source with other sample names (the same rows). */
-function withRowNames(source: BatchSource, rowNames: readonly string[]): BatchSource {
-  return {
-    rows: source.rows,
-    columns: source.columns,
-    ...(source.name !== undefined ? { name: source.name } : {}),
-    ...(source.columnNames !== undefined ? { columnNames: source.columnNames } : {}),
-    rowNames,
-    readRows: (start, count) => source.readRows(start, count),
-    close: () => source.close(),
-  };
-}
-
 interface OpenedFile {
+  path: string;
   source: BatchSource;
-  /** .h5ad only: the size of X and the file column of each source column. */
-  h5ad?: { nObs: number; nVar: number; featureIndices: number[] };
-}
-
-function describeRepeats(repeats: { name: string; count: number }[]): string {
-  const shown = repeats.slice(0, 3).map((r) => `'${r.name}' ${r.count} times`).join(', ');
-  return repeats.length > 3 ? `${shown} and ${repeats.length - 3} more` : shown;
+  /** The file columns --features kept, and their names (repeats renamed with --make-features-unique). */
+  kept: number[];
+  keptNames: readonly string[] | undefined;
+  /** .h5ad only: the size of X. */
+  h5ad?: { nObs: number; nVar: number };
 }
 
 /**
  * Opens one input as a source of sample rows: an .h5ad file (X, CSR or dense), a 10x
  * folder (matrix.mtx with its features and barcodes), or a CSV/TSV table with samples in
- * rows; applies --features, and the rule for repeated feature names.
+ * rows; says which columns --features keeps, under the rule for repeated feature names.
  */
 async function openFile(
   path: string,
-  options: { features?: RegExp; makeUnique: boolean; warn: (message: string) => void; signal?: AbortSignal },
+  options: { features?: RegExp; rule: FeatureNameRule; signal?: AbortSignal },
 ): Promise<OpenedFile> {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
   const signal = options.signal;
-  let opened: OpenedFile;
+  let source: BatchSource;
+  let h5ad: OpenedFile['h5ad'];
   if (statSync(path).isDirectory()) {
-    opened = { source: await openMtxSource(path, { rowNames: true, signal }) };
+    source = await openMtxSource(path, { rowNames: true, signal });
   } else if (/\.h5ad$/i.test(path)) {
-    const source = await readingHdf5(path, () => openH5adSource(path, { rowNames: true }));
-    opened = { source, h5ad: { nObs: source.rows, nVar: source.columns, featureIndices: Array.from({ length: source.columns }, (_, j) => j) } };
+    source = await readingHdf5(path, () => openH5adSource(path, { rowNames: true }));
+    h5ad = { nObs: source.rows, nVar: source.columns };
   } else {
     // --features also leaves out text columns (annotations), which the source would refuse as not numbers
-    opened = { source: await openCsvSource(path, { rowNames: true, signal, ...(options.features ? { features: options.features } : {}) }) };
+    source = await openCsvSource(path, { rowNames: true, signal, ...(options.features ? { features: options.features } : {}) });
   }
   try {
-    // core names the file in its messages about the data (a negative or missing value)
-    let source: BatchSource = { ...describeSource(opened.source), name: path };
-    const names = source.columnNames ?? Array.from({ length: source.columns }, (_, j) => String(j + 1));
-    let kept = Array.from({ length: source.columns }, (_, j) => j);
-    if (options.features) {
-      const pattern = options.features;
-      kept = kept.filter((j) => {
-        pattern.lastIndex = 0;
-        return pattern.test(names[j]);
-      });
-      if (kept.length === 0) throw new UsageError(`${path}: no feature name matches --features ${String(pattern)}`);
-    }
-    let keptNames = kept.map((j) => names[j]);
-    const repeats = repeatedNames(keptNames);
-    if (repeats.length > 0) {
-      if (!options.makeUnique) {
-        throw new UsageError(
-          `${path}: feature names repeat (${describeRepeats(repeats)}); give each feature its own name, ` +
-            'or pass --make-features-unique to rename the repeats (name_2, name_3, ...)',
-        );
-      }
-      options.warn(`${path}: feature names repeat (${describeRepeats(repeats)}); the repeats were renamed name_2, name_3, ... (--make-features-unique)`);
-      keptNames = distinctNames(keptNames);
-    }
-    source = withColumns(source, kept, source.columnNames !== undefined ? keptNames : undefined);
-    return { source, ...(opened.h5ad ? { h5ad: { ...opened.h5ad, featureIndices: kept } } : {}) };
+    const names = source.columnNames ?? Array.from({ length: source.columns }, (_, j) => String(j));
+    const kept = columnsMatching(names, options.features, path);
+    const keptNames = source.columnNames === undefined ? undefined : uniqueFeatureNames(kept.map((j) => names[j]), path, options.rule);
+    return { path, source, kept, keptNames, ...(h5ad ? { h5ad } : {}) };
   } catch (error) {
-    await opened.source.close();
+    await source.close();
     throw error;
   }
 }
@@ -197,33 +158,35 @@ export async function openStreamedInputs(
     await Promise.all(all.map((f) => f.source.close()));
   };
   try {
+    const rule: FeatureNameRule = { makeUnique: flags['make-features-unique'] ?? false, warn };
     for (const path of paths) {
       signal?.throwIfAborted();
-      opened.push(await openFile(path, { features, makeUnique: flags['make-features-unique'] ?? false, warn, signal }));
+      opened.push(await openFile(path, { features, rule, signal }));
     }
     signal?.throwIfAborted();
     const [t, ...bs] = opened;
-    const plan = planFeatureAlignment(t.source, bs.map((b) => b.source), {
+    const kept = (f: OpenedFile) => ({ columns: f.kept.length, columnNames: f.keptNames });
+    const plan = planFeatureAlignment(kept(t), bs.map(kept), {
       align,
       targetName: flags.target,
       backgroundNames: backgroundFiles,
       choices: { name: '--align name', position: '--align position' },
     });
     if (plan.note) notes.push(plan.note);
-    const targetSource0 = withColumns(t.source, plan.targetColumns, plan.featureNames);
-    const backgroundSources0 = bs.map((b, i) => withColumns(b.source, plan.backgroundColumns[i], plan.featureNames));
-    const distinct = (source: BatchSource, path: string): BatchSource => {
-      if (!source.rowNames) return source;
-      const repeats = repeatedNames(source.rowNames);
-      if (repeats.length === 0) return source;
-      warn(`${path}: sample names repeat (${describeRepeats(repeats)}); each row is kept, the repeats named name_2, name_3, ... in the results`);
-      return withRowNames(source, distinctNames(source.rowNames));
-    };
-    const target = distinct(targetSource0, flags.target);
-    const backgrounds = backgroundSources0.map((b, i) => distinct(b, backgroundFiles[i]));
+    // the file columns of the fit: --features, then the alignment, in one selection
+    const fileColumns = opened.map((f, i) => (i === 0 ? plan.targetColumns : plan.backgroundColumns[i - 1]).map((j) => f.kept[j]));
+    const [target, ...backgrounds] = opened.map((f, i) => {
+      const rowNames = f.source.rowNames === undefined ? undefined : distinctSampleNames(f.source.rowNames, f.path, warn);
+      return sourceView(f.source, {
+        name: f.path,
+        columns: fileColumns[i],
+        ...(plan.featureNames !== undefined ? { columnNames: plan.featureNames } : {}),
+        ...(rowNames !== undefined ? { rowNames } : {}),
+      });
+    });
     const h5adSources = twoFileH5adSources(
       paths,
-      opened.map((f) => ({ rows: f.source.rows, ...(f.h5ad ? { h5ad: { ...f.h5ad, useRaw: false } } : {}) })),
+      opened.map((f) => ({ rows: f.source.rows, ...(f.h5ad ? { h5ad: { ...f.h5ad, featureIndices: f.kept, useRaw: false } } : {}) })),
       plan,
     );
     notes.push('read in batches (--stream): annotations are not read, H_target.csv and H_background.csv hold the topics only');
