@@ -29,6 +29,8 @@ export interface ReportInput {
   inputs: Inputs<InputShape>;
   diagnosis: FitDiagnosis;
   labels?: ReportLabels;
+  /** Where the report says labels can come from when it has none (default: --label-column or --labels). */
+  labelsHint?: string;
   /** The command line, as typed (for the record). */
   command: string;
   /** The other files of the output folder. */
@@ -218,7 +220,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
       title: 'Samples',
       paragraphs: [
         k > 2 ? 'The first two principal components of the target coefficients; the background projected onto them.' : 'The coefficients of each sample.',
-        ...(ariText ? [ariText] : ['No labels: give --label-column NAME (a split --input) or --labels FILE to colour the target by them and score the embedding.']),
+        ...(ariText ? [ariText] : [`No labels: give ${input.labelsHint ?? '--label-column NAME (a split --input) or --labels FILE'} to colour the target by them and score the embedding.`]),
       ],
       figures: [{ name: 'embedding', caption: (labels ? `Target samples coloured by ${labels.source}, background in its own colour` : 'Target and background samples') + sampled }],
     },

@@ -162,7 +162,7 @@ export async function writeFitOutputs(
     key?: string;
     diagnosis?: FitDiagnosis;
     wLayout?: WLayout;
-    report?: { command: string; labels?: ReportLabels } | null;
+    report?: { command: string; labels?: ReportLabels; labelsHint?: string } | null;
     /** Checked while the large files are written (Ctrl-C). */
     signal?: AbortSignal;
   } = {},

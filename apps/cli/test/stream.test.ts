@@ -144,6 +144,23 @@ describe('bcnmf fit --stream', () => {
     assert.match(readFileSync(join(at('labels'), 'report.md'), 'utf8'), /against --labels labels\.csv: ARI /);
   });
 
+  it('without labels, the report names the one way --stream takes them (--labels), not --label-column, which it refuses', async () => {
+    await fit('no-labels', h5adInputs(), ['--stream']);
+    const report = readFileSync(join(at('no-labels'), 'report.md'), 'utf8');
+    assert.match(report, /No labels: give --labels FILE \(sample name, then label\) to colour the target/);
+    assert.doesNotMatch(report, /label-column/);
+  });
+
+  it('all-zero samples and features of a streamed file are warned of, naming the file, as a loaded fit warns of them', async () => {
+    const rows = p.target.map((row, i) => row.map((v, j) => (i === 4 || i === 17 || j === 2 ? 0 : v)));
+    writeTable(at('target-zeros.csv'), p.targetNames, p.features, rows);
+    const streamed = await fit('zeros-stream', ['--target', at('target-zeros.csv'), '--background', at('background.h5ad')], ['--stream']);
+    assert.match(streamed.result.err, /warning: target \(.*target-zeros\.csv\) has 2 all-zero samples; their coefficients stay zero/);
+    assert.match(streamed.result.err, /warning: target \(.*target-zeros\.csv\) has 1 all-zero feature\n/);
+    const loaded = await fit('zeros-loaded', ['--target', at('target-zeros.csv'), '--background', at('background.h5ad')]);
+    assert.match(loaded.result.err, /warning: target has 2 all-zero samples/);
+  });
+
   it('a large fit: the report draws 20,000 evenly spaced samples and says so', async () => {
     const { target, background } = bigPair(24_000, 6_000, 6);
     await writeH5ad(at('big-target.h5ad'), { X: target });

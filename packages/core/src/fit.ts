@@ -336,7 +336,7 @@ async function fitInMinibatches(
   prepared.warnings.forEach(warn);
   throwIfAborted(resolved.signal);
   const best = await bestOfStarts(resolved.nStarts, resolved.lossDefinition, keep, (start) =>
-    runMinibatchStart(start, ops, prepared, resolved, batchSize, startedAt));
+    runMinibatchStart(start, ops, prepared, resolved, batchSize, startedAt, warn));
   const sources = prepared.datasets.map((d) => d.source);
   return {
     ...best,

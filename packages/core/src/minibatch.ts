@@ -11,7 +11,7 @@ import { isBatchSource, matrixBatchSource, type BatchSource } from './matrix/bat
 import { toDataMatrix, toDenseMatrix, type MatrixInput } from './matrix/convert.js';
 import { CsrMatrix } from './matrix/csr-matrix.js';
 import { DenseMatrix } from './matrix/dense-matrix.js';
-import { checkNonNegativeData } from './matrix/validate.js';
+import { checkNonNegativeData, type DataCheck } from './matrix/validate.js';
 import { BCNMF_DEFAULTS, type CustomInit, type ResolvedOptions } from './options.js';
 import { startGenerator, uniformArray } from './random.js';
 import { abortReason, runIterations, throwIfAborted } from './solver/driver.js';
@@ -95,8 +95,7 @@ export async function prepareMinibatch(
     }
     const matrix: DenseMatrix | CsrMatrix = await toDataMatrix(input as MatrixInput, role);
     const check = checkNonNegativeData(matrix, role, { maxValue: options.lossDefinition.maxDataValue });
-    if (check.zeroRows > 0) warnings.push(`${role} has ${check.zeroRows} all-zero sample${check.zeroRows > 1 ? 's' : ''}; their coefficients stay zero`);
-    if (check.zeroColumns > 0) warnings.push(`${role} has ${check.zeroColumns} all-zero feature${check.zeroColumns > 1 ? 's' : ''}`);
+    warnings.push(...zeroWarnings(role, check));
     datasets.push({ role, source: matrixBatchSource(matrix), checked: true, counts: matrix.rows * matrix.columns });
   }
   const columns = datasets[0].source.columns;
@@ -161,6 +160,14 @@ export async function prepareMinibatch(
   return { datasets, k, featureNames, init, warnings };
 }
 
+/** The warnings of a data set's all-zero samples and features (legal; a loaded fit gives them before it starts, a streamed one after its first pass). */
+function zeroWarnings(role: string, check: DataCheck): string[] {
+  const warnings: string[] = [];
+  if (check.zeroRows > 0) warnings.push(`${role} has ${check.zeroRows} all-zero sample${check.zeroRows > 1 ? 's' : ''}; their coefficients stay zero`);
+  if (check.zeroColumns > 0) warnings.push(`${role} has ${check.zeroColumns} all-zero feature${check.zeroColumns > 1 ? 's' : ''}`);
+  return warnings;
+}
+
 /**
  * Bytes a minibatch fit holds on the device (dense worst case): two batches of data (the
  * one computing and the next, read ahead), the Poisson temporaries of one, coefficients
@@ -202,6 +209,7 @@ export async function runMinibatchStart(
   options: ResolvedOptions,
   batchSize: number,
   startedAt: number,
+  warn: (message: string) => void = () => {},
 ): Promise<StartResult> {
   const { k, datasets } = prepared;
   const { eps, alphas } = options;
@@ -221,6 +229,12 @@ export async function runMinibatchStart(
   }
   const order = startGenerator(options.seed, start, 'batches');
   const constants = new Float64Array(datasets.length);
+  // A streamed source's all-zero samples and features are counted in the first start's
+  // first epoch (the one pass that reads every batch) and warned of after it.
+  const zeroCounts = start === 0
+    ? datasets.map((d) => (d.checked ? null : { zeroRows: 0, columnHasValue: new Uint8Array(columns) }))
+    : datasets.map(() => null);
+  let counting = start === 0;
   /** Reads batch [dataset, first, count], checks it (streamed data) and puts it on the device. */
   const load = async ([index, first, count]: [number, number, number]): Promise<LoadedBatch> => {
     const dataset = datasets[index];
@@ -238,7 +252,11 @@ export async function runMinibatchStart(
       );
     }
     // streamed values are checked at every read: a source may return other values later
-    if (!dataset.checked) checkNonNegativeData(matrix, dataset.role, { rowOffset: first, maxValue: loss.maxDataValue });
+    if (!dataset.checked) {
+      const counts = counting ? zeroCounts[index] : null;
+      const check = checkNonNegativeData(matrix, dataset.role, { rowOffset: first, maxValue: loss.maxDataValue, columnHasValue: counts?.columnHasValue });
+      if (counts) counts.zeroRows += check.zeroRows;
+    }
     // a device that stages batches keeps freed buffers by size: padded CSR batches reuse them
     const data = uploadMatrix(matrix, { sizeClasses: ops.stage !== undefined });
     try {
@@ -301,6 +319,14 @@ export async function runMinibatchStart(
       );
       basis.dispose();
       basis = updatedBasis;
+      if (counting) {
+        counting = false;
+        zeroCounts.forEach((counts, i) => {
+          if (!counts) return;
+          const zeroColumns = counts.columnHasValue.reduce((n, seen) => n + (seen ? 0 : 1), 0);
+          zeroWarnings(datasets[i].role, { zeroRows: counts.zeroRows, zeroColumns }).forEach(warn);
+        });
+      }
     } finally {
       // a batch read ahead of a failure (or Ctrl-C) is freed before the fit returns
       if (next) await (next as Promise<LoadedBatch>).then((loaded) => disposeData(loaded.data), () => {});

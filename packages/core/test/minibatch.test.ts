@@ -62,6 +62,26 @@ describe('minibatch options', () => {
       (e: unknown) => e instanceof BcnmfError && /target has a negative value \(-2\) at row 67, column 1/.test(e.message));
   });
 
+  it('a streamed source\'s all-zero samples and features are warned of once, after the first pass, in the words of a loaded fit', async () => {
+    const rows = planted.target.map((row) => row.slice());
+    for (const i of [3, 40, 41, 88]) rows[i].fill(0); // in three different batches of 32
+    for (const row of rows) row[7] = 0;
+    const background = planted.background.map((row, i) => (i === 5 ? row.map(() => 0) : row.slice()));
+    const options = { k: 2, maxIter: 3, batchSize: 32, nStarts: 2 };
+    const loadedWarnings: string[] = [];
+    await fitBcnmf(rows, background, { ...options, onWarning: (m: string) => loadedWarnings.push(m) });
+    assert.deepEqual(loadedWarnings, ['target has 4 all-zero samples; their coefficients stay zero', 'target has 1 all-zero feature', 'background has 1 all-zero sample; their coefficients stay zero']);
+    const streamedWarnings: string[] = [];
+    const sources = [rows, background].map((r) => matrixBatchSource(DenseMatrix.fromRows(r)));
+    const model = await fitBcnmf(sources[0], sources[1], { ...options, onWarning: (m: string) => streamedWarnings.push(m) });
+    assert.deepEqual(streamedWarnings, loadedWarnings);
+    assert.deepEqual(model.warnings.filter((w) => /all-zero/.test(w)), loadedWarnings);
+    // a source with a name is named, as in its other messages
+    const named: string[] = [];
+    await fitBcnmf({ ...sources[0], readRows: sources[0].readRows, name: 'cells.h5ad' }, planted.background, { ...options, nStarts: 1, onWarning: (m: string) => named.push(m) });
+    assert.deepEqual(named, ['target (cells.h5ad) has 4 all-zero samples; their coefficients stay zero', 'target (cells.h5ad) has 1 all-zero feature']);
+  });
+
   it('Ctrl-C (abort) while a read never ends: the fit rejects at once, with nothing left behind', async () => {
     const before = tf.memory().numTensors;
     const inner = matrixBatchSource(DenseMatrix.fromRows(planted.target));

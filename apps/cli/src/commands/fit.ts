@@ -296,7 +296,12 @@ async function fitAndWrite(
     diagnosis = diagnoseFit(model, inputs.target);
   }
   const files = await writeOutputDir(out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
-    const report = values['no-report'] ? null : { command: ['bcnmf', 'fit', ...argv].join(' '), ...(reportLabels ? { labels: reportLabels } : {}) };
+    const report = values['no-report'] ? null : {
+      command: ['bcnmf', 'fit', ...argv].join(' '),
+      ...(reportLabels ? { labels: reportLabels } : {}),
+      // --stream reads no annotations: only a labels file can colour its report
+      ...(values.stream ? { labelsHint: '--labels FILE (sample name, then label)' } : {}),
+    };
     const written = await writeFitOutputs(dir, model, inputs, { key, diagnosis, wLayout, report, signal: ctx.signal });
     // inside the folder's write: if the .h5ad fails, the folder is not put in place either
     if (h5adOut !== undefined && !isStreamed(inputs)) await writeH5adOut({ path: h5adOut, model, inputs, key, diagnosis });

@@ -25,7 +25,9 @@ function place(matrix: DenseMatrix | CsrMatrix, i: number, j: number, rowOffset:
  * runs in float32; a fit passes its loss's bound, beyond which the loss's sums overflow).
  * Throws a `BcnmfError` ('INVALID_DATA') naming `role` and the first bad value's row and
  * column (plus `rowOffset`, for a batch of a larger matrix); counts all-zero rows and
- * columns, which are legal.
+ * columns, which are legal. For a matrix read in batches, pass the same `columnHasValue`
+ * (one byte per column) with every batch: the columns with a value are marked in it, and
+ * `zeroColumns` counts those that have none in any batch so far.
  *
  * @example
  * checkNonNegativeData(DenseMatrix.fromRows([[1, 0], [2, 0]]), 'target'); // { zeroRows: 0, zeroColumns: 1 }
@@ -33,7 +35,7 @@ function place(matrix: DenseMatrix | CsrMatrix, i: number, j: number, rowOffset:
 export function checkNonNegativeData(
   matrix: DenseMatrix | CsrMatrix,
   role: string,
-  options: { rowOffset?: number; maxValue?: number } = {},
+  options: { rowOffset?: number; maxValue?: number; columnHasValue?: Uint8Array } = {},
 ): DataCheck {
   const rowOffset = options.rowOffset ?? 0;
   const maxValue = options.maxValue ?? FLOAT32_MAX;
@@ -41,7 +43,10 @@ export function checkNonNegativeData(
   if (rows === 0 || columns === 0) {
     throw new BcnmfError('INVALID_DATA', `${role} is empty (${rows} samples x ${columns} features)`);
   }
-  const columnHasValue = new Uint8Array(columns);
+  if (options.columnHasValue && options.columnHasValue.length !== columns) {
+    throw new Error(`checkNonNegativeData: columnHasValue has ${options.columnHasValue.length} entries for ${columns} columns`);
+  }
+  const columnHasValue = options.columnHasValue ?? new Uint8Array(columns);
   let zeroRows = 0;
   const sparse = matrix instanceof CsrMatrix ? matrix : null;
   const values = matrix.data;
