@@ -1,42 +1,7 @@
-import { CsrMatrix, DenseMatrix } from '@bcnmf/core';
+import { CsrMatrix, DenseMatrix, describeRepeats, distinctNames, repeatedNames } from '@bcnmf/core';
 import { UsageError } from './errors.js';
 
 type AnyMatrix = DenseMatrix | CsrMatrix;
-
-/** The names that occur more than once, each with its count, in first-seen order. */
-export function repeatedNames(names: readonly string[]): { name: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
-  return [...counts].filter(([, count]) => count > 1).map(([name, count]) => ({ name, count }));
-}
-
-/**
- * The names with every repeat made distinct: the first occurrence keeps its name, the
- * next ones get `_2`, `_3`, ... (skipping any name already in the list), so `a, a, a_2`
- * becomes `a, a_3, a_2`.
- */
-export function distinctNames(names: readonly string[]): string[] {
-  const taken = new Set(names);
-  const seen = new Set<string>();
-  return names.map((name) => {
-    if (!seen.has(name)) {
-      seen.add(name);
-      return name;
-    }
-    let n = 2;
-    while (taken.has(`${name}_${n}`)) n++;
-    const fresh = `${name}_${n}`;
-    taken.add(fresh);
-    seen.add(fresh);
-    return fresh;
-  });
-}
-
-/** The repeats for a message: "'a' 2 times, 'b' 3 times" (the first three, and how many more). */
-export function describeRepeats(repeats: { name: string; count: number }[]): string {
-  const shown = repeats.slice(0, 3).map((r) => `'${r.name}' ${r.count} times`).join(', ');
-  return repeats.length > 3 ? `${shown} and ${repeats.length - 3} more` : shown;
-}
 
 function withColumnNames(m: AnyMatrix, columnNames: string[]): AnyMatrix {
   return m.withNames({ rowNames: m.rowNames, columnNames });

@@ -2,11 +2,12 @@ import { DenseMatrix, type MatrixInput } from '@bcnmf/core';
 import { Matrix } from 'ml-matrix';
 import { PCA as MlPca } from 'ml-pca';
 import { PCA_DEFAULTS } from './defaults.js';
-import { checkBoolean, checkInteger, invalidModel, invalidOption } from './errors.js';
+import { checkBoolean, checkInteger, invalidData, invalidOption } from './errors.js';
 import { checkSameFeatures, toFloat64Matrix } from './input.js';
 import { signLargestPositive } from './linalg/dense.js';
 import { gramOf, scatterOf, topSymmetric, transposedTimes } from './linalg/fast.js';
 import { nativeLinalg, type NativeLinalg } from './linalg/lapack.js';
+import { ModelJsonReader, modelJson } from './model-json.js';
 import { applyScaling, fitScaling, type ColumnScaling } from './preprocess.js';
 
 /** Options of {@link pca}; defaults in {@link PCA_DEFAULTS}. */
@@ -96,6 +97,8 @@ export class PcaModel {
   static async fit(target: MatrixInput, options: PcaOptions = {}): Promise<PcaModel> {
     const x = await toFloat64Matrix(target, 'target');
     const opts = resolvePcaOptions(options, x);
+    // one sample has no variance to explain (its ratios would be 0/0)
+    if (x.rows < 2) throw invalidData(`PCA needs at least 2 samples, got ${x.rows}`);
     const scaling = fitScaling(x, opts.center, opts.scale);
     const z = applyScaling(x, scaling);
     const n = x.rows;
@@ -139,19 +142,25 @@ export class PcaModel {
 
   /** Restores a model from {@link PcaModel.toJSON}; throws `INVALID_MODEL` for anything else. */
   static load(json: unknown): PcaModel {
-    const j = json as PcaModelJSON;
-    if (typeof j !== 'object' || j === null || j.name !== 'PCA') {
-      throw invalidModel(`not a PCA model (name: ${String((j as { name?: unknown } | null)?.name)})`);
-    }
-    if (!Array.isArray(j.components) || !Array.isArray(j.means) || !Array.isArray(j.scales) || j.means.length !== j.scales.length) {
-      throw invalidModel('PCA model is damaged: components, means or scales missing');
-    }
-    const components = DenseMatrix.fromRows(j.components, j.columnNames ? { columnNames: j.columnNames } : {});
-    if (components.columns !== j.means.length) throw invalidModel('PCA model is damaged: components and means disagree');
-    const scaling: ColumnScaling = { means: [...j.means], scales: [...j.scales], constantColumns: [] };
-    const embedding = DenseMatrix.fromRows(j.embedding);
-    const solver = resolveSolver(j.options.method ?? 'auto', embedding.rows, components.columns, components.rows);
-    return new PcaModel({ ...j.options }, scaling, components, [...j.explainedVariance], [...j.explainedVarianceRatio], embedding, solver, false);
+    const read = new ModelJsonReader('PCA', modelJson(json, 'PCA', 'a'));
+    read.version([1]);
+    const options = read.options('options', (o) => resolvePcaOptions(o as PcaOptions, null));
+    const means = read.numbers('means');
+    if (means.length === 0) throw read.damaged('means is empty');
+    const features = means.length;
+    const scales = read.numbers('scales', { length: features, above: 0 });
+    const components = read.matrix('components', undefined, features);
+    const count = components.rows;
+    if (count < 1 || count > options.nComponents) throw read.damaged(`components has ${count} rows for nComponents ${options.nComponents}`);
+    // finite, not >= 0: a rank-deficient fit's last eigenvalues can round to -1e-17
+    const explainedVariance = read.numbers('explainedVariance', { length: count });
+    const explainedVarianceRatio = read.numbers('explainedVarianceRatio', { length: count });
+    const embedding = read.matrix('embedding', undefined, count);
+    const columnNames = read.names('columnNames', features);
+    const named = columnNames ? components.withNames({ columnNames }) : components;
+    const scaling: ColumnScaling = { means, scales, constantColumns: [] };
+    const solver = resolveSolver(options.method, embedding.rows, features, count);
+    return new PcaModel(options, scaling, named, explainedVariance, explainedVarianceRatio, embedding, solver, false);
   }
 }
 

@@ -9,6 +9,7 @@ export { toDataMatrix, toDenseMatrix } from './matrix/convert.js';
 export type { DenseArrayInput, MatrixInput } from './matrix/convert.js';
 export { checkNonNegativeData, FLOAT32_MAX } from './matrix/validate.js';
 export { isBatchSource, matrixBatchSource } from './matrix/batch-source.js';
+export { describeRepeats, distinctNames, repeatedNames } from './matrix/names.js';
 export type { BatchSource } from './matrix/batch-source.js';
 export type { DataCheck } from './matrix/validate.js';
 export { fitBcnmf } from './fit.js';

@@ -11,6 +11,7 @@ import { isBatchSource, matrixBatchSource, type BatchSource } from './matrix/bat
 import { toDataMatrix, toDenseMatrix, type MatrixInput } from './matrix/convert.js';
 import { CsrMatrix } from './matrix/csr-matrix.js';
 import { DenseMatrix } from './matrix/dense-matrix.js';
+import { fitFeatureNames, refuseRepeatedFeatureNames } from './matrix/names.js';
 import { checkNonNegativeData, type DataCheck } from './matrix/validate.js';
 import { BCNMF_DEFAULTS, type CustomInit, type ResolvedOptions } from './options.js';
 import { startGenerator, uniformArray } from './random.js';
@@ -99,7 +100,8 @@ export async function prepareMinibatch(
     datasets.push({ role, source: matrixBatchSource(matrix), checked: true, counts: matrix.rows * matrix.columns });
   }
   const columns = datasets[0].source.columns;
-  const featureNames = datasets[0].source.columnNames ?? options.featureNames;
+  const featureNames = fitFeatureNames(datasets[0].source.columnNames, options.featureNames, columns);
+  refuseRepeatedFeatureNames(featureNames, 'the target');
   for (const dataset of datasets.slice(1)) {
     if (dataset.source.columns !== columns) {
       throw new BcnmfError(

@@ -5,6 +5,7 @@ import { DenseMatrix } from './matrix/dense-matrix.js';
 
 /** A data matrix on the host: dense, or sparse (CSR). */
 export type DataMatrix = DenseMatrix | CsrMatrix;
+import { fitFeatureNames, refuseRepeatedFeatureNames } from './matrix/names.js';
 import { checkNonNegativeData } from './matrix/validate.js';
 import type { CheckedCustomInit } from './init/initial-factors.js';
 import type { CustomInit, InitMethod, ResolvedOptions } from './options.js';
@@ -53,15 +54,6 @@ function alignByName(background: DataMatrix, names: readonly string[], role: str
     for (let j = 0; j < columns; j++) data[i * columns + j] = background.data[i * columns + order[j]];
   }
   return new DenseMatrix({ data, shape: [background.rows, columns], rowNames: background.rowNames, columnNames: names });
-}
-
-function checkFeatureNameCount(target: DataMatrix, options: ResolvedOptions): void {
-  if (options.featureNames && options.featureNames.length !== target.columns) {
-    throw new BcnmfError(
-      'INVALID_OPTION',
-      `featureNames has ${options.featureNames.length} names but the target has ${target.columns} features`,
-    );
-  }
 }
 
 /** The background with the target's features in the target's order (by name on request). */
@@ -139,10 +131,11 @@ export async function prepareData(
       );
     }
   });
-  checkFeatureNameCount(target, options);
-  const targetNames = target.columnNames ?? options.featureNames;
+  const targetNames = fitFeatureNames(target.columnNames, options.featureNames, target.columns);
   backgrounds = backgrounds.map((background, b) => matchFeatures(targetNames, background, roles[b], options));
-  const featureNames = targetNames ?? backgrounds.find((m) => m.columnNames)?.columnNames ?? undefined;
+  const named = targetNames ? -1 : backgrounds.findIndex((m) => m.columnNames);
+  const featureNames = targetNames ?? (named >= 0 ? backgrounds[named].columnNames : undefined);
+  refuseRepeatedFeatureNames(featureNames, named >= 0 ? `the ${roles[named]}` : 'the target');
 
   let k = options.k;
   let init: PreparedData['init'];

@@ -34,6 +34,18 @@ describe('bad input is refused before any work', () => {
     await refuses(named, null, { alpha: 0 }, 'INVALID_DATA', /infinite value \(Infinity\) at row 0 \(sample 'a'\), column 1 \(feature 'y'\)/);
   });
 
+  it('entries that are not numbers (JSON\'s null for NaN, text, booleans) are refused, not turned into 0 or 1', async () => {
+    const fromJson = JSON.parse(JSON.stringify([[NaN, 1, 2], [3, 4, 5], [1, 1, 1]])) as number[][];
+    await refuses(fromJson, background, {}, 'INVALID_DATA', /target: row 0, column 0 is null \(JSON writes NaN and Infinity as null; a missing value must be NaN\), not a number/);
+    await refuses(target, [[1, 1, 1], [2, '', 2]], {}, 'INVALID_DATA', /background: row 1, column 1 is the text '', not a number/);
+    await refuses(target, [[1, 1, '7'], [2, 2, 2]], {}, 'INVALID_DATA', /background: row 0, column 2 is the text '7', not a number/);
+    await refuses([[1, true, 3], [4, 5, 6], [1, 1, 1]], background, {}, 'INVALID_DATA', /target: row 0, column 1 is a boolean \(true\), not a number/);
+    // eslint-disable-next-line no-sparse-arrays
+    await refuses([[1, , 3], [4, 5, 6], [1, 1, 1]], background, {}, 'INVALID_DATA', /row 0, column 1 is undefined \(a hole in the array\?\)/);
+    await refuses({ data: [1, 2, null, 4, 5, 6], shape: [2, 3] }, background, {}, 'INVALID_DATA', /target\.data\[2\] is null/);
+    assert.throws(() => DenseMatrix.fromRows([[1, null as unknown as number]]), /row 0, column 1 is null/);
+  });
+
   it('empty input, ragged rows and different feature counts', async () => {
     await refuses([], background, {}, 'INVALID_DATA', /target is empty/);
     await refuses(target, [[]], {}, 'INVALID_DATA', /background is empty/);

@@ -6,6 +6,7 @@ import { signLargestPositive } from '../linalg/dense.js';
 import { scatterOf, timesTransposed, topSymmetric } from '../linalg/fast.js';
 import { nativeLinalg, type NativeLinalg } from '../linalg/lapack.js';
 import { project } from '../pca.js';
+import { ModelJsonReader, modelJson } from '../model-json.js';
 import { applyScaling, fitScaling, type ColumnScaling } from '../preprocess.js';
 import { alphaCandidates, selectAlphas, subspaceAffinity, type AlphaSelection } from './auto-alpha.js';
 import { jointReduction, liftRows, type Lift } from './preproject.js';
@@ -190,24 +191,42 @@ export class CpcaModel {
 
   /** Restores a model from {@link CpcaModel.toJSON}; throws `INVALID_MODEL` for anything else. */
   static load(json: unknown): CpcaModel {
+    const read = new ModelJsonReader('cPCA', modelJson(json, 'cPCA', 'a'));
+    read.version([1]);
     const j = json as CpcaModelJSON;
-    if (typeof j !== 'object' || j === null || j.name !== 'cPCA') {
-      throw invalidModel(`not a cPCA model (name: ${String((j as { name?: unknown } | null)?.name)})`);
-    }
-    if (!Array.isArray(j.results) || j.results.length === 0 || !Array.isArray(j.means) || !Array.isArray(j.scales)) {
-      throw invalidModel('cPCA model is damaged: results, means or scales missing');
-    }
-    const names = j.columnNames ? { columnNames: j.columnNames } : {};
-    const results = j.results.map((r) => ({
-      alpha: r.alpha,
-      embedding: DenseMatrix.fromRows(r.embedding),
-      components: DenseMatrix.fromRows(r.components, names),
-      eigenvalues: [...r.eigenvalues],
-    }));
-    if (results.some((r) => r.components.columns !== j.means.length)) throw invalidModel('cPCA model is damaged: components and means disagree');
-    const scaling: ColumnScaling = { means: [...j.means], scales: [...j.scales], constantColumns: [] };
-    return new CpcaModel({ ...j.options }, results, j.selection, j.alpha, scaling, null, j.columnNames, j.dimension ?? j.means.length);
+    const options = read.options('options', (o) => resolveCpcaOptions(o as CpcaOptions));
+    const means = read.numbers('means');
+    if (means.length === 0) throw read.damaged('means is empty');
+    const features = means.length;
+    const scales = read.numbers('scales', { length: features, above: 0 });
+    const columnNames = read.names('columnNames', features);
+    if (!Array.isArray(j.results) || j.results.length === 0) throw read.damaged('results is missing or empty');
+    let samples: number | undefined;
+    const results = j.results.map((r, i) => {
+      const at = `results[${i}]`;
+      if (typeof r !== 'object' || r === null) throw read.damaged(`${at} is not an object`);
+      const components = read.matrix(`${at}.components`, undefined, features, r.components);
+      if (components.rows < 1 || components.rows > options.nComponents) {
+        throw read.damaged(`${at}.components has ${components.rows} rows for nComponents ${options.nComponents}`);
+      }
+      const embedding = read.matrix(`${at}.embedding`, samples, components.rows, r.embedding);
+      samples = embedding.rows;
+      return {
+        alpha: read.number(`${at}.alpha`, r.alpha, 0),
+        embedding,
+        components: columnNames ? components.withNames({ columnNames }) : components,
+        eigenvalues: read.numbers(`${at}.eigenvalues`, { length: components.rows, value: r.eigenvalues }),
+      };
+    });
+    const alpha = read.number('alpha', j.alpha, 0);
+    if (!results.some((r) => r.alpha === alpha)) throw read.damaged(`alpha ${alpha} is not one of the results' (${results.map((r) => r.alpha).join(', ')})`);
+    const dimension = j.dimension === undefined ? features : read.number('dimension', j.dimension, 1);
+    if (!Number.isInteger(dimension) || dimension > features) throw read.damaged(`dimension ${dimension} is not a whole number of at most ${features} features`);
+    const selection = j.selection === null || j.selection === undefined ? null : checkedSelection(read, j.selection);
+    const scaling: ColumnScaling = { means, scales, constantColumns: [] };
+    return new CpcaModel(options, results, selection, alpha, scaling, null, columnNames, dimension);
   }
+
 
   /** @internal */
   static async fit(target: MatrixInput, background: MatrixInput, options: CpcaOptions = {}): Promise<CpcaModel> {
@@ -316,6 +335,20 @@ function solve(state: FitState, alpha: number, k: number, seed: number): CpcaRes
   const components = new DenseMatrix({ data: comps, shape: [k, p], columnNames: state.columnNames });
   const embedding = project(state.zfg, state.nFg, p, comps, k, state.rowNames);
   return { alpha, embedding, components, eigenvalues: values };
+}
+
+/** The automatic alpha selection of a saved model: its arrays of numbers, of one length. */
+function checkedSelection(read: ModelJsonReader, value: unknown): AlphaSelection {
+  if (typeof value !== 'object' || value === null) throw read.damaged('selection is not an object');
+  const s = value as Record<string, unknown>;
+  const candidates = read.numbers('selection.candidates', { atLeast: 0, value: s.candidates });
+  const affinity = read.matrix('selection.affinity', candidates.length, candidates.length, s.affinity);
+  return {
+    candidates,
+    affinity: affinity.toArray(),
+    labels: read.numbers('selection.labels', { length: candidates.length, value: s.labels }),
+    alphas: read.numbers('selection.alphas', { atLeast: 0, value: s.alphas }),
+  };
 }
 
 /** cPCA's options checked and filled in: the one place they are validated (`cpca` and the `CPCA` estimator). */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Matrix } from 'ml-matrix';
 import { BcnmfError } from '../errors.js';
 import { CsrMatrix } from './csr-matrix.js';
-import { DenseMatrix, type DenseData } from './dense-matrix.js';
+import { DenseMatrix, describeNonNumber, type DenseData } from './dense-matrix.js';
 
 /** A dense row-major array with its shape and optional names. */
 export interface DenseArrayInput {
@@ -74,7 +74,11 @@ export async function toDenseMatrix(input: MatrixInput, role: string): Promise<D
     }
     let values: DenseData;
     if (data instanceof Float32Array || data instanceof Float64Array) values = data;
-    else if (Array.isArray(data)) values = Float64Array.from(data);
+    else if (Array.isArray(data)) {
+      const at = (data as unknown[]).findIndex((v) => typeof v !== 'number');
+      if (at >= 0) throw new BcnmfError('INVALID_DATA', `${role}.data[${at}] is ${describeNonNumber(data[at])}, not a number`);
+      values = Float64Array.from(data);
+    }
     else {
       throw new BcnmfError('INVALID_DATA', `${role}.data must be a Float32Array, Float64Array or number[]`);
     }

@@ -15,6 +15,15 @@ export interface DenseMatrixInit {
   columnNames?: readonly string[] | undefined;
 }
 
+/** How a value that should have been a number is named in a message. */
+export function describeNonNumber(value: unknown): string {
+  if (value === null) return 'null (JSON writes NaN and Infinity as null; a missing value must be NaN)';
+  if (value === undefined) return 'undefined (a hole in the array?)';
+  if (typeof value === 'string') return `the text '${value.length > 20 ? `${value.slice(0, 20)}...` : value}'`;
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'no constructor'})`;
+  return `a ${typeof value} (${String(value)})`;
+}
+
 /**
  * A dense row-major matrix with optional row and column names: the matrix type that
  * every bcnmf package exchanges. Rows are samples and columns are features, as in
@@ -70,7 +79,12 @@ export class DenseMatrix {
       if (row.length !== columns) {
         throw new BcnmfError('INVALID_DATA', `row ${i} has ${row.length} values but row 0 has ${columns}`);
       }
-      for (let j = 0; j < columns; j++) data[i * columns + j] = row[j];
+      for (let j = 0; j < columns; j++) {
+        const v = row[j];
+        // no silent coercion: null (JSON's NaN) would become 0, '' 0 and true 1
+        if (typeof v !== 'number') throw new BcnmfError('INVALID_DATA', `row ${i}, column ${j} is ${describeNonNumber(v)}, not a number`);
+        data[i * columns + j] = v;
+      }
     });
     return new DenseMatrix({ data, shape: [rows.length, columns], ...names });
   }
