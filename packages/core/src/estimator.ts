@@ -3,6 +3,7 @@ import { fitBcnmf } from './fit.js';
 import type { BatchSource } from './matrix/batch-source.js';
 import { toDenseMatrix, type MatrixInput } from './matrix/convert.js';
 import { DenseMatrix } from './matrix/dense-matrix.js';
+import { checkNonNegativeData } from './matrix/validate.js';
 import { BcnmfModel, type BcnmfModelJSON, type TransformOptions } from './model/model.js';
 import { resolveOptions, type BcnmfOptions } from './options.js';
 
@@ -103,6 +104,8 @@ export class Bcnmf {
     if (H.columns !== W.rows) {
       throw new BcnmfError('INVALID_DATA', `coefficients have ${H.columns} columns but the model has ${W.rows} topics`);
     }
+    // NaN, negative or infinite coefficients would give a NaN or negative "reconstruction"; no rows is an empty result
+    if (H.rows > 0) checkNonNegativeData(H, 'coefficients');
     const out = new Float32Array(H.rows * W.columns);
     for (let i = 0; i < H.rows; i++) {
       for (let t = 0; t < W.rows; t++) {

@@ -23,7 +23,7 @@ export type { BcnmfOptions, CustomInit, InitMethod, ProgressEvent } from './opti
 export { BcnmfModel } from './model/model.js';
 export type { BcnmfModelInit, BcnmfModelJSON, ModelSettings, StartSummary, TransformOptions } from './model/model.js';
 export { diagnoseFit, summarizeData } from './model/diagnose.js';
-export type { DataSummary, DiagnoseOptions, FitDiagnosis } from './model/diagnose.js';
+export type { DataSummary, DiagnoseOptions, DiagnoseTarget, FitDiagnosis } from './model/diagnose.js';
 export { summarizeTopics } from './model/topics.js';
 export type { TopicFeature, TopicSummary } from './model/topics.js';
 export type { ScoreRecord } from './compute/score.js';

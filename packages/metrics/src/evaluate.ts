@@ -1,7 +1,7 @@
 import { adjustedRandIndex } from './ari.js';
 import { METRICS_DEFAULTS } from './defaults.js';
 import { invalidOption } from './errors.js';
-import { kmeansSettings, runKmeans, type KmeansOptions } from './kmeans.js';
+import { checkOptionNames, KMEANS_KEYS, kmeansSettings, runKmeans, type KmeansOptions } from './kmeans.js';
 import { checkLabelsForRows, encodeLabels, type Label } from './labels.js';
 import { normalizedMutualInfo } from './nmi.js';
 import { normalizeRows } from './normalize.js';
@@ -74,6 +74,7 @@ export function evaluateEmbedding(
   options: EvaluateOptions = {},
 ): EvaluationResult {
   if (options === null || typeof options !== 'object') throw invalidOption('options must be an object');
+  checkOptionNames(options, ['protocol', 'k', 'umap', ...KMEANS_KEYS]);
   const protocol = options.protocol ?? METRICS_DEFAULTS.evaluate.protocol;
   if (!EVALUATION_PROTOCOLS.includes(protocol)) {
     throw invalidOption(

@@ -39,6 +39,17 @@ export interface KmeansSettings {
   tol: number;
 }
 
+/** @internal The option names of k-means (evaluateEmbedding takes them too). */
+export const KMEANS_KEYS: readonly (keyof KmeansOptions)[] = ['nInit', 'seed', 'maxIter', 'tol'];
+
+/** @internal Refuses option names a function does not know, as `fitBcnmf` of `@bcnmf/core` does: a typo would silently run the default. */
+export function checkOptionNames(options: object, known: readonly string[]): void {
+  const unknown = Object.keys(options).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw invalidOption(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the options are ${known.join(', ')}`);
+  }
+}
+
 function positiveInteger(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw invalidOption(`${name} must be an integer >= 1; got ${String(value)}`);
@@ -143,7 +154,7 @@ export function runKmeans(data: Rows, s: KmeansSettings): KmeansResult {
  * @param k - number of clusters, 1 … rows
  * @param options - `nInit` (10), `seed` (0), `maxIter` (300), `tol` (1e-4); see {@link METRICS_DEFAULTS}
  * @throws {MetricsError} `INVALID_DATA` for empty, ragged or non-finite points;
- *   `INVALID_OPTION` for k < 1, k > rows or a bad option
+ *   `INVALID_OPTION` for k < 1, k > rows, a bad option or an unknown option name
  *
  * @example
  * const r = kmeans([[0, 0], [0, 1], [10, 10], [10, 11]], 2, { seed: 1 });
@@ -152,6 +163,9 @@ export function runKmeans(data: Rows, s: KmeansSettings): KmeansResult {
  * r.inertia; // 1
  */
 export function kmeans(points: PointsInput, k: number, options: KmeansOptions = {}): KmeansResult {
+  if (options === null || typeof options !== 'object') throw invalidOption('options must be an object');
+  // here, not in kmeansSettings: evaluateEmbedding passes its own wider options there
+  checkOptionNames(options, KMEANS_KEYS);
   const data = toRows(points);
   const settings = kmeansSettings(k, data.n, options);
   return runKmeans(data, settings);

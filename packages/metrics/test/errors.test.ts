@@ -81,6 +81,8 @@ describe('bad input', () => {
       'INVALID_OPTION',
       /unknown protocol "tsne"; known protocols: 'raw', 'row-normalized', 'umap'/,
     );
+    // a misspelt option name would run the default silently
+    throwsMetrics(() => evaluateEmbedding(pts, labels, { protocl: 'umap' } as never), 'INVALID_OPTION', /unknown option protocl; the options are protocol, k, umap, nInit, seed, maxIter, tol/);
   });
 
   it('ragged rows and bad shapes', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import seedrandom from 'seedrandom';
-import { adjustedRandIndex, kmeans } from '../src/index.js';
+import { adjustedRandIndex, evaluateEmbedding, kmeans, MetricsError } from '../src/index.js';
 import { blobs, inertiaOf, lloyd, normal } from './helpers.js';
 
 const separated = blobs([[0, 0, 0], [20, 0, 0], [0, 20, 0], [0, 0, 20]], 30, 1, 'separated');
@@ -91,5 +91,22 @@ describe('kmeans', () => {
   it('stops at maxIter', () => {
     const r = kmeans(hard, 6, { seed: 1, nInit: 1, maxIter: 1 });
     assert.equal(r.iterations, 1);
+  });
+});
+
+describe('kmeans option names', () => {
+  const refused = (pattern: RegExp) => (e: unknown) => e instanceof MetricsError && e.code === 'INVALID_OPTION' && pattern.test(e.message);
+
+  it('refuses an unknown option name (a typo silently ran the default), as fitBcnmf does', () => {
+    assert.throws(() => kmeans(separated.points, 4, { ninit: 3 } as never), refused(/^unknown option ninit; the options are nInit, seed, maxIter, tol$/));
+    assert.throws(() => kmeans(separated.points, 4, { seed: 1, ninit: 3, max_iter: 5 } as never), refused(/^unknown options ninit, max_iter;/));
+    assert.throws(() => kmeans(separated.points, 4, null as never), refused(/options must be an object/));
+  });
+
+  it('accepts every known option, and evaluateEmbedding still passes its own options through', () => {
+    const r = kmeans(separated.points, 4, { nInit: 2, seed: 11, maxIter: 50, tol: 1e-4 });
+    assert.equal(adjustedRandIndex(separated.truth, r.labels), 1);
+    const e = evaluateEmbedding(separated.points, separated.truth, { protocol: 'raw', k: 4, nInit: 2, seed: 11 });
+    assert.equal(e.ari, 1);
   });
 });

@@ -1,17 +1,22 @@
-import type { CsrMatrix } from '../matrix/csr-matrix.js';
-import type { DenseMatrix } from '../matrix/dense-matrix.js';
+import { BcnmfError } from '../errors.js';
+import { LOSSES } from '../losses/index.js';
+import type { DenseArrayInput } from '../matrix/convert.js';
+import { CsrMatrix } from '../matrix/csr-matrix.js';
+import { DenseMatrix, describeNonNumber, type DenseData } from '../matrix/dense-matrix.js';
+import { checkNonNegativeData } from '../matrix/validate.js';
 import type { BcnmfModel } from './model.js';
 
 /** Thresholds of {@link diagnoseFit}. */
 export interface DiagnoseOptions {
   /**
    * A fit whose target error is at least (1 − this) times the all-zero model's explains
-   * (almost) nothing of the target. Default 0.01 (within 1%).
+   * (almost) nothing of the target. In [0, 1); default 0.01 (within 1%). 0 flags only
+   * a fit no better than the all-zero model.
    */
   nearZeroModel?: number;
   /**
    * A topic whose share of the target's reconstruction, (Σ_i H_it)(Σ_f W_tf) / Σ X, is at
-   * most this has collapsed to zeros. Default 1e-6.
+   * most this has collapsed to zeros. In [0, 1); default 1e-6.
    */
   collapsedShare?: number;
 }
@@ -62,7 +67,7 @@ export interface FitDiagnosis {
  */
 export function summarizeData(matrix: DenseMatrix | CsrMatrix, into?: DataSummary): DataSummary {
   if (into !== undefined && into.columns !== matrix.columns) {
-    throw new Error(`summarizeData: a batch of ${matrix.columns} columns added to a summary of ${into.columns}`);
+    throw new BcnmfError('INVALID_DATA', `summarizeData: a batch of ${matrix.columns} columns added to a summary of ${into.columns}`);
   }
   let sum = 0;
   let squares = 0;
@@ -77,8 +82,76 @@ export function summarizeData(matrix: DenseMatrix | CsrMatrix, into?: DataSummar
   return into;
 }
 
-function isMatrix(target: DenseMatrix | CsrMatrix | DataSummary): target is DenseMatrix | CsrMatrix {
-  return (target as DenseMatrix).data !== undefined;
+/** The forms of the target {@link diagnoseFit} takes: those of a fit's `MatrixInput` that convert synchronously, or a summary. */
+export type DiagnoseTarget = DenseMatrix | CsrMatrix | readonly (readonly number[])[] | DenseArrayInput | DataSummary;
+
+const DIAGNOSE_KEYS: readonly (keyof DiagnoseOptions)[] = ['nearZeroModel', 'collapsedShare'];
+
+function invalidOption(message: string): never {
+  throw new BcnmfError('INVALID_OPTION', message);
+}
+
+function invalidData(message: string): never {
+  throw new BcnmfError('INVALID_DATA', message);
+}
+
+/** A threshold in [0, 1): 1 or more would call every fit degenerate, NaN none. */
+function fraction(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+    invalidOption(`${name} must be a number in [0, 1), got ${typeof value === 'number' ? value : JSON.stringify(value) ?? String(value)}`);
+  }
+  return value;
+}
+
+function isSummary(target: object): target is DataSummary {
+  return !('data' in target) && 'sum' in target && 'squares' in target;
+}
+
+/** The target as a matrix, synchronously (diagnoseFit is): the array and {data, shape} forms a fit takes. */
+function targetMatrix(target: DiagnoseTarget): DenseMatrix | CsrMatrix {
+  if (target instanceof DenseMatrix || target instanceof CsrMatrix) return target;
+  if (Array.isArray(target)) {
+    try {
+      return DenseMatrix.fromRows(target as readonly (readonly number[])[]);
+    } catch (error) {
+      invalidData(`target: ${(error as Error).message}`);
+    }
+  }
+  const { data, shape, rowNames, columnNames } = target as DenseArrayInput;
+  if (!Array.isArray(shape) || shape.length !== 2) invalidData('target.shape must be [rows, columns]');
+  let values: DenseData;
+  if (data instanceof Float32Array || data instanceof Float64Array) values = data;
+  else if (Array.isArray(data)) {
+    const at = (data as unknown[]).findIndex((v) => typeof v !== 'number');
+    if (at >= 0) invalidData(`target.data[${at}] is ${describeNonNumber(data[at])}, not a number`);
+    values = Float64Array.from(data);
+  } else {
+    invalidData('target.data must be a Float32Array, Float64Array or number[]');
+  }
+  try {
+    return new DenseMatrix({ data: values, shape: [shape[0], shape[1]], rowNames, columnNames });
+  } catch (error) {
+    invalidData(`target: ${(error as Error).message}`);
+  }
+}
+
+/** A summary passed in (not made here): every number finite, the sums those of non-negative data. */
+function checkSummary(summary: DataSummary): void {
+  for (const name of ['rows', 'columns'] as const) {
+    const v = summary[name];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+      invalidData(`the target's summary: ${name} must be an integer >= 1, got ${typeof v === 'number' ? v : JSON.stringify(v) ?? String(v)}`);
+    }
+  }
+  for (const name of ['sum', 'squares'] as const) {
+    const v = summary[name];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      invalidData(
+        `the target's summary: ${name} must be a finite number >= 0 (the data are non-negative), got ${typeof v === 'number' ? v : JSON.stringify(v) ?? String(v)}` +
+          (typeof v === 'number' && Number.isNaN(v) ? '; the data have a missing value' : ''),
+      );
+    }
+  }
 }
 
 /**
@@ -86,20 +159,37 @@ function isMatrix(target: DenseMatrix | CsrMatrix | DataSummary): target is Dens
  * W all zeros, a topic whose part of the target's reconstruction collapsed to zeros, or
  * a target error within 1% of the all-zero model's (the model explains nothing of the
  * target; a large alpha pushes bcNMF there). `target` is the data the model was fitted
- * to, or its {@link DataSummary} (for a fit on a streamed source). The numbers are for a
- * user to judge; the thresholds are in {@link DiagnoseOptions}.
+ * to (number[][], `{ data, shape }`, a DenseMatrix or a CsrMatrix), checked as a fit
+ * checks it, or its {@link DataSummary} (for a fit on a streamed source). The numbers are
+ * for a user to judge; the thresholds are in {@link DiagnoseOptions}. Throws a
+ * `BcnmfError`: `INVALID_DATA` for a target with a NaN, negative or infinite value (named
+ * by row and column), a summary with a non-finite or negative number, or a shape other
+ * than the model's; `INVALID_OPTION` for an unknown option or a threshold outside [0, 1).
  *
  * @example
  * const model = await fitBcnmf(target, background, { k: 2, alpha: 100 });
  * diagnoseFit(model, target).warnings; // ['degenerate fit: the target error 0.3187 is within 1% of ...']
  */
-export function diagnoseFit(model: BcnmfModel, target: DenseMatrix | CsrMatrix | DataSummary, options: DiagnoseOptions = {}): FitDiagnosis {
-  const nearZeroModel = options.nearZeroModel ?? 0.01;
-  const collapsedShare = options.collapsedShare ?? 1e-6;
-  const { W, Htarget } = model;
-  if (Htarget.rows !== target.rows || W.columns !== target.columns) {
-    throw new Error(`diagnoseFit: the target is ${target.rows} x ${target.columns}, the model's ${Htarget.rows} x ${W.columns}`);
+export function diagnoseFit(model: BcnmfModel, target: DiagnoseTarget, options: DiagnoseOptions = {}): FitDiagnosis {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) invalidOption('diagnoseFit options must be an object');
+  const unknown = Object.keys(options).filter((key) => !(DIAGNOSE_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    invalidOption(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the options are ${DIAGNOSE_KEYS.join(', ')}`);
   }
+  const nearZeroModel = fraction('nearZeroModel', options.nearZeroModel ?? 0.01);
+  const collapsedShare = fraction('collapsedShare', options.collapsedShare ?? 1e-6);
+  if (target === null || typeof target !== 'object') {
+    invalidData('the target must be the fitted data (number[][], {data, shape}, a DenseMatrix or a CsrMatrix) or its DataSummary');
+  }
+  const matrix = isSummary(target) ? null : targetMatrix(target);
+  const shape = matrix ?? (target as DataSummary);
+  if (matrix === null) checkSummary(target as DataSummary);
+  const { W, Htarget } = model;
+  if (Htarget.rows !== shape.rows || W.columns !== shape.columns) {
+    invalidData(`diagnoseFit: the target is ${shape.rows} x ${shape.columns}, the model's ${Htarget.rows} x ${W.columns}`);
+  }
+  // as a fit checks it: a NaN or negative value would make every number below meaningless
+  if (matrix !== null) checkNonNegativeData(matrix, 'target', { maxValue: LOSSES[model.settings.loss].maxDataValue });
   const k = W.rows;
   const warnings: string[] = [];
   const { settings } = model;
@@ -121,7 +211,7 @@ export function diagnoseFit(model: BcnmfModel, target: DenseMatrix | CsrMatrix |
   }
   const hSums = new Float64Array(k);
   for (let i = 0; i < Htarget.rows; i++) for (let t = 0; t < k; t++) hSums[t] += Htarget.data[i * k + t];
-  const summary = isMatrix(target) ? summarizeData(target) : target;
+  const summary = matrix !== null ? summarizeData(matrix) : (target as DataSummary);
   const data = { sum: summary.sum, squares: summary.squares, entries: summary.rows * summary.columns };
   const topicNames = W.rowNames ?? Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
   const collapsedTopics = topicNames.filter((_, t) => !(wSums[t] * hSums[t] > collapsedShare * data.sum));

@@ -92,6 +92,29 @@ export interface BcnmfModelJSON {
 
 const TRANSFORM_DEFAULTS = { maxIter: 500, tol: 1e-5 } as const;
 
+const TRANSFORM_KEYS: readonly (keyof TransformOptions)[] = ['maxIter', 'tol', 'seed', 'backend', 'init', 'signal', 'onWarning'];
+
+/** Refuses what a fit's options would: a non-object, or a name transform does not know (a typo would be silently ignored). */
+function checkTransformOptions(options: TransformOptions): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new BcnmfError('INVALID_OPTION', 'transform options must be an object');
+  }
+  const unknown = Object.keys(options).filter((key) => !(TRANSFORM_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw new BcnmfError(
+      'INVALID_OPTION',
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the options are ${TRANSFORM_KEYS.join(', ')}`,
+    );
+  }
+  // the same rules as a fit's options of these names
+  if (options.backend !== undefined && typeof options.backend !== 'string') {
+    throw new BcnmfError('INVALID_OPTION', `backend must be a backend name or 'auto', got ${String(options.backend)}`);
+  }
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
+    throw new BcnmfError('INVALID_OPTION', 'onWarning must be a function');
+  }
+}
+
 function invalid(message: string): never {
   throw new BcnmfError('INVALID_MODEL', message);
 }
@@ -204,6 +227,7 @@ export class BcnmfModel {
    * (await model.transform(newSamples)).shape; // [newSamples.length, model.settings.k]
    */
   async transform(samples: MatrixInput, options: TransformOptions = {}): Promise<DenseMatrix> {
+    checkTransformOptions(options);
     const maxIter = options.maxIter ?? TRANSFORM_DEFAULTS.maxIter;
     const tol = options.tol ?? TRANSFORM_DEFAULTS.tol;
     const seed = options.seed ?? this.settings.seed;

@@ -1,4 +1,5 @@
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
+import { checkCounts } from './check.js';
 import { selectColumns } from './subset.js';
 
 /** Options of {@link highlyVariableGenes}. */
@@ -9,7 +10,7 @@ export interface HighlyVariableGenesOptions {
   nBins?: number;
   /**
    * Base of the logarithm the data were log1p'd with (scanpy's `adata.uns['log1p']['base']`).
-   * Default: natural logarithm.
+   * A finite number > 1; default: natural logarithm.
    */
   logBase?: number;
 }
@@ -108,6 +109,9 @@ export function cutEqualWidth(values: Float64Array, nBins: number): { edges: Flo
  *    (so ties at the cut-off can select more than `n` genes, and NaN never is).
  *
  * Accepts a DenseMatrix or a CsrMatrix (unstored cells are 0). Sums are taken in float64; scanpy on float32 data can differ in the last float32 digit.
+ * The data are log1p'd counts: a NaN, infinite or negative value is refused with
+ * `INVALID_DATA` naming its row and column (expm1 of it is no count, and a NaN would
+ * silently drop its gene).
  *
  * @example
  * // counts 4 cells x 4 genes, log1p'd; 2 bins
@@ -124,7 +128,13 @@ export function highlyVariableGenes(m: DenseMatrix | CsrMatrix, options: HighlyV
   if (!Number.isInteger(nBins) || nBins < 1) throw new BcnmfError('INVALID_OPTION', `nBins must be a positive integer, got ${nBins}`);
   const { rows: n, columns: G } = m;
   if (n < 2 || G < 1) throw new BcnmfError('INVALID_DATA', `highly variable genes need at least 2 cells and 1 gene, got ${n} x ${G}`);
-  const factor = options.logBase === undefined ? 1 : Math.log(options.logBase);
+  const base = options.logBase;
+  if (base !== undefined && (typeof base !== 'number' || !Number.isFinite(base) || base <= 1)) {
+    // a base of 1 or less has no (positive) logarithm: the data could not be log counts
+    throw new BcnmfError('INVALID_OPTION', `logBase must be a finite number > 1, got ${String(base)}`);
+  }
+  checkCounts(m, "highlyVariableGenes' input (log1p'd counts)");
+  const factor = base === undefined ? 1 : Math.log(base);
 
   if (m instanceof CsrMatrix) return seuratFromMoments(...sparseMoments(m, factor), nTop, nBins, m.columnNames);
   // 1-2: expm1, mean and variance (n - 1) per gene, two passes in float64

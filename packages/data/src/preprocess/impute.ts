@@ -4,7 +4,8 @@ import { BcnmfError, DenseMatrix } from '@bcnmf/core';
 export interface ImputeOptions {
   /**
    * Rows whose values give the column means and whose missing values are filled.
-   * Default: all rows. Rows outside the set are copied unchanged.
+   * Default: all rows. Rows outside the set are copied unchanged. An empty list is
+   * refused (it would fill nothing and leave every NaN in place).
    */
   rows?: readonly number[];
 }
@@ -21,6 +22,10 @@ export interface ImputeOptions {
  */
 export function imputeColumnMeans(m: DenseMatrix, options: ImputeOptions = {}): DenseMatrix {
   const rows = options.rows ?? Array.from({ length: m.rows }, (_, i) => i);
+  if (!Array.isArray(rows)) throw new BcnmfError('INVALID_OPTION', 'rows must be an array of row indices');
+  if (options.rows !== undefined && rows.length === 0) {
+    throw new BcnmfError('INVALID_OPTION', 'rows is empty: no row to take the column means from or to fill; leave it out to use all rows');
+  }
   for (const i of rows) {
     if (!Number.isInteger(i) || i < 0 || i >= m.rows) throw new BcnmfError('INVALID_OPTION', `row index ${i} is outside 0..${m.rows - 1}`);
   }

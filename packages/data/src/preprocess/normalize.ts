@@ -1,8 +1,9 @@
 import { CsrMatrix, DenseMatrix } from '@bcnmf/core';
+import { checkCounts, checkPositive } from './check.js';
 
 /** Options of {@link normalizeTotal}. */
 export interface NormalizeTotalOptions {
-  /** Every row is scaled to sum to this. Default `1e4` (counts per 10,000, "CP10K"). */
+  /** Every row is scaled to sum to this: a finite number > 0. Default `1e4` (counts per 10,000, "CP10K"). */
   targetSum?: number;
 }
 
@@ -17,7 +18,10 @@ function sameKind(data: Float32Array | Float64Array, length: number): Float32Arr
  * Library-size normalisation: each row (cell) divided by its total and multiplied by
  * `targetSum`, as scanpy's `normalize_total(adata, target_sum=...)`. A row whose total is
  * 0 stays 0. Accepts a DenseMatrix or a CsrMatrix and returns a new one of the same kind
- * and storage type, names kept.
+ * and storage type, names kept. The values are counts: a NaN, infinite or negative value
+ * is refused with `INVALID_DATA` naming its row and column (a negative one could make a
+ * row's total 0 or flip its sign), a `targetSum` that is not a finite number > 0 with
+ * `INVALID_OPTION`.
  *
  * @example
  * normalizeTotal(DenseMatrix.fromRows([[1, 3], [0, 0]]), { targetSum: 100 }).toArray();
@@ -27,7 +31,8 @@ export function normalizeTotal(m: DenseMatrix, options?: NormalizeTotalOptions):
 export function normalizeTotal(m: CsrMatrix, options?: NormalizeTotalOptions): CsrMatrix;
 export function normalizeTotal(m: DenseMatrix | CsrMatrix, options?: NormalizeTotalOptions): DenseMatrix | CsrMatrix;
 export function normalizeTotal(m: DenseMatrix | CsrMatrix, options: NormalizeTotalOptions = {}): DenseMatrix | CsrMatrix {
-  const targetSum = options.targetSum ?? DEFAULT_TARGET_SUM;
+  const targetSum = checkPositive('targetSum', options.targetSum ?? DEFAULT_TARGET_SUM);
+  checkCounts(m, "normalizeTotal's input (counts)");
   if (m instanceof CsrMatrix) {
     const out = sameKind(m.data, m.data.length);
     for (let i = 0; i < m.rows; i++) {
@@ -54,6 +59,9 @@ export function normalizeTotal(m: DenseMatrix | CsrMatrix, options: NormalizeTot
 /**
  * `log(1 + x)` of every value (natural logarithm), as scanpy's `log1p`. Dense or CSR (only
  * stored values change; log1p(0) = 0); returns a new matrix of the same kind, names kept.
+ * The values are (normalised) counts: a NaN, infinite or negative value is refused with
+ * `INVALID_DATA` naming its row and column (log1p of -1 or less is -Infinity or NaN; fill
+ * missing values first).
  *
  * @example
  * log1p(DenseMatrix.fromRows([[0, Math.E - 1]])).toArray(); // [[0, 1]]
@@ -62,6 +70,7 @@ export function log1p(m: DenseMatrix): DenseMatrix;
 export function log1p(m: CsrMatrix): CsrMatrix;
 export function log1p(m: DenseMatrix | CsrMatrix): DenseMatrix | CsrMatrix;
 export function log1p(m: DenseMatrix | CsrMatrix): DenseMatrix | CsrMatrix {
+  checkCounts(m, "log1p's input (counts)");
   const out = sameKind(m.data, m.data.length);
   for (let i = 0; i < out.length; i++) out[i] = Math.log1p(m.data[i]);
   if (m instanceof CsrMatrix) {
