@@ -390,6 +390,13 @@ export async function inputOrientation(
   if (paths.length < 2 || !paths.every(isDelimitedFile)) return { orientation: 'samples-in-rows', given: null };
   const layouts = await Promise.all(paths.map((path) => readDelimitedLayout(path, { signal })));
   const detected = layouts.slice(1).map((background) => detectOrientation(layouts[0], background));
+  const unclear = detected.findIndex((d) => d.ambiguous);
+  if (unclear >= 0) {
+    throw new UsageError(
+      `cannot tell how the CSV/TSV files lie: ${paths[0]} and ${paths[unclear + 1]}: ${detected[unclear].reason}; ` +
+        'pass --orientation samples-in-rows or --orientation features-in-rows',
+    );
+  }
   if (detected.some((d) => d.orientation !== detected[0].orientation)) {
     throw new UsageError(
       `cannot tell how the CSV/TSV files lie: ${detected.map((d, i) => `with ${paths[i + 1]}, ${d.orientation} (${d.reason})`).join('; ')}; pass --orientation`,
@@ -481,7 +488,18 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     const split = splitByAnnotation(probe, file.annotations, { column, targetValues, backgroundValues, labelColumn });
     target = file.matrix instanceof DenseMatrix ? split.target : selectRows(file.matrix, split.targetIndices);
     backgrounds = [file.matrix instanceof DenseMatrix ? split.background : selectRows(file.matrix, split.backgroundIndices)];
-    if (labelColumn !== undefined) targetLabels = split.targetLabels;
+    if (labelColumn !== undefined) {
+      // a missing label is no label: kept, it would be a class of its own in the ARI
+      const names = rowNamesOf(target);
+      const blank = names.filter((_, i) => split.targetLabels[i].trim() === '');
+      if (blank.length > 0) {
+        throw new UsageError(
+          `${flags.input}: --label-column ${labelColumn} is missing for ${blank.length} target sample${blank.length > 1 ? 's' : ''} ` +
+            `(${someNames(blank)}); every target sample needs a label (label them, or leave them out of the --input)`,
+        );
+      }
+      targetLabels = split.targetLabels;
+    }
     targetRows = split.targetIndices;
     backgroundRows = split.backgroundIndices;
     targetAnnotations = pickRows(file.annotations, split.targetIndices);

@@ -96,6 +96,14 @@ describe('bcnmf compare', () => {
     assert.equal(result.labelled, p.target.length);
     for (const row of result.results) assert.ok(row.ari >= -1 && row.ari <= 1);
 
+    // a target sample whose label is missing is refused, not scored as a class of its own
+    const blank = join(dir, 'annotated-blank.csv');
+    writeFileSync(blank, lines.map((line, i) => (i === 3 || i === 5 ? line.replace(/,[^,]*$/, ',') : line)).join('\n') + '\n');
+    const unlabelled = await run(['compare', '--input', blank, '--split-by', 'condition', '--target-values', 'treated', '--background-values', 'control',
+      '--label-column', 'group', '--k', '2', '--alpha', '1', '--quiet']);
+    assert.equal(unlabelled.code, 2, unlabelled.err);
+    assert.match(unlabelled.err, new RegExp(`annotated-blank\\.csv: --label-column group is missing for 2 target samples \\('${p.targetNames[2]}', '${p.targetNames[4]}'\\); every target sample needs a label`));
+
     const badProtocol = await run(['compare', '--target', target, '--background', background, '--k', '2', '--alpha', '1', '--protocol', 'tsne']);
     assert.equal(badProtocol.code, 2);
     assert.equal(badProtocol.err, "bcnmf: --protocol must be 'raw', 'row-normalized' or 'umap', got 'tsne'");

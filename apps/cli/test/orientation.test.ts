@@ -41,6 +41,19 @@ describe('orientation of CSV/TSV inputs', () => {
     assert.deepEqual(readCsv(join(dir, 'auto', 'H_target.csv')), readCsv(join(dir, 'plain', 'H_target.csv')));
   });
 
+  it('files whose names are shared on both sides are not guessed: exit 2 asking for --orientation, nothing written; an explicit one fits', async () => {
+    // the same sample names in both files, and most features shared: either side could be the features
+    const same = join(dir, 'same-samples-background.csv');
+    writeTable(same, p.targetNames.slice(0, p.background.length), [...p.features.slice(0, -1), 'other'], p.background);
+    const r = await run(['fit', '--target', colsT, '--background', same, ...fitArgs, '--align', 'name', '--out', join(dir, 'never0')]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /cannot tell how the CSV\/TSV files lie: .*cols-target\.csv and .*same-samples-background\.csv: the two files share both \d+ row names and 7 column names, so either could be the features; pass --orientation samples-in-rows or --orientation features-in-rows/);
+    assert.equal(existsSync(join(dir, 'never0')), false);
+    const given = await run(['fit', '--target', colsT, '--background', same, ...fitArgs, '--orientation', 'samples-in-rows', '--out', join(dir, 'never0')]);
+    assert.equal(given.code, 2);
+    assert.match(given.err, /have different features: .*same-samples-background\.csv has 1 feature that .*cols-target\.csv lacks \('other'\)/);
+  });
+
   it('a forced samples-in-rows on files with features in rows: the hint is --orientation features-in-rows (exit 2)', async () => {
     const r = await run(['fit', '--target', rowsT, '--background', rowsB, ...fitArgs, '--orientation', 'samples-in-rows', '--out', join(dir, 'never1')]);
     assert.equal(r.code, 2);

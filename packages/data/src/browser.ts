@@ -44,7 +44,7 @@ export { splitByAnnotation } from './split.js';
 export type { AnnotationValue, Annotations, SplitOptions, SplitResult } from './split.js';
 export { DelimitedParser } from './formats/delimited-parser.js';
 export type { RecordHandler } from './formats/delimited-parser.js';
-export { delimiterFromPath, sniffDelimiter } from './formats/cells.js';
+export { delimiterFromPath, LABEL_COLUMN_NAME, sniffDelimiter } from './formats/cells.js';
 export { parseDecimal, parseNumberList } from './formats/number.js';
 export type { NumberListOptions } from './formats/number.js';
 export type { TextInput } from './formats/text-input.js';

@@ -14,6 +14,7 @@ export {
   detectOrientation,
   FEATURE_ALIGNMENTS,
   frameColumnValues,
+  LABEL_COLUMN_NAME,
   highlyVariableGenes,
   imputeColumnMeans,
   imputeConstant,

@@ -36,7 +36,7 @@ describe("the feature alignment policy: 'exact' (default)", () => {
     assert.throws(
       () => alignFeatures(t, m(['a', 'x'], [1, 0]), { choices: { name: '--align name', position: '--align position' } }),
       refused(
-        "target and background have different features: background lacks 2 of the 3 features of target ('b', 'c'); background has 1 features that target lacks ('x'). " +
+        "target and background have different features: background lacks 2 of the 3 features of target ('b', 'c'); background has 1 feature that target lacks ('x'). " +
           'To keep the 1 features both have, in the order of target, choose --align name.',
       ),
     );
@@ -115,7 +115,7 @@ describe("align: 'position'", () => {
     assert.deepEqual(unnamed.target.columnNames, ['x']);
   });
   it('refuses different counts', () => {
-    assert.throws(() => alignFeatures(m(['a'], [1]), m(['a', 'b'], [1, 2]), { align: 'position' }), refused('target has 1 features and background has 2: features can be taken by position only when there are as many in each'));
+    assert.throws(() => alignFeatures(m(['a'], [1]), m(['a', 'b'], [1, 2]), { align: 'position' }), refused('target has 1 feature and background has 2: features can be taken by position only when there are as many in each'));
   });
   it('checks its options', () => {
     assert.throws(() => planFeatureAlignment({ columns: 1 }, [{ columns: 1 }], { align: 'fuzzy' as never }), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION');

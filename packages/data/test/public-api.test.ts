@@ -9,6 +9,7 @@ const BROWSER = [
   'DEFAULT_TARGET_SUM',
   'DelimitedParser',
   'FEATURE_ALIGNMENTS',
+  'LABEL_COLUMN_NAME',
   'SIMULATION_DEFAULTS',
   'alignFeatures',
   'categoricalValues',

@@ -35,10 +35,16 @@ export function cellReader(missingValues: readonly string[] = DEFAULT_MISSING): 
 
 export { NOT_A_NUMBER };
 
+/** A number written with a comma: `2,5` (a decimal comma) or `1,535.2` (thousands separators). */
+export const COMMA_NUMBER = /^[+-]?\d+(,\d+)+(\.\d*)?$/;
+
 /** The refusal of a cell that is not a number, naming the file, line and column. */
 export function notANumber(source: string, where: string, column: number, header: readonly string[] | undefined, cell: string): BcnmfError {
   const columnName = header && header[column] ? ` "${header[column]}"` : '';
-  return new BcnmfError('INVALID_DATA', `${source}: ${where}, column ${column + 1}${columnName}: ${JSON.stringify(cell)} is not a number`);
+  const hint = COMMA_NUMBER.test(cell.trim())
+    ? " (a decimal comma or thousands separators? write numbers with '.' as the decimal point and no separators)"
+    : '';
+  return new BcnmfError('INVALID_DATA', `${source}: ${where}, column ${column + 1}${columnName}: ${JSON.stringify(cell)} is not a number${hint}`);
 }
 
 /** The refusal of a record whose field count differs from the header's. */
@@ -96,4 +102,13 @@ export function sniffDelimiter(firstLine: string): string | undefined {
     }
   }
   return best;
+}
+
+/** Refuses option names the reader does not know (a misspelt `delimeter` would be ignored, and the message would be about something else). */
+export function refuseUnknownOptions(options: object, known: readonly string[], reader: string): void {
+  if (typeof options !== 'object' || options === null) throw new BcnmfError('INVALID_OPTION', `${reader}: options must be an object`);
+  const unknown = Object.keys(options).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new BcnmfError('INVALID_OPTION', `${reader}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; the options are ${known.join(', ')}`);
+  }
 }

@@ -1,5 +1,5 @@
 import { BcnmfError } from '@bcnmf/core';
-import { cellReader, NOT_A_NUMBER, raggedRecord } from './cells.js';
+import { cellReader, COMMA_NUMBER, NOT_A_NUMBER, raggedRecord, refuseUnknownOptions } from './cells.js';
 import { feedRecords } from './delimited-feed.js';
 import { textSource, type TextInput, type TextSource } from './text-input.js';
 
@@ -17,7 +17,29 @@ export interface DelimitedLayout {
   rows: number;
   /** Per column of `columnNames`: true when every cell is a number or missing. */
   numericColumns: boolean[];
+  /** Per column of `columnNames`: how many of its cells hold numbers and text, and its first text. */
+  columnCells: ColumnCells[];
 }
+
+/** What one column's cells hold (missing cells are in neither count). */
+export interface ColumnCells {
+  /** Cells that hold a number. */
+  numbers: number;
+  /** Cells that hold text (not a number, not a missing value). */
+  texts: number;
+  /** Text cells that are numbers written with a comma: a decimal comma (`2,5`) or thousands separators (`1,535`). */
+  commaNumbers: number;
+  /** The column's first text cell: its line in the file and its text. */
+  firstText?: { line: number; text: string };
+}
+
+
+/**
+ * First-column headers that name identifiers (`id`, `cell_id`, `barcode`, `sample`,
+ * pandas' `Unnamed: 0`, ...): with `namesColumn: 'auto'` such a column holds names even
+ * when they are numbers (read as a feature, an ID column would dominate the fit).
+ */
+export const ID_COLUMN_NAME = /^(ids?|index|idx|barcodes?|cells?|samples?|names?|obs_?names|unnamed: ?0|(cell|sample|obs|row|barcode)id|[a-z0-9]+[_ .-]id)$/i;
 
 /** Options of {@link scanDelimited}. */
 export interface ScanDelimitedOptions {
@@ -27,7 +49,8 @@ export interface ScanDelimitedOptions {
   delimiter?: string;
   /**
    * Whether the first column holds names. `'auto'`: it does when its header cell is empty
-   * or one of its cells is not a number. Default: `true`.
+   * or names identifiers ({@link ID_COLUMN_NAME}: id, cell_id, barcode, sample, ...), or
+   * one of its cells is not a number. Default: `true`.
    */
   namesColumn?: boolean | 'auto';
   /** Cell texts read as missing. Default: `['', 'NA', 'NaN', 'nan', 'N/A']`. */
@@ -38,28 +61,41 @@ export interface ScanDelimitedOptions {
 
 /** The layout of a table from any text source (one pass). */
 export async function scanLayout(source: TextSource, name: string, options: Omit<ScanDelimitedOptions, 'name'>): Promise<DelimitedLayout> {
+  refuseUnknownOptions(options, ['name', 'delimiter', 'namesColumn', 'missingValues', 'signal'], name);
   const namesOption = options.namesColumn ?? true;
   if (namesOption !== true && namesOption !== false && namesOption !== 'auto') {
     throw new BcnmfError('INVALID_OPTION', `namesColumn must be true, false or 'auto', got ${JSON.stringify(namesOption)}`);
   }
   const read = cellReader(options.missingValues);
   let header: string[] | undefined;
-  let numeric: boolean[] = [];
+  let cells: ColumnCells[] = [];
   const firstFields: string[] = [];
   let rows = 0;
   const delimiter = await feedRecords(source, name, options.delimiter, (fields, line) => {
     if (header === undefined) {
       header = fields;
-      numeric = fields.map(() => true);
+      cells = fields.map(() => ({ numbers: 0, texts: 0, commaNumbers: 0 }));
       return;
     }
     if (fields.length !== header.length) throw raggedRecord(name, line, rows + 1, fields.length, header.length);
-    for (let c = 0; c < fields.length; c++) if (numeric[c] && read(fields[c]) === NOT_A_NUMBER) numeric[c] = false;
+    for (let c = 0; c < fields.length; c++) {
+      const value = read(fields[c]);
+      const column = cells[c];
+      if (value !== NOT_A_NUMBER) {
+        if (!Number.isNaN(value)) column.numbers++;
+        continue;
+      }
+      const text = fields[c].trim();
+      column.texts++;
+      if (COMMA_NUMBER.test(text)) column.commaNumbers++;
+      column.firstText ??= { line, text };
+    }
     firstFields.push(fields[0]);
     rows++;
   }, options.signal);
+  const numeric = cells.map((column) => column.texts === 0);
   if (header === undefined) throw new BcnmfError('INVALID_DATA', `${name}: the file is empty (no header row)`);
-  const namesColumn = namesOption === 'auto' ? header[0].trim() === '' || (rows > 0 && !numeric[0]) : namesOption;
+  const namesColumn = namesOption === 'auto' ? header[0].trim() === '' || ID_COLUMN_NAME.test(header[0].trim()) || (rows > 0 && !numeric[0]) : namesOption;
   const first = namesColumn ? 1 : 0;
   return {
     delimiter,
@@ -68,6 +104,7 @@ export async function scanLayout(source: TextSource, name: string, options: Omit
     rowNames: namesColumn ? firstFields : undefined,
     rows,
     numericColumns: numeric.slice(first),
+    columnCells: cells.slice(first),
   };
 }
 

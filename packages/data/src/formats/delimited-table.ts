@@ -1,7 +1,7 @@
 import { BcnmfError, DenseMatrix } from '@bcnmf/core';
-import { cellReader, LABEL_COLUMN_NAME, NOT_A_NUMBER, notANumber, raggedRecord, selectFeatureColumns, testPattern } from './cells.js';
+import { cellReader, LABEL_COLUMN_NAME, NOT_A_NUMBER, notANumber, raggedRecord, refuseUnknownOptions, selectFeatureColumns, testPattern } from './cells.js';
 import { feedRecords } from './delimited-feed.js';
-import { scanLayout } from './delimited-layout.js';
+import { scanLayout, type DelimitedLayout } from './delimited-layout.js';
 import { textSource, type TextInput, type TextSource } from './text-input.js';
 
 /** Which way a table lies in a delimited file. */
@@ -35,7 +35,8 @@ export interface ReadDelimitedOptions {
   /**
    * Whether the first column holds names (sample names with `'samples-in-rows'`, feature
    * names with `'features-in-rows'`). `'auto'`: it does when its header cell is empty or
-   * one of its cells is not a number. Default: `true`.
+   * names identifiers (`ID_COLUMN_NAME`: id, cell_id, barcode, sample, ...), or one of its
+   * cells is not a number. Default: `true`.
    */
   namesColumn?: boolean | 'auto';
   /**
@@ -85,11 +86,37 @@ class GrowingArray {
   }
 }
 
-/** The feature columns of `features: 'numeric'`, as header fields (absolute indices). */
-function numericFeatureColumns(name: string, numeric: readonly boolean[], columnNames: readonly string[], first: number): number[] {
+/**
+ * The feature columns of `features: 'numeric'`, as header fields (absolute indices): the
+ * columns of numbers. A column of text (or named like a label) is an annotation, but a
+ * column of numbers with a few text cells, or of numbers written with a comma, is refused:
+ * read as an annotation it would leave the features without a word and become the labels.
+ */
+function numericFeatureColumns(name: string, layout: DelimitedLayout, first: number): number[] {
+  const { columnNames, columnCells } = layout;
   const chosen: number[] = [];
-  numeric.forEach((isNumeric, c) => {
-    if (isNumeric && !LABEL_COLUMN_NAME.test(columnNames[c].trim())) chosen.push(c + first);
+  columnCells.forEach((cells, c) => {
+    const column = columnNames[c].trim();
+    if (LABEL_COLUMN_NAME.test(column)) return;
+    if (cells.texts === 0) {
+      chosen.push(c + first);
+      return;
+    }
+    const { line, text } = cells.firstText!;
+    if (cells.commaNumbers === cells.texts) {
+      throw new BcnmfError(
+        'INVALID_DATA',
+        `${name}: line ${line}, column "${column}": ${JSON.stringify(text)} is a number written with a comma (a decimal comma or thousands separators); ` +
+          "write numbers with '.' as the decimal point and no separators",
+      );
+    }
+    if (cells.numbers > cells.texts) {
+      throw new BcnmfError(
+        'INVALID_DATA',
+        `${name}: column "${column}" holds numbers (${cells.numbers} cells) and text (${cells.texts}), first at line ${line}: ${JSON.stringify(text)}; ` +
+          'a feature column holds numbers only (a missing value is an empty cell or NA)',
+      );
+    }
   });
   if (chosen.length === 0) {
     throw new BcnmfError('INVALID_DATA', `${name}: no numeric column (every column holds text or is named like a label); is this a data file?`);
@@ -102,7 +129,11 @@ function numericFeatureColumns(name: string, numeric: readonly boolean[], column
  * growing typed array. `features: 'numeric'` and `namesColumn: 'auto'` read the text twice
  * (a layout pass first), so they need a source that can be read again.
  */
+/** The option names of the delimited readers (`name` is parseDelimited's). */
+const READ_OPTIONS = ['delimiter', 'orientation', 'features', 'namesColumn', 'missingValues', 'dtype', 'name'];
+
 export async function readTable(source: TextSource, name: string, options: ReadDelimitedOptions): Promise<DelimitedTable> {
+  refuseUnknownOptions(options, READ_OPTIONS, name);
   const orientation = options.orientation ?? 'samples-in-rows';
   if (orientation !== 'samples-in-rows' && orientation !== 'features-in-rows') {
     throw new BcnmfError('INVALID_OPTION', `orientation must be 'samples-in-rows' or 'features-in-rows', got ${JSON.stringify(orientation)}`);
@@ -125,7 +156,7 @@ export async function readTable(source: TextSource, name: string, options: ReadD
     const layout = await scanLayout(source, name, { delimiter, namesColumn, missingValues: options.missingValues });
     namesColumn = layout.namesColumn;
     delimiter = layout.delimiter;
-    if (numericMode) numericColumns = numericFeatureColumns(name, layout.numericColumns, layout.columnNames, namesColumn ? 1 : 0);
+    if (numericMode) numericColumns = numericFeatureColumns(name, layout, namesColumn ? 1 : 0);
   }
   const selection = numericMode ? undefined : (options.features as readonly string[] | RegExp | undefined);
   const first = namesColumn ? 1 : 0;

@@ -16,7 +16,7 @@ export interface LabelsForSamplesOptions {
  * annotations). Samples are matched by name; every sample needs a label, and the table
  * may hold others (e.g. the background's). Refused with `BcnmfError('INVALID_DATA')`: no
  * label column, an unknown column, a sample with two different labels, samples without a
- * label.
+ * label or with an empty one (which would count as a class of its own).
  *
  * @example
  * const table = await parseDelimited('sample,digit\nb,1\na,0\nc,1\n', { name: 'labels.csv', features: [] });
@@ -38,5 +38,10 @@ export function labelsForSamples(table: DelimitedTable, samples: readonly string
   });
   const absent = samples.filter((s) => !byName.has(s));
   if (absent.length > 0) throw new BcnmfError('INVALID_DATA', `${source} has no label for ${absent.length} target samples (${someNames(absent)})`);
+  // an empty label cell is no label: kept, it would be a class of its own in the ARI
+  const blank = samples.filter((s) => byName.get(s)!.trim() === '');
+  if (blank.length > 0) {
+    throw new BcnmfError('INVALID_DATA', `${source}: the label of ${blank.length} target sample${blank.length > 1 ? 's is' : ' is'} empty (${someNames(blank)}); every target sample needs a label (leave out the unlabelled samples, or give them one)`);
+  }
   return samples.map((s) => byName.get(s)!);
 }

@@ -14,6 +14,11 @@ export interface TableNames {
 export interface DetectedOrientation {
   orientation: Orientation;
   reason: string;
+  /**
+   * True when the names point both ways (the files share most row names and most column
+   * names): `orientation` is then only the likelier reading, and a reader should ask.
+   */
+  ambiguous?: true;
 }
 
 function overlap(a: readonly string[], b: readonly string[]): number {
@@ -48,6 +53,9 @@ function jaccard(a: readonly string[], b: readonly string[], shared: number): nu
  * Otherwise, or without a background: samples in rows. Row names that are a plain index
  * (0, 1, 2, ... or 1, 2, 3, ...) in both files do not count as shared feature names: pandas
  * writes its default sample index so, and two files of as many samples share it whole.
+ * When rows win but most column names are shared too (not as a plain index), the names
+ * point both ways: the result is marked `ambiguous` (the reader should ask). Shared
+ * columns with partly shared rows (`cell_1`, ... in both) are the usual layout.
  *
  * @example
  * const target = await scanDelimited(',t0,t1,t2\npixel_0,1,2,3\npixel_1,4,5,6\n', { name: 't.csv' });
@@ -66,6 +74,14 @@ export function detectOrientation(target: TableNames, background: TableNames | n
     const indexRows = isPlainIndex(target.rowNames) && isPlainIndex(background.rowNames);
     const indexNote = indexRows ? ' (their row names are a plain index 0, 1, 2, ..., which says nothing)' : '';
     if (rows > columns && rows >= 0.5 && !indexRows) {
+      // most column names shared as well (not a plain index): the other reading is as good
+      if (columns >= 0.5 && !(isPlainIndex(target.columnNames) && isPlainIndex(background.columnNames))) {
+        return {
+          orientation: 'features-in-rows',
+          reason: `the two files share both ${sharedRows} row names and ${sharedColumns} column names, so either could be the features`,
+          ambiguous: true,
+        };
+      }
       return { orientation: 'features-in-rows', reason: `the two files share ${sharedRows} row names (features) and ${sharedColumns} column names` };
     }
     if (columns >= rows && columns >= 0.5) {

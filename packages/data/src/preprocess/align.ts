@@ -130,7 +130,7 @@ function refusal(target: FeatureList, background: FeatureList, t: string, b: str
     } else {
       const parts: string[] = [];
       if (lacking.length > 0) parts.push(`${b} lacks ${lacking.length} of the ${tSet.size} features of ${t} (${someNames(lacking)})`);
-      if (extra.length > 0) parts.push(`${b} has ${extra.length} features that ${t} lacks (${someNames(extra)})`);
+      if (extra.length > 0) parts.push(`${b} has ${extra.length} feature${extra.length === 1 ? '' : 's'} that ${t} lacks (${someNames(extra)})`);
       if (duplicates.length > 0) parts.push(`names repeat (${someNames(duplicates)})`);
       difference = parts.join('; ');
       if (duplicates.length === 0) options.push(`to keep the ${common} features both have, in the order of ${t}, choose ${choices.name}`);
@@ -155,7 +155,7 @@ function refusal(target: FeatureList, background: FeatureList, t: string, b: str
  * const b = { columns: 3, columnNames: ['c', 'a', 'x'] };
  * planFeatureAlignment(t, [b]);
  * // throws: target and background have different features: background lacks 1 of the 3 features of target ('b');
- * //   background has 1 features that target lacks ('x'). To keep the 2 features both have, in the order of
+ * //   background has 1 feature that target lacks ('x'). To keep the 2 features both have, in the order of
  * //   target, choose align: 'name'; or to take the 3 features as the same ones in file order, choose align: 'position'.
  * const plan = planFeatureAlignment(t, [b], { align: 'name' });
  * plan.featureNames;        // ['a', 'c']
@@ -189,7 +189,7 @@ export function planFeatureAlignment(target: FeatureList, backgrounds: readonly 
   if (align === 'position') {
     backgrounds.forEach((b, i) => {
       if (b.columns !== target.columns) {
-        throw new BcnmfError('INVALID_DATA', `${t} has ${target.columns} features and ${names[i]} has ${b.columns}: features can be taken by position only when there are as many in each`);
+        throw new BcnmfError('INVALID_DATA', `${t} has ${target.columns} feature${target.columns === 1 ? '' : 's'} and ${names[i]} has ${b.columns}: features can be taken by position only when there are as many in each`);
       }
     });
     const featureNames = target.columnNames ?? backgrounds.find((b) => b.columnNames)?.columnNames;

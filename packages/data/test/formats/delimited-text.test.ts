@@ -97,6 +97,27 @@ describe('parseDelimited', () => {
     );
   });
 
+  it("features: 'numeric' refuses a number column with stray text, or numbers written with a comma, instead of making it an annotation", async () => {
+    const rows = (cell: (i: number) => string) => ['s,g0,g1,group', ...Array.from({ length: 6 }, (_, i) => `t${i},${cell(i)},${i},${i % 2 ? 'A' : 'B'}`)].join('\n') + '\n';
+    // one text cell among counts: line 5 is data row 4
+    await assert.rejects(parseDelimited(rows((i) => (i === 3 ? 'x' : String(i))), { name: 'cnt.csv', features: 'numeric' }),
+      refused('INVALID_DATA', /cnt\.csv: column "g0" holds numbers \(5 cells\) and text \(1\), first at line 5: "x"; a feature column holds numbers only/));
+    // a decimal comma (quoted, as a CSV must) or thousands separators, in every cell or in one
+    await assert.rejects(parseDelimited(rows((i) => `"1,${i}35"`), { name: 'k.csv', features: 'numeric' }),
+      refused('INVALID_DATA', /k\.csv: line 2, column "g0": "1,035" is a number written with a comma \(a decimal comma or thousands separators\); write numbers with '\.' as the decimal point/));
+    await assert.rejects(parseDelimited(rows((i) => (i === 2 ? '"2,5"' : String(i))), { name: 'c.csv', features: 'numeric' }),
+      refused('INVALID_DATA', /c\.csv: line 4, column "g0": "2,5" is a number written with a comma/));
+    // a column of text, or mostly text, stays an annotation; a label-named one too, whatever it holds
+    const text = await parseDelimited(rows((i) => (i < 4 ? `note ${i}` : String(i))), { name: 'a.csv', features: 'numeric' });
+    assert.deepEqual(text.matrix.columnNames, ['g1']);
+    assert.deepEqual(Object.keys(text.annotations), ['g0', 'group']);
+    const layout = await scanDelimited(rows((i) => (i === 3 ? 'x' : String(i))), { name: 'cnt.csv' });
+    assert.deepEqual(layout.columnCells[0], { numbers: 5, texts: 1, commaNumbers: 0, firstText: { line: 5, text: 'x' } });
+    assert.deepEqual(layout.columnCells[2], { numbers: 0, texts: 6, commaNumbers: 0, firstText: { line: 2, text: 'B' } });
+    // without 'numeric', a comma number is refused as any text in a feature column, with the hint
+    await assert.rejects(parseDelimited('s,g0\na,"2,5"\n', { name: 'd.csv' }), refused('INVALID_DATA', /d\.csv: line 2.*"2,5" is not a number \(a decimal comma or thousands separators\?/));
+  });
+
   it("namesColumn: 'auto': names when the header cell is empty or a cell is not a number", async () => {
     const noNames = await parseDelimited('a\tb\n1\t2\n3\t4\n', { name: 'n.tsv', namesColumn: 'auto' });
     assert.equal(noNames.matrix.rowNames, undefined);
@@ -107,6 +128,23 @@ describe('parseDelimited', () => {
     assert.deepEqual(blankHeader.matrix.toArray(), [[0.5, 1], [0.25, 2]]);
     const textNames = await parseDelimited('id,a\nr1,1\n2,2\n', { name: 'r.csv', namesColumn: 'auto' });
     assert.deepEqual(textNames.matrix.rowNames, ['r1', '2']);
+    // a first column named like identifiers holds names, even when they are numbers
+    for (const header of ['cell_id', 'id', 'Barcode', 'sample', 'Unnamed: 0', 'CellID', 'gene.id']) {
+      const ids = await parseDelimited(`${header},g0,g1\n1000,1,2\n1001,3,4\n`, { name: 'ids.csv', namesColumn: 'auto', features: 'numeric' });
+      assert.deepEqual([ids.matrix.rowNames, ids.matrix.columnNames], [['1000', '1001'], ['g0', 'g1']], header);
+    }
+    // a feature that merely ends in 'id' stays a feature
+    const lipid = await parseDelimited('lipid,g0\n1,2\n3,4\n', { name: 'l.csv', namesColumn: 'auto' });
+    assert.deepEqual(lipid.matrix.columnNames, ['lipid', 'g0']);
+  });
+
+  it('refuses an option name it does not know (a misspelt delimiter was ignored, then blamed on the header)', async () => {
+    await assert.rejects(parseDelimited('id;a;b\nr1;1;2\n', { name: 'x.csv', delimeter: ';' } as never),
+      refused('INVALID_OPTION', /^x\.csv: unknown option 'delimeter'; the options are delimiter, orientation, features/));
+    await assert.rejects(scanDelimited('a,b\n1,2\n', { name: 'y.csv', namescolumn: 'auto' } as never), refused('INVALID_OPTION', /^y\.csv: unknown option 'namescolumn'/));
+    const path = join(dir, 'opts.csv');
+    writeFileSync(path, 'id;a;b\nr1;1;2\n');
+    await assert.rejects(readDelimited(path, { delimeter: ';' } as never), refused('INVALID_OPTION', /opts\.csv: unknown option 'delimeter'/));
   });
 
   it('refuses bad text with the messages readDelimited gives, and a second pass of a stream', async () => {
@@ -134,6 +172,12 @@ describe('scanDelimited', () => {
       rowNames: ['pixel_0', 'pixel_1'],
       rows: 2,
       numericColumns: [true, true, false],
+      // NA is missing: in neither count
+      columnCells: [
+        { numbers: 2, texts: 0, commaNumbers: 0 },
+        { numbers: 1, texts: 0, commaNumbers: 0 },
+        { numbers: 0, texts: 2, commaNumbers: 0, firstText: { line: 2, text: 'a' } },
+      ],
     });
     const semicolons = await scanDelimited('a;b\n1;2\n', { name: 'x', namesColumn: 'auto' });
     assert.equal(semicolons.delimiter, ';');

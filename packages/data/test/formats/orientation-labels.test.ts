@@ -47,6 +47,21 @@ describe('detectOrientation', () => {
     assert.equal(detectOrientation(await scan(genes(6), 't.csv'), await scan(genes(6).replace(',t0,t1', ',b0,b1'), 'b.csv')).orientation, 'features-in-rows');
   });
 
+  it('names shared on both sides point both ways: marked ambiguous (the reader asks), unless the columns are a plain index', async () => {
+    // the same 40 cell names in both files (10x barcodes repeat across runs), 8 of 10 features shared
+    const table = (features: string[]) => `cell,${features.join(',')}\n${Array.from({ length: 40 }, (_, i) => `cell_${i + 1},${features.map(() => '1').join(',')}`).join('\n')}\n`;
+    const g = Array.from({ length: 10 }, (_, j) => `g${j}`);
+    const detected = detectOrientation(await scan(table(g), 't.csv'), await scan(table([...g.slice(0, 8), 'h8', 'h9']), 'b.csv'));
+    assert.deepEqual(detected, {
+      orientation: 'features-in-rows',
+      reason: 'the two files share both 40 row names and 8 column names, so either could be the features',
+      ambiguous: true,
+    });
+    // all features shared and cell names shared in part: the usual layout, no doubt
+    const some = (n: number) => `cell,${g.join(',')}\n${Array.from({ length: n }, (_, i) => `cell_${i + 1},${g.map(() => '1').join(',')}`).join('\n')}\n`;
+    assert.deepEqual(detectOrientation(await scan(some(40), 't.csv'), await scan(some(30), 'b.csv')), { orientation: 'samples-in-rows', reason: 'the two files share 10 column names (features)' });
+  });
+
   it('shared column names mean samples in rows', async () => {
     const t = await scan('cell,g1,g2\nc1,1,2\nc2,3,4\n', 't.csv');
     const b = await scan('cell,g1,g2\nd1,1,2\n', 'b.csv');
@@ -79,5 +94,9 @@ describe('labelsForSamples', () => {
     assert.throws(() => labelsForSamples(noLabels, ['a']), refused(/has no label column/));
     const twice = await read('s,l\na,1\na,2\n');
     assert.throws(() => labelsForSamples(twice, ['a'], { source: 'l.csv' }), refused(/l\.csv: sample 'a' has two different labels/));
+    // an empty label is no label (it would be a class of its own in the ARI); the file's other samples may have none
+    const blanks = await read('s,l\na,1\nb,\nc, \nd,\n');
+    assert.throws(() => labelsForSamples(blanks, ['a', 'b', 'c'], { source: 'l.csv' }), refused(/^l\.csv: the label of 2 target samples is empty \('b', 'c'\); every target sample needs a label/));
+    assert.deepEqual(labelsForSamples(blanks, ['a'], { source: 'l.csv' }), ['1']);
   });
 });
