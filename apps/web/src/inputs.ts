@@ -17,6 +17,9 @@ import {
   type FeatureAlignment,
   type Orientation,
 } from '@bcnmf/data/browser';
+import { counted } from './words.js';
+
+export { defaultLabelColumn, labelsProblem } from './labels.js';
 
 /** A data matrix as the page uses it: samples x features, float32, with its label candidates. */
 export interface LoadedMatrix {
@@ -87,12 +90,20 @@ export function chooseOrientation(
   choice: 'auto' | Orientation,
   target: InputFile | null,
   background: InputFile | null,
-): { orientation: Orientation; note: string } {
+): { orientation: Orientation; note: string; ambiguous?: string } {
   if (choice !== 'auto') return { orientation: choice, note: 'as chosen' };
   const tables = [target, background].filter((f): f is Extract<InputFile, { kind: 'table' }> => f?.kind === 'table');
   if (tables.length === 0) return { orientation: 'samples-in-rows', note: '' };
   const other = tables.length === 2 ? tables[1].layout : null;
-  const { orientation, reason } = detectOrientation(tables[0].layout, other);
+  const { orientation, reason, ambiguous } = detectOrientation(tables[0].layout, other);
+  if (ambiguous) {
+    // the names point both ways: a guess could fit the transposed tables
+    return {
+      orientation,
+      note: 'not detected: choose one',
+      ambiguous: `Cannot tell how ${tables[0].name} and ${tables[1].name} lie: ${reason}. Choose "samples in rows" or "features in rows" under Orientation.`,
+    };
+  }
   return { orientation, note: `detected: ${orientation === 'features-in-rows' ? 'features in rows' : 'samples in rows'}, because ${reason}` };
 }
 
@@ -122,7 +133,7 @@ export function readLabelsTable(file: Blob, name: string): Promise<DelimitedTabl
 /** The labels of the target samples from a labels file, matched by sample name, and how. */
 export function labelsFromFile(table: DelimitedTable, name: string, sampleNames: readonly string[]): { labels: string[]; how: string } {
   const labels = labelsForSamples(table, sampleNames, { source: name });
-  return { labels, how: `${name}: matched all ${labels.length} samples by name` };
+  return { labels, how: `${name}: matched ${labels.length === 1 ? 'the one sample' : `all ${counted(labels.length, 'sample')}`} by name` };
 }
 
 /** Names of the samples (rows), with `sample_1`, ... where the file had none. */
@@ -135,7 +146,7 @@ export function featureNamesOf(m: DenseMatrix): string[] {
   return m.columnNames ? [...m.columnNames] : Array.from({ length: m.columns }, (_, j) => `feature_${j + 1}`);
 }
 
-/** `200 samples x 784 features, 3 missing values`. */
+/** `200 samples x 784 features, 3 missing values` (`1 sample x 1 feature, 1 missing value`). */
 export function describeMatrix(m: LoadedMatrix): string {
-  return `${m.matrix.rows.toLocaleString('en')} samples x ${m.matrix.columns.toLocaleString('en')} features` + (m.missingCount ? `, ${m.missingCount} missing values` : '');
+  return `${counted(m.matrix.rows, 'sample')} x ${counted(m.matrix.columns, 'feature')}` + (m.missingCount ? `, ${counted(m.missingCount, 'missing value')}` : '');
 }

@@ -1,5 +1,5 @@
 // Messages between the page and its fitting worker.
-import type { FitResult } from './results.js';
+import type { FitResult, RunSource } from './results.js';
 
 export type Loss = 'frobenius' | 'poisson';
 export type Preprocessing = 'none' | 'log1p-cp10k';
@@ -31,7 +31,7 @@ export interface DemoSettings {
 }
 
 export type ToWorker =
-  | { type: 'fit'; target: MatrixMessage; background: MatrixMessage; labels: string[] | null; settings: FitSettings }
+  | { type: 'fit'; target: MatrixMessage; background: MatrixMessage; labels: string[] | null; settings: FitSettings; source: RunSource }
   | { type: 'demo'; demo: DemoSettings; settings: FitSettings };
 
 export type FromWorker =

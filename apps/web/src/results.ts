@@ -1,5 +1,7 @@
 // What a finished fit hands to the page, and the files the page offers for download.
 // Pure functions: no DOM (the unit tests and the README example run them in Node).
+import type { Preprocessing } from './protocol.js';
+import { counted } from './words.js';
 
 /** A row-major matrix as it crosses from the worker. */
 export interface PlainMatrix {
@@ -24,8 +26,34 @@ export interface TopicInfo {
   topFeatures: Array<{ index: number; name: string; weight: number }>;
 }
 
+/** The inputs a fit ran on, named in the results and in settings.json (results stay tied to their files). */
+export interface RunSource {
+  /** 'files': the files chosen on the page; 'demo': the built-in simulation. */
+  kind: 'files' | 'demo';
+  /** The target file's name (the demo: what it simulates). */
+  target: string;
+  background: string;
+  /** Where the labels came from (`column "group" of t.csv`, a labels file's name); null without labels. */
+  labels: string | null;
+  /** How the files were read and matched (`features in rows; features matched by name`); null where nothing to say. */
+  reading: string | null;
+}
+
+/** The preprocessing choices of the page in words: the summary says which ran, the downloads record it. */
+export const PREPROCESSING: Record<Preprocessing, { name: string; description: string }> = {
+  none: { name: 'none (values as given)', description: 'none: the values of the files as given' },
+  'log1p-cp10k': {
+    name: 'log1p(counts per 10,000)',
+    description:
+      'log1p-cp10k: each sample (row) scaled to a total of 10,000, then log(1 + x), before the fit; ' +
+      'give new data the same preprocessing before using this model on it',
+  },
+};
+
 /** Everything the page shows and writes about one fit. */
 export interface FitResult {
+  /** The inputs of the fit. */
+  source: RunSource;
   /** Target coefficients, samples x k. */
   Htarget: PlainMatrix;
   /** The basis, k x features. */
@@ -40,14 +68,75 @@ export interface FitResult {
   clusters: number[];
   /** ARI of those clusters against `labels`; null without labels. */
   ari: number | null;
-  settings: Record<string, string | number | boolean>;
+  /** k, alpha, loss, maxIter, tol, seed, preprocessing and backend. */
+  settings: Record<string, string | number | boolean> & { preprocessing: Preprocessing };
   scoreDirection: 'minimize' | 'maximize';
   backend: string;
   iterations: number;
   wallTimeMs: number;
   warnings: string[];
-  /** `JSON.stringify(model)`: BcnmfModel.load restores it. */
+  /** The model as model.json (see {@link modelFileJson}): BcnmfModel.load restores it. */
   modelJson: string;
+}
+
+/**
+ * model.json: the model's JSON (`model.toJSON()`) with a top-level `preprocessing`
+ * field, so that the file says what its W was fitted on. BcnmfModel.load reads the
+ * fields it knows and passes over this one.
+ *
+ * @example
+ * JSON.parse(modelFileJson({ name: 'bcNMF' }, 'none')).preprocessing.method; // 'none'
+ */
+export function modelFileJson(model: object, preprocessing: Preprocessing): string {
+  return JSON.stringify({ ...model, preprocessing: { method: preprocessing, description: PREPROCESSING[preprocessing].description } });
+}
+
+/**
+ * The inputs in words.
+ *
+ * @example
+ * describeSource({ kind: 'files', target: 't.csv', background: 'b.csv', labels: 'column "group" of t.csv', reading: null });
+ * // 'target t.csv, background b.csv, labels from column "group" of t.csv'
+ */
+export function describeSource(source: RunSource): string {
+  const labels = source.labels ? `labels from ${source.labels}` : 'no labels';
+  const inputs = source.kind === 'demo' ? `the built-in demo (${source.target} against ${source.background})` : `target ${source.target}, background ${source.background}`;
+  return `${inputs}, ${labels}` + (source.reading ? `; ${source.reading}` : '');
+}
+
+/** The note on results whose inputs have changed since the fit (`change`: what changed, e.g. `the target file`). */
+export function staleNote(source: RunSource, change: string): string {
+  return `These results are of the earlier inputs (${describeSource(source)}); ${change} changed since. Run again for results of the current inputs.`;
+}
+
+/** The line under the ARI: the settings of the fit, the preprocessing included, and how it went. */
+export function fitSummary(result: Pick<FitResult, 'settings' | 'iterations' | 'backend' | 'wallTimeMs' | 'warnings'>): string {
+  const s = result.settings;
+  return (
+    `k = ${s.k}, alpha = ${s.alpha}, ${s.loss} loss, preprocessing ${PREPROCESSING[s.preprocessing].name}, ` +
+    `${counted(result.iterations, 'iteration')}, backend ${result.backend}, ${(result.wallTimeMs / 1000).toFixed(1)} s fitting` +
+    (result.warnings.length ? `; warnings: ${result.warnings.join('; ')}` : '')
+  );
+}
+
+/** settings.json: what ran on what (inputs, settings, preprocessing), to keep beside the other downloads. */
+export function settingsJson(result: FitResult): string {
+  const { preprocessing } = result.settings;
+  return (
+    JSON.stringify(
+      {
+        inputs: { ...result.source, description: describeSource(result.source) },
+        settings: result.settings,
+        preprocessing: { method: preprocessing, description: PREPROCESSING[preprocessing].description },
+        iterations: result.iterations,
+        backend: result.backend,
+        ari: result.ari,
+        warnings: result.warnings,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** A number as CSV text: integers as they are, others to 7 significant digits (float32 precision). */
@@ -139,6 +228,7 @@ export function resultFiles(result: FitResult): Array<{ name: string; type: stri
     { name: 'topics.csv', type: 'text/csv', content: topicsCsv(result) },
     { name: 'history.csv', type: 'text/csv', content: historyCsv(result) },
     { name: 'model.json', type: 'application/json', content: result.modelJson },
+    { name: 'settings.json', type: 'application/json', content: settingsJson(result) },
   ];
 }
 

@@ -11,8 +11,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { labelsProblem } from './labels.js';
 import type { BackendChoice, FitSettings, FromWorker, MatrixMessage, ToWorker } from './protocol.js';
-import type { FitResult } from './results.js';
+import { modelFileJson, PREPROCESSING, type FitResult, type RunSource } from './results.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -80,16 +81,22 @@ function preprocess(m: MatrixMessage, settings: FitSettings): DenseMatrix {
   return settings.preprocessing === 'log1p-cp10k' ? log1p(normalizeTotal(dense)) : dense;
 }
 
-function resultOf(model: BcnmfModel, labels: string[] | null, settings: FitSettings, backend: string, sampleNames: string[], featureNames: string[]): FitResult {
+function resultOf(
+  model: BcnmfModel,
+  labels: string[] | null,
+  settings: FitSettings,
+  backend: string,
+  source: RunSource,
+  sampleNames: string[],
+  featureNames: string[],
+): FitResult {
   const H = model.Htarget;
   let clusters: number[];
   let ari: number | null = null;
   if (labels) {
-    const distinct = new Set(labels).size;
-    if (distinct < 2) throw new BcnmfError('INVALID_DATA', `the labels hold ${distinct} distinct value; the ARI needs at least 2 groups`);
-    if (distinct > Math.min(50, H.rows - 1)) {
-      throw new BcnmfError('INVALID_DATA', `the labels hold ${distinct} distinct values for ${H.rows} samples: choose a column of groups (or no labels)`);
-    }
+    // the page checks the labels before the fit (the same rule); this guards the worker's own callers
+    const problem = labelsProblem(labels, source.labels ?? undefined);
+    if (problem) throw new BcnmfError('INVALID_DATA', problem);
     const evaluation = evaluateEmbedding(H, labels, { protocol: 'raw', nInit: 20, seed: settings.seed });
     clusters = evaluation.clusterLabels.map(Number);
     ari = evaluation.ari;
@@ -97,6 +104,7 @@ function resultOf(model: BcnmfModel, labels: string[] | null, settings: FitSetti
     clusters = H.rows >= 2 ? kmeans(H, 2, { nInit: 20, seed: settings.seed }).labels : H.rows === 1 ? [0] : [];
   }
   return {
+    source,
     Htarget: { data: H.data, shape: [H.rows, H.columns] },
     W: { data: model.W.data, shape: [model.W.rows, model.W.columns] },
     sampleNames,
@@ -127,19 +135,19 @@ function resultOf(model: BcnmfModel, labels: string[] | null, settings: FitSetti
     iterations: model.iterations,
     wallTimeMs: model.wallTimeMs,
     warnings: [...model.warnings],
-    modelJson: JSON.stringify(model),
+    modelJson: modelFileJson(model.toJSON(), settings.preprocessing),
   };
 }
 
 /** Fits target against background; the page has matched their features already (@bcnmf/data's alignment rule). */
-async function run(target: MatrixMessage, background: MatrixMessage, labels: string[] | null, settings: FitSettings): Promise<void> {
+async function run(target: MatrixMessage, background: MatrixMessage, labels: string[] | null, settings: FitSettings, source: RunSource): Promise<void> {
   const X = preprocess(target, settings);
   const Y = preprocess(background, settings);
   post({
     type: 'data',
     targetShape: [X.rows, X.columns],
     backgroundShape: [Y.rows, Y.columns],
-    description: settings.preprocessing === 'log1p-cp10k' ? 'log1p(counts per 10,000)' : 'as given',
+    description: `preprocessing ${PREPROCESSING[settings.preprocessing].name}`,
   });
   post({ type: 'status', text: 'starting the backend' });
   const backend = await chooseBackend(settings.backend);
@@ -167,7 +175,7 @@ async function run(target: MatrixMessage, background: MatrixMessage, labels: str
       }),
   });
   post({ type: 'status', text: 'scoring the embedding' });
-  const result = resultOf(model, labels, settings, backend.name, target.sampleNames, target.featureNames);
+  const result = resultOf(model, labels, settings, backend.name, source, target.sampleNames, target.featureNames);
   post({ type: 'result', result });
 }
 
@@ -184,9 +192,16 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         featureNames: m.columnNames ? [...m.columnNames] : [],
       });
       const labels = Array.from(sim.targetLabels, (l) => `program ${l}`);
-      await run(asNamed(sim.target), asNamed(sim.background), labels, message.settings);
+      const source: RunSource = {
+        kind: 'demo',
+        target: `${sim.target.rows} simulated target cells`,
+        background: `${sim.background.rows} background cells`,
+        labels: 'the simulated target-only programs',
+        reading: null,
+      };
+      await run(asNamed(sim.target), asNamed(sim.background), labels, message.settings, source);
     } else {
-      await run(message.target, message.background, message.labels, message.settings);
+      await run(message.target, message.background, message.labels, message.settings, message.source);
     }
   } catch (error) {
     post({ type: 'error', message: describe(error) });

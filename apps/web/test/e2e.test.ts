@@ -2,7 +2,9 @@
 // drives Debian's chromium (playwright-core): the built-in demo and its ARI, the
 // downloads, offline use (service worker) with the demo and the MNIST-on-patches files
 // (features in rows, detected) through the file inputs, features that differ (refused,
-// then matched by name when chosen), and bad files.
+// then matched by name when chosen), labels checked before the fit, results tied to
+// their inputs (marked when an input changes, a running fit stopped), bad files (each
+// message kept until its file is replaced) and the page's accessible names.
 // Skipped, with the reason printed, where chromium is missing.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,6 +114,14 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
     const cells = await page.locator('#heatmap .cells rect').count();
     assert.ok(cells >= 2 * 10 && cells <= 2 * 20, `${cells} heatmap cells`);
     assert.equal(await page.locator('#topics tbody tr').count(), 2);
+    // what ran on what: the demo's inputs and its preprocessing
+    assert.match((await page.locator('#results-source').textContent()) ?? '', /^Inputs: the built-in demo \(500 simulated target cells against 500 background cells\)/);
+    assert.match((await page.locator('#fit-summary').textContent()) ?? '', /frobenius loss, preprocessing log1p\(counts per 10,000\), 300 iterations/);
+    // accessible names: the progress bar, the status as a polite live region, the topics table's caption
+    assert.equal(await page.getByRole('progressbar', { name: 'Progress of the fit (iterations)' }).count(), 1);
+    assert.equal(await page.locator('#status').getAttribute('aria-live'), 'polite');
+    assert.equal(await page.getByRole('status').filter({ hasText: /^done: / }).count(), 1);
+    assert.match((await page.locator('#topics caption').textContent()) ?? '', /^Topics: log2 enrichment/);
     const shot = join(shots, 'demo.png');
     await page.screenshot({ path: shot, fullPage: true });
     t.diagnostic(`screenshot: ${shot}`);
@@ -119,12 +129,17 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
 
   it('offers the results as downloads (CSV, model.json) that read back', async () => {
     const names = await page.locator('#downloads a').evaluateAll((links) => links.map((a) => a.getAttribute('download')));
-    assert.deepEqual(names, ['embedding.csv', 'loadings.csv', 'topics.csv', 'history.csv', 'model.json']);
+    assert.deepEqual(names, ['embedding.csv', 'loadings.csv', 'topics.csv', 'history.csv', 'model.json', 'settings.json']);
     const fetch = async (name: string): Promise<string> => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#downloads a[data-file="${name}"]`)]);
       return readFileSync((await download.path())!, 'utf8');
     };
-    const model = BcnmfModel.load(JSON.parse(await fetch('model.json')));
+    const modelJson = JSON.parse(await fetch('model.json'));
+    assert.equal(modelJson.preprocessing.method, 'log1p-cp10k', 'model.json says what its W was fitted on');
+    const model = BcnmfModel.load(modelJson);
+    const settings = JSON.parse(await fetch('settings.json'));
+    assert.equal(settings.preprocessing.method, 'log1p-cp10k');
+    assert.deepEqual([settings.settings.k, settings.settings.alpha, settings.inputs.kind], [2, 2, 'demo']);
     assert.deepEqual(model.W.shape, [2, 1500]);
     assert.deepEqual(model.Htarget.shape, [500, 2]);
     const embedding = (await fetch('embedding.csv')).trimEnd().split('\n');
@@ -180,8 +195,15 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
     assert.equal(await page.locator('#scatter circle').count(), 200);
     assert.match((await page.locator('#topics').textContent()) ?? '', /pixel_\d+/);
     // the toggle: samples in rows makes 784 "samples" of 200 / 150 features, which do not
-    // match: the data package's alignment rule refuses, saying what differs
+    // match: the data package's alignment rule refuses, saying what differs; the results
+    // stay, marked as of the earlier inputs
     await page.selectOption('#orientation', 'samples-in-rows');
+    assert.equal(await page.locator('#results').getAttribute('data-stale'), 'true');
+    assert.equal(
+      await page.locator('#results-stale').textContent(),
+      'These results are of the earlier inputs (target target_images.csv, background background_images.csv, labels from target_labels.csv; features in rows); ' +
+        'the orientation changed since. Run again for results of the current inputs.',
+    );
     await page.waitForFunction(() => /784 samples x 200 features/.test(document.getElementById('data-summary')!.textContent ?? ''));
     assert.match(
       (await page.locator('#error').textContent()) ?? '',
@@ -212,14 +234,31 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
       const header = Array.from({ length: 12 }, (_, j) => `f${j}`).join(',');
       const targetFile = join(dir, 'small_target.csv');
       const backgroundFile = join(dir, 'small_background.csv');
-      writeFileSync(targetFile, `sample,${header},group\n` + rows(40, true).map((r, i) => `t${i},${r.join(',')},${i % 2 === 0 ? 'A' : 'B'}`).join('\n') + '\n');
+      // a text column with one value per sample (barcode) before the groups
+      writeFileSync(targetFile, `sample,barcode,${header},group\n` + rows(40, true).map((r, i) => `t${i},bc${1000 + i},${r.join(',')},${i % 2 === 0 ? 'A' : 'B'}`).join('\n') + '\n');
       writeFileSync(backgroundFile, `sample,${header}\n` + rows(40, false).map((r, i) => `b${i},${r.join(',')}`).join('\n') + '\n');
       await page.setInputFiles('#target-file', targetFile);
       await page.setInputFiles('#background-file', backgroundFile);
-      await page.setInputFiles('#labels-file', []);
+      await page.setInputFiles('#labels-file', []); // removes the MNIST labels file
       await page.waitForFunction(() => /small_background/.test(document.getElementById('data-summary')!.textContent ?? ''));
+      assert.equal(await page.locator('#labels-name').textContent(), 'sample,label rows');
       assert.match((await page.locator('#orientation-note').textContent()) ?? '', /detected: samples in rows/);
+      // the default labels: the column of groups, not the first text column (one barcode per sample)
+      await page.waitForFunction(() => document.body.dataset.inputs === 'ready');
+      assert.equal(await page.locator('#label-column').inputValue(), 'col:group');
+      assert.equal(await page.locator('#labels-note').textContent(), 'column "group" of small_target.csv; 2 groups');
+      // chosen anyway, the barcodes are refused before the fit, by the rule of the ARI
+      await page.selectOption('#label-column', 'col:barcode');
+      await page.waitForFunction(() => document.body.dataset.inputs === 'ready' && !document.getElementById('error')!.hidden);
+      const refusal =
+        'the labels (column "barcode" of small_target.csv) hold 40 distinct values for 40 samples, more than the 39 groups the ARI takes: choose a column of groups, or none';
+      assert.equal(await page.locator('#labels-note').textContent(), refusal);
+      await page.click('#run');
+      await page.waitForFunction(() => document.getElementById('error')!.textContent!.startsWith('The labels'));
+      assert.equal(await page.locator('#error').textContent(), refusal.replace(/^t/, 'T'));
+      assert.notEqual(await page.evaluate(() => document.body.dataset.state), 'running');
       await page.selectOption('#label-column', 'col:group');
+      await page.waitForFunction(() => document.body.dataset.inputs === 'ready' && document.getElementById('error')!.hidden);
       await page.fill('#max-iter', '100');
       await page.selectOption('#backend', 'webgpu');
       await page.click('#run');
@@ -229,6 +268,33 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
       const ari = await shownAri();
       t.diagnostic(`small set on WebGPU: ARI ${ari.toFixed(3)}; ${await page.locator('#backend-used').textContent()}; ${await page.locator('#fit-summary').textContent()}`);
       assert.ok(ari > 0.8, `ARI ${ari}`);
+      assert.equal(await page.locator('#results-source').textContent(), 'Inputs: target small_target.csv, background small_background.csv, labels from column "group" of small_target.csv; samples in rows.');
+      // another labels choice: the ARI shown is marked as of the earlier labels
+      await page.selectOption('#label-column', '');
+      assert.match((await page.locator('#results-stale').textContent()) ?? '', /^These results are of the earlier inputs \(target small_target\.csv, .*labels from column "group" of small_target\.csv; samples in rows\); the labels choice changed since\./);
+      // a file chosen during a fit stops it: no results of the earlier file come later
+      // (this fit converges in under a second: the file is chosen in the page as the fit starts)
+      await page.selectOption('#backend', 'wasm');
+      await page.evaluate((text) => {
+        new MutationObserver((_, observer) => {
+          if (document.body.dataset.state !== 'running') return;
+          observer.disconnect();
+          const input = document.getElementById('background-file') as HTMLInputElement;
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([text], 'small_background.csv', { type: 'text/csv' }));
+          input.files = transfer.files;
+          input.dispatchEvent(new Event('change', { bubbles: true }));
+        }).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+      }, readFileSync(backgroundFile, 'utf8'));
+      await page.click('#run');
+      await page.waitForFunction(() => document.body.dataset.stopped === 'input changed');
+      assert.equal(await page.evaluate(() => document.body.dataset.state), 'idle');
+      assert.equal(
+        await page.locator('#run-note').textContent(),
+        'The fit of target small_target.csv, background small_background.csv, no labels; samples in rows was stopped: the background file changed during it. Run again for the current inputs.',
+      );
+      await page.waitForFunction(() => document.body.dataset.inputs === 'ready' && document.querySelectorAll('#background-drop.loaded').length === 1);
+      assert.equal(await page.locator('#results').isHidden(), true);
       await page.selectOption('#backend', 'auto');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -249,10 +315,10 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
       assert.equal(
         await page.locator('#error').textContent(),
         "genes_target.csv and genes_background.csv have different features: genes_background.csv lacks 1 of the 4 features of genes_target.csv ('g2'); " +
-          "genes_background.csv has 1 features that genes_target.csv lacks ('g9'). To keep the 3 features both have, in the order of genes_target.csv, " +
+          "genes_background.csv has 1 feature that genes_target.csv lacks ('g9'). To keep the 3 features both have, in the order of genes_target.csv, " +
           "choose 'by name' under Feature matching; or to take the 4 features as the same ones in file order, choose 'by position' under Feature matching.",
       );
-      await page.selectOption('#label-column', ''); // the MNIST labels file is still chosen; these cells have none
+      await page.selectOption('#label-column', ''); // these cells have no labels
       await page.selectOption('#align', 'name');
       await page.waitForFunction(() => document.body.dataset.inputs === 'ready' && document.getElementById('error')!.hidden);
       assert.match((await page.locator('#data-summary').textContent()) ?? '', /target \(genes_target\.csv\): 3 samples x 4 features; background \(genes_background\.csv\): 2 samples x 4 features/);
@@ -274,7 +340,24 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
       writeFileSync(ragged, 'sample,g1,g2\ns1,1,2\ns2,3\n');
       await page.setInputFiles('#target-file', ragged);
       await page.waitForSelector('#error:not([hidden])');
-      assert.equal(await page.locator('#error').textContent(), 'ragged.csv: line 3 (data row 2) has 2 fields but the header has 3');
+      const raggedMessage = 'ragged.csv: line 3 (data row 2) has 2 fields but the header has 3';
+      assert.equal(await page.locator('#error').textContent(), raggedMessage);
+      // the drop zone says the file could not be read (not only its name, as if loaded)
+      await page.waitForSelector('#target-drop.failed');
+      assert.match((await page.locator('#target-name').textContent()) ?? '', /^ragged\.csv \(0 KiB\): could not be read, not loaded/);
+      // a good background: the target's message stays until the target is replaced
+      const good = join(dir, 'good.csv');
+      writeFileSync(good, 'sample,g1,g2\ns1,1,2\ns2,3,4\n');
+      await page.setInputFiles('#background-file', good);
+      await page.waitForSelector('#background-drop.loaded');
+      assert.equal(await page.locator('#error').textContent(), raggedMessage);
+      assert.equal(await page.locator('#target-drop').getAttribute('class'), 'drop failed');
+      await page.click('#run');
+      await page.waitForFunction(() => /Run needs/.test(document.getElementById('error')!.textContent ?? ''));
+      assert.equal(
+        await page.locator('#error').textContent(),
+        `${raggedMessage}\nRun needs files that can be read: the target file (ragged.csv) could not be read, as said above. Choose another target file.`,
+      );
       const shot = join(shots, 'bad-file.png');
       await page.screenshot({ path: shot, fullPage: true });
       t.diagnostic(`screenshot: ${shot}`);
@@ -283,19 +366,22 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
       writeFileSync(notHdf5, 'this is not HDF5 at all');
       await page.setInputFiles('#background-file', notHdf5);
       await page.waitForFunction(() => /broken\.h5ad/.test(document.getElementById('error')!.textContent ?? ''));
-      assert.equal(await page.locator('#error').textContent(), 'broken.h5ad: not an HDF5 file (no HDF5 signature)');
+      assert.equal(await page.locator('#error').textContent(), `${raggedMessage}\nbroken.h5ad: not an HDF5 file (no HDF5 signature)`);
 
       const words = join(dir, 'words.csv');
       writeFileSync(words, 'sample,g1,g2\ns1,1,2\ns2,3,-1\n');
       await page.setInputFiles('#target-file', words);
       await page.setInputFiles('#background-file', words);
-      await page.waitForFunction(() => document.querySelectorAll('.drop.loaded').length >= 2);
+      await page.waitForFunction(() => document.querySelectorAll('#target-drop.loaded, #background-drop.loaded').length === 2);
+      assert.equal(await page.locator('.drop.failed').count(), 0);
       await page.selectOption('#label-column', '');
       await page.click('#run');
       await page.waitForFunction(() => document.body.dataset.state !== 'running' && !document.getElementById('error')!.hidden);
       assert.match((await page.locator('#error').textContent()) ?? '', /negative/i);
       assert.equal(await page.locator('h1').textContent(), 'bcNMF in the browser');
       assert.deepEqual(pageErrors, [], `uncaught errors in the page: ${pageErrors.join('; ')}`);
+      // the favicon is inline: no request for /favicon.ico (a 404 on a static server)
+      assert.deepEqual(server.requests.filter((path) => /favicon/.test(path)), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

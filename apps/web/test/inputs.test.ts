@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DenseMatrix } from '@bcnmf/core';
 import { toCategorical, writeH5ad } from '@bcnmf/data';
-import { alignInputs, chooseOrientation, labelsFromFile, matrixOf, readInputFile, readLabelsTable, sampleNamesOf } from '../src/inputs.js';
+import { alignInputs, chooseOrientation, defaultLabelColumn, describeMatrix, labelsFromFile, labelsProblem, matrixOf, readInputFile, readLabelsTable, sampleNamesOf } from '../src/inputs.js';
 
 const blob = (text: string) => new Blob([text]);
 
@@ -32,12 +32,26 @@ describe('the page inputs', () => {
     });
   });
 
+  it('names shared on both sides (the same cell names, most features): not guessed, the user is asked to choose', async () => {
+    const table = (features: string[]) => `cell,${features.join(',')}\n${Array.from({ length: 12 }, (_, i) => `cell_${i},${features.map(() => '1').join(',')}`).join('\n')}\n`;
+    const g = ['g0', 'g1', 'g2', 'g3', 'g4'];
+    const target = await readInputFile(blob(table(g)), 'sT.csv');
+    const background = await readInputFile(blob(table([...g.slice(0, 4), 'h4'])), 'sB.csv');
+    const chosen = chooseOrientation('auto', target, background);
+    assert.equal(chosen.note, 'not detected: choose one');
+    assert.equal(chosen.ambiguous, 'Cannot tell how sT.csv and sB.csv lie: the two files share both 12 row names and 4 column names, so either could be the features. Choose "samples in rows" or "features in rows" under Orientation.');
+    assert.equal(chooseOrientation('samples-in-rows', target, background).ambiguous, undefined);
+  });
+
   it('samples in rows: number columns are features, text and label-named columns are label choices', async () => {
     const target = await readInputFile(blob('sample,g1,g2,group,digit\ns1,1,2,A,0\ns2,3,NA,B,1\n'), 'cells.csv');
     const m = await matrixOf(target, chooseOrientation('auto', target, null).orientation);
     assert.deepEqual(m.matrix.columnNames, ['g1', 'g2']);
     assert.equal(m.missingCount, 1);
     assert.deepEqual({ ...m.annotations }, { group: ['A', 'B'], digit: ['0', '1'] });
+    assert.equal(describeMatrix(m), '2 samples x 2 features, 1 missing value');
+    const one = await matrixOf(await readInputFile(blob('sample,g1\ns1,1\n'), 'one.csv'), 'samples-in-rows');
+    assert.equal(describeMatrix(one), '1 sample x 1 feature');
   });
 
   it('matches features by the chosen rule, saying what it did', async () => {
@@ -47,7 +61,7 @@ describe('the page inputs', () => {
       () => alignInputs(target, background, 'exact'),
       (e: unknown) =>
         (e as Error).message ===
-        "t.csv and b.csv have different features: b.csv lacks 1 of the 3 features of t.csv ('b'); b.csv has 1 features that t.csv lacks ('x'). " +
+        "t.csv and b.csv have different features: b.csv lacks 1 of the 3 features of t.csv ('b'); b.csv has 1 feature that t.csv lacks ('x'). " +
           "To keep the 2 features both have, in the order of t.csv, choose 'by name' under Feature matching; or to take the 3 features as the same ones in file order, choose 'by position' under Feature matching.",
     );
     const byName = alignInputs(target, background, 'name');
@@ -62,7 +76,7 @@ describe('the page inputs', () => {
       const path = join(dir, 'cells.h5ad');
       await writeH5ad(path, {
         X: DenseMatrix.fromRows([[1, 0], [0, 2], [3, 1]], { rowNames: ['c1', 'c2', 'c3'], columnNames: ['g1', 'g2'] }),
-        obs: { condition: toCategorical(['x', 'y', 'x']), depth: [1, 2, 3] },
+        obs: { n_counts: [10.5, 20.25, 30], condition: toCategorical(['x', 'y', 'x']), depth: [1, 2, 3] },
       });
       const bytes = readFileSync(path);
       for (const name of ['cells.h5ad', 'cells.bin']) {
@@ -70,7 +84,10 @@ describe('the page inputs', () => {
         assert.equal(input.kind, 'matrix');
         const m = await matrixOf(input, 'features-in-rows');
         assert.deepEqual(m.matrix.toArray(), [[1, 0], [0, 2], [3, 1]]);
-        assert.deepEqual({ ...m.annotations }, { condition: ['x', 'y', 'x'], depth: ['1', '2', '3'] });
+        assert.deepEqual({ ...m.annotations }, { n_counts: ['10.5', '20.25', '30'], condition: ['x', 'y', 'x'], depth: ['1', '2', '3'] });
+        // the page's default labels: the categorical, not the first obs column (one value per cell)
+        assert.equal(defaultLabelColumn(m.annotations), 'condition');
+        assert.match(labelsProblem(m.annotations.n_counts, 'column "n_counts" of cells.h5ad')!, /hold 3 distinct values for 3 samples/);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -88,6 +105,7 @@ describe('the page inputs', () => {
   it('matches a labels file to the target samples by name', async () => {
     const table = await readLabelsTable(blob('sample,digit\nb,1\na,0\n'), 'labels.csv');
     assert.deepEqual(labelsFromFile(table, 'labels.csv', ['a', 'b']), { labels: ['0', '1'], how: 'labels.csv: matched all 2 samples by name' });
+    assert.equal(labelsFromFile(table, 'labels.csv', ['b']).how, 'labels.csv: matched the one sample by name');
     assert.throws(() => labelsFromFile(table, 'labels.csv', ['a', 'c']), { message: "labels.csv has no label for 1 target samples ('c')" });
   });
 });

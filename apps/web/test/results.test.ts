@@ -2,10 +2,27 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { categoryColours, rampColour } from '@bcnmf/plots';
 import { resultCharts } from '../src/figures.js';
-import { csvField, embeddingCsv, formatNumber, historyCsv, loadingsCsv, resultFiles, scatterCoordinates, topicsCsv, type FitResult } from '../src/results.js';
+import {
+  csvField,
+  describeSource,
+  embeddingCsv,
+  fitSummary,
+  formatNumber,
+  historyCsv,
+  loadingsCsv,
+  modelFileJson,
+  resultFiles,
+  scatterCoordinates,
+  settingsJson,
+  staleNote,
+  topicsCsv,
+  type FitResult,
+} from '../src/results.js';
 import { parseDelimited } from '@bcnmf/data/browser';
+import { BcnmfModel, DenseMatrix, fitBcnmf } from '@bcnmf/core';
 
 const result: FitResult = {
+  source: { kind: 'files', target: 't.csv', background: 'b.csv', labels: 'column "group" of t.csv', reading: 'samples in rows' },
   Htarget: { data: Float32Array.of(1, 0.5, 0, 2, 0.25, 0.125), shape: [3, 2] },
   W: { data: Float32Array.of(1, 0, 2, 0.5, 3, 0), shape: [2, 3] },
   sampleNames: ['c1', 'c,2', 'c3'],
@@ -21,7 +38,7 @@ const result: FitResult = {
   labels: ['T', 'B', 'T'],
   clusters: [0, 1, 0],
   ari: 1,
-  settings: { k: 2 },
+  settings: { k: 2, alpha: 1, loss: 'frobenius', maxIter: 10, tol: 1e-4, seed: 0, preprocessing: 'log1p-cp10k', backend: 'wasm' },
   scoreDirection: 'minimize',
   backend: 'wasm',
   iterations: 10,
@@ -54,9 +71,40 @@ describe('result files', () => {
     assert.equal(topicsCsv(result), 'topic,target_mean,background_mean,log2_enrichment,top_features\ntopic_1,0.5,0.25,1,"g""3;g1"\ntopic_2,1,,,g2\n');
     assert.equal(historyCsv(result), 'iteration,score,target_error,background_error\n0,1.5,2,0.5\n10,1.25,1.75,0.5\n');
   });
-  it('resultFiles lists the five downloads', () => {
-    assert.deepEqual(resultFiles(result).map((f) => f.name), ['embedding.csv', 'loadings.csv', 'topics.csv', 'history.csv', 'model.json']);
+  it('resultFiles lists the six downloads', () => {
+    assert.deepEqual(resultFiles(result).map((f) => f.name), ['embedding.csv', 'loadings.csv', 'topics.csv', 'history.csv', 'model.json', 'settings.json']);
     assert.equal(resultFiles(result)[4].content, result.modelJson);
+  });
+  it('settings.json: the inputs, the settings and the preprocessing of the fit', () => {
+    const settings = JSON.parse(settingsJson(result));
+    assert.equal(settings.inputs.description, 'target t.csv, background b.csv, labels from column "group" of t.csv; samples in rows');
+    assert.equal(settings.settings.k, 2);
+    assert.equal(settings.preprocessing.method, 'log1p-cp10k');
+    assert.match(settings.preprocessing.description, /counts|10,000/);
+    assert.equal(settings.ari, 1);
+  });
+  it('model.json records the preprocessing, and BcnmfModel.load still reads it', async () => {
+    const X = DenseMatrix.fromRows([[1, 2, 0], [0, 1, 3], [2, 0, 1]]);
+    const Y = DenseMatrix.fromRows([[1, 1, 1], [2, 1, 0]]);
+    const model = await fitBcnmf(X, Y, { k: 2, alpha: 1, maxIter: 5, seed: 0, backend: 'cpu' });
+    for (const preprocessing of ['none', 'log1p-cp10k'] as const) {
+      const json = JSON.parse(modelFileJson(model.toJSON(), preprocessing));
+      assert.equal(json.preprocessing.method, preprocessing);
+      const back = BcnmfModel.load(json);
+      assert.deepEqual(back.W.toArray(), model.W.toArray());
+    }
+  });
+  it('the summary says which preprocessing ran', () => {
+    assert.equal(fitSummary(result), 'k = 2, alpha = 1, frobenius loss, preprocessing log1p(counts per 10,000), 10 iterations, backend wasm, 0.0 s fitting');
+    assert.match(fitSummary({ ...result, settings: { ...result.settings, preprocessing: 'none' } }), /preprocessing none \(values as given\)/);
+    assert.match(fitSummary({ ...result, iterations: 1 }), /, 1 iteration, /);
+  });
+  it('results name their inputs; after a change, as of the earlier inputs', () => {
+    assert.equal(describeSource({ ...result.source, labels: null, reading: null }), 'target t.csv, background b.csv, no labels');
+    assert.equal(
+      staleNote(result.source, 'the target file'),
+      'These results are of the earlier inputs (target t.csv, background b.csv, labels from column "group" of t.csv; samples in rows); the target file changed since. Run again for results of the current inputs.',
+    );
   });
 });
 
