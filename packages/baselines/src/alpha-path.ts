@@ -61,6 +61,9 @@ export async function fitAlphaPath(
     throw invalidOption(`alphas must be finite numbers >= 0, got [${alphas.join(', ')}]`);
   }
   alphas.sort((a, b) => a - b);
+  // the same alpha twice would be fitted twice and shown as two points of the path
+  const twice = alphas.find((a, i) => i > 0 && alphas[i - 1] === a);
+  if (twice !== undefined) throw invalidOption(`alphas lists ${twice} twice`);
   const fits: BcnmfModel[] = [];
   let totalIterations = 0;
   for (let index = 0; index < alphas.length; index++) {

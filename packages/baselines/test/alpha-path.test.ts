@@ -68,6 +68,7 @@ describe('alpha path', () => {
     assert.throws(() => selectFromAlphaPath(path, { nClusters: 6 }), /the path has 5 fits; selecting 6 groups/);
     assert.throws(() => selectFromAlphaPath(path, { compare: 'loadings' as never }), /compare must be 'embedding' or 'basis'/);
     await assert.rejects(fitAlphaPath(target, background, { k: 2, alphas: [0, -1] }), (e: unknown) => e instanceof BcnmfError && /alphas must be finite numbers >= 0/.test(e.message));
+    await assert.rejects(fitAlphaPath(target, background, { k: 2, alphas: [2, 0, 2, 1] }), (e: unknown) => e instanceof BcnmfError && e.code === 'INVALID_OPTION' && /alphas lists 2 twice/.test(e.message));
     await assert.rejects(fitAlphaPath(target, background, { k: 2, pathMaxIter: 0 }), /pathMaxIter must be an integer >= 1/);
     const noZero = await fitAlphaPath(target.slice(0, 20), background.slice(0, 20), { k: 2, alphas: [1, 2, 3, 4], maxIter: 5, pathMaxIter: 5, ...quiet });
     assert.throws(() => selectFromAlphaPath(noZero, { nClusters: 2 }), /must start at alpha = 0/);

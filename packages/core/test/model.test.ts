@@ -68,6 +68,10 @@ describe('BcnmfModel serialization', () => {
     invalid((m) => (m.converged = 'yes'), /converged must be true or false/);
     invalid((m) => (m.iterations = 1e9), /iterations \(1000000000\) exceeds settings.maxIter/);
     invalid((m) => (m.bestStart = 4), /bestStart 4 is not one of the 1 starts/);
+    assert.ok(json.history.length > 1);
+    invalid((m) => (m.history[1].iteration = m.history[0].iteration), /history\[1\]\.iteration \(\d+\) does not follow history\[0\]\.iteration \(\d+\); a history counts up/);
+    invalid((m) => (m.history[m.history.length - 1].iteration = 99), /history\[\d+\]\.iteration \(99\) exceeds settings\.maxIter \(5\)/);
+    invalid((m) => m.starts.push({ ...m.starts[0], start: 1 }), /starts has 2 entries but settings\.nStarts is 1/);
     // an untouched model still loads, and transforms to finite coefficients
     const restored = BcnmfModel.load(json);
     const H = await restored.transform(planted.target.slice(0, 5), { maxIter: 20 });

@@ -341,8 +341,9 @@ export class BcnmfModel {
     });
     const backgroundSampleNames = m.backgroundSampleNames ?? [];
     if (!Array.isArray(backgroundSampleNames)) invalid('backgroundSampleNames must be an array');
-    const history = checkHistory(m.history, settings.alphas.length);
+    const history = checkHistory(m.history, settings.alphas.length, settings.maxIter);
     const starts = checkStarts(m.starts);
+    if (starts.length > settings.nStarts) invalid(`starts has ${starts.length} entries but settings.nStarts is ${settings.nStarts}`);
     const count = (value: unknown, what: string, min: number): number => settingChecks.integer(what, value, min, invalid);
     const iterations = count(m.iterations, 'iterations', 0);
     if (iterations > settings.maxIter) invalid(`iterations (${iterations}) exceeds settings.maxIter (${settings.maxIter})`);
@@ -417,7 +418,7 @@ function checkSettings(value: unknown): ModelSettings {
   };
 }
 
-function checkHistory(value: unknown, backgrounds: number): ScoreRecord[] {
+function checkHistory(value: unknown, backgrounds: number, maxIter: number): ScoreRecord[] {
   if (!Array.isArray(value) || value.length === 0) invalid('history must be a non-empty array of score records');
   return value.map((r: unknown, i: number): ScoreRecord => {
     const record = r as Partial<Record<keyof ScoreRecord, unknown>> | null;
@@ -431,8 +432,14 @@ function checkHistory(value: unknown, backgrounds: number): ScoreRecord[] {
       invalid(`history[${i}].backgroundErrors must have ${backgrounds} numbers (one per background)`);
     }
     const backgroundErrors = errors.map((e, b) => number(e, `backgroundErrors[${b}]`));
+    const iteration = settingChecks.integer(`history[${i}].iteration`, record.iteration, 0, invalid);
+    // a fit records its scores as it goes: the iterations count up, within maxIter
+    if (i > 0 && iteration <= (value[i - 1] as ScoreRecord).iteration) {
+      invalid(`history[${i}].iteration (${iteration}) does not follow history[${i - 1}].iteration (${String((value[i - 1] as ScoreRecord).iteration)}); a history counts up`);
+    }
+    if (iteration > maxIter) invalid(`history[${i}].iteration (${iteration}) exceeds settings.maxIter (${maxIter})`);
     return {
-      iteration: settingChecks.integer(`history[${i}].iteration`, record.iteration, 0, invalid),
+      iteration,
       targetError: number(record.targetError, 'targetError'),
       backgroundError: backgroundErrors[0] ?? null,
       backgroundErrors,

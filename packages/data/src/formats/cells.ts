@@ -75,6 +75,9 @@ export function selectFeatureColumns(source: string, header: readonly string[], 
   for (const c of candidates) if (!byName.has(header[c])) byName.set(header[c], c);
   const absent = selection.filter((name) => !byName.has(name));
   if (absent.length > 0) throw new BcnmfError('INVALID_OPTION', `${source}: no column named ${absent.map((a) => JSON.stringify(a)).join(', ')}`);
+  // a name listed twice would read its column twice, as two features
+  const twice = selection.find((name, i) => selection.indexOf(name) !== i);
+  if (twice !== undefined) throw new BcnmfError('INVALID_OPTION', `${source}: features lists ${JSON.stringify(twice)} twice`);
   return selection.map((name) => byName.get(name)!);
 }
 

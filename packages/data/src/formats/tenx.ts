@@ -34,12 +34,13 @@ export interface TenxData {
   files: { matrix: string; features: string; barcodes: string };
 }
 
+/** The one of `names` in `dir`; two of them (matrix.mtx and matrix.mtx.gz) are refused: which one is meant? */
 function findFile(dir: string, names: string[]): string | undefined {
-  for (const name of names) {
-    const path = join(dir, name);
-    if (existsSync(path)) return path;
+  const found = names.filter((name) => existsSync(join(dir, name)));
+  if (found.length > 1) {
+    throw new BcnmfError('INVALID_DATA', `${dir}: holds both ${found.join(' and ')}; remove the one that is not meant`);
   }
-  return undefined;
+  return found.length === 1 ? join(dir, found[0]) : undefined;
 }
 
 /** A 10x folder's three files and the checked reading options. */
@@ -71,12 +72,13 @@ export function locateTenxFolder(
   if (columnNames !== 'names' && columnNames !== 'ids') {
     throw new BcnmfError('INVALID_OPTION', `columnNames must be 'names' or 'ids', got ${JSON.stringify(columnNames)}`);
   }
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new BcnmfError('INVALID_DATA', `${dir}: no such folder`);
+  if (!existsSync(dir)) throw new BcnmfError('INVALID_DATA', `${dir}: no such folder`);
+  if (!statSync(dir).isDirectory()) {
+    throw new BcnmfError('INVALID_DATA', `${dir}: is a file, not a 10x folder (a folder of matrix.mtx[.gz], features.tsv[.gz] and barcodes.tsv[.gz])`);
   }
   const matrixPath = findFile(dir, [`${prefix}matrix.mtx.gz`, `${prefix}matrix.mtx`]);
-  const v3Path = findFile(dir, [`${prefix}features.tsv.gz`, `${prefix}features.tsv`]);
-  const featuresPath = v3Path ?? findFile(dir, [`${prefix}genes.tsv.gz`, `${prefix}genes.tsv`]);
+  // features.tsv (v3) and genes.tsv (v2) side by side: one is stale
+  const featuresPath = findFile(dir, [`${prefix}features.tsv.gz`, `${prefix}features.tsv`, `${prefix}genes.tsv.gz`, `${prefix}genes.tsv`]);
   const barcodesPath = findFile(dir, [`${prefix}barcodes.tsv.gz`, `${prefix}barcodes.tsv`]);
   const absent = [
     matrixPath ? undefined : `${prefix}matrix.mtx[.gz]`,
@@ -86,7 +88,7 @@ export function locateTenxFolder(
   if (absent.length > 0) {
     throw new BcnmfError('INVALID_DATA', `${dir}: not a 10x matrix folder, missing ${absent.join(', ')}`);
   }
-  return { kind, columnNames, matrixPath: matrixPath!, featuresPath: featuresPath!, barcodesPath: barcodesPath!, layout: v3Path ? 'v3' : 'v2' };
+  return { kind, columnNames, matrixPath: matrixPath!, featuresPath: featuresPath!, barcodesPath: barcodesPath!, layout: /features\.tsv(\.gz)?$/.test(featuresPath!) ? 'v3' : 'v2' };
 }
 
 /** Reads a tab-separated file of short lines into arrays of fields (one array per line). */

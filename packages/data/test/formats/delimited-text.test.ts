@@ -145,6 +145,9 @@ describe('parseDelimited', () => {
     const path = join(dir, 'opts.csv');
     writeFileSync(path, 'id;a;b\nr1;1;2\n');
     await assert.rejects(readDelimited(path, { delimeter: ';' } as never), refused('INVALID_OPTION', /opts\.csv: unknown option 'delimeter'/));
+    // a feature listed twice would be read twice; one not in the file is named
+    await assert.rejects(parseDelimited('id,a,b\nr1,1,2\n', { name: 'f.csv', features: ['a', 'b', 'a'] }), refused('INVALID_OPTION', /^f\.csv: features lists "a" twice$/));
+    await assert.rejects(parseDelimited('id,a,b\nr1,1,2\n', { name: 'f.csv', features: ['a', 'c'] }), refused('INVALID_OPTION', /^f\.csv: no column named "c"$/));
   });
 
   it('refuses bad text with the messages readDelimited gives, and a second pass of a stream', async () => {

@@ -173,5 +173,13 @@ describe('readTenx', () => {
     writeFileSync(join(missing, 'genes.tsv'), GENES.map((g) => g.join('\t')).join('\n'));
     await assert.rejects(readTenx(missing), invalidData(/not a 10x matrix folder, missing barcodes\.tsv\[\.gz\]/));
     await assert.rejects(readTenx(join(root, 'nowhere')), invalidData(/no such folder/));
+    await assert.rejects(readTenx(join(missing, 'matrix.mtx')), invalidData(/matrix\.mtx: is a file, not a 10x folder/));
+    // two candidates for one file: which is meant is not guessed
+    const both = makeFolder('both-matrices', 'v3', false);
+    writeFileSync(join(both, 'matrix.mtx.gz'), gzipSync(body));
+    await assert.rejects(readTenx(both), invalidData(/both-matrices: holds both matrix\.mtx\.gz and matrix\.mtx; remove the one that is not meant/));
+    const stale = makeFolder('genes-and-features', 'v3', false);
+    writeFileSync(join(stale, 'genes.tsv'), GENES.map((g) => g.slice(0, 2).join('\t')).join('\n'));
+    await assert.rejects(readTenx(stale), invalidData(/holds both features\.tsv and genes\.tsv/));
   });
 });
