@@ -91,9 +91,13 @@ export function chooseOrientation(
   target: InputFile | null,
   background: InputFile | null,
 ): { orientation: Orientation; note: string; ambiguous?: string } {
-  if (choice !== 'auto') return { orientation: choice, note: 'as chosen' };
   const tables = [target, background].filter((f): f is Extract<InputFile, { kind: 'table' }> => f?.kind === 'table');
-  if (tables.length === 0) return { orientation: 'samples-in-rows', note: '' };
+  // an .h5ad has its samples in rows (obs): a choice here would change nothing
+  if (tables.length === 0) {
+    const chosen = choice !== 'auto' && (target || background);
+    return { orientation: 'samples-in-rows', note: chosen ? 'not used: only CSV/TSV files have an orientation (an .h5ad holds samples in rows)' : '' };
+  }
+  if (choice !== 'auto') return { orientation: choice, note: 'as chosen' };
   const other = tables.length === 2 ? tables[1].layout : null;
   const { orientation, reason, ambiguous } = detectOrientation(tables[0].layout, other);
   if (ambiguous) {

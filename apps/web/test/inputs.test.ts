@@ -88,6 +88,11 @@ describe('the page inputs', () => {
         // the page's default labels: the categorical, not the first obs column (one value per cell)
         assert.equal(defaultLabelColumn(m.annotations), 'condition');
         assert.match(labelsProblem(m.annotations.n_counts, 'column "n_counts" of cells.h5ad')!, /hold 3 distinct values for 3 samples/);
+        // an orientation chosen for .h5ad files says it is not used, rather than "as chosen"
+        assert.deepEqual(chooseOrientation('features-in-rows', input, input), {
+          orientation: 'samples-in-rows',
+          note: 'not used: only CSV/TSV files have an orientation (an .h5ad holds samples in rows)',
+        });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -115,3 +115,15 @@ export function refuseUnknownOptions(options: object, known: readonly string[], 
     throw new BcnmfError('INVALID_OPTION', `${reader}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; the options are ${known.join(', ')}`);
   }
 }
+
+const DELIMITER_NAMES: Record<string, string> = { ',': 'a comma', '\t': 'a tab', ';': 'a semicolon' };
+
+/**
+ * The refusal of a header with no feature column; where its fields hold another delimiter
+ * (a semicolon-separated file named .csv), the message says which.
+ */
+export function noFeatureColumns(source: string, fields: readonly string[], delimiter: string | undefined): BcnmfError {
+  const other = Object.keys(DELIMITER_NAMES).find((d) => d !== delimiter && fields.some((f) => f.includes(d)));
+  const hint = other ? `; its fields hold ${DELIMITER_NAMES[other]}: if that separates the columns, name the file accordingly (.csv: comma, .tsv: tab) or give the delimiter` : '';
+  return new BcnmfError('INVALID_DATA', `${source}: the header has ${fields.length} field(s), so no feature columns${hint}`);
+}

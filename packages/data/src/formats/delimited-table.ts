@@ -1,5 +1,5 @@
 import { BcnmfError, DenseMatrix } from '@bcnmf/core';
-import { cellReader, LABEL_COLUMN_NAME, NOT_A_NUMBER, notANumber, raggedRecord, refuseUnknownOptions, selectFeatureColumns, testPattern } from './cells.js';
+import { cellReader, LABEL_COLUMN_NAME, NOT_A_NUMBER, notANumber, noFeatureColumns, raggedRecord, refuseUnknownOptions, selectFeatureColumns, testPattern } from './cells.js';
 import { feedRecords } from './delimited-feed.js';
 import { scanLayout, type DelimitedLayout } from './delimited-layout.js';
 import { textSource, type TextInput, type TextSource } from './text-input.js';
@@ -185,9 +185,7 @@ export async function readTable(source: TextSource, name: string, options: ReadD
 
   const onHeader = (fields: string[]) => {
     header = fields;
-    if (fields.length <= first) {
-      throw new BcnmfError('INVALID_DATA', `${name}: the header has ${fields.length} field(s), so no feature columns`);
-    }
+    if (fields.length <= first) throw noFeatureColumns(name, fields, delimiter);
     if (orientation === 'samples-in-rows') {
       featureCols = numericColumns ?? selectFeatureColumns(name, fields, first, selection);
       const chosen = new Set(featureCols);

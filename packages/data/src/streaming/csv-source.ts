@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { BcnmfError, DenseMatrix, FLOAT32_MAX } from '@bcnmf/core';
 import { DelimitedParser } from '../formats/delimited-parser.js';
-import { cellReader, delimiterFromPath, NOT_A_NUMBER, notANumber, raggedRecord, selectFeatureColumns } from '../formats/cells.js';
+import { cellReader, delimiterFromPath, noFeatureColumns, NOT_A_NUMBER, notANumber, raggedRecord, selectFeatureColumns } from '../formats/cells.js';
 import { isGzipPath } from '../formats/text-stream.js';
 import type { BatchSource } from './batch-source.js';
 import { checkRowRange, ROW_NAMES_LIMIT, sliceNames } from './batch-source.js';
@@ -187,7 +187,7 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
 
   const onHeader = (fields: string[]): void => {
     header = fields;
-    if (fields.length <= first) throw new BcnmfError('INVALID_DATA', `${path}: the header has ${fields.length} field(s), so no feature columns`);
+    if (fields.length <= first) throw noFeatureColumns(path, fields, delimiter);
     featureCols = selectFeatureColumns(path, fields, first, selection);
   };
 

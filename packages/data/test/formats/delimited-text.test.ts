@@ -145,6 +145,9 @@ describe('parseDelimited', () => {
     const path = join(dir, 'opts.csv');
     writeFileSync(path, 'id;a;b\nr1;1;2\n');
     await assert.rejects(readDelimited(path, { delimeter: ';' } as never), refused('INVALID_OPTION', /opts\.csv: unknown option 'delimeter'/));
+    // a semicolon-separated file named .csv: the message says what the fields hold
+    await assert.rejects(parseDelimited('id;a;b\nr1;1;2\n', { name: 'semi.csv' }),
+      refused('INVALID_DATA', /^semi\.csv: the header has 1 field\(s\), so no feature columns; its fields hold a semicolon: if that separates the columns, name the file accordingly \(\.csv: comma, \.tsv: tab\) or give the delimiter$/));
     // a feature listed twice would be read twice; one not in the file is named
     await assert.rejects(parseDelimited('id,a,b\nr1,1,2\n', { name: 'f.csv', features: ['a', 'b', 'a'] }), refused('INVALID_OPTION', /^f\.csv: features lists "a" twice$/));
     await assert.rejects(parseDelimited('id,a,b\nr1,1,2\n', { name: 'f.csv', features: ['a', 'c'] }), refused('INVALID_OPTION', /^f\.csv: no column named "c"$/));
