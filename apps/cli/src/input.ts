@@ -445,7 +445,7 @@ function noSharedNamesHint(options: { orientation: Orientation; given: string | 
  * are refused (renamed with --make-features-unique); repeated sample names are renamed
  * apart, with a warning through `warn`.
  */
-export async function readInputs(flags: InputFlags, options: { warn?: (message: string) => void } = {}): Promise<Inputs> {
+export async function readInputs(flags: InputFlags, options: { warn?: (message: string) => void; command?: string } = {}): Promise<Inputs> {
   const warn = options.warn ?? (() => {});
   const uniqueFeatures: FeatureNameRule = { makeUnique: flags['make-features-unique'] ?? false, warn };
   const features = patternOption('--features', flags.features);
@@ -515,7 +515,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     }
   } else {
     if (flags.target === undefined || backgroundFiles.length === 0) {
-      throw new UsageError('give --target FILE and --background FILE, or --input FILE with --split-by (bcnmf help fit)');
+      throw new UsageError(`give --target FILE and --background FILE, or --input FILE with --split-by (bcnmf help ${options.command ?? 'fit'})`);
     }
     for (const flag of ['split-by', 'target-values', 'background-values'] as const) {
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} goes with --input, not with --target and --background`);

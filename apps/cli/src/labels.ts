@@ -17,13 +17,31 @@ export async function readLabels(path: string, samples: readonly string[], colum
   return labelsForSamples(table, samples, { column, source: `--labels ${path}` });
 }
 
+/**
+ * Refuses labels that cannot test an embedding: one group (every clustering into one
+ * cluster scores ARI 1), or one group per sample (so does every clustering into as many
+ * clusters). `source` names them (`--labels labels.csv`).
+ */
+export function refuseMeaninglessLabels(labels: readonly string[], source: string): void {
+  const groups = new Set(labels);
+  if (groups.size < 2) {
+    throw new UsageError(`${source}: the labels hold ${groups.size} distinct value${groups.size === 1 ? ` ('${[...groups][0]}')` : 's'}; an ARI needs at least 2 groups (with one, any clustering scores 1)`);
+  }
+  if (groups.size === labels.length) {
+    throw new UsageError(`${source}: the labels hold a different value for each of the ${labels.length} samples; that is no grouping (a clustering into as many clusters scores ARI 1): give labels of groups`);
+  }
+}
+
 /** The target's labels for the report: --labels FILE, or --label-column NAME of a split input; undefined without either. */
 export async function labelsForReport(inputs: Inputs<InputShape>, file: string | undefined, column: string | undefined): Promise<ReportLabels | undefined> {
+  let labels: ReportLabels | undefined;
   if (file !== undefined) {
-    return { source: `--labels ${basename(file)}${column ? ` (${column})` : ''}`, target: await readLabels(file, rowNamesOf(inputs.target), column) };
+    labels = { source: `--labels ${basename(file)}${column ? ` (${column})` : ''}`, target: await readLabels(file, rowNamesOf(inputs.target), column) };
+  } else if (inputs.targetLabels && column !== undefined) {
+    labels = { source: `--label-column ${column}`, target: inputs.targetLabels };
   }
-  if (inputs.targetLabels && column !== undefined) return { source: `--label-column ${column}`, target: inputs.targetLabels };
-  return undefined;
+  if (labels) refuseMeaninglessLabels(labels.target, labels.source);
+  return labels;
 }
 
 /**

@@ -38,6 +38,11 @@ export async function parseJsonStream(file: string, signal?: AbortSignal): Promi
   return assembler.current;
 }
 
+/** The model file a --model names: the path itself, or the model.json of the folder it names. */
+export function modelFilePath(path: string): string {
+  return existsSync(path) && statSync(path).isDirectory() ? join(path, 'model.json') : path;
+}
+
 /**
  * Loads a model.json written by `bcnmf fit` (or the folder that holds it); files over
  * `streamAbove` bytes (default {@link STREAM_PARSE_ABOVE}) are parsed as a stream, which
@@ -47,7 +52,7 @@ export async function loadModel(
   path: string,
   options: { streamAbove?: number; signal?: AbortSignal } = {},
 ): Promise<{ model: BcnmfModel; path: string }> {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'model.json') : path;
+  const file = modelFilePath(path);
   if (!existsSync(file)) throw new UsageError(`--model ${file}: no such file`);
   if (statSync(file).isDirectory()) throw new UsageError(`--model ${file} is a folder, not a model.json`);
   let json: unknown;

@@ -92,12 +92,28 @@ export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<StrictC
 
 /**
  * node:util parseArgs, strict, no positionals; its errors (unknown flags, a flag without
- * its value) become UsageErrors, which exit with code 2.
+ * its value) become UsageErrors, which exit with code 2. A flag that takes one value and is
+ * given twice is refused too: parseArgs would keep the last one silently (`compare
+ * --background a.csv --background b.csv` compared against b.csv alone).
  */
 export function parseCommand<O extends Options>(argv: string[], options: O, command: string): ParsedFlags<O> {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    const { values, tokens } = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true });
+    const given = new Map<string, string[]>();
+    for (const token of tokens) {
+      if (token.kind !== 'option') continue;
+      const spec = options[token.name];
+      if (spec.multiple || spec.type === 'boolean') continue;
+      given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
+    }
+    for (const [name, list] of given) {
+      if (list.length > 1) {
+        throw new UsageError(`--${name} is given ${list.length} times (${list.join(', ')}); ${command} takes one (bcnmf help ${command})`);
+      }
+    }
+    return values as ParsedFlags<O>;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const message = (error as Error).message;
     const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
     if (ambiguous) {

@@ -175,7 +175,7 @@ describe('bcnmf select', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.err, /exists and is not empty; pass --overwrite to replace an earlier output of bcnmf/);
     // --resume with other settings is refused, naming the setting
-    const other = await run(['select', ...grid, '--restarts', '4', '--out', out, '--resume']);
+    const other = await run(['select', ...grid.map((a, i) => (grid[i - 1] === '--restarts' ? '4' : a)), '--out', out, '--resume']);
     assert.equal(other.code, 2);
     assert.match(other.err, /--resume: --restarts is 4 here but the sweep in the folder used 3/);
     const otherData = await run(['select', '--target', background, '--background', target, '--k', '2..3', '--alpha', '0,1', '--restarts', '3', ...small, '--out', out, '--resume']);

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { csvLine } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, rowNamesOf } from '../input.js';
-import { readLabels } from '../labels.js';
+import { readLabels, refuseMeaninglessLabels } from '../labels.js';
 import { choiceOption, listOption, numberOption, optionalNumber, parseCommand } from '../options.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
 import { assertFinite } from '../results.js';
@@ -112,10 +112,11 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
   const labelsFile = values.labels;
   const inputs = await readInputs(
     { ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined },
-    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`) },
+    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`), command: 'compare' },
   );
   let labels: string[] | null = inputs.targetLabels ?? null;
   if (labelsFile !== undefined) labels = await readLabels(labelsFile, rowNamesOf(inputs.target), values['label-column']);
+  if (labels) refuseMeaninglessLabels(labels, labelsFile !== undefined ? `--labels ${labelsFile}` : `--label-column ${values['label-column']}`);
   if (!quiet) describeInputs(ctx, 'bcnmf compare', inputs);
 
   const target = fitInput(inputs.target);

@@ -12,7 +12,7 @@ Fits bcNMF and plain NMF to the simulated data of the paper (ALGORITHM.md §8: f
 shared programs in target and background, two target-only programs that split the
 target cells in two groups) and prints what each found.
 
-  --beta B       strength of the shared structure (default 2)
+  --beta B       strength of the shared structure, 0 to 1e6 (default 2)
   --seed S       seed of the simulation and of the fits (default 0)
   --scale F      shrink the simulation by this factor, e.g. 0.25 (default 1: 3,000 genes, 1,000 + 1,000 cells)
   --max-iter N   iterations of each fit (default 300, as in the paper)
@@ -67,7 +67,8 @@ export async function runDemo(
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${DEMO_USAGE}`);
   }
-  const beta = numberOption('--beta', values.beta, 2, { min: 0 });
+  // far above any meaningful strength; near 1e300 the simulated counts overflow
+  const beta = numberOption('--beta', values.beta, 2, { min: 0, max: 1e6 });
   const seed = numberOption('--seed', values.seed, 0, { min: 0, integer: true });
   const scale = numberOption('--scale', values.scale, 1, { min: 0.01, max: 1 });
   const maxIter = numberOption('--max-iter', values['max-iter'], 300, { min: 1, integer: true });

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { choiceOption, optionalNumber, parseCommand, patternOption } from '../options.js';
 import { backendOption, startBackend } from '../fit-options.js';
 import { fitInput, columnNamesOf, IMPUTE_METHODS, imputeTogether, imputeWords, matchNames, readInputFile, refuseMissing, someNames } from '../input.js';
-import { loadModel } from '../model-file.js';
+import { loadModel, modelFilePath } from '../model-file.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
 import { matrixCsv } from '../results.js';
 import { readDelimitedLayout, selectColumns } from '@bcnmf/data';
@@ -109,7 +109,8 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   const seed = optionalNumber('--seed', values.seed, { min: 0, integer: true });
   const backend = backendOption(values.backend);
   const overwrite = values.overwrite ?? false;
-  checkOutputFile(values.out!, overwrite, { inputs: [values.model, values.input] });
+  // the model's own file, where --model names its folder: --out there would replace the model
+  checkOutputFile(values.out!, overwrite, { inputs: [values.model, modelFilePath(values.model!), values.input] });
   const { model } = await loadModel(values.model!, { signal: ctx.signal });
   await startBackend(backend);
   const modelFeatures = model.featureNames;

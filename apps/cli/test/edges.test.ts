@@ -1,0 +1,83 @@
+// Entry points off the demo path (a hostile review of the commands other than fit):
+// repeated flags, labels that cannot test an embedding, a transform that would write over
+// its model, and values out of range, each refused before any work (exit 2).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { planted, run, tempDir, writeTable } from './helpers.js';
+
+let dir: string;
+let remove: () => void;
+const p = planted(3);
+let target: string;
+let background: string;
+before(() => {
+  ({ dir, remove } = tempDir('edges'));
+  target = join(dir, 'target.csv');
+  background = join(dir, 'background.csv');
+  writeTable(target, p.targetNames, p.features, p.target);
+  writeTable(background, p.backgroundNames, p.features, p.background);
+});
+after(() => remove());
+
+const fitArgs = ['--k', '2', '--alpha', '1', '--max-iter', '10'];
+
+describe('entry points off the demo path', () => {
+  it('a flag that takes one value, given twice, is refused (the last one was kept silently)', async () => {
+    const compare = await run(['compare', '--target', target, '--background', background, '--background', target, ...fitArgs]);
+    assert.equal(compare.code, 2);
+    assert.match(compare.err, /--background is given 2 times \(.*background\.csv, .*target\.csv\); compare takes one \(bcnmf help compare\)/);
+    const alpha = await run(['compare', '--target', target, '--background', background, ...fitArgs, '--alpha', '2']);
+    assert.match(alpha.err, /--alpha is given 2 times \(1, 2\); compare takes one/);
+    const k = await run(['fit', '--target', target, '--background', background, ...fitArgs, '--k', '3', '--out', join(dir, 'never')]);
+    assert.equal(k.code, 2);
+    assert.match(k.err, /--k is given 2 times \(2, 3\); fit takes one/);
+    assert.equal(existsSync(join(dir, 'never')), false);
+    // fit's repeatable flags stay repeatable, and a switch twice is harmless
+    const several = await run(['fit', '--target', target, '--background', background, '--background', background, '--k', '2', '--alpha', '1', '--alpha', '0.5',
+      '--max-iter', '5', '--quiet', '--quiet', '--out', join(dir, 'two-backgrounds')]);
+    assert.equal(several.code, 0, several.err);
+    // a missing input names the command's own help
+    const missing = await run(['compare', '--target', target, ...fitArgs]);
+    assert.match(missing.err, /give --target FILE and --background FILE, or --input FILE with --split-by \(bcnmf help compare\)/);
+  });
+
+  it('labels of one group, or one per sample, are refused: any clustering would score ARI 1', async () => {
+    const write = (name: string, label: (i: number) => string) => {
+      const path = join(dir, name);
+      writeFileSync(path, ['sample,label', ...p.targetNames.map((s, i) => `${s},${label(i)}`)].join('\n') + '\n');
+      return path;
+    };
+    const same = await run(['compare', '--target', target, '--background', background, ...fitArgs, '--labels', write('same.csv', () => 'A')]);
+    assert.equal(same.code, 2);
+    assert.match(same.err, /--labels .*same\.csv: the labels hold 1 distinct value \('A'\); an ARI needs at least 2 groups/);
+    const unique = await run(['compare', '--target', target, '--background', background, ...fitArgs, '--labels', write('unique.csv', (i) => `c${i}`)]);
+    assert.match(unique.err, new RegExp(`the labels hold a different value for each of the ${p.targetNames.length} samples; that is no grouping`));
+    // fit's report takes its labels by the same rule, before the fit
+    const fit = await run(['fit', '--target', target, '--background', background, ...fitArgs, '--labels', join(dir, 'same.csv'), '--out', join(dir, 'never2')]);
+    assert.equal(fit.code, 2);
+    assert.match(fit.err, /--labels same\.csv: the labels hold 1 distinct value/);
+    assert.equal(existsSync(join(dir, 'never2')), false);
+    // groups pass
+    const groups = await run(['compare', '--target', target, '--background', background, ...fitArgs, '--methods', 'pca', '--labels', write('groups.csv', (i) => p.groups[i]), '--quiet']);
+    assert.equal(groups.code, 0, groups.err);
+  });
+
+  it('transform --out onto the model file of the --model folder is refused, even with --overwrite; the model stays', async () => {
+    const model = join(dir, 'model');
+    const fit = await run(['fit', '--target', target, '--background', background, ...fitArgs, '--out', model, '--quiet']);
+    assert.equal(fit.code, 0, fit.err);
+    const before = readFileSync(join(model, 'model.json'), 'utf8');
+    const r = await run(['transform', '--model', model, '--input', target, '--out', join(model, 'model.json'), '--overwrite']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--out .*model\.json is the input .*model\.json; writing there would replace it/);
+    assert.equal(readFileSync(join(model, 'model.json'), 'utf8'), before);
+  });
+
+  it('demo --beta beyond 1e6 is refused naming --beta (near 1e300 the simulation overflowed with a message about counts)', async () => {
+    const r = await run(['demo', '--beta', '1e300']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--beta must be a number >= 0 and <= 1000000, got '1e300'/);
+  });
+});
