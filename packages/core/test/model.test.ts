@@ -35,12 +35,16 @@ describe('BcnmfModel serialization', () => {
     invalid({ ...json, name: 'PCA' }, /not a bcNMF model \(name "PCA"\)/);
     invalid({ ...json, version: 9 }, /unsupported bcNMF model version 9/);
     invalid({ ...json, W: json.W.slice(1) }, /W has 1 rows but settings.k is 2/);
-    invalid({ ...json, W: [json.W[0], json.W[1].slice(1)] }, /W row 1 must have 50 numbers/);
-    invalid({ ...json, Htarget: json.Htarget.map((r) => [...r, 1]) }, /Htarget has 3 columns but settings.k is 2/);
-    invalid({ ...json, Hbackgrounds: [json.Hbackgrounds[0].map((r) => r.slice(1))] }, /Hbackgrounds\[0\] has 1 columns but settings.k is 2/);
+    invalid({ ...json, W: [json.W[0], json.W[1].slice(1)] }, /W rows differ in length: row 0 has 50 numbers, row 1 has 49/);
+    // the row that is short is named, not the next one
+    invalid({ ...json, W: [json.W[0].slice(1), json.W[1]] }, /W rows differ in length: row 0 has 49 numbers, row 1 has 50/);
+    invalid({ ...json, Htarget: json.Htarget.map((r) => [...r, 1]) }, /Htarget row 0 has 3 numbers, not 2 \(settings\.k\)/);
+    invalid({ ...json, Htarget: [json.Htarget[0].slice(1), ...json.Htarget.slice(1)] }, /Htarget row 0 has 1 numbers, not 2 \(settings\.k\)/);
+    invalid({ ...json, Htarget: [], targetSampleNames: json.Htarget.map((_, i) => `s${i}`) }, /targetSampleNames has \d+ names but Htarget has 0 rows/);
+    invalid({ ...json, Hbackgrounds: [json.Hbackgrounds[0].map((r) => r.slice(1))] }, /Hbackgrounds\[0\] row 0 has 1 numbers, not 2 \(settings\.k\)/);
     invalid({ ...json, Hbackgrounds: null }, /Hbackgrounds must be an array/);
     invalid({ ...json, W: [json.W[0].map(() => -1), json.W[1]] }, /W\[0\]\[0\] must be a finite non-negative number that float32 holds, got -1/);
-    invalid({ ...json, featureNames: ['a'] }, /featureNames must be 50 strings or null/);
+    invalid({ ...json, featureNames: ['a'] }, /featureNames has 1 names but W has 50 columns/);
   });
 
   it('load checks a hand-edited or tampered model by the same rules as fit options, naming the field', async () => {

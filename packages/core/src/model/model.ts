@@ -119,13 +119,19 @@ function invalid(message: string): never {
   throw new BcnmfError('INVALID_MODEL', message);
 }
 
-function rowsToMatrix(value: unknown, what: string): DenseMatrix {
+/** A matrix of a model file: rows of `columns` numbers (`columns` given: k for H), else as long as row 0 (W). */
+function rowsToMatrix(value: unknown, what: string, expected?: { columns: number; as: string }): DenseMatrix {
   if (!Array.isArray(value)) invalid(`${what} must be an array of rows`);
   const rows = value.length;
-  const columns = rows > 0 && Array.isArray(value[0]) ? value[0].length : 0;
+  const columns = expected?.columns ?? (rows > 0 && Array.isArray(value[0]) ? value[0].length : 0);
   const data = new Float32Array(rows * columns);
   value.forEach((row: unknown, i: number) => {
-    if (!Array.isArray(row) || row.length !== columns) invalid(`${what} row ${i} must have ${columns} numbers`);
+    if (!Array.isArray(row)) invalid(`${what} row ${i} must be an array of numbers`);
+    if (row.length !== columns) {
+      invalid(expected
+        ? `${what} row ${i} has ${row.length} numbers, not ${columns} (${expected.as})`
+        : `${what} rows differ in length: row 0 has ${columns} numbers, row ${i} has ${row.length}`);
+    }
     row.forEach((v: unknown, j: number) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > FLOAT32_MAX) {
         invalid(`${what}[${i}][${j}] must be a finite non-negative number that float32 holds, got ${JSON.stringify(v)}`);
@@ -136,11 +142,12 @@ function rowsToMatrix(value: unknown, what: string): DenseMatrix {
   return new DenseMatrix({ data, shape: [rows, columns] });
 }
 
-function names(value: unknown, what: string, length: number): string[] | undefined {
+/** Names of `length` things (`named`: what has them, e.g. 'Htarget has 5 rows'), or null. */
+function names(value: unknown, what: string, length: number, named: string): string[] | undefined {
   if (value === null || value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length !== length || value.some((v) => typeof v !== 'string')) {
-    invalid(`${what} must be ${length} strings or null`);
-  }
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) invalid(`${what} must be ${length} strings or null`);
+  // both sides in the message: a cut matrix reads as names too many
+  if (value.length !== length) invalid(`${what} has ${value.length} names but ${named}`);
   return value as string[];
 }
 
@@ -325,19 +332,16 @@ export class BcnmfModel {
     const topicNames = Array.from({ length: k }, (_, t) => `topic_${t + 1}`);
     if (W.columns < 1) invalid('W has no columns (features)');
     const features = W.columns;
-    const featureNames = names(m.featureNames, 'featureNames', features);
+    const featureNames = names(m.featureNames, 'featureNames', features, `W has ${features} columns`);
     const repeated = featureNames ? firstRepeated(featureNames) : undefined;
     if (repeated !== undefined) invalid(`featureNames has '${repeated}' twice; feature names must be unique`);
-    const Htarget = rowsToMatrix(m.Htarget, 'Htarget');
-    if (Htarget.rows > 0 && Htarget.columns !== k) invalid(`Htarget has ${Htarget.columns} columns but settings.k is ${k}`);
+    const Htarget = rowsToMatrix(m.Htarget, 'Htarget', { columns: k, as: 'settings.k' });
     if (!Array.isArray(m.Hbackgrounds)) invalid('Hbackgrounds must be an array (one matrix per background)');
     if (m.Hbackgrounds.length !== settings.alphas.length) {
       invalid(`Hbackgrounds has ${m.Hbackgrounds.length} matrices but settings.alphas has ${settings.alphas.length} weights (one per background)`);
     }
     const Hbackgrounds = m.Hbackgrounds.map((h, b) => {
-      const matrix = rowsToMatrix(h, `Hbackgrounds[${b}]`);
-      if (matrix.rows > 0 && matrix.columns !== k) invalid(`Hbackgrounds[${b}] has ${matrix.columns} columns but settings.k is ${k}`);
-      return matrix;
+      return rowsToMatrix(h, `Hbackgrounds[${b}]`, { columns: k, as: 'settings.k' });
     });
     const backgroundSampleNames = m.backgroundSampleNames ?? [];
     if (!Array.isArray(backgroundSampleNames)) invalid('backgroundSampleNames must be an array');
@@ -356,11 +360,11 @@ export class BcnmfModel {
     return new BcnmfModel({
       W: W.withNames({ rowNames: topicNames, columnNames: featureNames }),
       Htarget: Htarget.withNames({
-        rowNames: names(m.targetSampleNames, 'targetSampleNames', Htarget.rows),
+        rowNames: names(m.targetSampleNames, 'targetSampleNames', Htarget.rows, `Htarget has ${Htarget.rows} rows`),
         columnNames: topicNames,
       }),
       Hbackgrounds: Hbackgrounds.map((h, b) => h.withNames({
-        rowNames: names(backgroundSampleNames[b], `backgroundSampleNames[${b}]`, h.rows),
+        rowNames: names(backgroundSampleNames[b], `backgroundSampleNames[${b}]`, h.rows, `Hbackgrounds[${b}] has ${h.rows} rows`),
         columnNames: topicNames,
       })),
       history,
