@@ -302,6 +302,15 @@ describe('downloadDataset against a hostile server', () => {
     assert.deepEqual(readdirSync(dir), [zhengFiles[0]]);
   });
 
+  it('a failure after other files downloaded says that those were kept (its "nothing was written" is about the failed file)', LIMIT, async () => {
+    assert.ok(zhengFiles.length >= 2);
+    routes.set(`/zheng2017-leukemia/${zhengFiles[0]}`, send(archives[0]));
+    routes.set(`/zheng2017-leukemia/${zhengFiles[1]}`, send(LOGIN));
+    await assert.rejects(downloadDataset('zheng2017-leukemia', { dataDir, mirror: base, trustFirstDownload: true }),
+      isDownloadError('format', new RegExp(`nothing was written \\(the files downloaded before it passed their checks and were kept: ${zhengFiles[0].replace(/\./g, '\\.')}; a second run fetches only the rest\\)$`)));
+    assert.ok(existsSync(join(dataDir, 'zheng2017-leukemia', zhengFiles[0])));
+  });
+
   it('removes the .part file when the process exits in the middle of a download', LIMIT, async () => {
     const sent = { bytes: 0 };
     routes.set(`/zheng2017-leukemia/${zhengFiles[0]}`, endless(archives[0], Buffer.alloc(1024), sent, {}, 20));

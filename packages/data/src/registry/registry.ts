@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { BcnmfError } from '@bcnmf/core';
 import { abortReason, fetchFile, formatBytes } from './fetch-file.js';
+import { DownloadError } from './download-error.js';
 import { checkFileHead, FORMAT_HEAD_BYTES } from './format-check.js';
 import { DATASET_MANIFESTS } from './manifests.js';
 import { addRecordedChecksums, readRecordedChecksums, RECORDED_CHECKSUMS_FILE, type RecordedChecksum, type RecordedChecksums } from './recorded-checksums.js';
@@ -403,6 +404,11 @@ export async function downloadDataset(name: string, options: DownloadOptions = {
     }
   } catch (error) {
     removeIfEmpty(made);
+    // "nothing was written" is about the file that failed: say what this run did keep
+    const kept = Object.keys(result.files).filter((path) => result.files[path] === 'downloaded');
+    if (error instanceof DownloadError && kept.length > 0) {
+      throw new DownloadError(error.failure, error.url, `${error.message} (the files downloaded before it passed their checks and were kept: ${kept.join(', ')}; a second run fetches only the rest)`);
+    }
     throw error;
   }
   return result;
