@@ -73,6 +73,11 @@ describe('entry points off the demo path', () => {
     assert.equal(r.code, 2);
     assert.match(r.err, /--out .*model\.json is the input .*model\.json; writing there would replace it/);
     assert.equal(readFileSync(join(model, 'model.json'), 'utf8'), before);
+    // a name that says another format than the CSV written is refused
+    const json = await run(['transform', '--model', model, '--input', target, '--out', join(dir, 'h.json')]);
+    assert.equal(json.code, 2);
+    assert.match(json.err, /--out .*h\.json would hold CSV \(transform writes the coefficients as CSV\): name it \.csv/);
+    assert.equal(existsSync(join(dir, 'h.json')), false);
   });
 
   it('demo --beta beyond 1e6 is refused naming --beta (near 1e300 the simulation overflowed with a message about counts)', async () => {

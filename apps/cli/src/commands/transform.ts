@@ -111,6 +111,10 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   const overwrite = values.overwrite ?? false;
   // the model's own file, where --model names its folder: --out there would replace the model
   checkOutputFile(values.out!, overwrite, { inputs: [values.model, modelFilePath(values.model!), values.input] });
+  // the coefficients are CSV: a name that says otherwise (compare writes JSON for .json) would mislead
+  if (/\.(json|tsv|tab|h5ad|txt)$/i.test(values.out!)) {
+    throw new UsageError(`--out ${values.out} would hold CSV (transform writes the coefficients as CSV): name it .csv`);
+  }
   const { model } = await loadModel(values.model!, { signal: ctx.signal });
   await startBackend(backend);
   const modelFeatures = model.featureNames;
