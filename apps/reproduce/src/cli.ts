@@ -7,7 +7,7 @@ import { EXPERIMENT_NAMES, EXPERIMENTS, getExperiment } from './registry.js';
 import { backendCheckMarkdown, tableMarkdown } from './report/markdown.js';
 import type { ReproduceReport } from './report/types.js';
 import { checkOutDir, writeReport } from './report/write.js';
-import { SETTINGS_NAMES, type Experiment, type MethodRunEvent, type RunOverrides, type SettingsName } from './types.js';
+import { SETTINGS_NAMES, type Availability, type Experiment, type MethodRunEvent, type RunOverrides, type SettingsName } from './types.js';
 import { nativeLinalgStatus } from '@bcnmf/baselines';
 
 /** Default output folder, relative to the working directory. */
@@ -20,13 +20,19 @@ experiment, mean ± sd of the ARI over seeds, beside reference values that each 
 their source (paper, reference notebook, or untraced). Writes Markdown, CSV and JSON
 tables and SVG (and PNG) figures into --out.
 
-NAME: ${EXPERIMENT_NAMES.join(', ')}, or all (every experiment whose data are present)
+NAME: ${EXPERIMENT_NAMES.join(', ')},
+or all (every experiment whose data are present; the others are listed as not run).
+An experiment named alone whose data are absent is refused (exit 2), saying where to
+get them.
 
   --settings S    notebook: the reference notebook's protocol (default); table: the settings
                   of ALGORITHM.md's experiments table; both: one column each. Default:
                   notebook, both for mice-protein; where the two are the same, one run
   --out DIR       output folder (default ./${DEFAULT_OUT_DIR}); replaced as a whole, written
-                  to a temporary sibling first
+                  to a temporary sibling first. Refused before any work (exit 2): a folder
+                  that is or holds --data-dir; the current or home folder, or one above;
+                  an existing folder that is not empty and not an earlier report, or that
+                  holds files its report.json does not list (they are named, never deleted)
   --seeds N       number of seeds 0..N-1 (default per experiment: simulation 3, mice-protein and
                   mnist-flowers 10, others 5; with --quick 2, 3 for mice-protein and mnist-flowers)
   --quick         fewer cells (simulation: 250 + 250 of 1,000 + 1,000, genes and planted
@@ -132,8 +138,10 @@ function seedsFor(experiment: Experiment, quick: boolean, n: number | undefined)
 /**
  * `bcnmf reproduce NAME [--settings S] [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME]`: runs the
  * experiment (or every one whose data are present, for `all`), prints progress and the
- * table, and writes the report into --out. Experiments whose data are absent are
- * reported (with where to get the data) and skipped, not an error. Bad usage throws
+ * table, and writes the report into --out. Under `all`, experiments whose data are absent
+ * are reported (with where to get the data) and skipped, not an error; an experiment named
+ * alone whose data are absent is an error. Bad usage, absent data of a named experiment
+ * and an --out that is not ours to replace (see {@link checkOutDir}) throw
  * {@link ReproduceUsageError} (`exitCode` 2) before any work.
  */
 export async function runReproduce(argv: string[], print: (line: string) => void, options: ReproduceOptions = {}): Promise<ReproduceReport> {
@@ -155,7 +163,20 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     print(REPRODUCE_USAGE);
     return report;
   }
-  checkOutDir(args.outDir);
+  // --out must not hold the data: the report replaces it as a whole
+  const inputs = [args.dataDir];
+  checkOutDir(args.outDir, inputs);
+  // which data are present, before any work: an experiment named alone needs its data (all skips what is absent)
+  const availability = new Map<string, Availability>();
+  for (const experiment of args.experiments) availability.set(experiment.name, await experiment.available(args.dataDir));
+  if (args.name !== 'all') {
+    const found = availability.get(args.name)!;
+    if (!found.present) {
+      print(`${args.name}: not run, its data are not present.`);
+      for (const line of found.message.split('\n')) print(`  ${line}`);
+      throw new ReproduceUsageError(`${args.name}: its data are not in ${args.dataDir} (where to get them: above); nothing run, nothing written (give --data-dir, or run all to skip what is absent)`);
+    }
+  }
   // a backend that cannot run here fails before any work (BACKEND_UNAVAILABLE: exit 2)
   // what 'auto' picks here, to name it in a backend check
   let autoPick: string | undefined;
@@ -177,16 +198,17 @@ export async function runReproduce(argv: string[], print: (line: string) => void
   const { signal } = options;
   for (const experiment of args.experiments) {
     signal?.throwIfAborted();
-    const availability = await experiment.available(args.dataDir);
-    if (!availability.present) {
+    const found = availability.get(experiment.name)!;
+    if (!found.present) {
       print(`${experiment.name}: not run, its data are not present.`);
-      for (const line of availability.message.split('\n')) print(`  ${line}`);
-      report.skipped.push({ name: experiment.name, message: availability.message });
+      for (const line of found.message.split('\n')) print(`  ${line}`);
+      report.skipped.push({ name: experiment.name, message: found.message });
       continue;
     }
     const seeds = seedsFor(experiment, args.quick, args.seeds);
     const settings = args.settings ?? [...experiment.defaultSettings];
-    print(`${experiment.name}: ${experiment.title}; settings ${settings.join(', ')}; seeds ${seeds.join(', ')}${args.quick ? `; quick: ${experiment.quickChanges}` : ''}`);
+    // the seeds that run (--seeds or the quick default), not the quick default's count
+    print(`${experiment.name}: ${experiment.title}; settings ${settings.join(', ')}; seeds ${seeds.join(', ')}${args.quick ? `; quick: ${experiment.quickChanges(seeds.length)}` : ''}`);
     if (experiment.name === 'simulation' && !args.quick && options.overrides === undefined) {
       const linalg = await nativeLinalgStatus();
       if (linalg.path === 'js') {
@@ -221,7 +243,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     print(`nothing run (no data present for ${args.experiments.map((e) => e.name).join(', ')}); nothing written to ${args.outDir}`);
     return report;
   }
-  await writeReport(args.outDir, report, signal);
+  await writeReport(args.outDir, report, signal, inputs);
   print(`wrote ${report.files.length} files to ${args.outDir} (report.md, results.csv, report.json, per experiment .md/.csv/.json, figures/; ${report.png.reason})`);
   return report;
 }

@@ -325,8 +325,8 @@ export interface Experiment {
   reference: ReferenceTable;
   /** Default number of seeds. */
   seeds: { full: number; quick: number };
-  /** What --quick changes, in words. */
-  quickChanges: string;
+  /** What --quick changes, in words, for a run of `seeds` seeds (the seeds that ran: --seeds or the quick default). */
+  quickChanges(seeds: number): string;
   /** Whether the data are present (with where to get them when not). */
   available(dataDir: string): Promise<Availability>;
   run(context: RunContext): Promise<ExperimentResult>;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CPCA_BEST_LABEL, runReproduce, type ImagesFigure } from '../src/index.js';
+import { CPCA_BEST_LABEL, EXPERIMENTS, runReproduce, type ImagesFigure } from '../src/index.js';
 import { evaluateEmbedding } from '@bcnmf/metrics';
 import { meanAri, methodRunCollector, permuted, recomputedSubtest } from './reference/check.js';
 import { readMiceProtein, readMnistFlowers } from './reference/reference.js';
@@ -139,4 +139,33 @@ test('mnist-flowers --quick, the demo settings (K=2, alpha=2, 300 iterations), 3
       }
     }
   });
+});
+
+// --quick's text said the quick default's seeds ("3 seeds instead of 10") whatever --seeds ran
+test('every experiment\'s quick text states the seeds that ran, not the quick default', () => {
+  for (const e of EXPERIMENTS) {
+    const unit = e.name === 'consensus' ? 'run' : 'seed';
+    assert.match(e.quickChanges(1), new RegExp(`(^|\\W)1 ${unit} instead of ${e.seeds.full}\\b`), e.name);
+    assert.doesNotMatch(e.quickChanges(1), new RegExp(`\\b${e.seeds.quick} ${unit}s\\b`), e.name);
+    assert.match(e.quickChanges(e.seeds.quick), new RegExp(`(^|\\W)${e.seeds.quick} ${unit}s instead of ${e.seeds.full}\\b`), e.name);
+    assert.match(e.quickChanges(e.seeds.full), new RegExp(`(^|\\W)${e.seeds.full} ${unit}s, as a full run`), e.name);
+  }
+});
+
+test('mice-protein --quick --seeds 1: the printed header, the table and report.md say 1 seed', { skip: absent }, async () => {
+  const out = join(root, 'mice-quick-1');
+  const lines: string[] = [];
+  const report = await runReproduce(['mice-protein', '--quick', '--seeds', '1', '--settings', 'notebook', '--data-dir', dataDir, '--out', out], (l) => lines.push(l), {
+    overrides: { maxIter: 5, k: 3, umapEpochs: 30, cpcaAlphas: 4 },
+  });
+  assert.deepEqual(report.experiments[0].seeds, [0]);
+  const printed = lines.join('\n');
+  assert.match(printed, /^mice-protein: .*; seeds 0; quick: 1 seed instead of 10, sizes and iterations unchanged$/m);
+  assert.match(printed, /\*\*Quick run \(--quick\): 1 seed instead of 10, sizes and iterations unchanged\.\*\*/);
+  for (const file of ['report.md', 'mice-protein.md']) {
+    const md = readFileSync(join(out, file), 'utf8');
+    assert.match(md, /Quick run \(--quick\): 1 seed instead of 10/, file);
+    assert.doesNotMatch(md, /3 seeds/, file);
+  }
+  assert.equal(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).experiments[0].quickChanges, '1 seed instead of 10, sizes and iterations unchanged');
 });

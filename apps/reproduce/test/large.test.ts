@@ -13,7 +13,10 @@ const root = mkdtempSync(join(tmpdir(), 'bcnmf-reproduce-large-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const small = { maxIter: 20, k: 2, nTopGenes: 15, cpcaAlphas: 5, umapEpochs: 50, scale: 0.1, betas: [2] };
 
-test('leukemia, tp53, mdd without data: a clear message with where to get them, nothing written, no error', async () => {
+// Named alone, an experiment without its data is an error (exit 2): it used to print
+// "nothing run" and succeed, so a script could not tell that nothing was reproduced. Under
+// `all` absent data are skipped without an error (the next test).
+test('leukemia, tp53, mdd without data: a clear message with where to get them, nothing written, exit code 2', async () => {
   const empty = join(root, 'empty');
   mkdirSync(empty);
   for (const [name, registry, where] of [
@@ -23,12 +26,16 @@ test('leukemia, tp53, mdd without data: a clear message with where to get them, 
   ] as const) {
     const lines: string[] = [];
     const out = join(root, `absent-${name}`);
-    const report = await runReproduce([name, '--data-dir', empty, '--out', out], (l) => lines.push(l));
-    assert.equal(report.experiments.length, 0);
-    assert.equal(report.skipped[0].name, name);
-    assert.match(report.skipped[0].message, new RegExp(registry));
-    assert.match(report.skipped[0].message, where);
-    assert.match(lines.join('\n'), /not run, its data are not present/);
+    await assert.rejects(runReproduce([name, '--data-dir', empty, '--out', out], (l) => lines.push(l)), (e: unknown) => {
+      assert.ok(e instanceof ReproduceUsageError);
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, new RegExp(`^${name}: its data are not in .*; nothing run, nothing written`));
+      return true;
+    });
+    const printed = lines.join('\n');
+    assert.match(printed, /not run, its data are not present/);
+    assert.match(printed, new RegExp(registry));
+    assert.match(printed, where);
     assert.ok(!existsSync(out));
   }
 });

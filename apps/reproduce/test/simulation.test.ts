@@ -124,7 +124,10 @@ test('simulation --quick: fewer cells, never fewer genes or smaller planted prog
   assert.equal(result.dataset.info.targetGenesPerProgram, 120);
   assert.equal(result.quick, true);
   const printed = lines.join('\n');
-  assert.match(printed, /\*\*Quick run \(--quick\): 250 \+ 250 cells instead of 1000 \+ 1000 \(the 3000 genes and the planted programs unchanged\)/);
+  assert.match(printed, /\*\*Quick run \(--quick\): 250 \+ 250 cells instead of 1000 \+ 1000 \(the 3000 genes and the planted programs unchanged\), 1 seed instead of 3;/);
+  // the seeds that ran (--seeds 1), not the quick default's 2
+  assert.match(printed, /^simulation: .*; seeds 0; quick: .*1 seed instead of 3;/m);
+  assert.doesNotMatch(printed, /2 seeds instead of 3/);
   assert.match(printed, /\| bcNMF \(ours, quick\) \|/);
   assert.match(printed, /\| bcNMF \(reference: untraced, full size\) \| 0\.999 \|/);
   // cPCA with automatic alpha: a row per returned alpha and the best one, chosen with labels

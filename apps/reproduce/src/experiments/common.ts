@@ -15,6 +15,14 @@ export function cpcaReturnedLabel(rank: number, spec?: MethodSpec): string {
   return `${base} (returned α #${rank}${spec?.pick?.rank === rank ? ", the notebook's pick" : ''})`;
 }
 
+/**
+ * The seeds part of a quick run's changes, from the seeds that ran (--seeds may ask for
+ * other than the quick default): '1 seed instead of 10', '10 seeds, as a full run'.
+ */
+export function seedsChange(ran: number, full: number, unit = 'seed'): string {
+  return ran === full ? `${ran} ${unit}s, as a full run` : `${ran} ${unit}${ran === 1 ? '' : 's'} instead of ${full}`;
+}
+
 /** Most returned non-zero alphas of cPCA's automatic choice (4 spectral clusters, one holding 0). */
 const MAX_RETURNED = 3;
 

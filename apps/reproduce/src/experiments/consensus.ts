@@ -4,7 +4,7 @@ import { loadMiceProtein, log1p, normalizeTotal, simulateBetaSeries } from '@bcn
 import { evaluateEmbedding } from '@bcnmf/metrics';
 import { summarize } from '../stats.js';
 import type { EvaluationSpec, Experiment, Figure, MethodSettings, MethodSpec, ResultRow, RunContext, RunOverrides } from '../types.js';
-import { heatmapOf } from './common.js';
+import { heatmapOf, seedsChange } from './common.js';
 import { availability } from './dataset-experiment.js';
 
 /** The mouse setting where ALGORITHM.md §7 measured the seed dependence. */
@@ -13,6 +13,8 @@ const MOUSE = { k: 15, alpha: 1, maxIter: 100, tol: 0 } as const;
 const SIMULATION = { k: 2, alpha: 2, maxIter: 300, tol: 0, beta: 2 } as const;
 /** The consensus: restarts per run, and cNMF's outlier filter. */
 const RESTARTS = { full: 20, quick: 10 } as const;
+/** Runs (seeds) of a full run. */
+const FULL_RUNS = 10;
 const DENSITY_THRESHOLD = 0.5;
 /** The selection sweep on the simulation: k above the paper's 2, alpha 0 (plain NMF) and 2. */
 const SWEEP = { full: { ks: [2, 3, 4, 5, 6], restarts: 10 }, quick: { ks: [2, 3, 4], restarts: 5 }, alphas: [0, 2] } as const;
@@ -96,8 +98,8 @@ export const consensus: Experiment = {
     values: [],
     note: 'neither the paper nor a reference notebook has a consensus; ALGORITHM.md §7 reports the seed dependence it addresses (mouse, K=15: ARI about 0.1 or 0.79 per seed with a float64 transcription), a value of this project (untraced to the reference).',
   },
-  seeds: { full: 10, quick: 3 },
-  quickChanges: `3 runs instead of 10, ${RESTARTS.quick} restarts per consensus instead of ${RESTARTS.full}, the simulation at scale ${QUICK_SCALE} (750 genes, 250 + 250 cells), ` +
+  seeds: { full: FULL_RUNS, quick: 3 },
+  quickChanges: (seeds) => `${seedsChange(seeds, FULL_RUNS, 'run')}, ${RESTARTS.quick} restarts per consensus instead of ${RESTARTS.full}, the simulation at scale ${QUICK_SCALE} (750 genes, 250 + 250 cells), ` +
     `the sweep over k ${SWEEP.quick.ks.join(', ')} with ${SWEEP.quick.restarts} restarts instead of k ${SWEEP.full.ks.join(', ')} with ${SWEEP.full.restarts}`,
   available: (dataDir) => availability('mice-protein', dataDir),
   async run(context: RunContext) {
@@ -258,7 +260,7 @@ export const consensus: Experiment = {
       reference: consensus.reference,
       seeds: runs,
       quick: context.quick,
-      quickChanges: context.quick ? consensus.quickChanges : '',
+      quickChanges: context.quick ? consensus.quickChanges(context.seeds.length) : '',
       notes: [
         'Run r: bcNMF with seed r (one random start) against the consensus of the starts of seed r (restart 0 of it is that same fit); k-means, UMAP and the consensus\'s k-means use seed r too.',
         'Mouse columns: k-means (2 clusters, 10 starts) on a seeded 2-D UMAP (15 neighbours, min_dist 0.1) of H against genotype. The first column seeds the UMAP and k-means with the run\'s seed, as the mice-protein experiment does; ' +

@@ -13,7 +13,7 @@ import type {
   SettingsName,
   SettingsRun,
 } from '../types.js';
-import { backendCheckOf, figuresOf, rowsOf, runGrid, withBackendCheck, type FeatureLayout } from './common.js';
+import { backendCheckOf, figuresOf, rowsOf, runGrid, seedsChange, withBackendCheck, type FeatureLayout } from './common.js';
 
 /** What a data-set experiment is made of; {@link datasetExperiment} turns it into an {@link Experiment}. */
 export interface DatasetExperimentDefinition {
@@ -35,6 +35,7 @@ export interface DatasetExperimentDefinition {
    */
   reference: ReferenceTable;
   seeds: { full: number; quick: number };
+  /** What --quick changes besides the seeds, in words (the seeds are said from those that ran). */
   quickChanges: string;
   notes: string[];
   /** Pixel data: W is drawn as images too. */
@@ -85,7 +86,7 @@ export function datasetExperiment(def: DatasetExperimentDefinition): Experiment 
     defaultSettings: def.defaultSettings ?? ['notebook'],
     reference: def.reference,
     seeds: def.seeds,
-    quickChanges: def.quickChanges,
+    quickChanges: (seeds) => `${seedsChange(seeds, def.seeds.full)}, ${def.quickChanges}`,
     available: (dataDir) => availability(def.registry, dataDir),
     async run(context): Promise<ExperimentResult> {
       const started = performance.now();
@@ -135,7 +136,7 @@ export function datasetExperiment(def: DatasetExperimentDefinition): Experiment 
         reference: def.reference,
         seeds: context.seeds,
         quick: context.quick,
-        quickChanges: context.quick ? def.quickChanges : '',
+        quickChanges: context.quick ? experiment.quickChanges(context.seeds.length) : '',
         notes: def.notes,
         seconds: (performance.now() - started) / 1000,
         figures: runs.flatMap((name, c) => figuresOf(def.name, grid, specsOf(c), c, loaded[c].targetLabels, runs.length > 1 ? name : '', def.layout)),

@@ -74,7 +74,7 @@ export const leukemia = datasetExperiment({
     ],
   },
   seeds: { full: 5, quick: 2 },
-  quickChanges: '2 seeds instead of 5, 50 NMF / bcNMF iterations instead of 100',
+  quickChanges: '50 NMF / bcNMF iterations instead of 100',
   notes: [
     'k-means (2 clusters, 10 starts) on the row-normalised H of NMF and bcNMF against pre / post; PCA and cPCA scores can be negative, so their k-means runs on the scores as they are.',
     `The paper keeps protein-coding genes only: put a gene list in ${PROTEIN_CODING_FILE} (one id or symbol per line) to apply it; the table's dataset info says whether it was applied.`,

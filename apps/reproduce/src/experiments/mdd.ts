@@ -38,7 +38,7 @@ export const mdd = datasetExperiment({
     ],
   },
   seeds: { full: 5, quick: 2 },
-  quickChanges: '2 seeds instead of 5 (sizes and iterations unchanged)',
+  quickChanges: 'sizes and iterations unchanged',
   notes: [
     'k-means (2 clusters, 10 starts) on a seeded 2-D UMAP (15 neighbours, min_dist 0.2) of each embedding, against case / control.',
     'All methods see the raw counts the loader returns (PCA and cPCA included); the paper does not say what PCA was given.',

@@ -58,7 +58,7 @@ export const miceProtein = datasetExperiment({
     ],
   },
   seeds: { full: 10, quick: 3 },
-  quickChanges: '3 seeds instead of 10 (sizes and iterations unchanged)',
+  quickChanges: 'sizes and iterations unchanged',
   notes: [
     'k-means (2 clusters, 10 starts) on a seeded 2-D UMAP (15 neighbours, min_dist 0.1: umap-learn\'s defaults, which the notebook uses) of each embedding, against genotype; the notebook seeds UMAP and k-means with 42, here both take the run\'s seed.',
     'Missingness depends on the class in this file, so the notebook\'s zero-fill carries label information that the mean-fill does not.',

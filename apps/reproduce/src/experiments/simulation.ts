@@ -3,7 +3,7 @@ import { plain } from '../offload/fit-job.js';
 import { defaultWorkerCount, FitPool } from '../offload/fit-pool.js';
 import { describeMethods, fitOptions } from '../runner.js';
 import type { EvaluationSpec, Experiment, MethodSpec, ReferenceSource, ReferenceValue, RunContext, RunOverrides, SettingsDescription, SettingsName } from '../types.js';
-import { backendCheckOf, CPCA_BEST_LABEL, figuresOf, rowsOf, runGrid, withBackendCheck } from './common.js';
+import { backendCheckOf, CPCA_BEST_LABEL, figuresOf, rowsOf, runGrid, seedsChange, withBackendCheck } from './common.js';
 import { distinctSettings } from './dataset-experiment.js';
 import { simulationData, type SimulationRecipe } from './simulation-data.js';
 
@@ -11,6 +11,8 @@ import { simulationData, type SimulationRecipe } from './simulation-data.js';
 export const SIMULATION_BETAS = [0, 1, 2, 4, 8, 16];
 /** --quick: the fraction of the cells kept (genes and the planted programs are kept whole) and the seeds. */
 export const SIMULATION_QUICK = { cellScale: 0.25, seeds: 2 } as const;
+/** Seeds of a full run. */
+const FULL_SEEDS = 3;
 
 const evaluation: EvaluationSpec = { protocol: 'raw', k: 2, nInit: 20, labels: 'target program of each cell (0 / 1)' };
 
@@ -73,11 +75,11 @@ export const simulation: Experiment = {
   settings: SETTINGS,
   defaultSettings: ['notebook'],
   reference: { values: referenceValues },
-  seeds: { full: 3, quick: SIMULATION_QUICK.seeds },
-  quickChanges:
+  seeds: { full: FULL_SEEDS, quick: SIMULATION_QUICK.seeds },
+  quickChanges: (seeds) =>
     `${SIMULATION_QUICK.cellScale * SIMULATION_DEFAULTS.nTarget} + ${SIMULATION_QUICK.cellScale * SIMULATION_DEFAULTS.nBackground} cells instead of ` +
     `${SIMULATION_DEFAULTS.nTarget} + ${SIMULATION_DEFAULTS.nBackground} (the ${SIMULATION_DEFAULTS.nGenes} genes and the planted programs unchanged), ` +
-    `${SIMULATION_QUICK.seeds} seeds instead of 3; the reference rows are full-size values`,
+    `${seedsChange(seeds, FULL_SEEDS)}; the reference rows are full-size values`,
   async available() {
     return { present: true };
   },
@@ -157,7 +159,7 @@ export const simulation: Experiment = {
       reference: simulation.reference,
       seeds: context.seeds,
       quick: context.quick,
-      quickChanges: context.quick ? simulation.quickChanges : '',
+      quickChanges: context.quick ? simulation.quickChanges(context.seeds.length) : '',
       notes: [
         'Preprocessing: log1p(counts per 10,000) of target and background separately.',
         'ARI of k-means (2 clusters, 20 k-means++ starts) on each embedding against the target program of each cell.',

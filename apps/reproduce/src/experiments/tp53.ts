@@ -39,7 +39,7 @@ export const tp53 = datasetExperiment({
     ],
   },
   seeds: { full: 5, quick: 2 },
-  quickChanges: '2 seeds instead of 5, 100 NMF / bcNMF iterations instead of 300',
+  quickChanges: '100 NMF / bcNMF iterations instead of 300',
   notes: [
     'k-means (2 clusters, 10 starts) on the row-normalised H of NMF and bcNMF against TP53 status; PCA and cPCA scores can be negative, so their k-means runs on the scores as they are.',
     'The TP53 status per line comes from <dataDir>/mcfarland2020-tp53/tp53_status.csv (columns cell_line, TP53_status).',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, parse, resolve, sep } from 'node:path';
 import { ReproduceUsageError } from '../errors.js';
 import { resultsCsv } from './csv.js';
 import { reportJson, resultJson } from './json.js';
@@ -12,22 +13,93 @@ import type { ReproduceReport } from './types.js';
 /** Marker in report.json: a folder holding it was written here and may be replaced. */
 export const GENERATOR = '@bcnmf/reproduce';
 
+/** The real path of `path` (links resolved) where it exists, else of its nearest existing parent, else absolute. */
+function realOrResolved(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync.native(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    return parent === absolute ? absolute : join(realOrResolved(parent), basename(absolute));
+  }
+}
+
+function within(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/** Every file (and link, or other non-folder) under `dir`, relative and '/'-separated. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (folder: string, prefix: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(join(folder, entry.name), rel);
+      else out.push(rel);
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+function someNames(names: readonly string[], n = 5): string {
+  const shown = names.slice(0, n).map((s) => `'${s}'`).join(', ');
+  return names.length > n ? `${shown} and ${names.length - n} more` : shown;
+}
+
+/** The files an earlier report lists in its report.json (ours: {@link GENERATOR}), or null when it is not one. */
+function reportFiles(outDir: string): string[] | null {
+  try {
+    const json = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { generator?: unknown; files?: unknown };
+    if (json.generator !== GENERATOR || !Array.isArray(json.files) || json.files.some((f) => typeof f !== 'string')) return null;
+    return json.files as string[];
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Refuses an --out that exists and is not a report folder of ours (not a folder, or not
- * empty and without our report.json): replacing it would delete someone's files.
+ * Refuses an --out whose replacement would delete what is not ours: the current folder,
+ * the home folder, the root or a folder above one; a folder that is or holds an input
+ * (`inputs`: the data folder); something that is not a folder; and a non-empty folder
+ * that is not an earlier report (no report.json of {@link GENERATOR} listing its files)
+ * or holds files that report.json does not list, naming them. The whole folder is
+ * replaced at the end, so anything else in it would be lost.
  */
-export function checkOutDir(outDir: string): void {
+export function checkOutDir(outDir: string, inputs: readonly string[] = []): void {
+  const real = realOrResolved(outDir);
+  for (const [place, path] of [['the current folder', process.cwd()], ['your home folder', homedir()]] as const) {
+    const placeReal = realOrResolved(path);
+    if (within(placeReal, real)) {
+      throw new ReproduceUsageError(`--out ${outDir} is ${placeReal === real ? place : `a folder above ${place}`}; give a folder for the report alone`);
+    }
+  }
+  if (real === parse(real).root) throw new ReproduceUsageError(`--out ${outDir} is the root folder; give a folder for the report alone`);
+  for (const input of inputs) {
+    const inputReal = realOrResolved(input);
+    if (within(inputReal, real)) {
+      throw new ReproduceUsageError(`--out ${outDir} ${inputReal === real ? 'is' : 'holds'} the data folder ${input}; the report replaces --out as a whole, so it would delete the data: choose another folder`);
+    }
+  }
   if (!existsSync(outDir)) return;
   if (!statSync(outDir).isDirectory()) throw new ReproduceUsageError(`--out ${outDir} exists and is not a folder`);
-  if (readdirSync(outDir).length === 0) return;
-  const marker = join(outDir, 'report.json');
-  let ours = false;
-  try {
-    ours = (JSON.parse(readFileSync(marker, 'utf8')) as { generator?: unknown }).generator === GENERATOR;
-  } catch {
-    ours = false;
+  const files = filesUnder(outDir);
+  if (files.length === 0) return;
+  const listed = reportFiles(outDir);
+  if (!listed) {
+    throw new ReproduceUsageError(
+      `--out ${outDir} is not a reproduce report folder (no report.json of ${GENERATOR}); replacing it would delete ` +
+        `${files.length} file${files.length === 1 ? '' : 's'} (${someNames(files)}): choose another folder`,
+    );
   }
-  if (!ours) throw new ReproduceUsageError(`--out ${outDir} exists and is not a reproduce report folder (no report.json of ${GENERATOR}); choose another folder`);
+  const known = new Set(listed);
+  const foreign = files.filter((f) => !known.has(f));
+  if (foreign.length > 0) {
+    throw new ReproduceUsageError(
+      `--out ${outDir} holds ${foreign.length} file${foreign.length === 1 ? '' : 's'} that reproduce did not write (${someNames(foreign)}); ` +
+        'replacing the report would delete them: move them away or choose another folder',
+    );
+  }
 }
 
 /**
@@ -35,12 +107,13 @@ export function checkOutDir(outDir: string): void {
  * <name>.md / .csv / .json, and figures/*.svg (+ .png where @resvg/resvg-js runs). All is
  * written into a temporary sibling folder first and renamed into place at the end, so a
  * failure leaves no partial output (and an earlier report in `outDir` stays as it was).
- * Returns the files written, relative to `outDir`. When `signal` fires while the files are
- * written, nothing is renamed into place: the temporary folder is removed and the
- * signal's reason thrown.
+ * `outDir` is checked ({@link checkOutDir}, with the run's `inputs`) first and again just
+ * before the swap. Returns the files written, relative to `outDir`. When `signal` fires
+ * while the files are written, nothing is renamed into place: the temporary folder is
+ * removed and the signal's reason thrown.
  */
-export async function writeReport(outDir: string, report: ReproduceReport, signal?: AbortSignal): Promise<string[]> {
-  checkOutDir(outDir);
+export async function writeReport(outDir: string, report: ReproduceReport, signal?: AbortSignal, inputs: readonly string[] = []): Promise<string[]> {
+  checkOutDir(outDir, inputs);
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -81,6 +154,8 @@ export async function writeReport(outDir: string, report: ReproduceReport, signa
     const json = JSON.parse(reportJson(report, figureFiles)) as Record<string, unknown>;
     put('report.json', JSON.stringify({ generator: GENERATOR, ...json }, null, 2) + '\n');
     signal?.throwIfAborted();
+    // again: files put into --out during the run would go with the old report
+    checkOutDir(outDir, inputs);
     // swap into place
     const old = join(parent, `.${basename(outDir)}.old-${tag}`);
     const hadOld = existsSync(outDir);
