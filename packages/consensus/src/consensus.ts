@@ -1,4 +1,7 @@
 import {
+  BcnmfError,
+  CsrMatrix,
+  DenseMatrix,
   fitEveryStart,
   fitWithBasis,
   type BcnmfModel,
@@ -8,7 +11,7 @@ import {
 } from '@bcnmf/core';
 import { CONSENSUS_DEFAULTS } from './defaults.js';
 import { checkInteger, checkRange, invalidOption } from './errors.js';
-import { clusterTopics, type TopicClustering } from './topics.js';
+import { clusterTopicsAsync, type TopicClustering } from './topics.js';
 
 /**
  * Options of {@link consensusBcnmf}: bcNMF's own options (k, alpha, loss, maxIter, tol,
@@ -26,6 +29,13 @@ export interface ConsensusOptions extends Omit<BcnmfOptions, 'k' | 'nStarts' | '
   neighbourFraction?: number;
   /** k-means++ starts of the topic clustering (default 10). */
   kmeansInits?: number;
+  /**
+   * Bytes the restarts' models and the topic clustering may need ({@link consensusMemory});
+   * more is refused before any fit (default 4 GiB).
+   */
+  memoryLimit?: number;
+  /** Called when the restarts are done and their topics' clustering begins. */
+  onClustering?: (info: { restarts: number; topics: number }) => void;
 }
 
 /** How one restart ended. */
@@ -93,7 +103,7 @@ export interface ConsensusResult {
   seconds: { restarts: number; clustering: number; refit: number; total: number };
 }
 
-const OWN_KEYS = ['restarts', 'densityThreshold', 'neighbourFraction', 'kmeansInits'] as const;
+const OWN_KEYS = ['restarts', 'densityThreshold', 'neighbourFraction', 'kmeansInits', 'memoryLimit', 'onClustering'] as const;
 
 /** The consensus's own options, checked, and the options handed to every restart. */
 export function resolveConsensusOptions(options: ConsensusOptions): {
@@ -101,6 +111,7 @@ export function resolveConsensusOptions(options: ConsensusOptions): {
   densityThreshold: number;
   neighbourFraction: number;
   kmeansInits: number;
+  memoryLimit: number;
   seed: number;
   fitOptions: Omit<BcnmfOptions, 'nStarts'> & { k: number };
 } {
@@ -115,9 +126,96 @@ export function resolveConsensusOptions(options: ConsensusOptions): {
   const densityThreshold = checkRange('densityThreshold', options.densityThreshold ?? CONSENSUS_DEFAULTS.densityThreshold, 0, Infinity);
   const neighbourFraction = checkRange('neighbourFraction', options.neighbourFraction ?? CONSENSUS_DEFAULTS.neighbourFraction, 0, 1);
   const kmeansInits = checkInteger('kmeansInits', options.kmeansInits ?? CONSENSUS_DEFAULTS.kmeansInits, 1);
+  const memoryLimit = checkRange('memoryLimit', options.memoryLimit ?? CONSENSUS_DEFAULTS.memoryLimit, 0, Infinity);
   const seed = checkInteger('seed', options.seed ?? 0, 0);
   const fitOptions = Object.fromEntries(Object.entries(options).filter(([key]) => !(OWN_KEYS as readonly string[]).includes(key))) as Omit<BcnmfOptions, 'nStarts'> & { k: number };
-  return { restarts, densityThreshold, neighbourFraction, kmeansInits, seed, fitOptions: { ...fitOptions, k } };
+  return { restarts, densityThreshold, neighbourFraction, kmeansInits, memoryLimit, seed, fitOptions: { ...fitOptions, k } };
+}
+
+/** The shape of a consensus, for {@link consensusMemory}. */
+export interface ConsensusShape {
+  restarts: number;
+  k: number;
+  features: number;
+  /** Samples of the target and the backgrounds, all together. */
+  samples: number;
+  /** Score records per restart (history: maxIter / scoreEvery + 2; default 22). */
+  scoreRecords?: number;
+}
+
+/**
+ * About how many bytes a consensus needs, from its data structures: per restart, its
+ * model (W, k x features, and the coefficients, samples x k, in float32; about 4 KB of
+ * objects; 160 bytes per score record), and per restart topic, the clustering's copies
+ * of it (the unit-length topic in float64, k-means' copies of the kept ones: 32 bytes
+ * per feature), its record and its silhouette sums (300 + 8k bytes). The clustering
+ * keeps no matrix of all pairs: its memory grows linearly with restarts x k (its time
+ * with their square).
+ *
+ * @example
+ * consensusMemory({ restarts: 20, k: 3, features: 2000, samples: 500 }).bytes; // about 4.3 MB
+ */
+export function consensusMemory(shape: ConsensusShape): { bytes: number; perRestart: number } {
+  const { restarts, k, features, samples, scoreRecords = 22 } = shape;
+  const model = 4 * k * features + 4 * samples * k + 4096 + 160 * scoreRecords;
+  const clustering = k * (32 * features + 300 + 8 * k);
+  const perRestart = model + clustering;
+  return { bytes: perRestart * restarts, perRestart };
+}
+
+/** A byte count in words: 3.2 GB, 512 MB. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+  return `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+/** Rows and columns of a matrix input without reading it (null where that needs a read). */
+function shapeOf(input: MatrixInput | null): [number, number] | null {
+  if (input === null || input === undefined) return null;
+  if (input instanceof DenseMatrix || input instanceof CsrMatrix) return [input.rows, input.columns];
+  const value = input as unknown as { shape?: unknown; rows?: unknown; columns?: unknown };
+  if (Array.isArray(value.shape) && value.shape.length === 2 && value.shape.every((v) => typeof v === 'number')) return value.shape as [number, number];
+  if (typeof value.rows === 'number' && typeof value.columns === 'number') return [value.rows, value.columns];
+  if (Array.isArray(input)) return [input.length, Array.isArray(input[0]) ? input[0].length : 0];
+  return null;
+}
+
+/** An array of rows (one matrix), as opposed to a list of matrices. */
+function isRowsInput(value: readonly unknown[]): boolean {
+  return value.length === 0 || ArrayBuffer.isView(value[0]) || (Array.isArray(value[0]) && typeof value[0][0] === 'number');
+}
+
+/**
+ * Refuses, before any fit, a consensus whose restarts and clustering would need more than
+ * `memoryLimit` bytes ({@link consensusMemory}); the message says how much and how many
+ * restarts fit.
+ */
+export function checkConsensusMemory(
+  target: MatrixInput,
+  background: MatrixInput | readonly MatrixInput[] | null,
+  settings: { restarts: number; k: number; memoryLimit: number; maxIter?: number; scoreEvery?: number },
+): void {
+  const t = shapeOf(target);
+  if (t === null) return;
+  const list: readonly MatrixInput[] = background === null
+    ? []
+    : Array.isArray(background) && !isRowsInput(background)
+      ? (background as readonly MatrixInput[])
+      : [background as MatrixInput];
+  let samples = t[0];
+  for (const b of list) samples += shapeOf(b)?.[0] ?? 0;
+  const scoreRecords = Math.ceil((settings.maxIter ?? 200) / Math.max(1, settings.scoreEvery ?? 10)) + 2;
+  const shape = { restarts: settings.restarts, k: settings.k, features: t[1], samples, scoreRecords };
+  const { bytes, perRestart } = consensusMemory(shape);
+  if (bytes <= settings.memoryLimit) return;
+  const most = Math.floor(settings.memoryLimit / perRestart);
+  throw new BcnmfError(
+    'TOO_LARGE',
+    `a consensus of ${settings.restarts} restarts at k = ${settings.k} (${t[1]} features, ${samples} samples) needs about ${formatBytes(bytes)} ` +
+      `for the restarts' models and the topic clustering, more than its limit of ${formatBytes(settings.memoryLimit)} (memoryLimit); ` +
+      (most >= 2 ? `use fewer restarts: at most ${most} fit` : 'the data are too large for a consensus at this k'),
+  );
 }
 
 /**
@@ -146,9 +244,11 @@ export async function consensusBcnmf(
 ): Promise<ConsensusResult> {
   const started = performance.now();
   const resolved = resolveConsensusOptions(options);
-  const { restarts, densityThreshold, neighbourFraction, kmeansInits, seed, fitOptions } = resolved;
+  const { restarts, densityThreshold, neighbourFraction, kmeansInits, memoryLimit, seed, fitOptions } = resolved;
+  checkConsensusMemory(target, background, { restarts, k: fitOptions.k, memoryLimit, maxIter: fitOptions.maxIter, scoreEvery: fitOptions.scoreEvery });
   const models = await fitEveryStart(target, background, { ...fitOptions, nStarts: restarts });
   const restartsDone = performance.now();
+  options.onClustering?.({ restarts: models.length, topics: models.length * fitOptions.k });
   return consensusOfRestarts(target, background, models, {
     densityThreshold, neighbourFraction, kmeansInits, seed, fitOptions, started, restartsDone,
   });
@@ -171,9 +271,10 @@ export async function consensusOfRestarts(
 ): Promise<ConsensusResult> {
   const { densityThreshold, neighbourFraction, kmeansInits, seed, fitOptions } = settings;
   const k = fitOptions.k;
-  const clustering = clusterTopics(
+  const clustering = await clusterTopicsAsync(
     models.map((m) => Array.from({ length: k }, (_, t) => m.W.row(t))),
     { k, densityThreshold, neighbourFraction, kmeansInits, seed },
+    fitOptions.signal,
   );
   const clustered = performance.now();
   const features = models[0].W.columns;

@@ -14,6 +14,12 @@ export const CONSENSUS_DEFAULTS = {
   neighbourFraction: 0.3,
   /** k-means++ starts of the topic clustering. */
   kmeansInits: 10,
+  /**
+   * Bytes the restarts' models and the topic clustering may need (`consensusMemory`): 4 GiB,
+   * Node's default JavaScript heap on a 64-bit machine with 16 GB or more (where most of
+   * these objects live; past it the process dies). More is refused before any fit.
+   */
+  memoryLimit: 4 * 1024 ** 3,
 } as const;
 
 /** The defaults of `selectionSweep`. */

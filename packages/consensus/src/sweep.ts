@@ -1,6 +1,6 @@
 import { fitAlphaPath, selectFromAlphaPath, type AlphaPathOptions } from '@bcnmf/baselines';
 import { BcnmfError, toDataMatrix, type MatrixInput, type ProgressEvent } from '@bcnmf/core';
-import { consensusBcnmf, resolveConsensusOptions, type ConsensusOptions, type ConsensusResult } from './consensus.js';
+import { checkConsensusMemory, consensusBcnmf, resolveConsensusOptions, type ConsensusOptions, type ConsensusResult } from './consensus.js';
 import { SWEEP_DEFAULTS } from './defaults.js';
 import { checkInteger, ConsensusError, invalidOption } from './errors.js';
 import { recommendSetting, type Recommendation } from './recommend.js';
@@ -174,12 +174,14 @@ export async function selectionSweep(
   const densityThreshold = rest.densityThreshold ?? SWEEP_DEFAULTS.densityThreshold;
   // every cell's options, checked once before any work (with the grid's first k)
   const base: ConsensusOptions = { ...rest, restarts, densityThreshold, k: grid.ks[0] };
-  resolveConsensusOptions(base);
+  const { memoryLimit } = resolveConsensusOptions(base);
   recommendSetting([], { errorTolerance });
   const targetMatrix = await toDataMatrix(target, 'target');
   const largest = grid.ks[grid.ks.length - 1];
   const limit = Math.min(targetMatrix.rows, targetMatrix.columns);
   if (largest > limit) throw invalidOption(`k = ${largest} is more than min(features, target samples) = ${limit}`);
+  // the largest k's cell needs the most: refused before any cell runs
+  checkConsensusMemory(targetMatrix, background, { restarts, k: largest, memoryLimit, maxIter: rest.maxIter, scoreEvery: rest.scoreEvery });
   if (!Array.isArray(finished)) throw invalidOption('finished must be a list of cells');
 
   let autoChoice: AutoAlphaChoice | null = null;

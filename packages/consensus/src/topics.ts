@@ -1,5 +1,5 @@
 import { BcnmfError } from '@bcnmf/core';
-import { kmeans, silhouetteSamples } from '@bcnmf/metrics';
+import { kmeans } from '@bcnmf/metrics';
 import { CONSENSUS_DEFAULTS } from './defaults.js';
 import { checkInteger, checkRange, ConsensusError, invalidOption } from './errors.js';
 
@@ -74,30 +74,168 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Work split into steps: a generator that yields between chunks of its work (see {@link runSteps}). */
+type Steps<T> = Generator<void, T, void>;
+
+/** Runs steps to the end, synchronously. */
+function runSteps<T>(steps: Steps<T>): T {
+  let next = steps.next();
+  while (!next.done) next = steps.next();
+  return next.value;
+}
+
+/** Longest stretch of synchronous work between two turns of the event loop, in milliseconds. */
+const YIELD_MS = 50;
+
+/** Throws the signal's reason (an AbortError by default) when it has fired. */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('The consensus was aborted', 'AbortError');
+}
+
+/**
+ * One turn of the event loop, so that a pending signal (Ctrl-C) reaches its handler. In
+ * Node a signal is read in the poll phase; two `setImmediate`s always have one between
+ * them. Elsewhere (browsers) a timer.
+ */
+function eventLoopTurn(): Promise<void> {
+  if (typeof setImmediate === 'function') {
+    return new Promise((resolveTurn) => setImmediate(() => setImmediate(resolveTurn)));
+  }
+  return new Promise((resolveTurn) => setTimeout(resolveTurn, 0));
+}
+
+/**
+ * Runs steps to the end, letting the event loop in at least every {@link YIELD_MS}
+ * milliseconds and stopping with the signal's reason as soon as it has fired.
+ */
+async function runStepsAsync<T>(steps: Steps<T>, signal: AbortSignal | undefined): Promise<T> {
+  throwIfAborted(signal);
+  let last = performance.now();
+  let next = steps.next();
+  while (!next.done) {
+    if (performance.now() - last >= YIELD_MS) {
+      await eventLoopTurn();
+      throwIfAborted(signal);
+      last = performance.now();
+    }
+    next = steps.next();
+  }
+  return next.value;
+}
+
+/** Sum of the `m` smallest values of `values` (which it reorders), added in increasing order. */
+function sumOfSmallest(values: Float64Array, m: number): number {
+  // quickselect: values[0 .. m-1] become the m smallest, then they are sorted and summed
+  let lo = 0;
+  let hi = values.length - 1;
+  const want = m - 1;
+  while (hi > lo) {
+    const pivot = values[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else break;
+  }
+  const smallest = values.subarray(0, m).sort();
+  let sum = 0;
+  for (let t = 0; t < m; t++) sum += smallest[t];
+  return sum;
+}
+
+/** Euclidean distance of two rows of `features` values. */
+function distance(a: ArrayLike<number>, b: ArrayLike<number>, features: number): number {
+  let s = 0;
+  for (let f = 0; f < features; f++) s += (a[f] - b[f]) ** 2;
+  return Math.sqrt(s);
+}
+
+/**
+ * The local densities, one point at a time: each point's distances to the others in one
+ * row (memory: one row, not the n x n matrix), a step after each point.
+ */
+function* densitySteps(points: readonly ArrayLike<number>[], neighbours: number): Steps<number[]> {
+  const n = points.length;
+  if (neighbours < 1 || neighbours > n - 1) throw invalidOption(`neighbours must be between 1 and ${n - 1} (points - 1), got ${neighbours}`);
+  const features = n > 0 ? points[0].length : 0;
+  const row = new Float64Array(n - 1);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const p = points[i];
+    let o = 0;
+    for (let j = 0; j < n; j++) if (j !== i) row[o++] = distance(p, points[j], features);
+    out[i] = sumOfSmallest(row, neighbours) / neighbours;
+    yield;
+  }
+  return out;
+}
+
 /**
  * Local density of each point, as cNMF defines it: the mean euclidean distance to its
- * `neighbours` nearest other points (the point itself excluded, by index).
+ * `neighbours` nearest other points (the point itself excluded, by index). Time
+ * O(points² · features), memory O(points) beyond the points.
  *
  * @example
  * localDensity([[0], [1], [3]], 1); // [1, 1, 2]
  */
 export function localDensity(points: readonly (readonly number[])[], neighbours: number): number[] {
+  return runSteps(densitySteps(points, neighbours));
+}
+
+/**
+ * The silhouette of each point (euclidean), as `silhouetteSamples` of @bcnmf/metrics
+ * computes it (the same sums in the same order), with labels 0 .. clusters-1 that are all
+ * used; a step after every few rows.
+ */
+function* silhouetteSteps(points: readonly ArrayLike<number>[], labels: readonly number[], clusters: number): Steps<number[]> {
   const n = points.length;
-  if (neighbours < 1 || neighbours > n - 1) throw invalidOption(`neighbours must be between 1 and ${n - 1} (points - 1), got ${neighbours}`);
-  const distances = Array.from({ length: n }, () => new Float64Array(n));
+  const features = points[0].length;
+  const freq = new Float64Array(clusters);
+  for (let i = 0; i < n; i++) freq[labels[i]] += 1;
+  // sums[i * clusters + c]: total distance from point i to the members of cluster c
+  const sums = new Float64Array(n * clusters);
   for (let i = 0; i < n; i++) {
+    const ri = points[i];
     for (let j = i + 1; j < n; j++) {
+      const rj = points[j];
       let s = 0;
-      for (let f = 0; f < points[i].length; f++) s += (points[i][f] - points[j][f]) ** 2;
-      distances[i][j] = distances[j][i] = Math.sqrt(s);
+      for (let f = 0; f < features; f++) {
+        const diff = ri[f] - rj[f];
+        s += diff * diff;
+      }
+      const dist = Math.sqrt(s);
+      sums[i * clusters + labels[j]] += dist;
+      sums[j * clusters + labels[i]] += dist;
     }
+    yield;
   }
-  return distances.map((row, i) => {
-    const others = Array.from(row).filter((_, j) => j !== i).sort((a, b) => a - b);
-    let sum = 0;
-    for (let t = 0; t < neighbours; t++) sum += others[t];
-    return sum / neighbours;
-  });
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const own = labels[i];
+    if (freq[own] === 1) {
+      out[i] = 0;
+      continue;
+    }
+    const a = sums[i * clusters + own] / (freq[own] - 1);
+    let b = Infinity;
+    for (let c = 0; c < clusters; c++) {
+      if (c !== own) b = Math.min(b, sums[i * clusters + c] / freq[c]);
+    }
+    const denom = Math.max(a, b);
+    out[i] = denom === 0 ? 0 : (b - a) / denom;
+  }
+  return out;
 }
 
 /**
@@ -128,6 +266,26 @@ export function clusterTopics(
   restarts: readonly (readonly (ArrayLike<number>)[])[],
   options: TopicClusteringOptions,
 ): TopicClustering {
+  return runSteps(clusterSteps(restarts, options));
+}
+
+/**
+ * {@link clusterTopics}, the same result, letting the event loop in at least every 50 ms
+ * and stopping with the signal's reason (an AbortError by default) as soon as it has
+ * fired: its pairwise steps take O((restarts · k)²) time.
+ */
+export async function clusterTopicsAsync(
+  restarts: readonly (readonly (ArrayLike<number>)[])[],
+  options: TopicClusteringOptions,
+  signal?: AbortSignal,
+): Promise<TopicClustering> {
+  return runStepsAsync(clusterSteps(restarts, options), signal);
+}
+
+function* clusterSteps(
+  restarts: readonly (readonly (ArrayLike<number>)[])[],
+  options: TopicClusteringOptions,
+): Steps<TopicClustering> {
   if (options === null || typeof options !== 'object') throw invalidOption('options must be an object with k');
   const k = checkInteger('k', options.k, 2);
   const densityThreshold = checkRange('densityThreshold', options.densityThreshold ?? CONSENSUS_DEFAULTS.densityThreshold, 0, Infinity);
@@ -154,22 +312,27 @@ export function clusterTopics(
 
   // 1. unit length; collapsed topics out
   const topics: RestartTopic[] = [];
-  const unit: number[][] = [];
+  const unit: Float64Array[] = [];
   const usable: number[] = [];
-  restarts.forEach((list, r) => list.forEach((topic: ArrayLike<number>, t: number) => {
-    let s = 0;
-    for (let f = 0; f < features; f++) s += topic[f] * topic[f];
-    const norm = Math.sqrt(s);
-    topics.push({ restart: r, topic: t, norm, density: null, kept: false, cluster: null, silhouette: null });
-    unit.push(Array.from({ length: features }, (_, f) => (norm > 0 ? topic[f] / norm : 0)));
-    if (norm > 0) usable.push(topics.length - 1);
-  }));
+  for (let r = 0; r < R; r++) {
+    restarts[r].forEach((topic: ArrayLike<number>, t: number) => {
+      let s = 0;
+      for (let f = 0; f < features; f++) s += topic[f] * topic[f];
+      const norm = Math.sqrt(s);
+      topics.push({ restart: r, topic: t, norm, density: null, kept: false, cluster: null, silhouette: null });
+      const row = new Float64Array(features);
+      if (norm > 0) for (let f = 0; f < features; f++) row[f] = topic[f] / norm;
+      unit.push(row);
+      if (norm > 0) usable.push(topics.length - 1);
+    });
+    yield;
+  }
   if (usable.length <= neighbours) {
     throw new ConsensusError('CLUSTERING_FAILED', `only ${usable.length} of ${topics.length} topics are not all zero; the consensus needs more than ${neighbours} (and more than k = ${k})`);
   }
 
   // 2. local density and the outlier filter
-  const density = localDensity(usable.map((i) => unit[i]), neighbours);
+  const density: number[] = yield* densitySteps(usable.map((i) => unit[i]), neighbours);
   usable.forEach((i, u) => {
     topics[i].density = density[u];
     topics[i].kept = density[u] < densityThreshold;
@@ -185,7 +348,9 @@ export function clusterTopics(
 
   // 3. k-means on the kept unit-length topics
   const points = kept.map((i) => unit[i]);
-  const clustering = kmeans(points, k, { nInit: kmeansInits, seed });
+  yield;
+  const clustering = kmeans(points.map((p) => Array.from(p)), k, { nInit: kmeansInits, seed });
+  yield;
   // clusters numbered by their first member in restart order
   const order: number[] = [];
   for (const label of clustering.labels) if (!order.includes(label)) order.push(label);
@@ -194,7 +359,7 @@ export function clusterTopics(
   }
   const relabel = new Map(order.map((label, c) => [label, c]));
   const labels = clustering.labels.map((label) => relabel.get(label)!);
-  const silhouettes = silhouetteSamples(points, labels);
+  const silhouettes: number[] = yield* silhouetteSteps(points, labels, k);
   kept.forEach((i, p) => {
     topics[i].cluster = labels[p];
     topics[i].silhouette = silhouettes[p];
@@ -206,7 +371,14 @@ export function clusterTopics(
   for (let c = 0; c < k; c++) {
     const members = kept.filter((_, p) => labels[p] === c);
     const medianNorm = median(members.map((i) => topics[i].norm));
-    consensus.push(Array.from({ length: features }, (_, f) => median(members.map((i) => unit[i][f])) * medianNorm));
+    const topic = new Array<number>(features);
+    const column = new Array<number>(members.length);
+    for (let f = 0; f < features; f++) {
+      for (let m = 0; m < members.length; m++) column[m] = unit[members[m]][f];
+      topic[f] = median(column) * medianNorm;
+      if (f % 64 === 63) yield;
+    }
+    consensus.push(topic);
     const contributing = new Set(members.map((i) => topics[i].restart));
     clusters.push({
       index: c,

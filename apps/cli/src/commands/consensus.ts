@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ProgressEvent } from '@bcnmf/core';
-import { CONSENSUS_DEFAULTS, consensusBcnmf, consensusSvg, type ConsensusResult } from '@bcnmf/consensus';
+import { CONSENSUS_DEFAULTS, consensusBcnmf, consensusMemory, consensusSvg, type ConsensusResult } from '@bcnmf/consensus';
 import { pngRenderer } from '@bcnmf/reproduce';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
@@ -29,7 +30,10 @@ export function consensusUsage(restarts: number, threshold: number, thresholdNot
   --density-threshold D  drop restart topics whose local density (mean distance of the unit-length
                          topic to its nearest neighbours) is at least D (default ${threshold}${thresholdNote}; 2 keeps all)
   --neighbour-fraction F neighbours of the local density, as a fraction of R (default ${CONSENSUS_DEFAULTS.neighbourFraction})
-  --kmeans-inits N       k-means++ starts of the topic clustering (default ${CONSENSUS_DEFAULTS.kmeansInits})`;
+  --kmeans-inits N       k-means++ starts of the topic clustering (default ${CONSENSUS_DEFAULTS.kmeansInits})
+                         The clustering's time grows with (R x k)^2 and its memory with R x k; R x k
+                         whose restarts and clustering would need more than 4 GiB (or half this
+                         machine's memory, where less) is refused before any fit. Ctrl-C stops it.`;
 }
 
 type ConsensusFlags = { [K in keyof typeof CONSENSUS_OPTIONS]?: string };
@@ -46,6 +50,43 @@ export function consensusSettings(values: ConsensusFlags, defaults: { restarts: 
     neighbourFraction: fraction,
     kmeansInits: numberOption('--kmeans-inits', values['kmeans-inits'], CONSENSUS_DEFAULTS.kmeansInits, { min: 1, integer: true }),
   };
+}
+
+/**
+ * The memory a consensus may take here: 4 GiB (the library's default: Node's default
+ * JavaScript heap on a 64-bit machine with 16 GB or more), or half the machine's memory
+ * where that is less.
+ */
+export function consensusMemoryLimit(): number {
+  return Math.min(CONSENSUS_DEFAULTS.memoryLimit, Math.floor(totalmem() / 2));
+}
+
+function bytesText(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.max(1, Math.round(bytes / 1024 ** 2))} MiB`;
+}
+
+/**
+ * Refuses, before any fit, --restarts at k whose restart models and topic clustering would
+ * need more than {@link consensusMemoryLimit} (estimated by the library's
+ * `consensusMemory` from the data's shape), saying how much and how many restarts fit.
+ */
+export function checkRestartsMemory(
+  command: string,
+  shape: { restarts: number; k: number; features: number; samples: number; maxIter?: number; scoreEvery?: number },
+): number {
+  const limit = consensusMemoryLimit();
+  const scoreRecords = Math.ceil((shape.maxIter ?? 200) / Math.max(1, shape.scoreEvery ?? 10)) + 2;
+  const { bytes, perRestart } = consensusMemory({ ...shape, scoreRecords });
+  if (bytes > limit) {
+    const most = Math.floor(limit / perRestart);
+    throw new UsageError(
+      `--restarts ${shape.restarts} at k ${shape.k} (${shape.features} features, ${shape.samples} samples) would need about ${bytesText(bytes)} ` +
+        `for the restarts' models and their topic clustering, more than the limit of ${bytesText(limit)} ` +
+        `(4 GiB, or half of this machine's memory where that is less); ` +
+        (most >= 2 ? `use fewer restarts: at most ${most} fit here` : 'the data are too large for a consensus at this k'),
+    );
+  }
+  return limit;
 }
 
 /** Refuses the fit flags that do not apply to restarts. */
@@ -273,8 +314,18 @@ export async function runConsensus(argv: string[], ctx: CommandContext): Promise
 
   const inputs = await readInputs(values);
   const several = inputs.backgrounds.length > 1;
+  const memoryLimit = checkRestartsMemory('bcnmf consensus', {
+    restarts: consensus.restarts, k, features: inputs.target.columns,
+    samples: inputs.target.rows + inputs.backgrounds.reduce((sum, b) => sum + b.rows, 0),
+    maxIter: settings.maxIter, scoreEvery: settings.scoreEvery,
+  });
   if (!quiet) describeInputs(ctx, 'bcnmf consensus', inputs);
   const progress = restartProgress(ctx, 'bcnmf consensus', quiet);
+  let stopped = false;
+  const stopProgress = () => {
+    if (!stopped) progress.stop();
+    stopped = true;
+  };
   let result: ConsensusResult;
   try {
     const { nStarts: _nStarts, ...fitOptions } = settings;
@@ -286,14 +337,19 @@ export async function runConsensus(argv: string[], ctx: CommandContext): Promise
         ...consensus,
         k,
         alpha: several ? alphas : alphas[0],
+        memoryLimit,
         onProgress: progress.onProgress,
+        onClustering: ({ topics }: { topics: number }) => {
+          progress.done();
+          stopProgress();
+          if (!quiet) ctx.err(`bcnmf consensus: clustering the ${topics} restart topics (density filter, k-means, silhouette; Ctrl-C stops it)`);
+        },
         onWarning: (message: string) => ctx.err(`bcnmf: warning: ${message}`),
         signal: ctx.signal,
       }),
     );
-    progress.done();
   } finally {
-    progress.stop();
+    stopProgress();
   }
   const out = resolve(values.out);
   let png = '';

@@ -26,12 +26,15 @@ import { csvLine, formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, type AnyMatrix, type Inputs } from '../input.js';
 import { choiceOption, listOption, numberOption, optionalNumber, parseCommand } from '../options.js';
 import { checkOutputDir, markOutputDir, writeFileAtomically, writeOutputDir } from '../output.js';
-import { CONSENSUS_OPTIONS, consensusSettings, consensusUsage, refuseStartFlags, writeFigure } from './consensus.js';
+import { checkRestartsMemory, CONSENSUS_OPTIONS, consensusSettings, consensusUsage, refuseStartFlags, writeFigure } from './consensus.js';
 
 /** The marker of a sweep folder: select.json's `generator`. */
 export const SELECT_GENERATOR = 'bcnmf select';
 const STATE_FILE = 'select.json';
 const CELLS_DIR = 'cells';
+
+/** Most values of k a sweep takes (a range is checked against it before it is expanded). */
+export const MAX_KS = 1000;
 
 export const SELECT_USAGE = `bcnmf select (--target FILE --background FILE | --input FILE --split-by COLUMN --target-values A,B --background-values C)
           --k LIST --alpha LIST|auto --out DIR [--restarts R] [--resume] [options]
@@ -43,8 +46,9 @@ and an estimate of the time first, then a progress bar; at the end a table (k, a
 stability, target error, background error, contrastive score, enrichment of the top
 topic, reproducibility) and the recommended setting with its reason.
 
-  --k LIST               numbers of topics: 2..10, or 2,3,5, or 2..4,8 (each >= 2)
-  --alpha LIST|auto      alphas: 0,1,2,5; or auto: the alphas that bcnmf fit --alpha auto
+  --k LIST               numbers of topics: 2..10, or 2,3,5, or 2..4,8 (each >= 2, at most
+                         ${MAX_KS} of them, no empty entry)
+  --alpha LIST|auto      alphas: 0,1,2,5 (no empty entry); or auto: the alphas that bcnmf fit --alpha auto
                          chooses on one alpha path at --auto-k (alpha 0 and one per cluster)
   --error-tolerance T    the recommendation: the highest stability among the settings whose
                          target error is within T of the smallest at their alpha (default
@@ -57,7 +61,8 @@ cells/k<K>_alpha<A>/ with cell.json (its row) and model.json (its consensus mode
 bcnmf topics and transform).
 
 Resuming: cells are written as they finish. --resume reruns the sweep in DIR: finished
-cells are kept and skipped, the rest run; the grid may grow, the other settings and the
+cells are kept and skipped, the rest run (a cell missing a file, e.g. its model.json,
+runs again, said on stderr); the grid may grow, the other settings and the
 data must be those of the sweep in DIR (a difference is refused, named). Without
 --resume a non-empty DIR is refused, as for fit; --overwrite replaces it (the old folder
 stays until the new sweep is complete). Ctrl-C keeps the finished cells of a new or
@@ -110,38 +115,64 @@ const OPTIONS = {
 
 const AUTO_FLAGS = ['auto-k', 'path-alphas', 'n-alphas', 'max-log-alpha', 'path-max-iter', 'clusters', 'compare'] as const;
 
-/** `--k 2..10`, `2,3,5`, `2..4,8`: sorted, each >= 2, none twice. */
+/** The entries of a comma-separated list, trimmed; an empty entry (`1,,2`, a trailing comma) is refused. */
+function listEntries(flag: string, raw: string, example: string): string[] {
+  const items = raw.split(',').map((s) => s.trim());
+  if (items.length === 1 && items[0] === '') return [];
+  const empty = items.findIndex((item) => item === '');
+  if (empty >= 0) throw new UsageError(`${flag} '${raw}' has an empty entry (entry ${empty + 1}); list values separated by single commas, e.g. ${example}`);
+  return items;
+}
+
+/** `--k 2..10`, `2,3,5`, `2..4,8`: sorted, each >= 2, none twice, at most {@link MAX_KS} of them. */
 export function parseKList(raw: string | undefined): number[] {
-  const items = listOption(raw);
-  if (items === undefined) throw new UsageError('--k is required: a list such as 2..10 or 2,3,5');
+  if (raw === undefined) throw new UsageError('--k is required: a list such as 2..10 or 2,3,5');
+  const items = listEntries('--k', raw, '2..10 or 2,3,5');
   if (items.length === 0) throw new UsageError('--k needs numbers of topics, e.g. 2..10 or 2,3,5');
-  const ks: number[] = [];
+  // every item as a range, checked, before any range is expanded
+  const ranges: [number, number][] = [];
+  let count = 0;
   for (const item of items) {
     const range = /^(\d+)\s*\.\.\s*(\d+)$/.exec(item);
+    let from: number;
+    let to: number;
     if (range) {
-      const [from, to] = [Number(range[1]), Number(range[2])];
+      [from, to] = [Number(range[1]), Number(range[2])];
+      if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new UsageError(`--k ${item}: the numbers are too large for a number of topics`);
       if (from > to) throw new UsageError(`--k ${item}: the range must go up (e.g. 2..10)`);
-      for (let k = from; k <= to; k++) ks.push(k);
     } else {
-      ks.push(numberOption('--k', item, 0, { integer: true }));
+      from = to = numberOption('--k', item, 0, { integer: true });
+    }
+    if (from < 2) throw new UsageError(`--k ${from}: every k must be at least 2 (the stability is a silhouette of k clusters)`);
+    count += to - from + 1;
+    if (count > MAX_KS) {
+      throw new UsageError(`--k ${raw} lists more than ${MAX_KS} values of k (a sweep takes at most ${MAX_KS}; ` +
+        'every k must also be at most min(features, target samples)); give a shorter range, e.g. 2..30');
+    }
+    ranges.push([from, to]);
+  }
+  const seen = new Set<number>();
+  for (const [from, to] of ranges) {
+    for (let k = from; k <= to; k++) {
+      if (seen.has(k)) throw new UsageError(`--k lists ${k} twice`);
+      seen.add(k);
     }
   }
-  const small = ks.find((k) => k < 2);
-  if (small !== undefined) throw new UsageError(`--k ${small}: every k must be at least 2 (the stability is a silhouette of k clusters)`);
-  const twice = ks.find((k, i) => ks.indexOf(k) !== i);
-  if (twice !== undefined) throw new UsageError(`--k lists ${twice} twice`);
-  return ks.sort((a, b) => a - b);
+  return [...seen].sort((a, b) => a - b);
 }
 
 /** `--alpha 0,1,2,5` or `auto`. */
 export function parseAlphaGrid(raw: string | undefined): number[] | 'auto' {
   if (raw === undefined) throw new UsageError('--alpha is required: a list such as 0,1,2,5, or auto');
   if (raw.trim() === 'auto') return 'auto';
-  const items = listOption(raw)!;
+  const items = listEntries('--alpha', raw, '0,1,2,5');
   if (items.length === 0) throw new UsageError('--alpha needs alphas, e.g. 0,1,2,5, or auto');
   const alphas = items.map((item) => numberOption('--alpha', item, 0, { min: 0 }));
-  const twice = alphas.find((a, i) => alphas.indexOf(a) !== i);
-  if (twice !== undefined) throw new UsageError(`--alpha lists ${twice} twice`);
+  const seen = new Set<number>();
+  for (const a of alphas) {
+    if (seen.has(a)) throw new UsageError(`--alpha lists ${a} twice`);
+    seen.add(a);
+  }
   return alphas.sort((a, b) => a - b);
 }
 
@@ -226,24 +257,35 @@ function settingsDifference(now: SweepSettings, then: SweepSettings): string | n
   return null;
 }
 
-/** The finished cells in a sweep folder (cells/*\/cell.json), checked. */
-function readCells(out: string): SweepCell[] {
+/**
+ * The finished cells in a sweep folder (cells/*\/cell.json), checked; a cell missing one
+ * of its files (a done cell's model.json) is not finished: it is listed in `incomplete`
+ * (its folder name and the missing file) and runs again.
+ */
+function readCells(out: string): { cells: SweepCell[]; incomplete: { folder: string; missing: string }[] } {
   const dir = join(out, CELLS_DIR);
-  if (!existsSync(dir)) return [];
   const cells: SweepCell[] = [];
+  const incomplete: { folder: string; missing: string }[] = [];
+  if (!existsSync(dir)) return { cells, incomplete };
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.')) continue;
     const file = join(dir, name, 'cell.json');
     if (!existsSync(file)) continue;
+    let cell: SweepCell;
     try {
-      const cell = checkSweepCell(JSON.parse(readFileSync(file, 'utf8')));
+      cell = checkSweepCell(JSON.parse(readFileSync(file, 'utf8')));
       if (cellFolder(cell.k, cell.alpha) !== name) throw new Error(`it is the cell of k ${cell.k}, alpha ${cell.alpha}`);
-      cells.push(cell);
     } catch (error) {
       throw new UsageError(`--resume: ${file} is damaged (${(error as Error).message}); remove that cell's folder to run it again`);
     }
+    const model = join(dir, name, 'model.json');
+    if (cell.status === 'done' && !(existsSync(model) && statSync(model).isFile() && statSync(model).size > 0)) {
+      incomplete.push({ folder: `${CELLS_DIR}/${name}`, missing: 'model.json' });
+      continue;
+    }
+    cells.push(cell);
   }
-  return cells;
+  return { cells, incomplete };
 }
 
 /** Writes a folder at `path` as a whole: filled in a hidden sibling, then renamed into place. */
@@ -492,7 +534,11 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
           `${now.rows === then.rows && now.columns === then.columns ? ', other values or names' : ''}); resume with the same inputs, or start a new folder`);
       }
     }
-    finished = readCells(out);
+    const read = readCells(out);
+    finished = read.cells;
+    for (const { folder, missing } of read.incomplete) {
+      ctx.err(`bcnmf select: --resume: ${folder} has no ${missing}; that cell runs again`);
+    }
     if (alphaGrid === 'auto' && previous.autoAlpha && JSON.stringify(previous.autoAlpha.options) === JSON.stringify(autoOptions)) {
       autoChoice = previous.autoAlpha;
       alphas = [...previous.autoAlpha.alphas];
@@ -503,6 +549,11 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
   // the plan, and an estimate of its time, before any work
   const limit = Math.min(inputs.target.rows, inputs.target.columns);
   if (ks[ks.length - 1] > limit) throw new UsageError(`--k ${ks[ks.length - 1]} is more than min(features, target samples) = ${limit}`);
+  // the largest k's cell needs the most memory: refused before any fit
+  const memoryLimit = checkRestartsMemory('bcnmf select', {
+    restarts: consensus.restarts, k: ks[ks.length - 1], features: inputs.target.columns,
+    samples: inputs.target.rows + inputs.background.rows, maxIter: fitOptions.maxIter, scoreEvery: fitOptions.scoreEvery,
+  });
   const pathK = alphas === 'auto' ? autoOptions.k ?? ks[Math.floor((ks.length - 1) / 2)] : 0;
   const pathFits = alphas === 'auto' ? (autoOptions.alphas?.length ?? (autoOptions.nAlphas ?? ALPHA_PATH_DEFAULTS.nAlphas) + 1) : 0;
   const pathIterations = alphas === 'auto' ? (fitOptions.maxIter ?? ALPHA_PATH_DEFAULTS.maxIter) + (pathFits - 1) * (autoOptions.pathMaxIter ?? ALPHA_PATH_DEFAULTS.pathMaxIter) : 0;
@@ -554,6 +605,7 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
       sweep = await selectionSweep(fitInput(inputs.target), fitInput(inputs.background), defined({
         ...fitOptions,
         ...consensus,
+        memoryLimit,
         ks,
         alphas,
         errorTolerance,
@@ -611,7 +663,7 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
       ran = await sweepInto(out);
       markOutputDir(out, 'bcnmf select');
     } catch (error) {
-      const kept = readCells(out).length;
+      const kept = readCells(out).cells.length;
       if (kept > 0) markOutputDir(out, 'bcnmf select');
       if (kept === 0 && !previous) {
         // a new sweep that finished no cell leaves nothing: the folder was absent or empty
