@@ -32,14 +32,14 @@ describe('the page inputs', () => {
     });
   });
 
-  it('names shared on both sides (the same cell names, most features): not guessed, the user is asked to choose', async () => {
+  it('names shared whole on both sides (the same cells and genes in both files): not guessed, the user is asked to choose', async () => {
     const table = (features: string[]) => `cell,${features.join(',')}\n${Array.from({ length: 12 }, (_, i) => `cell_${i},${features.map(() => '1').join(',')}`).join('\n')}\n`;
     const g = ['g0', 'g1', 'g2', 'g3', 'g4'];
     const target = await readInputFile(blob(table(g)), 'sT.csv');
-    const background = await readInputFile(blob(table([...g.slice(0, 4), 'h4'])), 'sB.csv');
+    const background = await readInputFile(blob(table(g)), 'sB.csv');
     const chosen = chooseOrientation('auto', target, background);
     assert.equal(chosen.note, 'not detected: choose one');
-    assert.equal(chosen.ambiguous, 'Cannot tell how sT.csv and sB.csv lie: the two files share both 12 row names and 4 column names, so either could be the features. Choose "samples in rows" or "features in rows" under Orientation.');
+    assert.equal(chosen.ambiguous, 'Cannot tell how sT.csv and sB.csv lie: the two files share both 12 row names and 5 column names, so either could be the features. Choose "samples in rows" or "features in rows" under Orientation.');
     assert.equal(chooseOrientation('samples-in-rows', target, background).ambiguous, undefined);
   });
 

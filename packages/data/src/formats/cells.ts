@@ -4,13 +4,14 @@ import { BcnmfError } from '@bcnmf/core';
 import { parseDecimal } from './number.js';
 
 /** Cell texts (after trimming spaces) read as a missing value by default. */
-export const DEFAULT_MISSING: readonly string[] = ['', 'NA', 'NaN', 'nan', 'N/A'];
+// pandas' read_csv default na_values: a table pandas or Excel wrote reads the same here
+export const DEFAULT_MISSING: readonly string[] = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null'];
 
 /**
  * Column names read as labels, not features, by `features: 'numeric'` even when their
  * cells are numbers (a digit or cluster column of numbers is a label).
  */
-export const LABEL_COLUMN_NAME = /^(label|labels|class|classes|group|groups|condition|cell_?type|celltype|cluster|digit|y|target|truth)$/i;
+export const LABEL_COLUMN_NAME = /^(label|labels|class|classes|group|groups|condition|cell_?type|celltype|cluster|clusters|leiden|louvain|seurat_clusters|batch|digit|y|target|truth)$/i;
 
 const INFINITY = /^[+-]?inf(inity)?$/i;
 const NOT_A_NUMBER = Symbol('not a number');
@@ -47,8 +48,13 @@ export function notANumber(source: string, where: string, column: number, header
   return new BcnmfError('INVALID_DATA', `${source}: ${where}, column ${column + 1}${columnName}: ${JSON.stringify(cell)} is not a number${hint}`);
 }
 
-/** The refusal of a record whose field count differs from the header's. */
-export function raggedRecord(source: string, line: number, dataRow: number, fields: number, headerFields: number): BcnmfError {
+/**
+ * The refusal of a record whose field count differs from the header's; a header of one
+ * field (a semicolon-separated file with decimal commas, read as comma-separated) is
+ * refused as {@link noFeatureColumns} says, which names the delimiter.
+ */
+export function raggedRecord(source: string, line: number, dataRow: number, fields: number, headerFields: number, header?: readonly string[], delimiter?: string): BcnmfError {
+  if (header && header.length === 1) return noFeatureColumns(source, header, delimiter);
   return new BcnmfError('INVALID_DATA', `${source}: line ${line} (data row ${dataRow}) has ${fields} fields but the header has ${headerFields}`);
 }
 
@@ -124,6 +130,8 @@ const DELIMITER_NAMES: Record<string, string> = { ',': 'a comma', '\t': 'a tab',
  */
 export function noFeatureColumns(source: string, fields: readonly string[], delimiter: string | undefined): BcnmfError {
   const other = Object.keys(DELIMITER_NAMES).find((d) => d !== delimiter && fields.some((f) => f.includes(d)));
-  const hint = other ? `; its fields hold ${DELIMITER_NAMES[other]}: if that separates the columns, name the file accordingly (.csv: comma, .tsv: tab) or give the delimiter` : '';
+  const hint = other
+    ? `; its fields hold ${DELIMITER_NAMES[other]}: if that separates the columns, save the table comma-separated (.csv) or tab-separated (.tsv), with '.' as the decimal point`
+    : '';
   return new BcnmfError('INVALID_DATA', `${source}: the header has ${fields.length} field(s), so no feature columns${hint}`);
 }

@@ -39,7 +39,16 @@ export interface ColumnCells {
  * pandas' `Unnamed: 0`, ...): with `namesColumn: 'auto'` such a column holds names even
  * when they are numbers (read as a feature, an ID column would dominate the fit).
  */
-export const ID_COLUMN_NAME = /^(ids?|index|idx|barcodes?|cells?|samples?|names?|obs_?names|unnamed: ?0|(cell|sample|obs|row|barcode)id|[a-z0-9]+[_ .-]id)$/i;
+export const ID_COLUMN_NAME = /^(ids?|index|idx|barcodes?|cells?|samples?|names?|obs_?names|unnamed: ?0|(cell|sample|obs|row|barcode|gene|patient|subject)id|[a-z0-9]+[_ .-](id|names?)|id[_ .-][a-z0-9]+)$/i;
+
+/** Identifier headers written in camel case (GeneID, PatientID, EntrezID): case-sensitive, so that 'lipid' stays a feature. */
+const CAMEL_ID_COLUMN_NAME = /^[A-Za-z0-9]*[a-z0-9]ID$/;
+
+/** Whether a first column's header names identifiers ({@link ID_COLUMN_NAME}, or camel-case ...ID). */
+export function isIdColumnName(header: string): boolean {
+  const name = header.trim();
+  return ID_COLUMN_NAME.test(name) || CAMEL_ID_COLUMN_NAME.test(name);
+}
 
 /** Options of {@link scanDelimited}. */
 export interface ScanDelimitedOptions {
@@ -53,7 +62,7 @@ export interface ScanDelimitedOptions {
    * one of its cells is not a number. Default: `true`.
    */
   namesColumn?: boolean | 'auto';
-  /** Cell texts read as missing. Default: `['', 'NA', 'NaN', 'nan', 'N/A']`. */
+  /** Cell texts read as missing. Default: pandas' `read_csv` missing values (`''`, `NA`, `N/A`, `NaN`, `nan`, `NULL`, `null`, `None`, `#N/A`, `<NA>`, ...: `DEFAULT_MISSING`). */
   missingValues?: readonly string[];
   /** Stops the scan (with the signal's reason) when it aborts. */
   signal?: AbortSignal;
@@ -77,7 +86,7 @@ export async function scanLayout(source: TextSource, name: string, options: Omit
       cells = fields.map(() => ({ numbers: 0, texts: 0, commaNumbers: 0 }));
       return;
     }
-    if (fields.length !== header.length) throw raggedRecord(name, line, rows + 1, fields.length, header.length);
+    if (fields.length !== header.length) throw raggedRecord(name, line, rows + 1, fields.length, header.length, header, options.delimiter);
     for (let c = 0; c < fields.length; c++) {
       const value = read(fields[c]);
       const column = cells[c];
@@ -95,7 +104,7 @@ export async function scanLayout(source: TextSource, name: string, options: Omit
   }, options.signal);
   const numeric = cells.map((column) => column.texts === 0);
   if (header === undefined) throw new BcnmfError('INVALID_DATA', `${name}: the file is empty (no header row)`);
-  const namesColumn = namesOption === 'auto' ? header[0].trim() === '' || ID_COLUMN_NAME.test(header[0].trim()) || (rows > 0 && !numeric[0]) : namesOption;
+  const namesColumn = namesOption === 'auto' ? header[0].trim() === '' || isIdColumnName(header[0]) || (rows > 0 && !numeric[0]) : namesOption;
   const first = namesColumn ? 1 : 0;
   return {
     delimiter,

@@ -41,7 +41,7 @@ export interface ReadDelimitedOptions {
   namesColumn?: boolean | 'auto';
   /**
    * Cell texts (after trimming spaces) read as a missing value, stored as NaN and counted.
-   * Default: `['', 'NA', 'NaN', 'nan', 'N/A']`.
+   * Default: pandas' `read_csv` missing values (`''`, `NA`, `N/A`, `NaN`, `nan`, `NULL`, `null`, `None`, `#N/A`, `<NA>`, ...: `DEFAULT_MISSING`).
    */
   missingValues?: readonly string[];
   /** Value type of the matrix. Default: `'float64'`; `'float32'` halves the memory. */
@@ -89,8 +89,8 @@ class GrowingArray {
 /**
  * The feature columns of `features: 'numeric'`, as header fields (absolute indices): the
  * columns of numbers. A column of text (or named like a label) is an annotation, but a
- * column of numbers with a few text cells, or of numbers written with a comma, is refused:
- * read as an annotation it would leave the features without a word and become the labels.
+ * column of numbers with text cells, or of numbers written with a comma, is refused: read
+ * as an annotation it would leave the features without a word and become the labels.
  */
 function numericFeatureColumns(name: string, layout: DelimitedLayout, first: number): number[] {
   const { columnNames, columnCells } = layout;
@@ -110,11 +110,13 @@ function numericFeatureColumns(name: string, layout: DelimitedLayout, first: num
           "write numbers with '.' as the decimal point and no separators",
       );
     }
-    if (cells.numbers > cells.texts) {
+    // numbers with text beside them (ND, <0.01, a typo) are measurements, not labels: read
+    // as an annotation, the column would leave the features and be offered as the labels
+    if (cells.numbers > 0) {
       throw new BcnmfError(
         'INVALID_DATA',
         `${name}: column "${column}" holds numbers (${cells.numbers} cells) and text (${cells.texts}), first at line ${line}: ${JSON.stringify(text)}; ` +
-          'a feature column holds numbers only (a missing value is an empty cell or NA)',
+          'a feature column holds numbers only (a missing value is an empty cell, NA or NaN), an annotation column text only',
       );
     }
   });
@@ -203,7 +205,7 @@ export async function readTable(source: TextSource, name: string, options: ReadD
       onHeader(fields);
       return;
     }
-    if (fields.length !== header.length) throw raggedRecord(name, line, dataRows + 1, fields.length, header.length);
+    if (fields.length !== header.length) throw raggedRecord(name, line, dataRows + 1, fields.length, header.length, header, delimiter);
     if (orientation === 'samples-in-rows') {
       values.reserve(featureCols.length);
       const arr = values.array;

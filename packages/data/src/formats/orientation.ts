@@ -35,6 +35,9 @@ function isPlainIndex(names: readonly string[] | undefined): boolean {
   return first >= 0 && names.every((name, i) => name === String(i + first));
 }
 
+/** A side whose Jaccard index is at least this is (nearly) the same set in both files. */
+const SAME_SET = 0.9;
+
 /** Shared names over all names of the two lists (0 when both are empty). */
 function jaccard(a: readonly string[], b: readonly string[], shared: number): number {
   const all = new Set([...a, ...b]).size;
@@ -53,9 +56,10 @@ function jaccard(a: readonly string[], b: readonly string[], shared: number): nu
  * Otherwise, or without a background: samples in rows. Row names that are a plain index
  * (0, 1, 2, ... or 1, 2, 3, ...) in both files do not count as shared feature names: pandas
  * writes its default sample index so, and two files of as many samples share it whole.
- * When rows win but most column names are shared too (not as a plain index), the names
- * point both ways: the result is marked `ambiguous` (the reader should ask). Shared
- * columns with partly shared rows (`cell_1`, ... in both) are the usual layout.
+ * When both sides are largely shared (Jaccard >= 0.5, a plain index aside), only a side that
+ * is (nearly) the same set (>= 0.9) while the other is not tells the features (`cell_1`, ...
+ * in both files of different sizes beside the same genes); a tie, or two partial matches,
+ * is marked `ambiguous` (the reader should ask).
  *
  * @example
  * const target = await scanDelimited(',t0,t1,t2\npixel_0,1,2,3\npixel_1,4,5,6\n', { name: 't.csv' });
@@ -73,18 +77,22 @@ export function detectOrientation(target: TableNames, background: TableNames | n
     // feature names: shared, they say nothing
     const indexRows = isPlainIndex(target.rowNames) && isPlainIndex(background.rowNames);
     const indexNote = indexRows ? ' (their row names are a plain index 0, 1, 2, ..., which says nothing)' : '';
-    if (rows > columns && rows >= 0.5 && !indexRows) {
-      // most column names shared as well (not a plain index): the other reading is as good
-      if (columns >= 0.5 && !(isPlainIndex(target.columnNames) && isPlainIndex(background.columnNames))) {
-        return {
-          orientation: 'features-in-rows',
-          reason: `the two files share both ${sharedRows} row names and ${sharedColumns} column names, so either could be the features`,
-          ambiguous: true,
-        };
-      }
+    const indexColumns = isPlainIndex(target.columnNames) && isPlainIndex(background.columnNames);
+    const rowSide = indexRows ? 0 : rows;
+    const columnSide = indexColumns ? 0 : columns;
+    // both sides largely shared: only a side that is (nearly) the same set in both files,
+    // while the other is not, tells the features; a tie or two partial matches could be read either way
+    if (rowSide >= 0.5 && columnSide >= 0.5 && (rowSide >= SAME_SET) === (columnSide >= SAME_SET)) {
+      return {
+        orientation: rows > columns ? 'features-in-rows' : 'samples-in-rows',
+        reason: `the two files share both ${sharedRows} row names and ${sharedColumns} column names, so either could be the features`,
+        ambiguous: true,
+      };
+    }
+    if (rowSide > columnSide && rowSide >= 0.5) {
       return { orientation: 'features-in-rows', reason: `the two files share ${sharedRows} row names (features) and ${sharedColumns} column names` };
     }
-    if (columns >= rows && columns >= 0.5) {
+    if (columnSide >= rowSide && columnSide >= 0.5) {
       return { orientation: 'samples-in-rows', reason: `the two files share ${sharedColumns} column names (features)` };
     }
     const sameColumns = target.columnNames.length === background.columnNames.length;

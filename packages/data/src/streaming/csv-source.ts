@@ -20,7 +20,7 @@ export interface CsvSourceOptions {
   namesColumn?: boolean;
   /** Which columns are features, by name (also sets their order) or pattern; the others are skipped. Default: all but the names column. */
   features?: readonly string[] | RegExp;
-  /** Cell texts (trimmed) read as missing, stored as NaN. Default: `['', 'NA', 'NaN', 'nan', 'N/A']`. */
+  /** Cell texts (trimmed) read as missing, stored as NaN. Default: pandas' `read_csv` missing values (`''`, `NA`, `N/A`, `NaN`, `nan`, `NULL`, `null`, `None`, `#N/A`, `<NA>`, ...: `DEFAULT_MISSING`). */
   missingValues?: readonly string[];
   /** Value type of the batches. Default: `'float32'`. */
   dtype?: 'float32' | 'float64';
@@ -196,7 +196,7 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
       onHeader(fields);
       return;
     }
-    if (fields.length !== header.length) throw raggedRecord(path, line, rows + 1, fields.length, header.length);
+    if (fields.length !== header.length) throw raggedRecord(path, line, rows + 1, fields.length, header.length, header, delimiter);
     for (const c of featureCols) parseCell(fields[c], `line ${line}`, c);
     if (names !== undefined) {
       names.push(fields[0]);

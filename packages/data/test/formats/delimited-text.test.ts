@@ -107,8 +107,15 @@ describe('parseDelimited', () => {
       refused('INVALID_DATA', /k\.csv: line 2, column "g0": "1,035" is a number written with a comma \(a decimal comma or thousands separators\); write numbers with '\.' as the decimal point/));
     await assert.rejects(parseDelimited(rows((i) => (i === 2 ? '"2,5"' : String(i))), { name: 'c.csv', features: 'numeric' }),
       refused('INVALID_DATA', /c\.csv: line 4, column "g0": "2,5" is a number written with a comma/));
-    // a column of text, or mostly text, stays an annotation; a label-named one too, whatever it holds
-    const text = await parseDelimited(rows((i) => (i < 4 ? `note ${i}` : String(i))), { name: 'a.csv', features: 'numeric' });
+    // an assay column mostly 'ND' (not detected) with a few numbers is refused too, not made the labels
+    await assert.rejects(parseDelimited(rows((i) => (i < 4 ? 'ND' : String(i / 10))), { name: 'assay.csv', features: 'numeric' }),
+      refused('INVALID_DATA', /assay\.csv: column "g0" holds numbers \(2 cells\) and text \(4\), first at line 2: "ND"/));
+    // pandas' and Excel's missing-value texts are missing values, not text
+    const marks = await parseDelimited(rows((i) => ['#N/A', 'NULL', 'None', '<NA>', 'n/a', '3'][i]), { name: 'm.csv', features: 'numeric' });
+    assert.deepEqual(marks.matrix.columnNames, ['g0', 'g1']);
+    assert.equal(marks.missingCount, 5);
+    // a column of text stays an annotation; a label-named one too, whatever it holds
+    const text = await parseDelimited(rows((i) => `note ${i}`), { name: 'a.csv', features: 'numeric' });
     assert.deepEqual(text.matrix.columnNames, ['g1']);
     assert.deepEqual(Object.keys(text.annotations), ['g0', 'group']);
     const layout = await scanDelimited(rows((i) => (i === 3 ? 'x' : String(i))), { name: 'cnt.csv' });
@@ -129,13 +136,15 @@ describe('parseDelimited', () => {
     const textNames = await parseDelimited('id,a\nr1,1\n2,2\n', { name: 'r.csv', namesColumn: 'auto' });
     assert.deepEqual(textNames.matrix.rowNames, ['r1', '2']);
     // a first column named like identifiers holds names, even when they are numbers
-    for (const header of ['cell_id', 'id', 'Barcode', 'sample', 'Unnamed: 0', 'CellID', 'gene.id']) {
+    for (const header of ['cell_id', 'id', 'Barcode', 'sample', 'Unnamed: 0', 'CellID', 'gene.id', 'GeneID', 'ID_REF', 'EntrezID', 'PatientID', 'SubjectID', 'sample_name']) {
       const ids = await parseDelimited(`${header},g0,g1\n1000,1,2\n1001,3,4\n`, { name: 'ids.csv', namesColumn: 'auto', features: 'numeric' });
       assert.deepEqual([ids.matrix.rowNames, ids.matrix.columnNames], [['1000', '1001'], ['g0', 'g1']], header);
     }
     // a feature that merely ends in 'id' stays a feature
-    const lipid = await parseDelimited('lipid,g0\n1,2\n3,4\n', { name: 'l.csv', namesColumn: 'auto' });
-    assert.deepEqual(lipid.matrix.columnNames, ['lipid', 'g0']);
+    for (const feature of ['lipid', 'Lipid', 'ACID', 'fluid']) {
+      const kept = await parseDelimited(`${feature},g0\n1,2\n3,4\n`, { name: 'l.csv', namesColumn: 'auto' });
+      assert.deepEqual(kept.matrix.columnNames, [feature, 'g0'], feature);
+    }
   });
 
   it('refuses an option name it does not know (a misspelt delimiter was ignored, then blamed on the header)', async () => {
@@ -146,8 +155,11 @@ describe('parseDelimited', () => {
     writeFileSync(path, 'id;a;b\nr1;1;2\n');
     await assert.rejects(readDelimited(path, { delimeter: ';' } as never), refused('INVALID_OPTION', /opts\.csv: unknown option 'delimeter'/));
     // a semicolon-separated file named .csv: the message says what the fields hold
-    await assert.rejects(parseDelimited('id;a;b\nr1;1;2\n', { name: 'semi.csv' }),
-      refused('INVALID_DATA', /^semi\.csv: the header has 1 field\(s\), so no feature columns; its fields hold a semicolon: if that separates the columns, name the file accordingly \(\.csv: comma, \.tsv: tab\) or give the delimiter$/));
+    const semicolon = refused('INVALID_DATA', /^semi\.csv: the header has 1 field\(s\), so no feature columns; its fields hold a semicolon: if that separates the columns, save the table comma-separated \(\.csv\) or tab-separated \(\.tsv\), with '\.' as the decimal point$/);
+    await assert.rejects(parseDelimited('id;a;b\nr1;1;2\n', { name: 'semi.csv' }), semicolon);
+    // with decimal commas the rows split into more fields than the header: the same message, not a ragged row
+    await assert.rejects(parseDelimited('id;a;b\nr1;1,5;2,25\n', { name: 'semi.csv' }), semicolon);
+    await assert.rejects(parseDelimited('id;a;b\nr1;1,5;2,25\n', { name: 'semi.csv', namesColumn: 'auto', features: 'numeric' }), semicolon);
     // a feature listed twice would be read twice; one not in the file is named
     await assert.rejects(parseDelimited('id,a,b\nr1,1,2\n', { name: 'f.csv', features: ['a', 'b', 'a'] }), refused('INVALID_OPTION', /^f\.csv: features lists "a" twice$/));
     await assert.rejects(parseDelimited('id,a,b\nr1,1,2\n', { name: 'f.csv', features: ['a', 'c'] }), refused('INVALID_OPTION', /^f\.csv: no column named "c"$/));

@@ -47,19 +47,26 @@ describe('detectOrientation', () => {
     assert.equal(detectOrientation(await scan(genes(6), 't.csv'), await scan(genes(6).replace(',t0,t1', ',b0,b1'), 'b.csv')).orientation, 'features-in-rows');
   });
 
-  it('names shared on both sides point both ways: marked ambiguous (the reader asks), unless the columns are a plain index', async () => {
-    // the same 40 cell names in both files (10x barcodes repeat across runs), 8 of 10 features shared
-    const table = (features: string[]) => `cell,${features.join(',')}\n${Array.from({ length: 40 }, (_, i) => `cell_${i + 1},${features.map(() => '1').join(',')}`).join('\n')}\n`;
+  it('names shared on both sides: the side that is the same set tells the features; a tie or two partial matches is ambiguous (the reader asks)', async () => {
+    const table = (cells: number, features: string[]) => `cell,${features.join(',')}\n${Array.from({ length: cells }, (_, i) => `cell_${i + 1},${features.map(() => '1').join(',')}`).join('\n')}\n`;
     const g = Array.from({ length: 10 }, (_, j) => `g${j}`);
-    const detected = detectOrientation(await scan(table(g), 't.csv'), await scan(table([...g.slice(0, 8), 'h8', 'h9']), 'b.csv'));
-    assert.deepEqual(detected, {
-      orientation: 'features-in-rows',
-      reason: 'the two files share both 40 row names and 8 column names, so either could be the features',
+    // the same 40 cell names and the same 10 genes in both files (a paired design): either reading fits
+    assert.deepEqual(detectOrientation(await scan(table(40, g), 't.csv'), await scan(table(40, g), 'b.csv')), {
+      orientation: 'samples-in-rows',
+      reason: 'the two files share both 40 row names and 10 column names, so either could be the features',
       ambiguous: true,
     });
-    // all features shared and cell names shared in part: the usual layout, no doubt
-    const some = (n: number) => `cell,${g.join(',')}\n${Array.from({ length: n }, (_, i) => `cell_${i + 1},${g.map(() => '1').join(',')}`).join('\n')}\n`;
-    assert.deepEqual(detectOrientation(await scan(some(40), 't.csv'), await scan(some(30), 'b.csv')), { orientation: 'samples-in-rows', reason: 'the two files share 10 column names (features)' });
+    // 8 of 10 genes shared, 32 of 40 cells: neither side is the same set
+    const some = await scan(table(32, [...g.slice(0, 8), 'h8', 'h9']), 'b.csv');
+    assert.equal(detectOrientation(await scan(table(40, g), 't.csv'), some).ambiguous, true);
+    // the same genes, cells named alike in part (files of 40 and 30): the usual layout, no doubt
+    assert.deepEqual(detectOrientation(await scan(table(40, g), 't.csv'), await scan(table(30, g), 'b.csv')), { orientation: 'samples-in-rows', reason: 'the two files share 10 column names (features)' });
+    // the same 40 names on the rows, 8 of 12 on the columns: the rows are the features
+    const rowsSame = detectOrientation(await scan(table(40, g), 't.csv'), await scan(table(40, [...g.slice(0, 8), 'h8', 'h9']), 'b.csv'));
+    assert.deepEqual(rowsSame, { orientation: 'features-in-rows', reason: 'the two files share 40 row names (features) and 8 column names' });
+    // features in rows with a plain index 0..n-1 as sample headers in both (pandas df.T.to_csv()): the rows
+    const transposed = (n: number) => `,${Array.from({ length: n }, (_, i) => i).join(',')}\n${g.map((gene) => `${gene},${Array.from({ length: n }, () => '1').join(',')}`).join('\n')}\n`;
+    assert.equal(detectOrientation(await scan(transposed(12), 't.csv'), await scan(transposed(12), 'b.csv')).orientation, 'features-in-rows');
   });
 
   it('shared column names mean samples in rows', async () => {
