@@ -492,13 +492,13 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
       // a missing label is no label: kept, it would be a class of its own in the ARI
       const names = rowNamesOf(target);
       const blank = names.filter((_, i) => split.targetLabels[i].trim() === '');
-      if (blank.length > 0) {
-        throw new UsageError(
-          `${flags.input}: --label-column ${labelColumn} is missing for ${blank.length} target sample${blank.length > 1 ? 's' : ''} ` +
-            `(${someNames(blank)}); every target sample needs a label (label them, or leave them out of the --input)`,
-        );
-      }
-      targetLabels = split.targetLabels;
+      const problem = blank.length === 0 ? null
+        : `${flags.input}: --label-column ${labelColumn} is missing for ${blank.length} target sample${blank.length > 1 ? 's' : ''} ` +
+          `(${someNames(blank)}); every target sample needs a label (label them, or leave them out of the --input)`;
+      // compare scores by them: refused; a fit only colours its report by them: warned, left out
+      if (problem && (options.command ?? 'fit') === 'compare') throw new UsageError(problem);
+      if (problem) warn(`${problem}; the report shows no ARI`);
+      else targetLabels = split.targetLabels;
     }
     targetRows = split.targetIndices;
     backgroundRows = split.backgroundIndices;

@@ -32,15 +32,32 @@ export function refuseMeaninglessLabels(labels: readonly string[], source: strin
   }
 }
 
-/** The target's labels for the report: --labels FILE, or --label-column NAME of a split input; undefined without either. */
-export async function labelsForReport(inputs: Inputs<InputShape>, file: string | undefined, column: string | undefined): Promise<ReportLabels | undefined> {
+/**
+ * The target's labels for the report: --labels FILE, or --label-column NAME of a split
+ * input; undefined without either. They only colour the report and give its ARI, so
+ * labels that cannot test an embedding (one group, one per sample) are warned about and
+ * left out, not a reason to refuse the fit.
+ */
+export async function labelsForReport(
+  inputs: Inputs<InputShape>,
+  file: string | undefined,
+  column: string | undefined,
+  warn: (message: string) => void,
+): Promise<ReportLabels | undefined> {
   let labels: ReportLabels | undefined;
   if (file !== undefined) {
     labels = { source: `--labels ${basename(file)}${column ? ` (${column})` : ''}`, target: await readLabels(file, rowNamesOf(inputs.target), column) };
   } else if (inputs.targetLabels && column !== undefined) {
     labels = { source: `--label-column ${column}`, target: inputs.targetLabels };
   }
-  if (labels) refuseMeaninglessLabels(labels.target, labels.source);
+  if (!labels) return undefined;
+  try {
+    refuseMeaninglessLabels(labels.target, labels.source);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    warn(`${error.message}; the report shows no ARI`);
+    return undefined;
+  }
   return labels;
 }
 
@@ -55,6 +72,6 @@ export async function readInputsAndLabels(
   const labelsFile = values.labels;
   if (labelsFile !== undefined && !existsSync(labelsFile)) throw new UsageError(`--labels ${labelsFile}: no such file`);
   const inputs = await readInputs({ ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined }, { warn });
-  const reportLabels = await labelsForReport(inputs, labelsFile, values['label-column']);
+  const reportLabels = await labelsForReport(inputs, labelsFile, values['label-column'], warn);
   return { inputs, reportLabels };
 }

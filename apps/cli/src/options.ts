@@ -91,26 +91,36 @@ type StrictConfig<O extends Options> = { args: string[]; options: O; strict: tru
 export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<StrictConfig<O>>>['values'];
 
 /**
+ * Refuses a flag that takes one value and is given twice: parseArgs keeps the last one
+ * silently (`compare --background a.csv --background b.csv` compared against b.csv
+ * alone). Repeatable flags (`multiple`) and switches are left alone. Call it on arguments
+ * parseArgs has accepted.
+ */
+export function refuseRepeatedFlags(argv: string[], options: Options, command: string): void {
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const given = new Map<string, string[]>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name];
+    if (!spec || spec.multiple || spec.type === 'boolean') continue;
+    given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
+  }
+  for (const [name, list] of given) {
+    if (list.length > 1) {
+      throw new UsageError(`--${name} is given ${list.length} times (${list.join(', ')}); ${command} takes one (bcnmf help ${command})`);
+    }
+  }
+}
+
+/**
  * node:util parseArgs, strict, no positionals; its errors (unknown flags, a flag without
- * its value) become UsageErrors, which exit with code 2. A flag that takes one value and is
- * given twice is refused too: parseArgs would keep the last one silently (`compare
- * --background a.csv --background b.csv` compared against b.csv alone).
+ * its value) become UsageErrors, which exit with code 2, as does a single-valued flag given
+ * twice ({@link refuseRepeatedFlags}).
  */
 export function parseCommand<O extends Options>(argv: string[], options: O, command: string): ParsedFlags<O> {
   try {
-    const { values, tokens } = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true });
-    const given = new Map<string, string[]>();
-    for (const token of tokens) {
-      if (token.kind !== 'option') continue;
-      const spec = options[token.name];
-      if (spec.multiple || spec.type === 'boolean') continue;
-      given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
-    }
-    for (const [name, list] of given) {
-      if (list.length > 1) {
-        throw new UsageError(`--${name} is given ${list.length} times (${list.join(', ')}); ${command} takes one (bcnmf help ${command})`);
-      }
-    }
+    const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    refuseRepeatedFlags(argv, options, command);
     return values as ParsedFlags<O>;
   } catch (error) {
     if (error instanceof UsageError) throw error;

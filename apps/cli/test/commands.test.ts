@@ -103,6 +103,11 @@ describe('bcnmf compare', () => {
       '--label-column', 'group', '--k', '2', '--alpha', '1', '--quiet']);
     assert.equal(unlabelled.code, 2, unlabelled.err);
     assert.match(unlabelled.err, new RegExp(`annotated-blank\\.csv: --label-column group is missing for 2 target samples \\('${p.targetNames[2]}', '${p.targetNames[4]}'\\); every target sample needs a label`));
+    // fit only colours its report by them: a warning, and the fit runs
+    const fitBlank = await run(['fit', '--input', blank, '--split-by', 'condition', '--target-values', 'treated', '--background-values', 'control',
+      '--label-column', 'group', '--features', '^f', '--k', '2', '--alpha', '1', '--max-iter', '5', '--out', join(dir, 'blank-fit'), '--quiet']);
+    assert.equal(fitBlank.code, 0, fitBlank.err);
+    assert.match(fitBlank.err, /warning: .*--label-column group is missing for 2 target samples.*; the report shows no ARI/);
 
     const badProtocol = await run(['compare', '--target', target, '--background', background, '--k', '2', '--alpha', '1', '--protocol', 'tsne']);
     assert.equal(badProtocol.code, 2);

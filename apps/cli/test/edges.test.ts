@@ -38,6 +38,12 @@ describe('entry points off the demo path', () => {
     const several = await run(['fit', '--target', target, '--background', background, '--background', background, '--k', '2', '--alpha', '1', '--alpha', '0.5',
       '--max-iter', '5', '--quiet', '--quiet', '--out', join(dir, 'two-backgrounds')]);
     assert.equal(several.code, 0, several.err);
+    // demo, datasets and reproduce, which read their flags apart, too
+    assert.match((await run(['demo', '--seed', '1', '--seed', '2'])).err, /--seed is given 2 times \(1, 2\); demo takes one/);
+    assert.match((await run(['datasets', 'list', '--data-dir', dir, '--data-dir', target])).err, /--data-dir is given 2 times .*; datasets takes one/);
+    const reproduce = await run(['reproduce', 'simulation', '--seeds', '1', '--seeds', '2', '--out', join(dir, 'never3')]);
+    assert.equal(reproduce.code, 2);
+    assert.match(reproduce.err, /--seeds is given 2 times; reproduce takes one/);
     // a missing input names the command's own help
     const missing = await run(['compare', '--target', target, ...fitArgs]);
     assert.match(missing.err, /give --target FILE and --background FILE, or --input FILE with --split-by \(bcnmf help compare\)/);
@@ -54,11 +60,11 @@ describe('entry points off the demo path', () => {
     assert.match(same.err, /--labels .*same\.csv: the labels hold 1 distinct value \('A'\); an ARI needs at least 2 groups/);
     const unique = await run(['compare', '--target', target, '--background', background, ...fitArgs, '--labels', write('unique.csv', (i) => `c${i}`)]);
     assert.match(unique.err, new RegExp(`the labels hold a different value for each of the ${p.targetNames.length} samples; that is no grouping`));
-    // fit's report takes its labels by the same rule, before the fit
-    const fit = await run(['fit', '--target', target, '--background', background, ...fitArgs, '--labels', join(dir, 'same.csv'), '--out', join(dir, 'never2')]);
-    assert.equal(fit.code, 2);
-    assert.match(fit.err, /--labels same\.csv: the labels hold 1 distinct value/);
-    assert.equal(existsSync(join(dir, 'never2')), false);
+    // fit only colours its report by labels: it warns, fits, and the report has no ARI
+    const fit = await run(['fit', '--target', target, '--background', background, ...fitArgs, '--labels', join(dir, 'same.csv'), '--out', join(dir, 'one-group')]);
+    assert.equal(fit.code, 0, fit.err);
+    assert.match(fit.err, /warning: --labels same\.csv: the labels hold 1 distinct value \('A'\); an ARI needs at least 2 groups .*; the report shows no ARI/);
+    assert.match(readFileSync(join(dir, 'one-group', 'report.md'), 'utf8'), /No labels: give/);
     // groups pass
     const groups = await run(['compare', '--target', target, '--background', background, ...fitArgs, '--methods', 'pca', '--labels', write('groups.csv', (i) => p.groups[i]), '--quiet']);
     assert.equal(groups.code, 0, groups.err);
@@ -78,6 +84,25 @@ describe('entry points off the demo path', () => {
     assert.equal(json.code, 2);
     assert.match(json.err, /--out .*h\.json would hold CSV \(transform writes the coefficients as CSV\): name it \.csv/);
     assert.equal(existsSync(join(dir, 'h.json')), false);
+    const gz = await run(['transform', '--model', model, '--input', target, '--out', join(dir, 'h.csv.gz')]);
+    assert.match(gz.err, /h\.csv\.gz would hold CSV/);
+  });
+
+  it('a model fit with --make-features-unique transforms files with the same repeated names through transform --make-features-unique', async () => {
+    const repeated = p.features.map((f, j) => (j === 3 ? p.features[2] : f));
+    const t = join(dir, 'repeat-target.csv');
+    const b = join(dir, 'repeat-background.csv');
+    writeTable(t, p.targetNames, repeated, p.target);
+    writeTable(b, p.backgroundNames, repeated, p.background);
+    const model = join(dir, 'repeat-model');
+    const fit = await run(['fit', '--target', t, '--background', b, ...fitArgs, '--make-features-unique', '--out', model, '--quiet']);
+    assert.equal(fit.code, 0, fit.err);
+    const without = await run(['transform', '--model', model, '--input', t, '--out', join(dir, 'repeat-h.csv')]);
+    assert.equal(without.code, 2);
+    assert.match(without.err, /does not fit the model: .*; its feature names repeat: if the model was fit with --make-features-unique, pass it here too/);
+    const withFlag = await run(['transform', '--model', model, '--input', t, '--out', join(dir, 'repeat-h.csv'), '--make-features-unique']);
+    assert.equal(withFlag.code, 0, withFlag.err);
+    assert.match(withFlag.err, /warning: .*feature names repeat .*renamed/);
   });
 
   it('demo --beta beyond 1e6 is refused naming --beta (near 1e300 the simulation overflowed with a message about counts)', async () => {

@@ -81,11 +81,19 @@ function parse(argv: string[]) {
       },
       strict: true,
       allowPositionals: true,
+      tokens: true,
     });
   } catch (e) {
     throw new ReproduceUsageError(`${(e as Error).message.split('\n')[0]} (bcnmf reproduce --help)`);
   }
   const { values, positionals } = parsed;
+  // a flag given twice would keep its last value silently (--seeds 1 --seeds 2 ran 2)
+  const given = new Map<string, number>();
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option' && token.value !== undefined) given.set(token.name, (given.get(token.name) ?? 0) + 1);
+  }
+  const twice = [...given].find(([, count]) => count > 1);
+  if (twice) throw new ReproduceUsageError(`--${twice[0]} is given ${twice[1]} times; reproduce takes one (bcnmf reproduce --help)`);
   if (values.help) return { help: true as const };
   if (positionals.length === 0) throw new ReproduceUsageError(`no experiment named; known: ${EXPERIMENT_NAMES.join(', ')}, all`);
   if (positionals.length > 1) throw new ReproduceUsageError(`one experiment at a time, got ${positionals.join(' ')} (use all for every one)`);

@@ -7,12 +7,12 @@ import { counted } from './words.js';
 /** Column names that read as labels (as `features: 'numeric'` of @bcnmf/data reads them): the page prefers them as the default labels. */
 export { LABEL_COLUMN_NAME };
 
-/** At most this many groups: k-means with one cluster per label stops being a test of the embedding beyond it. */
+/** The page picks a column by itself only up to this many groups (fine clusterings can be chosen by hand). */
 export const MAX_LABEL_GROUPS = 50;
 
 /**
  * Why labels cannot score an embedding (an ARI of k-means with one cluster per label),
- * or null when they can: a label for every sample (none empty), at least 2 groups, at most 50 and fewer than the samples (a
+ * or null when they can: a label for every sample (none empty), at least 2 groups and fewer than the samples (a
  * column with one value per sample, e.g. n_counts, is no grouping).
  *
  * @example
@@ -32,11 +32,11 @@ export function labelsProblem(labels: readonly string[], source = 'chosen'): str
     const only = distinct.size === 1 ? ` (${JSON.stringify([...distinct][0])})` : '';
     return `the labels (${source}) hold ${counted(distinct.size, 'distinct value')}${only}; the ARI needs at least 2 groups: choose another labels column, or none`;
   }
-  const most = Math.min(MAX_LABEL_GROUPS, n - 1);
-  if (distinct.size > most) {
+  // as the CLI's rule: one group per sample is no grouping (any clustering into as many scores 1)
+  if (distinct.size >= n) {
     return (
       `the labels (${source}) hold ${counted(distinct.size, 'distinct value')} for ${counted(n, 'sample')}, ` +
-      `more than the ${most} groups the ARI takes: choose a column of groups, or none`
+      'a different one for each: that is no grouping; choose a column of groups, or none'
     );
   }
   return null;
@@ -63,8 +63,9 @@ export function isNumberColumn(values: readonly string[]): boolean {
  * the fewest groups. A column with one value per sample is never picked.
  */
 export function defaultLabelColumn(annotations: Readonly<Record<string, readonly string[]>>): string | null {
-  const usable = Object.entries(annotations).filter(([, values]) => labelsProblem(values) === null);
-  const named = usable.find(([name]) => LABEL_COLUMN_NAME.test(name.trim()));
+  const usable = Object.entries(annotations).filter(([, values]) => labelsProblem(values) === null && new Set(values).size <= MAX_LABEL_GROUPS);
+  // a batch column is read as a label (not a feature), but the biology is the better default
+  const named = usable.filter(([name]) => LABEL_COLUMN_NAME.test(name.trim())).sort(([a], [b]) => Number(/^batch$/i.test(a.trim())) - Number(/^batch$/i.test(b.trim())))[0];
   if (named) return named[0];
   const text = usable.find(([, values]) => !isNumberColumn(values));
   if (text) return text[0];

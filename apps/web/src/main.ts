@@ -222,7 +222,7 @@ async function refreshData(id: number): Promise<Prepared | Error> {
         labelsNote = problem ?? `${labels.how}; ${counted(new Set(labels.labels).size, 'group')}`;
         if (problem) throw new PageError(problem.charAt(0).toUpperCase() + problem.slice(1));
       } else if (target && ($('label-column') as HTMLSelectElement).value === '' && labelChoiceAuto && Object.keys(target.annotations).length > 0) {
-        labelsNote = 'none picked: no column of the target file holds groups (2 to 50 of them, fewer than the samples)';
+        labelsNote = 'none picked: no column of the target file holds groups (2 to 50 of them, fewer than the samples; choose one by hand)';
       }
       if (aligned && state.target && state.background) {
         const source: RunSource = { kind: 'files', target: state.target.name, background: state.background.name, labels: labels?.source ?? null, reading: reading.join('; ') || null };

@@ -7,16 +7,18 @@ import { counted } from '../src/words.js';
 const perCell = Array.from({ length: 40 }, (_, i) => String(1000 + i * 13.5));
 
 describe('labelsProblem: labels that can score an embedding', () => {
-  it('takes 2 to 50 groups, fewer than the samples', () => {
+  it('takes 2 groups or more, fewer than the samples (as the CLI)', () => {
     assert.equal(labelsProblem(['a', 'b', 'a']), null);
     assert.equal(labelsProblem(Array.from({ length: 200 }, (_, i) => String(i % 50))), null);
   });
   it('refuses one value per sample (e.g. n_counts), naming the source', () => {
     assert.equal(
       labelsProblem(perCell, 'column "n_counts" of cells.h5ad'),
-      'the labels (column "n_counts" of cells.h5ad) hold 40 distinct values for 40 samples, more than the 39 groups the ARI takes: choose a column of groups, or none',
+      'the labels (column "n_counts" of cells.h5ad) hold 40 distinct values for 40 samples, a different one for each: that is no grouping; choose a column of groups, or none',
     );
-    assert.match(labelsProblem(Array.from({ length: 200 }, (_, i) => String(i % 51)))!, /hold 51 distinct values for 200 samples, more than the 50 groups/);
+    // a fine clustering (51 groups of 200) can be chosen by hand, but is not picked by itself
+    assert.equal(labelsProblem(Array.from({ length: 200 }, (_, i) => String(i % 51))), null);
+    assert.equal(defaultLabelColumn({ fine: Array.from({ length: 200 }, (_, i) => `c${i % 51}`) }), null);
   });
   it('refuses labels missing for some samples (an empty cell, a missing category): they would be a group of their own', () => {
     assert.equal(

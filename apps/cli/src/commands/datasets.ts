@@ -22,6 +22,7 @@ import {
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatSeconds } from '../format.js';
+import { refuseRepeatedFlags } from '../options.js';
 
 export const DATASETS_USAGE = `bcnmf datasets list [--data-dir DIR] [--json]
 bcnmf datasets download NAME [--data-dir DIR] [--mirror URL] [--force] [--trust-first-download]
@@ -336,6 +337,7 @@ export async function runDatasets(argv: string[], ctx: CommandContext): Promise<
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0]} (bcnmf help datasets)`);
   }
+  refuseRepeatedFlags(rest, OPTIONS, 'datasets');
   const { values, positionals } = parsed;
   const allowed: Record<string, (keyof typeof OPTIONS)[]> = {
     list: ['data-dir', 'json'],

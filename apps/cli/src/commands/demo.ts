@@ -3,7 +3,7 @@ import { AUTO_BACKEND, fitBcnmf, type BcnmfModel } from '@bcnmf/core';
 import { log1p, normalizeTotal, simulateBetaSeries } from '@bcnmf/data';
 import { evaluateEmbedding } from '@bcnmf/metrics';
 import { UsageError } from '../errors.js';
-import { numberOption } from '../options.js';
+import { numberOption, refuseRepeatedFlags } from '../options.js';
 import { backendOption, startBackend } from '../fit-options.js';
 
 export const DEMO_USAGE = `bcnmf demo [--beta B] [--seed S] [--scale F] [--max-iter N] [--backend NAME] [--json]
@@ -50,23 +50,20 @@ export async function runDemo(
   options: { signal?: AbortSignal } = {},
 ): Promise<DemoRow[]> {
   let values;
+  const flags = {
+    beta: { type: 'string' },
+    seed: { type: 'string' },
+    scale: { type: 'string' },
+    'max-iter': { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+  } as const;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        beta: { type: 'string' },
-        seed: { type: 'string' },
-        scale: { type: 'string' },
-        'max-iter': { type: 'string' },
-        backend: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseArgs({ args: argv, options: flags, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${DEMO_USAGE}`);
   }
+  refuseRepeatedFlags(argv, flags, 'demo');
   // far above any meaningful strength; near 1e300 the simulated counts overflow
   const beta = numberOption('--beta', values.beta, 2, { min: 0, max: 1e6 });
   const seed = numberOption('--seed', values.seed, 0, { min: 0, integer: true });

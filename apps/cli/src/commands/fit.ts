@@ -224,7 +224,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
     if (!quiet) ctx.err('bcnmf fit: opening the inputs to read them in batches (--stream)');
     const streamed = await openStreamedInputs(values, { warn, signal: ctx.signal });
     try {
-      const reportLabels = await labelsForReport(streamed, values.labels, values['label-column']);
+      const reportLabels = await labelsForReport(streamed, values.labels, values['label-column'], warn);
       return await fitAndWrite(values, argv, ctx, { settings, alphas, batchSize, key, wLayout, h5adOut, overwrite, quiet, inputPaths }, streamed, reportLabels);
     } finally {
       await streamed.close();

@@ -8,6 +8,7 @@ import { loadModel, modelFilePath } from '../model-file.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
 import { matrixCsv } from '../results.js';
 import { readDelimitedLayout, selectColumns } from '@bcnmf/data';
+import { repeatedNames } from '@bcnmf/core';
 import { existsSync, statSync } from 'node:fs';
 
 export const TRANSFORM_USAGE = `bcnmf transform --model DIR/model.json --input FILE --out FILE [options]
@@ -25,6 +26,9 @@ sample,topic_1,...,topic_k.
                        row names, rather than its column names, are the model's features
   --features-in-rows   the same as --orientation features-in-rows
   --impute mean|zero   fill missing values with the input's column means, or with 0 (default: refused)
+  --make-features-unique
+                       rename repeated feature names name_2, name_3, ... as fit does with
+                       this flag (a model fit so names them that way)
   --out FILE           the coefficients (CSV)
   --overwrite          replace an existing --out
   --max-iter N         most coefficient updates (default 500)
@@ -41,6 +45,7 @@ const OPTIONS = {
   'features-in-rows': { type: 'boolean' },
   orientation: { type: 'string' },
   impute: { type: 'string' },
+  'make-features-unique': { type: 'boolean' },
   out: { type: 'string' },
   overwrite: { type: 'boolean' },
   'max-iter': { type: 'string' },
@@ -112,7 +117,7 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   // the model's own file, where --model names its folder: --out there would replace the model
   checkOutputFile(values.out!, overwrite, { inputs: [values.model, modelFilePath(values.model!), values.input] });
   // the coefficients are CSV: a name that says otherwise (compare writes JSON for .json) would mislead
-  if (/\.(json|tsv|tab|h5ad|txt)$/i.test(values.out!)) {
+  if (/\.(json|tsv|tab|h5ad|txt|gz)$/i.test(values.out!)) {
     throw new UsageError(`--out ${values.out} would hold CSV (transform writes the coefficients as CSV): name it .csv`);
   }
   const { model } = await loadModel(values.model!, { signal: ctx.signal });
@@ -123,7 +128,12 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   const features = patternOption('--features', values.features);
   const { featuresInRows, note, given } = await transformOrientation(values.input!, values.orientation, values['features-in-rows'] ?? false, modelFeatures);
   if (note && !values.quiet) ctx.err(`bcnmf transform: ${note}`);
-  const file = await readInputFile(values.input!, { features, featuresInRows });
+  const makeUnique = values['make-features-unique'] ?? false;
+  const file = await readInputFile(values.input!, {
+    features,
+    featuresInRows,
+    ...(makeUnique ? { uniqueFeatures: { makeUnique, warn: (message: string) => ctx.err(`bcnmf: warning: ${message}`) } } : {}),
+  });
   const match = matchNames(columnNamesOf(file.matrix), modelFeatures);
   if (!match.indices) {
     const why = match.absent.length > 0
@@ -131,10 +141,14 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
       : `feature names repeat (${someNames(match.duplicates)})`;
     // the right hint: read the other way where the other side holds the model's features
     const otherSide = file.kind === 'delimited' ? coverage(file.matrix.rowNames ?? [], modelFeatures) : 0;
-    const hint = match.absent.length > 0 && otherSide >= 0.5
+    // repeated input names and a model fit with renamed ones: the same renaming here
+    const renamed = !makeUnique && repeatedNames(columnNamesOf(file.matrix)).length > 0
+      ? '; its feature names repeat: if the model was fit with --make-features-unique, pass it here too'
+      : '';
+    const hint = renamed || (match.absent.length > 0 && otherSide >= 0.5
       ? `; its ${featuresInRows ? 'column' : 'row'} names are ${Math.round(otherSide * 100)}% of the model's features, so read it with --orientation ${featuresInRows ? 'samples-in-rows' : 'features-in-rows'}` +
         (given !== null ? ` (or leave out ${given}: auto detects it)` : '')
-      : '';
+      : '');
     throw new UsageError(`${values.input} does not fit the model: ${why}${hint}`);
   }
   let samples = selectColumns(file.matrix, match.indices);
