@@ -1,5 +1,5 @@
 import { BcnmfError } from '@bcnmf/core';
-import { kmeans } from '@bcnmf/metrics';
+import { kmeans, silhouetteSteps } from '@bcnmf/metrics';
 import { CONSENSUS_DEFAULTS } from './defaults.js';
 import { checkInteger, checkRange, ConsensusError, invalidOption } from './errors.js';
 
@@ -191,51 +191,6 @@ function* densitySteps(points: readonly ArrayLike<number>[], neighbours: number)
  */
 export function localDensity(points: readonly (readonly number[])[], neighbours: number): number[] {
   return runSteps(densitySteps(points, neighbours));
-}
-
-/**
- * The silhouette of each point (euclidean), as `silhouetteSamples` of @bcnmf/metrics
- * computes it (the same sums in the same order), with labels 0 .. clusters-1 that are all
- * used; a step after every few rows.
- */
-function* silhouetteSteps(points: readonly ArrayLike<number>[], labels: readonly number[], clusters: number): Steps<number[]> {
-  const n = points.length;
-  const features = points[0].length;
-  const freq = new Float64Array(clusters);
-  for (let i = 0; i < n; i++) freq[labels[i]] += 1;
-  // sums[i * clusters + c]: total distance from point i to the members of cluster c
-  const sums = new Float64Array(n * clusters);
-  for (let i = 0; i < n; i++) {
-    const ri = points[i];
-    for (let j = i + 1; j < n; j++) {
-      const rj = points[j];
-      let s = 0;
-      for (let f = 0; f < features; f++) {
-        const diff = ri[f] - rj[f];
-        s += diff * diff;
-      }
-      const dist = Math.sqrt(s);
-      sums[i * clusters + labels[j]] += dist;
-      sums[j * clusters + labels[i]] += dist;
-    }
-    yield;
-  }
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const own = labels[i];
-    if (freq[own] === 1) {
-      out[i] = 0;
-      continue;
-    }
-    const a = sums[i * clusters + own] / (freq[own] - 1);
-    let b = Infinity;
-    for (let c = 0; c < clusters; c++) {
-      if (c !== own) b = Math.min(b, sums[i * clusters + c] / freq[c]);
-    }
-    const denom = Math.max(a, b);
-    out[i] = denom === 0 ? 0 : (b - a) / denom;
-  }
-  return out;
 }
 
 /**

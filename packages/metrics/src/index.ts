@@ -13,6 +13,6 @@ export { AVERAGE_METHODS, normalizedMutualInfo } from './nmi.js';
 export type { AverageMethod, NmiOptions } from './nmi.js';
 export { rowNormalize } from './normalize.js';
 export type { DenseMatrixLike, PointsInput } from './points.js';
-export { silhouetteSamples, silhouetteScore } from './silhouette.js';
+export { silhouetteSamples, silhouetteScore, silhouetteSteps } from './silhouette.js';
 export { umap2d } from './umap.js';
 export type { UmapOptions } from './umap.js';

@@ -30,6 +30,7 @@ describe('public API of @bcnmf/metrics', () => {
       'rowNormalize',
       'silhouetteSamples',
       'silhouetteScore',
+      'silhouetteSteps',
       'umap2d',
     ]);
     assert.deepEqual(exportedNames('value'), Object.keys(api).sort());
