@@ -402,7 +402,10 @@ export async function inputOrientation(
       `cannot tell how the CSV/TSV files lie: ${detected.map((d, i) => `with ${paths[i + 1]}, ${d.orientation} (${d.reason})`).join('; ')}; pass --orientation`,
     );
   }
-  const { orientation, reason } = detected[0];
+  const { orientation, reason, tie } = detected[0];
+  if (tie) {
+    return { orientation, note: `samples in rows (detected: ${reason}); --orientation features-in-rows reads them the other way`, given: null, reason };
+  }
   return orientation === 'features-in-rows'
     ? { orientation, note: `features in rows (detected: ${reason}); --orientation samples-in-rows reads them the other way`, given: null, reason }
     : { orientation, given: null, reason };

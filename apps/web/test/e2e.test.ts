@@ -251,7 +251,7 @@ describe('apps/web in chromium', { skip, timeout: 600_000 }, () => {
       await page.selectOption('#label-column', 'col:barcode');
       await page.waitForFunction(() => document.body.dataset.inputs === 'ready' && !document.getElementById('error')!.hidden);
       const refusal =
-        'the labels (column "barcode" of small_target.csv) hold 40 distinct values for 40 samples, more than the 39 groups the ARI takes: choose a column of groups, or none';
+        'the labels (column "barcode" of small_target.csv) hold 40 distinct values for 40 samples, a different one for each: that is no grouping; choose a column of groups, or none';
       assert.equal(await page.locator('#labels-note').textContent(), refusal);
       await page.click('#run');
       await page.waitForFunction(() => document.getElementById('error')!.textContent!.startsWith('The labels'));

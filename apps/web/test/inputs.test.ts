@@ -32,14 +32,19 @@ describe('the page inputs', () => {
     });
   });
 
-  it('names shared whole on both sides (the same cells and genes in both files): not guessed, the user is asked to choose', async () => {
+  it('names shared in part on both sides: not guessed, the user is asked to choose; one file twice is the usual layout', async () => {
     const table = (features: string[]) => `cell,${features.join(',')}\n${Array.from({ length: 12 }, (_, i) => `cell_${i},${features.map(() => '1').join(',')}`).join('\n')}\n`;
     const g = ['g0', 'g1', 'g2', 'g3', 'g4'];
     const target = await readInputFile(blob(table(g)), 'sT.csv');
-    const background = await readInputFile(blob(table(g)), 'sB.csv');
+    // 10 of the 12 cells, 4 of the 5 genes (and one other): neither side is the same set
+    const background = await readInputFile(blob(table([...g.slice(0, 4), 'h4']).split('\n').slice(0, 11).join('\n') + '\n'), 'sB.csv');
     const chosen = chooseOrientation('auto', target, background);
     assert.equal(chosen.note, 'not detected: choose one');
-    assert.equal(chosen.ambiguous, 'Cannot tell how sT.csv and sB.csv lie: the two files share both 12 row names and 5 column names, so either could be the features. Choose "samples in rows" or "features in rows" under Orientation.');
+    assert.equal(chosen.ambiguous, 'Cannot tell how sT.csv and sB.csv lie: the two files share both 10 row names and 4 column names, so either could be the features. Choose "samples in rows" or "features in rows" under Orientation.');
+    // one file as target and background: the usual layout, said
+    const same = chooseOrientation('auto', target, target);
+    assert.equal(same.ambiguous, undefined);
+    assert.equal(same.note, 'detected: samples in rows, because the two files share all 12 row names and all 5 column names, which tells nothing: the usual layout');
     assert.equal(chooseOrientation('samples-in-rows', target, background).ambiguous, undefined);
   });
 

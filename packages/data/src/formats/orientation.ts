@@ -19,6 +19,8 @@ export interface DetectedOrientation {
    * names): `orientation` is then only the likelier reading, and a reader should ask.
    */
   ambiguous?: true;
+  /** True when both sides hold the same names in both files: `orientation` is the usual layout, a guess worth saying. */
+  tie?: true;
 }
 
 function overlap(a: readonly string[], b: readonly string[]): number {
@@ -58,8 +60,9 @@ function jaccard(a: readonly string[], b: readonly string[], shared: number): nu
  * writes its default sample index so, and two files of as many samples share it whole.
  * When both sides are largely shared (Jaccard >= 0.5, a plain index aside), only a side that
  * is (nearly) the same set (>= 0.9) while the other is not tells the features (`cell_1`, ...
- * in both files of different sizes beside the same genes); a tie, or two partial matches,
- * is marked `ambiguous` (the reader should ask).
+ * in both files of different sizes beside the same genes); two partial matches are marked
+ * `ambiguous` (the reader should ask); the same names on both sides (one file given twice,
+ * a paired design) give the usual layout, marked `tie` (the reader should say so).
  *
  * @example
  * const target = await scanDelimited(',t0,t1,t2\npixel_0,1,2,3\npixel_1,4,5,6\n', { name: 't.csv' });
@@ -82,7 +85,16 @@ export function detectOrientation(target: TableNames, background: TableNames | n
     const columnSide = indexColumns ? 0 : columns;
     // both sides largely shared: only a side that is (nearly) the same set in both files,
     // while the other is not, tells the features; a tie or two partial matches could be read either way
-    if (rowSide >= 0.5 && columnSide >= 0.5 && (rowSide >= SAME_SET) === (columnSide >= SAME_SET)) {
+    if (rowSide >= SAME_SET && columnSide >= SAME_SET) {
+      // the same names on both sides (one file twice, or a paired design): nothing tells,
+      // so the usual layout, said as a guess the reader can show
+      return {
+        orientation: 'samples-in-rows',
+        reason: `the two files share all ${sharedRows} row names and all ${sharedColumns} column names, which tells nothing: the usual layout`,
+        tie: true,
+      };
+    }
+    if (rowSide >= 0.5 && columnSide >= 0.5 && rowSide < SAME_SET && columnSide < SAME_SET) {
       return {
         orientation: rows > columns ? 'features-in-rows' : 'samples-in-rows',
         reason: `the two files share both ${sharedRows} row names and ${sharedColumns} column names, so either could be the features`,

@@ -47,18 +47,22 @@ describe('detectOrientation', () => {
     assert.equal(detectOrientation(await scan(genes(6), 't.csv'), await scan(genes(6).replace(',t0,t1', ',b0,b1'), 'b.csv')).orientation, 'features-in-rows');
   });
 
-  it('names shared on both sides: the side that is the same set tells the features; a tie or two partial matches is ambiguous (the reader asks)', async () => {
+  it('names shared on both sides: the side that is the same set tells the features; two partial matches are ambiguous (the reader asks); a full tie is the usual layout, said', async () => {
     const table = (cells: number, features: string[]) => `cell,${features.join(',')}\n${Array.from({ length: cells }, (_, i) => `cell_${i + 1},${features.map(() => '1').join(',')}`).join('\n')}\n`;
     const g = Array.from({ length: 10 }, (_, j) => `g${j}`);
-    // the same 40 cell names and the same 10 genes in both files (a paired design): either reading fits
+    // the same 40 cell names and the same 10 genes in both files (one file twice, a paired design): the usual layout, said as a tie
     assert.deepEqual(detectOrientation(await scan(table(40, g), 't.csv'), await scan(table(40, g), 'b.csv')), {
       orientation: 'samples-in-rows',
-      reason: 'the two files share both 40 row names and 10 column names, so either could be the features',
-      ambiguous: true,
+      reason: 'the two files share all 40 row names and all 10 column names, which tells nothing: the usual layout',
+      tie: true,
     });
     // 8 of 10 genes shared, 32 of 40 cells: neither side is the same set
     const some = await scan(table(32, [...g.slice(0, 8), 'h8', 'h9']), 'b.csv');
-    assert.equal(detectOrientation(await scan(table(40, g), 't.csv'), some).ambiguous, true);
+    assert.deepEqual(detectOrientation(await scan(table(40, g), 't.csv'), some), {
+      orientation: 'features-in-rows',
+      reason: 'the two files share both 32 row names and 8 column names, so either could be the features',
+      ambiguous: true,
+    });
     // the same genes, cells named alike in part (files of 40 and 30): the usual layout, no doubt
     assert.deepEqual(detectOrientation(await scan(table(40, g), 't.csv'), await scan(table(30, g), 'b.csv')), { orientation: 'samples-in-rows', reason: 'the two files share 10 column names (features)' });
     // the same 40 names on the rows, 8 of 12 on the columns: the rows are the features
