@@ -1,5 +1,5 @@
 import { BcnmfError } from '@bcnmf/core';
-import { kmeans, silhouetteSteps } from '@bcnmf/metrics';
+import { kmeansSteps, silhouetteSteps } from '@bcnmf/metrics';
 import { CONSENSUS_DEFAULTS } from './defaults.js';
 import { checkInteger, checkRange, ConsensusError, invalidOption } from './errors.js';
 
@@ -304,8 +304,7 @@ function* clusterSteps(
   // 3. k-means on the kept unit-length topics
   const points = kept.map((i) => unit[i]);
   yield;
-  const clustering = kmeans(points.map((p) => Array.from(p)), k, { nInit: kmeansInits, seed });
-  yield;
+  const clustering = yield* kmeansSteps(points.map((p) => Array.from(p)), k, { nInit: kmeansInits, seed });
   // clusters numbered by their first member in restart order
   const order: number[] = [];
   for (const label of clustering.labels) if (!order.includes(label)) order.push(label);

@@ -33,6 +33,17 @@ describe('the topic clustering lets the event loop in and stops on an abort', ()
     assert.ok(ticks >= 5, `the event loop ran (${ticks} timer ticks)`);
   });
 
+  it('an abort during its k-means (many starts, little else to do) rejects within a fraction of a second', async () => {
+    // 180 topics: the density and silhouette take milliseconds, 100,000 k-means starts take minutes
+    const restarts = restartTopics(60, 3, 12);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+    await assert.rejects(clusterTopicsAsync(restarts, { k: 3, densityThreshold: 2, kmeansInits: 100_000 }, controller.signal), { name: 'AbortError' });
+    const seconds = (performance.now() - started) / 1000;
+    assert.ok(seconds < 1.5, `stopped after ${seconds.toFixed(2)} s`);
+  });
+
   it('an aborted signal stops it before any work', async () => {
     const controller = new AbortController();
     controller.abort();

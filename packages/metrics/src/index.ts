@@ -6,7 +6,7 @@ export { MetricsError } from './errors.js';
 export type { MetricsErrorCode } from './errors.js';
 export { EVALUATION_PROTOCOLS, evaluateEmbedding } from './evaluate.js';
 export type { EvaluateOptions, EvaluationProtocol, EvaluationResult } from './evaluate.js';
-export { kmeans } from './kmeans.js';
+export { kmeans, kmeansSteps } from './kmeans.js';
 export type { KmeansOptions, KmeansResult } from './kmeans.js';
 export type { Label } from './labels.js';
 export { AVERAGE_METHODS, normalizedMutualInfo } from './nmi.js';

@@ -1,4 +1,4 @@
-import { kmeans as mlKmeans } from 'ml-kmeans';
+import { kmeansGenerator } from 'ml-kmeans';
 import seedrandom from 'seedrandom';
 import { METRICS_DEFAULTS } from './defaults.js';
 import { invalidOption } from './errors.js';
@@ -123,23 +123,38 @@ export function initSeeds(seed: number, nInit: number): number[] {
 
 /** @internal k-means on validated rows with validated settings. */
 export function runKmeans(data: Rows, s: KmeansSettings): KmeansResult {
+  const steps = kmeansRunSteps(data, s);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** @internal {@link runKmeans} as steps: one yield per Lloyd iteration and after each initialisation's seeding. */
+function* kmeansRunSteps(data: Rows, s: KmeansSettings): Generator<void, KmeansResult, void> {
   const tolerance = s.tol * meanFeatureVariance(data);
   let best: KmeansResult | undefined;
   const initInertias: number[] = [];
   for (const initSeed of initSeeds(s.seed, s.nInit)) {
-    const run = mlKmeans(data.rows, s.k, {
+    // ml-kmeans' own iterations, one at a time (its `kmeans` runs the same loop in one call)
+    let last: { centroids: number[][]; iterations: number } | undefined;
+    for (const iteration of kmeansGenerator(data.rows, s.k, {
       initialization: 'kmeans++',
       seed: initSeed,
       maxIterations: s.maxIter,
       tolerance,
-    });
-    const centroids = run.centroids.map((c) => Array.from(c));
+    })) {
+      last = iteration;
+      yield;
+    }
+    const centroids = last!.centroids.map((c) => Array.from(c));
     // Labels from the final centroids, as scikit-learn's last E-step.
     const { labels, inertia } = assign(data.rows, centroids);
     initInertias.push(inertia);
     if (best === undefined || inertia < best.inertia) {
-      best = { labels, centroids, inertia, iterations: run.iterations, initInertias };
+      best = { labels, centroids, inertia, iterations: last!.iterations, initInertias };
     }
+    yield;
   }
   return best!;
 }
@@ -169,4 +184,27 @@ export function kmeans(points: PointsInput, k: number, options: KmeansOptions = 
   const data = toRows(points);
   const settings = kmeansSettings(k, data.n, options);
   return runKmeans(data, settings);
+}
+
+/**
+ * {@link kmeans} as a generator, for callers that must stay interruptible (the consensus
+ * of thousands of topics): it yields after every Lloyd iteration and after each
+ * initialisation, so the caller can give the event loop a turn between steps, and returns
+ * the same result as `kmeans` with the same arguments. The points and options are checked
+ * as by `kmeans`, at the first `next()`.
+ *
+ * @throws {MetricsError} as {@link kmeans}
+ *
+ * @example
+ * const steps = kmeansSteps([[0, 0], [0, 1], [10, 10], [10, 11]], 2, { seed: 1 });
+ * let step = steps.next();
+ * while (!step.done) step = steps.next(); // (await a turn here)
+ * step.value.labels; // [1, 1, 0, 0]
+ */
+export function* kmeansSteps(points: PointsInput, k: number, options: KmeansOptions = {}): Generator<void, KmeansResult, void> {
+  if (options === null || typeof options !== 'object') throw invalidOption('options must be an object');
+  checkOptionNames(options, KMEANS_KEYS);
+  const data = toRows(points);
+  const settings = kmeansSettings(k, data.n, options);
+  return yield* kmeansRunSteps(data, settings);
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import seedrandom from 'seedrandom';
-import { adjustedRandIndex, evaluateEmbedding, kmeans, MetricsError } from '../src/index.js';
+import { kmeans as mlKmeans } from 'ml-kmeans';
+import { adjustedRandIndex, evaluateEmbedding, kmeans, kmeansSteps, MetricsError } from '../src/index.js';
+import { initSeeds } from '../src/kmeans.js';
 import { blobs, inertiaOf, lloyd, normal } from './helpers.js';
 
 const separated = blobs([[0, 0, 0], [20, 0, 0], [0, 20, 0], [0, 0, 20]], 30, 1, 'separated');
@@ -16,6 +18,42 @@ describe('kmeans', () => {
     assert.equal(adjustedRandIndex(separated.truth, r.labels), 1);
     assert.equal(r.centroids.length, 4);
     assert.ok(r.iterations >= 1);
+  });
+
+  it('runs ml-kmeans\' own loop: each initialisation ends where ml-kmeans\' kmeans() ends from its seed', () => {
+    const r = kmeans(hard, 6, { seed: 3, nInit: 3, maxIter: 40 });
+    const mean = (f: number) => hard.reduce((s, p) => s + p[f], 0) / hard.length;
+    const variance = [0, 1].reduce((s, f) => s + hard.reduce((v, p) => v + (p[f] - mean(f)) ** 2, 0) / hard.length, 0) / 2;
+    const direct = initSeeds(3, 3).map((seed) =>
+      mlKmeans(hard, 6, { initialization: 'kmeans++', seed, maxIterations: 40, tolerance: 1e-4 * variance }),
+    );
+    const nearest = (centres: number[][]) =>
+      hard.map((p) => {
+        const d = centres.map((c) => c.reduce((s, x, f) => s + (p[f] - x) ** 2, 0));
+        return d.indexOf(Math.min(...d));
+      });
+    direct.forEach((run, i) => {
+      const centres = run.centroids.map((c) => Array.from(c));
+      assert.ok(Math.abs(inertiaOf(hard, nearest(centres), centres) - r.initInertias[i]) <= 1e-9 * r.initInertias[i]);
+    });
+    const best = r.initInertias.indexOf(r.inertia);
+    assert.deepEqual(r.centroids, direct[best].centroids.map((c) => Array.from(c)));
+    assert.equal(r.iterations, direct[best].iterations);
+  });
+
+  it('kmeansSteps yields between iterations and returns what kmeans returns', () => {
+    const steps = kmeansSteps(hard, 6, { seed: 5, nInit: 4 });
+    let count = 0;
+    let step = steps.next();
+    while (!step.done) {
+      count += 1;
+      step = steps.next();
+    }
+    const direct = kmeans(hard, 6, { seed: 5, nInit: 4 });
+    assert.deepEqual(step.value, direct);
+    // at least one yield per Lloyd iteration of the winner, and one per initialisation
+    assert.ok(count >= direct.iterations + 4, `${count} steps`);
+    assert.throws(() => kmeansSteps(hard, 6, { nInits: 2 } as never).next(), /unknown option nInits/);
   });
 
   it('is reproducible for a seed', () => {

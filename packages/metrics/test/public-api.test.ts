@@ -26,6 +26,7 @@ describe('public API of @bcnmf/metrics', () => {
       'contingencyTable',
       'evaluateEmbedding',
       'kmeans',
+      'kmeansSteps',
       'normalizedMutualInfo',
       'rowNormalize',
       'silhouetteSamples',
