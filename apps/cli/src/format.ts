@@ -70,6 +70,19 @@ export function formatShort(value: number | null | undefined): string {
   return value.toExponential(3);
 }
 
+/**
+ * A topic's enrichment (log2 target/background mean loading) for a table: where one of the
+ * means is 0 the guarded ratio (about ±30) says nothing but "only there", so say that.
+ */
+export function formatEnrichment(topic: { targetMean: number; backgroundMean: number | null; enrichment: number | null }): string {
+  const { targetMean, backgroundMean } = topic;
+  if (backgroundMean === null) return formatShort(topic.enrichment);
+  if (targetMean === 0 && backgroundMean === 0) return 'unused';
+  if (backgroundMean === 0) return 'target only';
+  if (targetMean === 0) return 'background only';
+  return formatShort(topic.enrichment);
+}
+
 /** Seconds as a short human duration: '0.4 s', '12 s', '3 min 05 s'. */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';

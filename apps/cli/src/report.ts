@@ -4,7 +4,7 @@ import type { BcnmfModel, FitDiagnosis } from '@bcnmf/core';
 import { evaluateEmbedding } from '@bcnmf/metrics';
 import { embeddingCoordinates, escapeXml, heatmapChart, imageGrid, lineChart, scatterChart, squareImageSide, chartGrid } from '@bcnmf/plots';
 import { pngRenderer } from '@bcnmf/plots/png';
-import { formatShort } from './format.js';
+import { formatEnrichment, formatShort } from './format.js';
 import type { Inputs, InputShape } from './input.js';
 
 /** Labels of the target samples for the report's scatter and ARI, with where they came from. */
@@ -206,10 +206,10 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     },
     {
       title: 'Topics',
-      paragraphs: ['Enrichment is log2 of the mean target coefficient over the mean background coefficient: above 0, the topic is used more in the target.'],
+      paragraphs: ['Enrichment is log2 of the mean target coefficient over the mean background coefficient: above 0, the topic is used more in the target; "target only" where the background does not use it at all.'],
       table: {
         head: ['topic', 'target mean', 'background mean', 'enrichment (log2)', 'top features (weight)'],
-        rows: topics.map((t) => [t.topic, formatShort(t.targetMean), formatShort(t.backgroundMean), formatShort(t.enrichment), t.topFeatures.map((f) => `${f.name} (${formatShort(f.weight)})`).join(', ')]),
+        rows: topics.map((t) => [t.topic, formatShort(t.targetMean), formatShort(t.backgroundMean), formatEnrichment(t), t.topFeatures.length === 0 ? '(no feature has weight)' : t.topFeatures.map((f) => `${f.name} (${formatShort(f.weight)})`).join(', ')]),
       },
       figures: [
         { name: 'heatmap', caption: 'Weights of each topic on the features that lead any topic' },

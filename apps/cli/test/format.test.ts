@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { ProgressEvent } from '@bcnmf/core';
-import { csvField, formatFloat32 } from '../src/format.js';
+import { csvField, formatEnrichment, formatFloat32 } from '../src/format.js';
 import { checkOutputDir, OUTPUT_MARKER, writeOutputDir } from '../src/output.js';
 import { etaSeconds, progressLine } from '../src/progress.js';
 import { random, tempDir } from './helpers.js';
@@ -131,5 +131,15 @@ describe('progress', () => {
     assert.equal(line, 'bcnmf fit: iteration 50/200  score 0.5  target error 1  background error 2  elapsed 5.0 s  ETA 15 s');
     assert.equal(etaSeconds(1000, 0, 10), null);
     assert.equal(etaSeconds(2000, 1, 2), 2);
+  });
+});
+
+describe('formatEnrichment', () => {
+  it('says where a topic is used alone instead of the guarded ratio (about ±30)', () => {
+    assert.equal(formatEnrichment({ targetMean: 1, backgroundMean: 0, enrichment: 29.9 }), 'target only');
+    assert.equal(formatEnrichment({ targetMean: 0, backgroundMean: 2, enrichment: -29.9 }), 'background only');
+    assert.equal(formatEnrichment({ targetMean: 0, backgroundMean: 0, enrichment: 0 }), 'unused');
+    assert.equal(formatEnrichment({ targetMean: 3, backgroundMean: 1, enrichment: Math.log2(3) }), '1.585');
+    assert.equal(formatEnrichment({ targetMean: 3, backgroundMean: null, enrichment: null }), '-');
   });
 });

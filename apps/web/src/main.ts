@@ -7,7 +7,7 @@ import type { DenseMatrix } from '@bcnmf/core';
 import type { DelimitedTable, FeatureAlignment, Orientation } from '@bcnmf/data/browser';
 import type { InputFile, LoadedMatrix } from './inputs.js';
 import type { BackendChoice, FitSettings, FromWorker, Loss, MatrixMessage, Preprocessing, ToWorker } from './protocol.js';
-import { describeSource, fitSummary, resultFiles, staleNote, type FitResult, type RunSource } from './results.js';
+import { describeSource, enrichmentText, fitSummary, resultFiles, staleNote, type FitResult, type RunSource } from './results.js';
 import { counted } from './words.js';
 
 /** The demo: ALGORITHM.md §8 at half size (1,500 genes, 500 + 500 cells), as the CLI demo fits it. */
@@ -583,9 +583,9 @@ function showResult(result: FitResult, figures: Figures): void {
 
   const rows = result.topics.map(
     (t) =>
-      `<tr><td>${escapeXml(t.topic)}</td><td>${t.enrichment === null ? '–' : t.enrichment.toFixed(2)}</td>` +
+      `<tr><td>${escapeXml(t.topic)}</td><td>${enrichmentText(t)}</td>` +
       `<td>${t.targetMean.toPrecision(3)}</td><td>${t.backgroundMean === null ? '–' : t.backgroundMean.toPrecision(3)}</td>` +
-      `<td>${t.topFeatures.map((f) => escapeXml(f.name)).join(', ')}</td></tr>`,
+      `<td>${t.topFeatures.length === 0 ? '(no feature has weight)' : t.topFeatures.map((f) => escapeXml(f.name)).join(', ')}</td></tr>`,
   );
   $('topics').innerHTML =
     '<caption>Topics: log2 enrichment of each topic in the target against the background, its mean coefficient in each, and its top 10 features</caption>' +

@@ -192,6 +192,18 @@ export function loadingsCsv(result: Pick<FitResult, 'W' | 'featureNames'>): stri
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A topic's log2 enrichment for the table: where one mean is 0 the guarded ratio (about
+ * ±30) says only "used there alone", so the page says that (the CLI's words).
+ */
+export function enrichmentText(t: Pick<TopicInfo, 'targetMean' | 'backgroundMean' | 'enrichment'>): string {
+  if (t.backgroundMean === null || t.enrichment === null) return '–';
+  if (t.targetMean === 0 && t.backgroundMean === 0) return 'unused';
+  if (t.backgroundMean === 0) return 'target only';
+  if (t.targetMean === 0) return 'background only';
+  return t.enrichment.toFixed(2);
+}
+
 /** Per topic: mean coefficient in target and background, log2 enrichment, top features (`;`-separated). */
 export function topicsCsv(result: Pick<FitResult, 'topics'>): string {
   const lines = [csvLine(['topic', 'target_mean', 'background_mean', 'log2_enrichment', 'top_features'])];

@@ -6,6 +6,7 @@ import {
   csvField,
   describeSource,
   embeddingCsv,
+  enrichmentText,
   fitSummary,
   formatNumber,
   historyCsv,
@@ -152,5 +153,15 @@ describe('charts (resultCharts, drawn with @bcnmf/plots)', () => {
       [rampColour('blues', 1), 'topic_2 · g2: 3'],
     ]);
     assert.match(charts.heatmap, /<g class="column-names">[\s\S]*>g&quot;3<\/text>/);
+  });
+});
+
+describe('enrichmentText', () => {
+  it('says where a topic is used alone instead of the guarded ratio', () => {
+    assert.equal(enrichmentText({ targetMean: 1, backgroundMean: 0, enrichment: 29.9 }), 'target only');
+    assert.equal(enrichmentText({ targetMean: 0, backgroundMean: 2, enrichment: -29.9 }), 'background only');
+    assert.equal(enrichmentText({ targetMean: 0, backgroundMean: 0, enrichment: 0 }), 'unused');
+    assert.equal(enrichmentText({ targetMean: 2, backgroundMean: 1, enrichment: 1 }), '1.00');
+    assert.equal(enrichmentText({ targetMean: 2, backgroundMean: null, enrichment: null }), '–');
   });
 });

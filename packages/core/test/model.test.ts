@@ -104,4 +104,23 @@ describe('topic summary', () => {
     assert.ok(Math.abs(t2.enrichment! + 1) < 1e-6);
     assert.deepEqual(t2.topFeatures.map((f) => f.name), ['a', 'c'], 'ties keep feature order');
   });
+
+  it('lists only features of positive weight (an all-zero topic none), and bounds a one-sided enrichment', () => {
+    const W = DenseMatrix.fromRows([[0, 3, 1], [0, 0, 0], [1, 1, 1]], { columnNames: ['a', 'b', 'c'] });
+    const Ht = DenseMatrix.fromRows([[1, 0, 0], [1, 0, 0]]);
+    const Hb = DenseMatrix.fromRows([[0, 0, 2], [0, 0, 2]]);
+    const model = new BcnmfModel({
+      W, Htarget: Ht, Hbackgrounds: [Hb], history: [{ iteration: 0, targetError: 1, backgroundError: 1, backgroundErrors: [1], score: 0 }],
+      iterations: 0, converged: false, wallTimeMs: 0, starts: [], bestStart: 0, warnings: [],
+      settings: { k: 3, alpha: 1, alphas: [1], loss: 'frobenius', maxIter: 1, tol: 0, scoreEvery: 1, seed: 0, nStarts: 1, damping: 1, eps: 1e-10, init: 'random', backend: 'cpu' },
+    });
+    const [onlyTarget, unused, onlyBackground] = model.topics({ top: 3 });
+    assert.deepEqual(onlyTarget.topFeatures.map((f) => f.name), ['b', 'c']);
+    assert.deepEqual(unused.topFeatures, []);
+    assert.equal(onlyBackground.topFeatures.length, 3);
+    // guard 1e-9 of the largest mean (2): log2(1 / 2e-9) and log2(2e-9 / 2e-9 + ...)
+    assert.ok(Math.abs(onlyTarget.enrichment! - Math.log2((1 + 2e-9) / 2e-9)) < 1e-6);
+    assert.ok(Math.abs(onlyBackground.enrichment! - Math.log2(2e-9 / (2 + 2e-9))) < 1e-6);
+    assert.equal(unused.enrichment, 0);
+  });
 });

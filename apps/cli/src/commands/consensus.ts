@@ -8,7 +8,7 @@ import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
-import { csvLine, formatSeconds, formatShort } from '../format.js';
+import { csvLine, formatEnrichment, formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
 import { choiceOption, numberOption, parseCommand } from '../options.js';
 import { checkOutputDir, writeOutputDir } from '../output.js';
@@ -378,7 +378,7 @@ export async function runConsensus(argv: string[], ctx: CommandContext): Promise
   ctx.print(`  stability ${result.stability.toFixed(3)} (silhouette of ${c.kept} restart topics in ${k} clusters; ` +
     `${c.total - c.kept} of ${c.total} dropped by the outlier filter, density >= ${c.densityThreshold}, ${c.neighbours} neighbours)`);
   ctx.print(`  consensus topics (reproducibility, silhouette, enrichment in the target): ` +
-    summary.topics.map((t) => `${t.topic} ${t.reproducibility.toFixed(2)} ${t.silhouette.toFixed(2)} ${formatShort(t.enrichment)}`).join(', '));
+    summary.topics.map((t) => `${t.topic} ${t.reproducibility.toFixed(2)} ${t.silhouette.toFixed(2)} ${formatEnrichment(t)}`).join(', '));
   ctx.print(`  consensus model: score ${formatShort(result.score)} (target error ${formatShort(result.targetError)}, background error ${formatShort(result.backgroundError)}); ` +
     `restarts' scores ${formatShort(Math.min(...summary.restartScores))} to ${formatShort(Math.max(...summary.restartScores))}`);
   ctx.print(`wrote ${values.out}: ${files.join(' ')}${png.startsWith('PNG') ? '' : ` (no PNG: ${png})`}`);

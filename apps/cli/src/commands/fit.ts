@@ -7,7 +7,7 @@ import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
 import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
 import { choiceOption, optionalNumber } from '../options.js';
-import { formatSeconds, formatShort } from '../format.js';
+import { formatEnrichment, formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, type Inputs } from '../input.js';
 import type { ReportLabels } from '../report.js';
 import { openStreamedInputs, refuseWholeMatrixFlags, summarizeSource, type StreamedInputs } from '../stream-input.js';
@@ -350,7 +350,7 @@ async function fitAndWrite(
     : `background error ${formatShort(summary.backgroundError)}`;
   ctx.print(`  final score ${formatShort(summary.finalScore)} (target error ${formatShort(summary.targetError)}, ${backgroundText})`);
   const ranked = [...summary.topics].sort((a, b) => (b.enrichment ?? 0) - (a.enrichment ?? 0));
-  ctx.print(`  topics by enrichment in the target (log2 target/background mean loading): ${ranked.map((t) => `${t.topic} ${formatShort(t.enrichment)}`).join(', ')}`);
+  ctx.print(`  topics by enrichment in the target (log2 target/background mean loading): ${ranked.map((t) => `${t.topic} ${formatEnrichment(t)}`).join(', ')}`);
   ctx.print(`wrote ${values.out}: ${files.join(' ')}`);
   if (h5adOut !== undefined) ctx.print(`wrote ${h5adOut}: obsm['X_${key}'], varm['${key}_W'], uns['${key}'], obs['${key}_role']`);
   return summary;

@@ -1,7 +1,7 @@
 import type { TopicSummary } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { formatShort } from '../format.js';
+import { formatEnrichment, formatShort } from '../format.js';
 import { choiceOption, numberOption, parseCommand } from '../options.js';
 import { checkInterrupted } from '../interrupt-check.js';
 import { loadModel } from '../model-file.js';
@@ -9,8 +9,9 @@ import { loadModel } from '../model-file.js';
 export const TOPICS_USAGE = `bcnmf topics --model DIR/model.json [--top N] [--sort topic|enrichment] [--json]
 
 For each topic of a saved model: its mean loading in the target and in the background,
-their log2 ratio (enrichment: > 0 means the topic is used more in the target) and its top
-features by weight (with each one's share of the topic's total weight).
+their log2 ratio (enrichment: > 0 means the topic is used more in the target; "target
+only" where the background does not use it at all) and its top features by weight (with
+each one's share of the topic's total weight; only features of positive weight).
 
   --model FILE      model.json written by bcnmf fit (or its folder)
   --top N           features per topic (default 10)
@@ -39,12 +40,12 @@ export async function runTopics(argv: string[], ctx: CommandContext): Promise<To
     return topics;
   }
   const header = ['topic', 'target mean', 'background mean', 'enrichment'];
-  const rows = topics.map((t) => [t.topic, formatShort(t.targetMean), formatShort(t.backgroundMean), formatShort(t.enrichment)]);
+  const rows = topics.map((t) => [t.topic, formatShort(t.targetMean), formatShort(t.backgroundMean), formatEnrichment(t)]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ');
   ctx.print(`${line(header)}  top features (share of the topic's weight)`);
   topics.forEach((t, i) => {
-    const features = t.topFeatures.map((f) => `${f.name} (${formatShort(f.share)})`).join(', ');
+    const features = t.topFeatures.length === 0 ? '(no feature has weight: an unused topic)' : t.topFeatures.map((f) => `${f.name} (${formatShort(f.share)})`).join(', ');
     ctx.print(`${line(rows[i])}  ${features}`);
   });
   return topics;

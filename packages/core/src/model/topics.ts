@@ -26,10 +26,12 @@ export interface TopicSummary {
   backgroundMeans: number[];
   /**
    * log2(targetMean / backgroundMean), guarded against zeros: > 0 means the topic is
-   * used more in the target. Null without a background.
+   * used more in the target. Null without a background. Where one mean is 0 the guard
+   * (1e-9 of the largest mean) bounds it near ±30: read it as "only in the target" (or
+   * background), not as a measured ratio.
    */
   enrichment: number | null;
-  /** The features with the largest weights, largest first. */
+  /** The features with the largest weights, largest first; only features of positive weight (an all-zero topic lists none). */
   topFeatures: TopicFeature[];
 }
 
@@ -72,7 +74,7 @@ export function summarizeTopics(
     const weights = basis.row(t);
     let total = 0;
     for (const w of weights) total += w;
-    const order = Array.from(weights.keys()).sort((a, b) => weights[b] - weights[a] || a - b).slice(0, top);
+    const order = Array.from(weights.keys()).filter((j) => weights[j] > 0).sort((a, b) => weights[b] - weights[a] || a - b).slice(0, top);
     const backgroundMean = backgroundMeans ? backgroundMeans[t] : null;
     summaries.push({
       index: t,
