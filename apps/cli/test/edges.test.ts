@@ -105,6 +105,20 @@ describe('entry points off the demo path', () => {
     assert.match(withFlag.err, /warning: .*feature names repeat .*renamed/);
   });
 
+  it('transform keeps each row of repeated sample names, named as fit names them, with fit\'s warning', async () => {
+    const model = join(dir, 'model');
+    const names = p.targetNames.map((s, i) => (i === 1 ? p.targetNames[0] : s));
+    const input = join(dir, 'repeat-samples.csv');
+    writeTable(input, names, p.features, p.target);
+    const out = join(dir, 'repeat-samples-h.csv');
+    const r = await run(['transform', '--model', model, '--input', input, '--out', out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, new RegExp(`warning: .*repeat-samples\\.csv: sample names repeat \\('${p.targetNames[0]}' 2 times\\); each row is kept, the repeats named name_2`));
+    const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+    assert.deepEqual(rows.slice(0, 2), [p.targetNames[0], `${p.targetNames[0]}_2`]);
+    assert.equal(rows.length, names.length);
+  });
+
   it('demo --beta beyond 1e6 is refused naming --beta (near 1e300 the simulation overflowed with a message about counts)', async () => {
     const r = await run(['demo', '--beta', '1e300']);
     assert.equal(r.code, 2);

@@ -5,6 +5,7 @@ import { choiceOption, optionalNumber, parseCommand, patternOption } from '../op
 import { backendOption, startBackend } from '../fit-options.js';
 import { fitInput, columnNamesOf, IMPUTE_METHODS, imputeTogether, imputeWords, matchNames, readInputFile, refuseMissing, someNames } from '../input.js';
 import { loadModel, modelFilePath } from '../model-file.js';
+import { distinctSamples } from '../names.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
 import { matrixCsv } from '../results.js';
 import { readDelimitedLayout, selectColumns } from '@bcnmf/data';
@@ -29,7 +30,8 @@ sample,topic_1,...,topic_k.
   --make-features-unique
                        rename repeated feature names name_2, name_3, ... as fit does with
                        this flag (a model fit so names them that way)
-  --out FILE           the coefficients (CSV)
+  --out FILE           the coefficients (CSV); repeated sample names keep their rows,
+                       the repeats named name_2, name_3, ... (warned), as fit does
   --overwrite          replace an existing --out
   --max-iter N         most coefficient updates (default 500)
   --tol T              stop when the error changes by at most this fraction (default 1e-5)
@@ -134,6 +136,8 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
     featuresInRows,
     ...(makeUnique ? { uniqueFeatures: { makeUnique, warn: (message: string) => ctx.err(`bcnmf: warning: ${message}`) } } : {}),
   });
+  // repeated sample names: each row kept, named as fit names them (name_2, ...), with fit's warning
+  file.matrix = distinctSamples(file.matrix, values.input!, (message) => ctx.err(`bcnmf: warning: ${message}`));
   const match = matchNames(columnNamesOf(file.matrix), modelFeatures);
   if (!match.indices) {
     const why = match.absent.length > 0
