@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, parse, resolve, sep } from 'node:path';
+import { basename, dirname, join, parse, resolve } from 'node:path';
+import { filesUnder, isWithin, realPathOrResolved } from '@bcnmf/data';
 import { UsageError } from './errors.js';
 import { forgetOnExit, removeOnExit } from './exit-cleanup.js';
 import { checkInterrupted } from './interrupt-check.js';
@@ -37,25 +38,6 @@ function siblingName(path: string, tag: string): string {
   return join(dirname(path), `.${basename(path)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** The real path of `path` (symbolic links resolved) where it exists, else its absolute path. */
-function realOrResolved(path: string): string {
-  const absolute = resolve(path);
-  try {
-    return realpathSync.native(absolute);
-  } catch {
-    // a path that does not exist yet: resolve its parent's links, where that exists
-    try {
-      return join(realpathSync.native(dirname(absolute)), basename(absolute));
-    } catch {
-      return absolute;
-    }
-  }
-}
-
-function within(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
-}
-
 /** Refuses an empty path, a parent that is missing, not a folder or not writable. */
 function checkParent(out: string, flag: string): string {
   if (out.trim() === '') throw new UsageError(`${flag} is empty; give a path`);
@@ -76,28 +58,13 @@ function checkParent(out: string, flag: string): string {
 
 /** Refuses an output path that is an input, or holds one. */
 function checkInputs(out: string, flag: string, inputs: readonly (string | undefined)[] | undefined, folder: boolean): void {
-  const real = realOrResolved(out);
+  const real = realPathOrResolved(out);
   for (const input of inputs ?? []) {
     if (input === undefined || input.trim() === '') continue;
-    const inputReal = realOrResolved(input);
+    const inputReal = realPathOrResolved(input);
     if (inputReal === real) throw new UsageError(`${flag} ${out} is the input ${input}; writing there would replace it`);
-    if (folder && within(inputReal, real)) throw new UsageError(`${flag} ${out} holds the input ${input}; writing there would replace it`);
+    if (folder && isWithin(inputReal, real)) throw new UsageError(`${flag} ${out} holds the input ${input}; writing there would replace it`);
   }
-}
-
-/** Every file under `dir`, relative and '/'-separated (at most `limit`). */
-function filesUnder(dir: string, limit = 100_000): string[] {
-  const out: string[] = [];
-  const walk = (folder: string, prefix: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (out.length >= limit) return;
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(join(folder, entry.name), rel);
-      else out.push(rel);
-    }
-  };
-  walk(dir, '');
-  return out;
 }
 
 /** The marker of a folder written by this tool, or null. */
@@ -123,10 +90,10 @@ export function readOutputMarker(dir: string): OutputMarker | null {
 export function checkOutputDir(out: string, overwrite: boolean, target: OutputTarget = {}): void {
   const flag = target.flag ?? '--out';
   const absolute = checkParent(out, flag);
-  const real = realOrResolved(out);
+  const real = realPathOrResolved(out);
   for (const [place, path] of [['the current folder', process.cwd()], ['your home folder', homedir()]] as const) {
-    const placeReal = realOrResolved(path);
-    if (within(placeReal, real)) {
+    const placeReal = realPathOrResolved(path);
+    if (isWithin(placeReal, real)) {
       throw new UsageError(`${flag} ${out} is ${placeReal === real ? place : `a folder above ${place}`}; give a new folder for the results`);
     }
   }
@@ -134,7 +101,8 @@ export function checkOutputDir(out: string, overwrite: boolean, target: OutputTa
   checkInputs(out, flag, target.inputs, true);
   if (!existsSync(absolute)) return;
   if (!statSync(absolute).isDirectory()) throw new UsageError(`${flag} ${out} exists and is not a folder`);
-  const files = filesUnder(absolute);
+  // a folder the user named may be vast (a data folder): its first 100,000 files tell enough
+  const files = filesUnder(absolute, 100_000);
   if (files.length === 0 && readdirSync(absolute).length === 0) return;
   if (!overwrite) throw new UsageError(`${flag} ${out} exists and is not empty; pass --overwrite to replace an earlier output of bcnmf`);
   const marker = readOutputMarker(absolute);

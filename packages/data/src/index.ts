@@ -122,12 +122,15 @@ export type { LoadedDataset, LoaderOptions, Maitra2023Options, McFarland2020Opti
 export type { MiceProteinImpute, MiceProteinOptions } from './datasets/index.js';
 export {
   addResultsToH5ad,
+  filesUnder,
   forEachLine,
   h5adResultsKeyClashes,
+  isWithin,
   readDelimited,
   readDelimitedLayout,
   readH5ad,
   readTenx,
+  realPathOrResolved,
   textChunks,
   textLines,
   writeAtomically,

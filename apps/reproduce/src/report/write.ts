@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, parse, resolve, sep } from 'node:path';
+import { basename, dirname, join, parse } from 'node:path';
+import { filesUnder, isWithin, realPathOrResolved } from '@bcnmf/data';
 import { ReproduceUsageError } from '../errors.js';
 import { resultsCsv } from './csv.js';
 import { reportJson, resultJson } from './json.js';
@@ -12,35 +13,6 @@ import type { ReproduceReport } from './types.js';
 
 /** Marker in report.json: a folder holding it was written here and may be replaced. */
 export const GENERATOR = '@bcnmf/reproduce';
-
-/** The real path of `path` (links resolved) where it exists, else of its nearest existing parent, else absolute. */
-function realOrResolved(path: string): string {
-  const absolute = resolve(path);
-  try {
-    return realpathSync.native(absolute);
-  } catch {
-    const parent = dirname(absolute);
-    return parent === absolute ? absolute : join(realOrResolved(parent), basename(absolute));
-  }
-}
-
-function within(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
-}
-
-/** Every file (and link, or other non-folder) under `dir`, relative and '/'-separated. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (folder: string, prefix: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(join(folder, entry.name), rel);
-      else out.push(rel);
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 function someNames(names: readonly string[], n = 5): string {
   const shown = names.slice(0, n).map((s) => `'${s}'`).join(', ');
@@ -67,17 +39,17 @@ function reportFiles(outDir: string): string[] | null {
  * replaced at the end, so anything else in it would be lost.
  */
 export function checkOutDir(outDir: string, inputs: readonly string[] = []): void {
-  const real = realOrResolved(outDir);
+  const real = realPathOrResolved(outDir);
   for (const [place, path] of [['the current folder', process.cwd()], ['your home folder', homedir()]] as const) {
-    const placeReal = realOrResolved(path);
-    if (within(placeReal, real)) {
+    const placeReal = realPathOrResolved(path);
+    if (isWithin(placeReal, real)) {
       throw new ReproduceUsageError(`--out ${outDir} is ${placeReal === real ? place : `a folder above ${place}`}; give a folder for the report alone`);
     }
   }
   if (real === parse(real).root) throw new ReproduceUsageError(`--out ${outDir} is the root folder; give a folder for the report alone`);
   for (const input of inputs) {
-    const inputReal = realOrResolved(input);
-    if (within(inputReal, real)) {
+    const inputReal = realPathOrResolved(input);
+    if (isWithin(inputReal, real)) {
       throw new ReproduceUsageError(`--out ${outDir} ${inputReal === real ? 'is' : 'holds'} the data folder ${input}; the report replaces --out as a whole, so it would delete the data: choose another folder`);
     }
   }

@@ -8,3 +8,4 @@ export { h5adResultsKeyClashes } from './h5ad-results-key.js';
 export type { BcnmfResults, H5adColumnInput, UnsValue, WriteH5adInput } from './h5ad.js';
 export { forEachLine, textChunks, textLines } from './text-stream.js';
 export { writeAtomically } from './atomic-write.js';
+export { filesUnder, isWithin, realPathOrResolved } from './paths.js';
