@@ -11,7 +11,7 @@ export { nativeLinalgStatus, useNativeLinalg } from './linalg/lapack.js';
 export { fullEigenpairs, topEigenpairs } from './linalg/symmetric-eigs.js';
 export type { Eigenpairs, TopEigenOptions } from './linalg/symmetric-eigs.js';
 export { BcnmfFitted, METHOD_NAMES, getMethod, methods } from './methods.js';
-export type { FittedMethod, Method, MethodName } from './methods.js';
+export type { FittedMethod, Method, MethodName, SharedSettings } from './methods.js';
 export { CPCA, NMF, PCA } from './estimators.js';
 export { NmfModel, nmf } from './nmf.js';
 export type { NmfModelJSON, NmfOptions } from './nmf.js';

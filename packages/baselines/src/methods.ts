@@ -18,6 +18,33 @@ export interface FittedMethod {
   toJSON(): unknown;
 }
 
+/**
+ * The settings a caller running several methods side by side gives each of them (`bcnmf
+ * compare`): each method turns them into its own options ({@link Method.sharedOptions}).
+ */
+export interface SharedSettings {
+  /** Components (topics) every method finds. */
+  k: number;
+  /** The run's seed, for methods with random starts. */
+  seed?: number;
+  /** bcNMF's loss; NMF fits the matching one (Poisson: KL). */
+  loss?: 'frobenius' | 'poisson';
+  /** Initialisation of the NMF family ('random', 'nndsvd', ...). */
+  init?: string;
+  maxIter?: number;
+  tol?: number;
+  damping?: number;
+  /** Compute backend of the methods that run on one (bcNMF, NMF). */
+  backend?: string;
+  /** Stops the methods that check it between iterations. */
+  signal?: AbortSignal;
+}
+
+/** The entries of `options` that are set (a method's defaults stay where a setting is not given). */
+function definedEntries<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** One call shape for every method, so that an app can loop over {@link methods}. */
 export interface Method<Options = unknown> {
   /** Registry key: 'bcnmf', 'nmf', 'pca' or 'cpca'. */
@@ -27,6 +54,12 @@ export interface Method<Options = unknown> {
   /** One line for menus and reports. */
   readonly description: string;
   fit(target: MatrixInput, background: MatrixInput | null, options?: Options): Promise<FittedMethod>;
+  /**
+   * This method's options from the settings shared by all (k as its number of components,
+   * the seed, ...): what `bcnmf compare` fits it with, so a new method needs no entry there.
+   * Settings the method has no use for are left out; callers add method-specific ones.
+   */
+  sharedOptions(settings: SharedSettings): Options;
   /** Restores a fitted model from its `toJSON()`; throws `INVALID_MODEL` for another method's JSON. */
   load(json: unknown): FittedMethod;
 }
@@ -66,6 +99,8 @@ const bcnmfMethod: Method<BcnmfOptions> = {
     if (!options) throw invalidOption("method 'bcnmf' needs options with at least k");
     return new BcnmfFitted(await fitBcnmf(target, background, options));
   },
+  sharedOptions: ({ k, seed, loss, init, maxIter, tol, damping, backend, signal }) =>
+    definedEntries({ k, seed, loss, init: init as BcnmfOptions['init'], maxIter, tol, damping, backend, signal }),
   load(json) {
     if (typeof json !== 'object' || json === null || (json as { name?: unknown }).name !== 'bcNMF') {
       throw invalidModel(`not a bcNMF model (name: ${String((json as { name?: unknown } | null)?.name)})`);
@@ -79,6 +114,18 @@ const nmfMethod: Method<NmfOptions> = {
   usesBackground: false,
   description: 'NMF by multiplicative updates (bcNMF with alpha = 0, no background); embedding = H',
   fit: (target, _background, options) => NmfModel.fit(target, options ?? {}),
+  sharedOptions: ({ k, seed, loss, init, maxIter, tol, damping, backend, signal }) =>
+    definedEntries({
+      nComponents: k,
+      loss: loss === undefined ? undefined : loss === 'poisson' ? ('kl' as const) : ('frobenius' as const),
+      init: init as NmfOptions['init'],
+      maxIter,
+      tol,
+      seed,
+      damping,
+      backend,
+      signal,
+    }),
   load: (json) => NmfModel.load(json),
 };
 
@@ -87,6 +134,7 @@ const pcaMethod: Method<PcaOptions> = {
   usesBackground: false,
   description: 'principal component analysis of the target (ml-pca); embedding = scores',
   fit: (target, _background, options) => PcaModel.fit(target, options ?? {}),
+  sharedOptions: ({ k }) => ({ nComponents: k }),
   load: (json) => PcaModel.load(json),
 };
 
@@ -98,6 +146,7 @@ const cpcaMethod: Method<CpcaOptions> = {
     if (background === null || background === undefined) throw invalidData("method 'cpca' needs a background");
     return CpcaModel.fit(target, background, options ?? {});
   },
+  sharedOptions: ({ k, seed }) => definedEntries({ nComponents: k, seed }),
   load: (json) => CpcaModel.load(json),
 };
 
@@ -108,7 +157,8 @@ const cpcaMethod: Method<CpcaOptions> = {
  * @example
  * for (const name of METHOD_NAMES) {
  *   const method = getMethod(name);
- *   const fitted = await method.fit(target, method.usesBackground ? background : null, options[name]);
+ *   const options = { ...method.sharedOptions({ k: 2, seed: 0 }), ...(name === 'bcnmf' ? { alpha: 1 } : {}) };
+ *   const fitted = await method.fit(target, method.usesBackground ? background : null, options);
  *   console.log(name, fitted.embedding.shape); // e.g. 'pca' [200, 2]
  * }
  */

@@ -19,7 +19,7 @@ describe('public API', () => {
       'ALPHA_PATH_DEFAULTS', 'AlphaPath', 'AlphaPathOptions', 'AlphaPathSelection', 'AlphaPathSelectionOptions',
       'AlphaSelection', 'BcnmfFitted', 'CPCA', 'CPCA_DEFAULTS', 'CpcaModel', 'CpcaModelJSON', 'CpcaOptions', 'CpcaResult', 'Eigenpairs',
       'FittedMethod', 'METHOD_NAMES', 'Method', 'MethodName', 'NMF', 'NMF_DEFAULTS', 'NmfModel', 'NmfModelJSON', 'NmfOptions',
-      'PCA', 'PCA_DEFAULTS', 'PcaMethod', 'PcaModel', 'PcaModelJSON', 'PcaOptions', 'SpectralClusteringOptions', 'TopEigenOptions', 'alphaCandidates',
+      'PCA', 'PCA_DEFAULTS', 'PcaMethod', 'PcaModel', 'PcaModelJSON', 'PcaOptions', 'SharedSettings', 'SpectralClusteringOptions', 'TopEigenOptions', 'alphaCandidates',
       'cpca', 'fitAlphaPath', 'fullEigenpairs', 'getMethod', 'methods', 'nativeLinalgStatus', 'nmf', 'pca', 'selectAlphas', 'selectFromAlphaPath', 'spectralClustering',
       'subspaceAffinity', 'topEigenpairs', 'useNativeLinalg',
     ]);

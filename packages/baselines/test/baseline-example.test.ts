@@ -34,4 +34,6 @@ it('the documented truncated-SVD baseline fits, transforms, round-trips and matc
   assert.deepEqual(Array.from((await restored.transform(rows)).data), Array.from(fitted.embedding.data));
   assert.throws(() => truncatedSvd.load({ name: 'PCA' }), /not a truncated SVD model/);
   await assert.rejects(truncatedSvd.fit(rows, null, { nComponents: 9 }), /nComponents must be an integer in 1\.\.4, got 9/);
+  // what bcnmf compare gives it: --k as its number of components
+  assert.deepEqual(truncatedSvd.sharedOptions({ k: 3, seed: 1 }), { nComponents: 3 });
 });

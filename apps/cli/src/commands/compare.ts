@@ -1,5 +1,5 @@
 import { extname, resolve } from 'node:path';
-import { getMethod, METHOD_NAMES, type MethodName } from '@bcnmf/baselines';
+import { getMethod, METHOD_NAMES, type MethodName, type SharedSettings } from '@bcnmf/baselines';
 import { EVALUATION_PROTOCOLS, evaluateEmbedding, type EvaluationProtocol } from '@bcnmf/metrics';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -15,7 +15,7 @@ import { describeInputs } from './fit.js';
 
 export const COMPARE_USAGE = `bcnmf compare (--target FILE --background FILE | --input FILE --split-by COLUMN ...) --k N --alpha A [options]
 
-Fits bcNMF, NMF, PCA and cPCA (@bcnmf/baselines) to the same inputs, each with k
+Fits every method of @bcnmf/baselines (${METHOD_NAMES.join(', ')}) to the same inputs, each with k
 components, and prints a table. With labels for the target samples, each method's target
 embedding is clustered by k-means under a protocol and scored by ARI (and NMI) against them.
 
@@ -26,7 +26,7 @@ ${FIT_SETTINGS_USAGE}
                        (--k is every method's number of components; --alpha is bcNMF's;
                        loss, iterations, tol, seed, init, damping and backend apply to NMF too)
   --cpca-alpha A       cPCA's contrast strength (default: auto, its spectral selection)
-  --methods LIST       which, comma-separated (default bcnmf,nmf,pca,cpca)
+  --methods LIST       which, comma-separated (default: all, ${METHOD_NAMES.join(',')})
 
 Scoring:
   --labels FILE        CSV/TSV: sample name, then label (second column, or --label-column NAME)
@@ -121,22 +121,22 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
 
   const target = fitInput(inputs.target);
   const background = fitInput(inputs.background);
-  const nmfLoss = settings.loss === 'poisson' ? 'kl' : 'frobenius';
-  const options: Record<MethodName, unknown> = {
+  // every method's options from the shared settings (@bcnmf/baselines' sharedOptions: a new
+  // baseline needs no entry here), and on top what only one method takes
+  const shared: SharedSettings = {
+    k,
+    seed: settings.seed,
+    loss: settings.loss,
+    init: typeof settings.init === 'string' ? settings.init : undefined, // --init names a method; compare takes no --init-from
+    maxIter: settings.maxIter,
+    tol: settings.tol,
+    damping: settings.damping,
+    backend: settings.backend,
+    signal: ctx.signal,
+  };
+  const ownOptions: Partial<Record<string, object>> = {
     bcnmf: defined({ ...settings, k, alpha, onWarning: (m: string) => ctx.err(`bcnmf: warning: bcNMF: ${m}`), signal: ctx.signal }),
-    nmf: defined({
-      nComponents: k,
-      loss: nmfLoss,
-      init: settings.init,
-      maxIter: settings.maxIter,
-      tol: settings.tol,
-      seed: settings.seed,
-      damping: settings.damping,
-      backend: settings.backend,
-      signal: ctx.signal,
-    }),
-    pca: { nComponents: k },
-    cpca: defined({ nComponents: k, alpha: cpcaAlpha, seed: settings.seed }),
+    cpca: defined({ alpha: cpcaAlpha }),
   };
   const rows: CompareRow[] = [];
   for (const name of methods as MethodName[]) {
@@ -144,7 +144,7 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
     // each, so Ctrl-C is also checked between methods
     ctx.signal?.throwIfAborted();
     const method = getMethod(name);
-    let methodOptions = options[name];
+    let methodOptions: unknown = { ...(method.sharedOptions(shared) as object), ...ownOptions[name] };
     const progress = name === 'bcnmf' ? fitProgress(ctx, 'bcnmf compare: bcNMF', quiet) : null;
     if (progress) methodOptions = { ...(methodOptions as object), onProgress: progress.onProgress };
     else if (!quiet) ctx.err(`bcnmf compare: fitting ${name}`);
