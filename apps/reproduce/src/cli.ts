@@ -9,9 +9,24 @@ import type { ReproduceReport } from './report/types.js';
 import { checkOutDir, writeReport } from './report/write.js';
 import { SETTINGS_NAMES, type Availability, type Experiment, type MethodRunEvent, type RunOverrides, type SettingsName } from './types.js';
 import { nativeLinalgStatus } from '@bcnmf/baselines';
+import { runEnvironment } from './environment.js';
 
 /** Default output folder, relative to the working directory. */
 export const DEFAULT_OUT_DIR = 'bcnmf-report';
+
+/** `text` in lines of at most `width` characters, each indented by `indent` spaces (help text). */
+function wrapHelp(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
+}
 
 export const REPRODUCE_USAGE = `bcnmf reproduce NAME [--settings notebook|table|both] [--out DIR] [--seeds N] [--quick] [--data-dir DIR] [--backend NAME] [--check-backend NAME]
 
@@ -33,10 +48,11 @@ get them.
                   that is or holds --data-dir; the current or home folder, or one above;
                   an existing folder that is not empty and not an earlier report, or that
                   holds files its report.json does not list (they are named, never deleted)
-  --seeds N       number of seeds 0..N-1 (default per experiment: simulation 3, mice-protein and
-                  mnist-flowers 10, others 5; with --quick 2, 3 for mice-protein and mnist-flowers)
-  --quick         fewer cells (simulation: 250 + 250 of 1,000 + 1,000, genes and planted
-                  programs unchanged) or seeds, for tests; said on every table it prints
+  --seeds N       number of seeds 0..N-1 (default per experiment, with --quick in brackets:
+${wrapHelp(EXPERIMENTS.map((e) => `${e.name} ${e.seeds.full} (${e.seeds.quick})`).join(', ') + ')', 18, 92)}
+  --quick         for tests: fewer seeds, and per experiment fewer cells (simulation: 250 + 250
+                  of 1,000 + 1,000, genes and planted programs unchanged), iterations or
+                  restarts; every table it prints says what was cut
   --data-dir DIR  data sets folder (default $BCNMF_DATA_DIR, else ../shared/datasets from the
                   repository root when it exists, else ~/.cache/bcnmf/datasets)
   --backend NAME  where NMF and bcNMF run: auto (default), cpu, wasm, webgpu, cuda (bcnmf backends);
@@ -198,6 +214,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     await useBackend(args.checkBackend);
   }
   if (args.backend !== undefined && args.backend !== AUTO_BACKEND) await useBackend(args.backend);
+  report.environment = await runEnvironment(args.backend ?? AUTO_BACKEND);
   const overrides = {
     ...(options.overrides ?? {}),
     ...(args.backend !== undefined ? { backend: args.backend } : {}),

@@ -50,7 +50,11 @@ it('--backend webgpu --check-backend cpu: the simulation on webgpu agrees with t
   assert.match(md, /### Backend check: webgpu against cpu/);
   assert.match(md, /\| bcNMF \| β=2 \| [0-9.]+, [0-9.]+ \| [0-9.]+, [0-9.]+ \| [0-9.]+e-\d \| yes \|/);
   assert.match(md, /Every mean agrees within seed noise\./);
-  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /NMF and bcNMF ran on backend webgpu and, where an experiment's "Backend check" says so, again on cpu/);
+  const reportMd = readFileSync(join(out, 'report.md'), 'utf8');
+  assert.match(reportMd, /NMF and bcNMF ran on backend webgpu \(.*adapter.*\); PCA and cPCA linear algebra: .*Node v\d+/);
+  assert.match(reportMd, /Where an experiment's "Backend check" says so, NMF and bcNMF were fitted again on cpu\./);
+  assert.match(md, /NMF and bcNMF ran on backend webgpu/);
+  assert.equal(JSON.parse(readFileSync(join(out, 'simulation.json'), 'utf8')).environment.backend, 'webgpu');
 });
 
 it('--check-backend: the same backend twice gives the same values, and a planted disagreement is reported as one', async () => {

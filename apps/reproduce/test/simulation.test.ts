@@ -86,21 +86,32 @@ test('simulation at a tiny size: 4 methods x betas, mean ± sd, the paper\'s sep
   assert.doesNotMatch(md, /reported|\(reference: paper/);
   assert.match(md, /- \*\*untraced\*\*: ALGORITHM\.md §8/);
   assert.match(md, /## Settings|### Settings/);
+  // where it ran: auto's pick named, PCA's linear algebra, versions
+  assert.match(md, /NMF and bcNMF ran on backend auto \((cpu|wasm)\)[^\n]*; PCA and cPCA linear algebra: (native|JavaScript) \([^\n]*Node v\d+/);
   // CSV
   const csv = readFileSync(join(out, 'simulation.csv'), 'utf8').trimEnd().split('\n');
   assert.equal(csv[0], CSV_HEADER.join(','));
   const rows = csv.slice(1).map((l) => l.split(','));
-  const bc2 = rows.find((r) => r[1] === 'bcNMF' && r[2] === 'β=2');
-  assert.ok(bc2);
-  assert.equal(Number(bc2[3]), result.rows.find((r) => r.method === 'bcNMF')!.cells[1].mean);
-  assert.equal(bc2[CSV_HEADER.indexOf('reference')], '0.999');
-  assert.equal(bc2[CSV_HEADER.indexOf('reference_source')], 'untraced');
-  assert.equal(bc2[CSV_HEADER.indexOf('settings')], 'notebook');
+  assert.equal(CSV_HEADER.at(-1), 'row_kind');
+  const kind = -1; // the last field (method_settings before it may hold quoted commas)
+  const bc2 = rows.filter((r) => r[1] === 'bcNMF' && r[2] === 'β=2');
+  // one line of ours, one per reference value: the mean column counts each result once
+  assert.deepEqual(bc2.map((r) => r.at(kind)), ['ours', 'reference']);
+  assert.equal(Number(bc2[0][3]), result.rows.find((r) => r.method === 'bcNMF')!.cells[1].mean);
+  assert.equal(bc2[0][CSV_HEADER.indexOf('settings')], 'notebook');
+  assert.equal(bc2[0][CSV_HEADER.indexOf('reference')], '');
+  assert.equal(bc2[1][CSV_HEADER.indexOf('mean')], '');
+  assert.equal(bc2[1][CSV_HEADER.indexOf('reference')], '0.999');
+  assert.equal(bc2[1][CSV_HEADER.indexOf('reference_source')], 'untraced');
+  const ours = rows.filter((r) => r.at(kind) === 'ours');
+  assert.equal(ours.length, result.rows.length * result.columns.length);
   // JSON
   const json = JSON.parse(readFileSync(join(out, 'simulation.json'), 'utf8'));
   assert.deepEqual(json.columns, result.columns);
   assert.equal(json.rows.length, result.rows.length);
+  assert.equal(json.environment.versions.node, process.version);
   const report2 = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.match(report2.environment.backend, /^auto \((cpu|wasm)\)$/);
   assert.equal(report2.generator, '@bcnmf/reproduce');
   assert.ok(existsSync(join(out, 'report.md')) && existsSync(join(out, 'results.csv')));
   // every beta's scatters; the W heatmap at beta 2
@@ -124,12 +135,14 @@ test('simulation --quick: fewer cells, never fewer genes or smaller planted prog
   assert.equal(result.dataset.info.targetGenesPerProgram, 120);
   assert.equal(result.quick, true);
   const printed = lines.join('\n');
-  assert.match(printed, /\*\*Quick run \(--quick\): 250 \+ 250 cells instead of 1000 \+ 1000 \(the 3000 genes and the planted programs unchanged\), 1 seed instead of 3;/);
+  assert.match(printed, /\*\*Quick run \(--quick\): 250 \+ 250 cells instead of 1000 \+ 1000 \(the 3000 genes and the planted programs unchanged\), 1 seed instead of 3\./);
   // the seeds that ran (--seeds 1), not the quick default's 2
-  assert.match(printed, /^simulation: .*; seeds 0; quick: .*1 seed instead of 3;/m);
+  assert.match(printed, /^simulation: .*; seeds 0; quick: .*1 seed instead of 3$/m);
   assert.doesNotMatch(printed, /2 seeds instead of 3/);
   assert.match(printed, /\| bcNMF \(ours, quick\) \|/);
-  assert.match(printed, /\| bcNMF \(reference: untraced, full size\) \| 0\.999 \|/);
+  assert.match(printed, /\| bcNMF \(reference: untraced\) \| 0\.999 \|/);
+  assert.match(printed, /The reference rows are the references' own runs, not cut by --quick\./);
+  assert.equal(printed.match(/not cut by --quick/g)?.length, 1);
   // cPCA with automatic alpha: a row per returned alpha and the best one, chosen with labels
   const rows = result.rows.map((r) => r.method);
   assert.ok(rows.includes('cPCA (returned α #1)'), rows.join(', '));

@@ -79,7 +79,7 @@ export const simulation: Experiment = {
   quickChanges: (seeds) =>
     `${SIMULATION_QUICK.cellScale * SIMULATION_DEFAULTS.nTarget} + ${SIMULATION_QUICK.cellScale * SIMULATION_DEFAULTS.nBackground} cells instead of ` +
     `${SIMULATION_DEFAULTS.nTarget} + ${SIMULATION_DEFAULTS.nBackground} (the ${SIMULATION_DEFAULTS.nGenes} genes and the planted programs unchanged), ` +
-    `${seedsChange(seeds, FULL_SEEDS)}; the reference rows are full-size values`,
+    `${seedsChange(seeds, FULL_SEEDS)}`,
   async available() {
     return { present: true };
   },

@@ -9,13 +9,14 @@ export function csvField(value: string | number | null | undefined): string {
 
 /** Column names of the results CSV. */
 export const CSV_HEADER = [
-  'experiment', 'method', 'column', 'mean', 'sd', 'n', 'values', 'reference', 'reference_sd', 'reference_source', 'reference_where', 'details', 'settings', 'method_settings', 'quick',
+  'experiment', 'method', 'column', 'mean', 'sd', 'n', 'values', 'reference', 'reference_sd', 'reference_source', 'reference_where', 'details', 'settings', 'method_settings', 'quick', 'row_kind',
 ] as const;
 
 /**
- * One line per (method, column) of each result: our mean, sd, n and per-seed values
- * beside a reference value where there is one (its kind and where it comes from); a
- * row with several reference values for a cell gets a line for each.
+ * Lines as the Markdown table has rows: per (method, column) of each result one line of
+ * ours (`row_kind` 'ours': mean, sd, n and per-seed values) and one line per reference
+ * value of that cell (`row_kind` 'reference': the value, its sd, kind and source; our
+ * columns empty), so that the means of the 'ours' lines count each result once.
  */
 export function resultsCsv(results: readonly ExperimentResult[]): string {
   const lines = [CSV_HEADER.join(',')];
@@ -25,13 +26,17 @@ export function resultsCsv(results: readonly ExperimentResult[]): string {
         const column = r.columns[c];
         const run = r.settings.find((s) => s.columns.includes(column)) ?? r.settings[0];
         const method = run?.methods.find((m) => m.label === row.method) ?? run?.methods.find((m) => row.method.startsWith(`${m.label} (`));
-        const references = r.reference.values.filter((p) => p.row === row.method && p.column === column);
-        for (const ref of references.length > 0 ? references : [undefined]) {
+        const quick = r.quick ? 'yes' : 'no';
+        lines.push(
+          [r.name, row.method, column, cell.mean, cell.sd, cell.n, cell.values.join(';'), undefined, undefined, undefined, undefined, row.details[c], run?.name, method?.text ?? '', quick, 'ours']
+            .map(csvField).join(','),
+        );
+        for (const ref of r.reference.values.filter((p) => p.row === row.method && p.column === column)) {
           lines.push(
             [
-              r.name, row.method, column, cell.mean, cell.sd, cell.n, cell.values.join(';'),
-              ref?.value, ref?.sd, ref?.source.kind, ref ? `${ref.source.where}${ref.source.note ? `: ${ref.source.note}` : ''}` : undefined,
-              row.details[c], run?.name, method?.text ?? '', r.quick ? 'yes' : 'no',
+              r.name, row.method, column, undefined, undefined, undefined, undefined,
+              ref.value, ref.sd, ref.source.kind, `${ref.source.where}${ref.source.note ? `: ${ref.source.note}` : ''}`,
+              undefined, undefined, undefined, quick, 'reference',
             ].map(csvField).join(','),
           );
         }

@@ -1,5 +1,6 @@
 import { formatStats } from '../stats.js';
 import type { ExperimentResult, ReferenceSource, ReferenceValue } from '../types.js';
+import { environmentLine } from '../environment.js';
 import type { ReproduceReport } from './types.js';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -37,17 +38,17 @@ function referenceRows(result: ExperimentResult, row: string): { source: Referen
 /**
  * The table alone: each row of ours (`METHOD (ours)`, mean ± sd over seeds) followed by a
  * row per source of reference values compared with it (`METHOD (reference: SOURCE)`). A
- * quick run says so on the table itself, and its reference rows say "full size".
+ * quick run says so on the table itself, and that the reference rows are not cut by it.
  */
 export function tableMarkdown(result: ExperimentResult): string {
   const head = result.columns.map((c) => escapeCell(c));
   const lines: string[] = [];
-  if (result.quick) lines.push(`**Quick run (--quick): ${escapeCell(result.quickChanges)}.**${result.reference.values.length > 0 ? ' The reference rows are full-size values.' : ''}`, '');
+  if (result.quick) lines.push(`**Quick run (--quick): ${escapeCell(result.quickChanges)}.**${result.reference.values.length > 0 ? ' The reference rows are the references\' own runs, not cut by --quick.' : ''}`, '');
   lines.push(`| method | ${head.join(' | ')} |`, `|---|${head.map(() => '---').join('|')}|`);
   for (const row of result.rows) {
     lines.push(`| ${escapeCell(row.method)} (ours${result.quick ? ', quick' : ''}) | ${row.cells.map((c) => formatStats(c)).join(' | ')} |`);
     for (const group of referenceRows(result, row.method)) {
-      const label = `${escapeCell(row.method)} (reference: ${escapeCell(sourceLabel(group.source))}${result.quick ? ', full size' : ''})`;
+      const label = `${escapeCell(row.method)} (reference: ${escapeCell(sourceLabel(group.source))})`;
       lines.push(`| ${label} | ${result.columns.map((c) => referenceCell(group.values, c)).join(' | ')} |`);
     }
   }
@@ -154,9 +155,10 @@ export function reportMarkdown(report: ReproduceReport, figureFiles: Record<stri
   const out: string[] = [];
   out.push(`# bcNMF reproduction report: ${report.request}`, '');
   out.push(
-    `Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s; NMF and bcNMF ran on backend ${report.backend}` +
-      (report.checkBackend ? ` and, where an experiment's "Backend check" says so, again on ${report.checkBackend}` : '') +
-      `. Every number in the "(ours)" rows comes from this run; ` +
+    `Generated ${report.date} by \`bcnmf reproduce ${report.request}\` in ${report.seconds.toFixed(1)} s. ` +
+      (report.environment ? environmentLine(report.environment) : `NMF and bcNMF ran on backend ${report.backend}.`) +
+      (report.checkBackend ? ` Where an experiment's "Backend check" says so, NMF and bcNMF were fitted again on ${report.checkBackend}.` : '') +
+      ` Every number in the "(ours)" rows comes from this run; ` +
       'each "(reference: ...)" row names its source: the paper (arXiv text), a reference notebook (its printed output), or untraced.',
     '',
   );

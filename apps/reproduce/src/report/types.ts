@@ -1,3 +1,4 @@
+import type { RunEnvironment } from '../environment.js';
 import type { ExperimentResult } from '../types.js';
 
 /** An experiment that was asked for (or part of `all`) and not run, with why. */
@@ -25,4 +26,6 @@ export interface ReproduceReport {
   backend: string;
   /** `--check-backend`: the backend NMF and bcNMF were fitted again on, for each experiment's backend check. */
   checkBackend?: string;
+  /** Where it ran: the backend used (auto's pick named), its details, PCA's linear algebra, versions and git commit. */
+  environment?: RunEnvironment;
 }

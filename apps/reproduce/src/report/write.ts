@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { homedir } from 'node:os';
 import { basename, dirname, join, parse } from 'node:path';
 import { filesUnder, isWithin, realPathOrResolved } from '@bcnmf/data';
+import { environmentLine } from '../environment.js';
 import { ReproduceUsageError } from '../errors.js';
 import { resultsCsv } from './csv.js';
 import { reportJson, resultJson } from './json.js';
@@ -115,9 +116,11 @@ export async function writeReport(outDir: string, report: ReproduceReport, signa
       }
     }
     for (const result of report.experiments) {
-      put(`${result.name}.md`, `# bcNMF reproduction\n\n${experimentMarkdown(result, figureFiles)}`);
+      const ranOn = report.environment ? `${environmentLine(report.environment)}\n\n` : '';
+      put(`${result.name}.md`, `# bcNMF reproduction\n\n${ranOn}${experimentMarkdown(result, figureFiles)}`);
       put(`${result.name}.csv`, resultsCsv([result]));
-      put(`${result.name}.json`, JSON.stringify(resultJson(result, figureFiles), null, 2) + '\n');
+      const json = { ...(resultJson(result, figureFiles) as object), ...(report.environment ? { environment: report.environment } : {}) };
+      put(`${result.name}.json`, JSON.stringify(json, null, 2) + '\n');
     }
     const allFiles = [...files, 'report.md', 'results.csv', 'report.json'];
     report.files = allFiles;
