@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsrMatrix, DenseMatrix, diagnoseFit, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
-import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited, selectColumns, type AnnotationValue } from '@bcnmf/data';
+import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited, type AnnotationValue } from '@bcnmf/data';
 import { writeReport, type ReportLabels } from './report.js';
 import { checkInterrupted } from './interrupt-check.js';
 import { jsonPieces, writeTextFile } from './text-file.js';
@@ -233,22 +233,22 @@ export async function writeFitOutputs(
   return written;
 }
 
-async function readFactor(dir: string, file: string): Promise<DenseMatrix> {
+async function readFactor(dir: string, file: string, features?: RegExp): Promise<DenseMatrix> {
   const path = join(dir, file);
   if (!existsSync(path)) throw new UsageError(`--init-from ${dir}: there is no ${file} (it needs W.csv, H_target.csv and H_background.csv, or H_background_1.csv, ... for several backgrounds, of an earlier fit)`);
-  const m = (await readDelimited(path, { orientation: 'samples-in-rows' })).matrix;
+  const m = (await readDelimited(path, { orientation: 'samples-in-rows', ...(features ? { features } : {}) })).matrix;
   // names were guarded against spreadsheets when written: read them back as they were
   return m.withNames({ rowNames: m.rowNames?.map(spreadsheetText), columnNames: m.columnNames?.map(spreadsheetText) });
 }
 
 const TOPIC_NAME = /^topic_\d+$/;
 
-/** The topic columns of an H file (topic_1, ...), without the annotation columns written after them. */
-function topicColumns(m: DenseMatrix): DenseMatrix {
-  const names = m.columnNames ?? [];
-  const keep = names.map((n, j) => (TOPIC_NAME.test(n) ? j : -1)).filter((j) => j >= 0);
-  if (keep.length === 0 || keep.length === names.length) return m;
-  return selectColumns(m, keep) as DenseMatrix;
+/**
+ * The topic columns (topic_1, ...) of an H file, read without the annotation columns fit
+ * writes after them (text such as a genotype, which is no number to read).
+ */
+async function readCoefficients(dir: string, file: string): Promise<DenseMatrix> {
+  return readFactor(dir, file, TOPIC_NAME);
 }
 
 /**
@@ -287,10 +287,10 @@ function reorderRows(m: DenseMatrix, wanted: readonly string[], file: string, wh
  */
 export async function readInitFrom(dir: string, inputs: Inputs, k: number | undefined): Promise<CustomInit & { k: number }> {
   const W = basisOf(await readFactor(dir, 'W.csv'), dir);
-  const Htarget = topicColumns(await readFactor(dir, 'H_target.csv'));
+  const Htarget = await readCoefficients(dir, 'H_target.csv');
   const hFiles = backgroundFiles(inputs.backgrounds.length);
   const Hbackgrounds: DenseMatrix[] = [];
-  for (const file of hFiles) Hbackgrounds.push(topicColumns(await readFactor(dir, file)));
+  for (const file of hFiles) Hbackgrounds.push(await readCoefficients(dir, file));
   if (k !== undefined && W.rows !== k) throw new UsageError(`--k is ${k} but ${join(dir, 'W.csv')} has ${W.rows} topics`);
   for (const [m, file] of [[Htarget, 'H_target.csv'] as const, ...Hbackgrounds.map((H, b) => [H, hFiles[b]] as const)]) {
     if (m.columns !== W.rows) throw new UsageError(`--init-from ${dir}: ${file} has ${m.columns} topic columns but W.csv has ${W.rows} topics`);

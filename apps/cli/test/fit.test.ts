@@ -174,6 +174,26 @@ describe('bcnmf fit', () => {
     assert.equal(warm.history.at(-1).score, full.history.at(-1).score);
   });
 
+  it('warm start from a fit of a split input, whose H files carry text annotation columns after the topics', async () => {
+    const path = join(dir, 'annotated.csv');
+    const lines = ['sample,' + p.features.join(',') + ',condition,batch,age'];
+    p.target.forEach((row, i) => lines.push([p.targetNames[i], ...row, 'treated', `b${i % 2}`, 30 + i].join(',')));
+    p.background.forEach((row, i) => lines.push([p.backgroundNames[i], ...row, 'control', `b${i % 2}`, 50 + i].join(',')));
+    writeFileSync(path, lines.join('\n') + '\n');
+    const split = ['--input', path, '--features', '^f', '--split-by', 'condition', '--target-values', 'treated', '--background-values', 'control',
+      '--alpha', '1', '--tol', '0', '--seed', '2', '--quiet'];
+    const first = join(dir, 'annotated-10');
+    assert.equal((await run(['fit', ...split, '--k', '2', '--max-iter', '10', '--out', first])).code, 0);
+    assert.match(readFileSync(join(first, 'H_target.csv'), 'utf8').split('\n')[0], /^sample,topic_1,topic_2,.*condition/);
+    const second = join(dir, 'annotated-10-10');
+    const r = await run(['fit', ...split, '--init-from', first, '--max-iter', '10', '--out', second]);
+    assert.equal(r.code, 0, r.err);
+    const straight = join(dir, 'annotated-20');
+    assert.equal((await run(['fit', ...split, '--k', '2', '--max-iter', '20', '--out', straight])).code, 0);
+    assert.equal(readFileSync(join(second, 'W.csv'), 'utf8'), readFileSync(join(straight, 'W.csv'), 'utf8'));
+    assert.equal(readFileSync(join(second, 'H_target.csv'), 'utf8'), readFileSync(join(straight, 'H_target.csv'), 'utf8'));
+  });
+
   it('--init-from matches rows and features by name and says what does not match', async () => {
     const base = join(dir, 'init-base');
     const common = ['--target', target, '--background', background, '--alpha', '1', '--max-iter', '5', '--quiet'];
