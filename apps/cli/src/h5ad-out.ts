@@ -1,5 +1,5 @@
 import { CsrMatrix, DenseMatrix, type BcnmfModel, type FitDiagnosis } from '@bcnmf/core';
-import { toCategorical, writeH5ad, type AnnotationValue, type H5adColumnInput, type UnsValue } from '@bcnmf/data';
+import { h5adColumnNameProblem, toCategorical, writeH5ad, type AnnotationValue, type H5adColumnInput, type UnsValue } from '@bcnmf/data';
 import { UsageError } from './errors.js';
 import { rowNamesOf, type AnyMatrix, type Inputs } from './input.js';
 
@@ -81,6 +81,20 @@ function annotationColumns(parts: readonly { rows: number; annotations: Record<s
 /** The obs column that says which part a sample belongs to: `<key>_role`. */
 export function roleColumn(key: string): string {
   return `${key}_role`;
+}
+
+/**
+ * Refuses, before the fit, what `--h5ad-out` could not write: an annotation column whose
+ * name cannot name an obs column ('a/b', '_index'), or one named as the role column.
+ */
+export function checkH5adOutNames(inputs: Pick<Inputs, 'targetAnnotations' | 'backgroundAnnotations'>, key: string): void {
+  const names = new Set([...Object.keys(inputs.targetAnnotations), ...inputs.backgroundAnnotations.flatMap((a) => Object.keys(a ?? {}))]);
+  const role = roleColumn(key);
+  if (names.has(role)) throw new UsageError(`--h5ad-out: the inputs have an annotation named '${role}', the column that marks target and background; pass another --key`);
+  for (const name of names) {
+    const problem = h5adColumnNameProblem(name);
+    if (problem) throw new UsageError(`--h5ad-out: the annotation column ${JSON.stringify(name)} cannot be an obs column of the .h5ad (${problem}); rename it in the input`);
+  }
 }
 
 /**

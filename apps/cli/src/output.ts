@@ -140,6 +140,13 @@ export interface WriteOutputOptions extends OutputTarget {
   command: string;
   /** Checked after writing, before the rename: an interrupted command leaves nothing. */
   signal?: AbortSignal;
+  /**
+   * Files outside the folder that belong to the same output (fit's --h5ad-out): each is
+   * written to a temporary sibling of its path after the folder's files, and renamed into
+   * place right after the folder, past the last check of the signal, so that an
+   * interrupted or failed command replaces neither the folder nor them.
+   */
+  alongside?: readonly { path: string; write: (tempPath: string) => Promise<void> }[];
 }
 
 /**
@@ -156,11 +163,17 @@ export async function writeOutputDir<T>(out: string, options: WriteOutputOptions
   const dir = siblingName(absolute, 'tmp');
   mkdirSync(dir);
   removeOnExit(dir);
+  const companions = (options.alongside ?? []).map((file) => ({ ...file, temp: siblingName(resolve(file.path), 'tmp') }));
+  for (const { temp } of companions) removeOnExit(temp);
   try {
     const result = await write(dir);
     const marker: OutputMarker = { generator: GENERATOR, command, files: filesUnder(dir).sort(), written: new Date().toISOString() };
     writeFileSync(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
-    // a Ctrl-C that came during the long synchronous writes is seen here, before the rename
+    for (const file of companions) {
+      await checkInterrupted(signal);
+      await file.write(file.temp);
+    }
+    // a Ctrl-C that came during the long synchronous writes is seen here, before any rename
     await checkInterrupted(signal);
     checkOutputDir(out, overwrite, options);
     if (existsSync(absolute)) {
@@ -171,12 +184,15 @@ export async function writeOutputDir<T>(out: string, options: WriteOutputOptions
     } else {
       renameSync(dir, absolute);
     }
+    for (const file of companions) renameSync(file.temp, file.path);
     return result;
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
+    for (const { temp } of companions) rmSync(temp, { force: true });
     throw error;
   } finally {
     forgetOnExit(dir);
+    for (const { temp } of companions) forgetOnExit(temp);
   }
 }
 

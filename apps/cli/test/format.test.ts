@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,39 @@ describe('output folder', () => {
       );
       assert.equal(existsSync(out), false);
       assert.deepEqual(readdirSync(dir), [], 'no temporary sibling left');
+    } finally {
+      remove();
+    }
+  });
+
+  it('a file written alongside the folder (--h5ad-out) is replaced with it or, interrupted while written, not at all', async () => {
+    const { dir, remove } = tempDir('out-alongside');
+    try {
+      const out = join(dir, 'result');
+      const h5ad = join(dir, 'fit.h5ad');
+      const alongside = (text: string, after?: () => void) => [{ path: h5ad, write: async (temp: string) => { writeFileSync(temp, text); after?.(); } }];
+      await writeOutputDir(out, { overwrite: false, command: 'test', alongside: alongside('old') }, async (d) => writeFileSync(join(d, 'a.txt'), 'old'));
+      assert.equal(readFileSync(h5ad, 'utf8'), 'old');
+      // Ctrl-C during the companion's synchronous write: seen before any rename
+      const controller = new AbortController();
+      await assert.rejects(
+        writeOutputDir(out, { overwrite: true, command: 'test', signal: controller.signal, alongside: alongside('new', () => setImmediate(() => controller.abort(new Error('interrupted')))) },
+          async (d) => writeFileSync(join(d, 'a.txt'), 'new')),
+        /^Error: interrupted$/,
+      );
+      assert.equal(readFileSync(h5ad, 'utf8'), 'old', 'the earlier .h5ad stays');
+      assert.equal(readFileSync(join(out, 'a.txt'), 'utf8'), 'old', 'the earlier folder stays');
+      assert.deepEqual(readdirSync(dir).sort(), ['fit.h5ad', 'result'], 'no temporary file left');
+      // a failing companion: neither is replaced
+      await assert.rejects(
+        writeOutputDir(out, { overwrite: true, command: 'test', alongside: [{ path: h5ad, write: async () => { throw new Error('disk full'); } }] },
+          async (d) => writeFileSync(join(d, 'a.txt'), 'new')),
+        /disk full/,
+      );
+      assert.equal(readFileSync(join(out, 'a.txt'), 'utf8'), 'old');
+      await writeOutputDir(out, { overwrite: true, command: 'test', alongside: alongside('new') }, async (d) => writeFileSync(join(d, 'a.txt'), 'new'));
+      assert.equal(readFileSync(h5ad, 'utf8'), 'new');
+      assert.deepEqual(readdirSync(dir).sort(), ['fit.h5ad', 'result']);
     } finally {
       remove();
     }

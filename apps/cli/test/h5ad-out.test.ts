@@ -3,7 +3,7 @@
 // dtypes and values of the fit; .h5ad inputs that anndata wrote are fitted on the matrix asked for.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { planted, readCsv, run, tempDir, writeTable } from './helpers.js';
@@ -115,8 +115,12 @@ describe('bcnmf fit --h5ad-out', { skip }, () => {
       [['--out', join(dir, 'r5'), '--layer', 'counts'], /--layer chooses a matrix of an \.h5ad input, not of .*target\.csv/],
       [['--out', join(dir, 'r6'), '--use-raw'], /--use-raw chooses the raw matrix of an \.h5ad input/],
       [['--out', join(dir, 'r9'), '--h5ad-out', join(dir, 'r9', 'x.h5ad')], /--h5ad-out .*x\.h5ad is inside --out/],
+      // through a link to the --out folder: inside it as well
+      [['--out', join(dir, 'r10'), '--h5ad-out', join(dir, 'link10', 'x.h5ad')], /--h5ad-out .*x\.h5ad is inside --out/],
     ];
     mkdirSync(join(dir, 'r9'));
+    mkdirSync(join(dir, 'r10'));
+    symlinkSync(join(dir, 'r10'), join(dir, 'link10'));
     for (const [extra, message] of cases) {
       const r = await run([...fitArgs(), ...extra]);
       assert.equal(r.code, 2, `${extra.join(' ')}: ${r.err}`);
@@ -125,7 +129,16 @@ describe('bcnmf fit --h5ad-out', { skip }, () => {
     const auto = await run(['fit', '--target', target, '--background', background, '--k', '2', '--alpha', 'auto', '--out', join(dir, 'r7'), '--h5ad-out', join(dir, 'auto.h5ad')]);
     assert.equal(auto.code, 2);
     assert.match(auto.err, /--h5ad-out writes one fit; --alpha auto chooses several/);
-    for (const name of ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'auto.h5ad', 'x.csv', 'r9/x.h5ad']) assert.equal(existsSync(join(dir, name)), false, name);
+    for (const name of ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'auto.h5ad', 'x.csv', 'r9/x.h5ad', 'r10/x.h5ad']) assert.equal(existsSync(join(dir, name)), false, name);
+    // an annotation column the .h5ad cannot name: refused before the fit, not after it
+    const slashed = join(dir, 'slashed.csv');
+    writeFileSync(slashed, ['sample,' + p.features.join(',') + ',CD4/CD8,group', ...p.target.map((row, i) => [p.targetNames[i], ...row, 'x', i < 8 ? 'treated' : 'control'].join(','))].join('\n') + '\n');
+    const annotated = await run(['fit', '--input', slashed, '--features', '^f', '--split-by', 'group', '--target-values', 'treated', '--background-values', 'control',
+      '--k', '2', '--alpha', '1', '--out', join(dir, 'r11'), '--h5ad-out', join(dir, 'r11.h5ad')]);
+    assert.equal(annotated.code, 2, annotated.err);
+    assert.match(annotated.err, /--h5ad-out: the annotation column "CD4\/CD8" cannot be an obs column of the \.h5ad \(it holds '\/', which HDF5 reads as a path separator\); rename it in the input/);
+    assert.doesNotMatch(annotated.err, /iteration/);
+    assert.equal(existsSync(join(dir, 'r11')) || existsSync(join(dir, 'r11.h5ad')), false);
     assert.equal((await import('node:fs')).readFileSync(existing, 'utf8'), 'keep');
     // with --overwrite it is replaced by the fit
     const r = await run([...fitArgs(), '--out', join(dir, 'r8'), '--h5ad-out', existing, '--overwrite']);

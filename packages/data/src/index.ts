@@ -124,6 +124,7 @@ export {
   addResultsToH5ad,
   filesUnder,
   forEachLine,
+  h5adColumnNameProblem,
   h5adResultsKeyClashes,
   isWithin,
   readDelimited,

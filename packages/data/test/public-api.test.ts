@@ -60,6 +60,7 @@ const NODE_ONLY = [
   'forEachLine',
   'generateSparseH5ad',
   'getDatasetManifest',
+  'h5adColumnNameProblem',
   'h5adResultsKeyClashes',
   'isWithin',
   'listDatasets',

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { isWithin, realPathOrResolved } from '@bcnmf/data';
 import { labelsForReport, readInputsAndLabels } from '../labels.js';
 import { diagnoseFit, fitBcnmf, type BcnmfModel, type BcnmfOptions, type FitDiagnosis } from '@bcnmf/core';
 import type { CommandContext } from '../context.js';
@@ -13,7 +14,7 @@ import type { ReportLabels } from '../report.js';
 import { openStreamedInputs, refuseWholeMatrixFlags, summarizeSource, type StreamedInputs } from '../stream-input.js';
 import { parseCommand } from '../options.js';
 import { checkOutputDir, checkOutputFile, writeOutputDir } from '../output.js';
-import { writeH5adOut } from '../h5ad-out.js';
+import { checkH5adOutNames, writeH5adOut } from '../h5ad-out.js';
 import { fitProgress } from '../progress.js';
 import { readInitFrom, resultsKeyOption, writeFitOutputs, type WLayout } from '../results.js';
 import { ALPHA_AUTO_OPTIONS, ALPHA_AUTO_USAGE, runAlphaAuto, type AlphaAutoSummary } from './alpha-auto.js';
@@ -208,8 +209,8 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
   if (h5adOut !== undefined) {
     if (!/\.h5ad$/i.test(h5adOut)) throw new UsageError(`--h5ad-out ${h5adOut}: give a file name ending in .h5ad`);
     checkOutputFile(h5adOut, overwrite, { flag: '--h5ad-out', inputs: inputPaths });
-    const outDir = resolve(values.out);
-    if (resolve(h5adOut).startsWith(outDir + sep)) {
+    // real paths: a link to the --out folder is inside it too
+    if (isWithin(realPathOrResolved(h5adOut), realPathOrResolved(values.out))) {
       throw new UsageError(`--h5ad-out ${h5adOut} is inside --out ${values.out}, which is written as a whole; give a path outside it`);
     }
   }
@@ -270,6 +271,7 @@ async function fitAndWrite(
     const { k, ...init } = await readInitFrom(values['init-from'], inputs, settings.k);
     options = { ...options, k, init };
   }
+  if (h5adOut !== undefined && !streamed) checkH5adOutNames(inputs, key);
   if (!quiet) describeInputs(ctx, 'bcnmf fit', inputs);
   const progress = fitProgress(ctx, 'bcnmf fit', quiet);
   let model: BcnmfModel;
@@ -295,17 +297,18 @@ async function fitAndWrite(
   } else {
     diagnosis = diagnoseFit(model, inputs.target);
   }
-  const files = await writeOutputDir(out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal }, async (dir) => {
+  // the .h5ad is part of the output: written with the folder and renamed into place with it
+  const alongside = h5adOut !== undefined && !isStreamed(inputs)
+    ? [{ path: h5adOut, write: (temp: string) => writeH5adOut({ path: temp, model, inputs, key, diagnosis }) }]
+    : [];
+  const files = await writeOutputDir(out, { overwrite, command: 'bcnmf fit', inputs: inputPaths, signal: ctx.signal, alongside }, async (dir) => {
     const report = values['no-report'] ? null : {
       command: ['bcnmf', 'fit', ...argv].join(' '),
       ...(reportLabels ? { labels: reportLabels } : {}),
       // --stream reads no annotations: only a labels file can colour its report
       ...(values.stream ? { labelsHint: '--labels FILE (sample name, then label)' } : {}),
     };
-    const written = await writeFitOutputs(dir, model, inputs, { key, diagnosis, wLayout, report, signal: ctx.signal });
-    // inside the folder's write: if the .h5ad fails, the folder is not put in place either
-    if (h5adOut !== undefined && !isStreamed(inputs)) await writeH5adOut({ path: h5adOut, model, inputs, key, diagnosis });
-    return written;
+    return writeFitOutputs(dir, model, inputs, { key, diagnosis, wLayout, report, signal: ctx.signal });
   });
   const last = model.history[model.history.length - 1];
   const summary: FitSummary = {

@@ -159,6 +159,23 @@ function normalizeColumn(column: H5adColumnInput, where: string): H5adColumn {
   return column as H5adColumn;
 }
 
+/**
+ * Why `name` cannot name an obs or var column of an .h5ad file, or null when it can: HDF5
+ * reads '/' as a path separator, and AnnData keeps '_index' for the row names. Lets a
+ * caller refuse before a fit the names {@link writeH5ad} would refuse after it.
+ *
+ * @example
+ * h5adColumnNameProblem('cell_type'); // null
+ * h5adColumnNameProblem('CD4/CD8'); // "it holds '/', which HDF5 reads as a path separator"
+ */
+export function h5adColumnNameProblem(name: string): string | null {
+  if (name === '') return 'it is empty';
+  if (name === '.' || name === '..') return 'HDF5 reads it as a path';
+  if (name.includes('/')) return "it holds '/', which HDF5 reads as a path separator";
+  if (name === '_index') return 'AnnData keeps "_index" for the row names';
+  return null;
+}
+
 function writeFrame(
   file: H5File,
   name: 'obs' | 'var',
@@ -168,7 +185,8 @@ function writeFrame(
   const group = file.create_group(name);
   const order = Object.keys(columns);
   for (const key of order) {
-    if (key === '_index') throw new BcnmfError('INVALID_DATA', `${name}: a column may not be named "_index"`);
+    const problem = h5adColumnNameProblem(key);
+    if (problem) throw new BcnmfError('INVALID_DATA', `${name}: a column may not be named ${JSON.stringify(key)}: ${problem}`);
     const column = normalizeColumn(columns[key], `${name}/${key}`);
     const length = column.kind === 'categorical' ? column.codes.length : column.values.length;
     if (length !== index.length) {

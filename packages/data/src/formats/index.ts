@@ -3,7 +3,7 @@
 export { readDelimited, readDelimitedLayout } from './delimited.js';
 export { readTenx } from './tenx.js';
 export type { ReadTenxOptions, TenxData } from './tenx.js';
-export { addResultsToH5ad, readH5ad, writeH5ad } from './h5ad.js';
+export { addResultsToH5ad, h5adColumnNameProblem, readH5ad, writeH5ad } from './h5ad.js';
 export { h5adResultsKeyClashes } from './h5ad-results-key.js';
 export type { BcnmfResults, H5adColumnInput, UnsValue, WriteH5adInput } from './h5ad.js';
 export { forEachLine, textChunks, textLines } from './text-stream.js';
