@@ -58,7 +58,8 @@ export async function fitWithBasis(
   const resolved = resolveOptions({ ...rest, k: basisMatrix.rows }, backgrounds.length);
   throwIfAborted(resolved.signal);
   const { name: backend, adapter, warnings, warn } = await useFitBackend(resolved);
-  const prepared = await prepareData(target, backgrounds, resolved);
+  // coefficients of zeros on a fixed basis are zeros: a result, not a failed fit
+  const prepared = await prepareData(target, backgrounds, resolved, undefined, { allowZeroTarget: true });
   prepared.warnings.forEach(warn);
   const k = prepared.k;
   const features = prepared.target.columns;

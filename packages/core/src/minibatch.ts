@@ -12,7 +12,7 @@ import { toDataMatrix, toDenseMatrix, type MatrixInput } from './matrix/convert.
 import { CsrMatrix } from './matrix/csr-matrix.js';
 import { DenseMatrix } from './matrix/dense-matrix.js';
 import { fitFeatureNames, refuseRepeatedFeatureNames } from './matrix/names.js';
-import { checkNonNegativeData, type DataCheck } from './matrix/validate.js';
+import { checkNonNegativeData, refuseZeroTarget, type DataCheck } from './matrix/validate.js';
 import { BCNMF_DEFAULTS, type CustomInit, type ResolvedOptions } from './options.js';
 import { startGenerator, uniformArray } from './random.js';
 import { abortReason, runIterations, throwIfAborted } from './solver/driver.js';
@@ -96,6 +96,7 @@ export async function prepareMinibatch(
     }
     const matrix: DenseMatrix | CsrMatrix = await toDataMatrix(input as MatrixInput, role);
     const check = checkNonNegativeData(matrix, role, { maxValue: options.lossDefinition.maxDataValue });
+    if (datasets.length === 0) refuseZeroTarget(role, check.zeroRows, matrix.rows);
     warnings.push(...zeroWarnings(role, check));
     datasets.push({ role, source: matrixBatchSource(matrix), checked: true, counts: matrix.rows * matrix.columns });
   }
@@ -325,6 +326,7 @@ export async function runMinibatchStart(
         counting = false;
         zeroCounts.forEach((counts, i) => {
           if (!counts) return;
+          if (i === 0) refuseZeroTarget(datasets[i].role, counts.zeroRows, datasets[i].source.rows);
           const zeroColumns = counts.columnHasValue.reduce((n, seen) => n + (seen ? 0 : 1), 0);
           zeroWarnings(datasets[i].role, { zeroRows: counts.zeroRows, zeroColumns }).forEach(warn);
         });

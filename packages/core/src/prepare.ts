@@ -6,7 +6,7 @@ import { DenseMatrix } from './matrix/dense-matrix.js';
 /** A data matrix on the host: dense, or sparse (CSR). */
 export type DataMatrix = DenseMatrix | CsrMatrix;
 import { fitFeatureNames, refuseRepeatedFeatureNames } from './matrix/names.js';
-import { checkNonNegativeData } from './matrix/validate.js';
+import { checkNonNegativeData, refuseZeroTarget } from './matrix/validate.js';
 import type { CheckedCustomInit } from './init/initial-factors.js';
 import type { CustomInit, InitMethod, ResolvedOptions } from './options.js';
 import { datasetRoles } from './solver/start.js';
@@ -96,14 +96,16 @@ async function checkFactor(
 
 /**
  * Converts and checks everything a fit needs before any device work: the data
- * (finite, non-negative, not empty, same features), k against the data's size, and an
- * explicit init's shapes. Warnings (all-zero samples or features) are collected.
+ * (finite, non-negative, not empty, same features; a target of zeros only is refused
+ * unless `allowZeroTarget`, as a fit with a fixed basis allows it), k against the data's
+ * size, and an explicit init's shapes. Warnings (all-zero samples or features) are collected.
  */
 export async function prepareData(
   targetInput: MatrixInput,
   backgroundInputs: readonly MatrixInput[],
   options: ResolvedOptions,
   checkSize: (target: DataMatrix, backgrounds: DataMatrix[]) => void = () => {},
+  { allowZeroTarget = false }: { allowZeroTarget?: boolean } = {},
 ): Promise<PreparedData> {
   const roles = datasetRoles(backgroundInputs.length).slice(1);
   const target = await toDataMatrix(targetInput, 'target');
@@ -116,6 +118,7 @@ export async function prepareData(
   const all: [DataMatrix, string][] = [[target, 'target'], ...backgrounds.map((m, b): [DataMatrix, string] => [m, roles[b]])];
   for (const [matrix, role] of all) {
     const check = checkNonNegativeData(matrix, role, { maxValue: options.lossDefinition.maxDataValue });
+    if (role === 'target' && !allowZeroTarget) refuseZeroTarget(role, check.zeroRows, matrix.rows);
     if (check.zeroRows > 0) {
       warnings.push(`${role} has ${check.zeroRows} all-zero sample${check.zeroRows > 1 ? 's' : ''}; their coefficients stay zero`);
     }

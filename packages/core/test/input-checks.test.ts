@@ -2,7 +2,7 @@
 // answer from): NaN, negative or infinite values, unknown option names, bad thresholds.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { Bcnmf, BcnmfError, type BcnmfModel, CsrMatrix, DenseMatrix, diagnoseFit, fitBcnmf, summarizeData } from '../src/index.js';
+import { Bcnmf, BcnmfError, type BcnmfModel, CsrMatrix, DenseMatrix, diagnoseFit, fitBcnmf, fitWithBasis, matrixBatchSource, summarizeData } from '../src/index.js';
 import { plantedPair } from '../src/testing/planted.js';
 
 const planted = plantedPair('input-checks', 12, 10); // 12 target samples, 50 features
@@ -17,6 +17,26 @@ function refused(code: string, pattern: RegExp): (error: unknown) => boolean {
     return true;
   };
 }
+
+describe('a target of zeros only is refused: every factorization of it is zeros', () => {
+  it('loaded, in minibatches and streamed; a fixed basis still gives its (zero) coefficients', async () => {
+    const zeros = planted.target.map((row) => row.map(() => 0));
+    const options = { k: 2, alpha: 1, maxIter: 3, ...quiet };
+    const message = refused('INVALID_DATA', /^target is all zeros \(each of its 12 samples\): there is nothing to factorize$/);
+    await assert.rejects(fitBcnmf(zeros, planted.background, options), message);
+    await assert.rejects(fitBcnmf(zeros, planted.background, { ...options, batchSize: 4 }), message);
+    await assert.rejects(fitBcnmf(matrixBatchSource(DenseMatrix.fromRows(zeros)), planted.background, { ...options, batchSize: 4 }), message);
+    await assert.rejects(fitBcnmf(new CsrMatrix({ indptr: new Int32Array(13), indices: new Int32Array(0), data: new Float64Array(0), shape: [12, 50] }), planted.background, options), message);
+    // one sample with a value is a fit (its warning names the 11 others)
+    const one = zeros.map((row, i) => (i === 0 ? planted.target[0] : row));
+    const warnings: string[] = [];
+    await fitBcnmf(one, planted.background, { ...options, onWarning: (w: string) => warnings.push(w) });
+    assert.ok(warnings.includes('target has 11 all-zero samples; their coefficients stay zero'), warnings.join('\n'));
+    const basis = (await fitBcnmf(planted.target, planted.background, options)).W;
+    const fixed = await fitWithBasis(zeros, planted.background, { basis, maxIter: 3, ...quiet });
+    assert.ok(Array.from(fixed.Htarget.data).every((v) => v === 0));
+  });
+});
 
 describe('Bcnmf.inverseTransform refuses coefficients that are not a model\'s', () => {
   let estimator: Bcnmf;

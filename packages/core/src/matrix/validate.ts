@@ -109,3 +109,10 @@ function explainBadValue(
     `${role} has a negative value (${v}) at ${place(matrix, i, j, rowOffset)}; NMF needs non-negative data`,
   );
 }
+
+/** Refuses a target whose samples are all zeros: every factorization of zeros is zeros, and a fit would "succeed" with nothing to show. */
+export function refuseZeroTarget(role: string, zeroRows: number, rows: number): void {
+  if (zeroRows === rows) {
+    throw new BcnmfError('INVALID_DATA', `${role} is all zeros (each of its ${rows} sample${rows === 1 ? '' : 's'}): there is nothing to factorize`);
+  }
+}

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BcnmfError, CsrMatrix } from '@bcnmf/core';
 import { forEachLine, textLines } from './text-stream.js';
+import { parseMtxIndex, parseMtxValue } from './mtx-entry.js';
 
 /** Options of {@link readTenx}. */
 export interface ReadTenxOptions {
@@ -128,16 +129,6 @@ function splitEntry(line: string, out: string[]): number {
   return count;
 }
 
-/** A non-negative decimal integer without sign or exponent, or NaN. */
-function parseIndex(token: string): number {
-  let v = 0;
-  for (let k = 0; k < token.length; k++) {
-    const d = token.charCodeAt(k) - 48;
-    if (d < 0 || d > 9) return Number.isInteger(Number(token)) ? Number(token) : NaN;
-    v = v * 10 + d;
-  }
-  return token.length > 0 ? v : NaN;
-}
 
 const MTX_HEADER = /^%%MatrixMarket\s+matrix\s+coordinate\s+(integer|real|pattern|double)\s+general\s*$/i;
 
@@ -198,8 +189,8 @@ async function readMtx(
     if (count >= size[2]) {
       throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: more entries than the ${size[2]} the size line announces`);
     }
-    const i = parseIndex(t[0]);
-    const j = parseIndex(t[1]);
+    const i = parseMtxIndex(t[0]);
+    const j = parseMtxIndex(t[1]);
     if (!(i >= 1 && i <= size[0])) {
       throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: row index ${t[0]} is outside 1..${size[0]}`);
     }
@@ -208,13 +199,11 @@ async function readMtx(
     }
     let value = 1;
     if (want === 3) {
-      value = field === 'integer' ? parseIndex(t[2]) : Number(t[2]);
-      if (Number.isNaN(value)) {
-        value = Number(t[2]);
-        if (Number.isNaN(value) && !/^[+-]?nan$/i.test(t[2])) {
-          throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${JSON.stringify(t[2])} is not a number`);
-        }
+      const parsed = parseMtxValue(t[2], field);
+      if (parsed === null) {
+        throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${JSON.stringify(t[2])} is not a number (decimal or exponent notation)`);
       }
+      value = parsed;
       if (field === 'integer' && !Number.isInteger(value)) {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${t[2]} is not an integer in an integer matrix`);
       }

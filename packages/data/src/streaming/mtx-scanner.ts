@@ -1,4 +1,5 @@
 import { BcnmfError } from '@bcnmf/core';
+import { parseMtxIndex, parseMtxValue } from '../formats/mtx-entry.js';
 
 const MTX_HEADER = /^%%MatrixMarket\s+matrix\s+coordinate\s+(integer|real|pattern|double)\s+general\s*$/i;
 const LF = 10;
@@ -17,16 +18,6 @@ export interface MtxSize {
   field: 'integer' | 'real' | 'pattern' | 'double';
 }
 
-/** A non-negative decimal integer without sign or exponent (or any integer Number() reads), else NaN. */
-function parseIndex(token: string): number {
-  let v = 0;
-  for (let k = 0; k < token.length; k++) {
-    const d = token.charCodeAt(k) - 48;
-    if (d < 0 || d > 9) return Number.isInteger(Number(token)) ? Number(token) : NaN;
-    v = v * 10 + d;
-  }
-  return token.length > 0 ? v : NaN;
-}
 
 /**
  * An incremental Matrix Market (coordinate, general) parser over bytes, as cellranger and
@@ -209,8 +200,8 @@ export class MtxScanner {
     if (this.count >= this.size.entries) {
       throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: more entries than the ${this.size.entries} the size line announces`);
     }
-    const i = parseIndex(t[0]);
-    const j = parseIndex(t[1]);
+    const i = parseMtxIndex(t[0]);
+    const j = parseMtxIndex(t[1]);
     if (!(i >= 1 && i <= this.size.rows)) {
       throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: row index ${t[0]} is outside 1..${this.size.rows}`);
     }
@@ -219,13 +210,11 @@ export class MtxScanner {
     }
     let value = 1;
     if (this.want === 3) {
-      value = this.field === 'integer' ? parseIndex(t[2]) : Number(t[2]);
-      if (Number.isNaN(value)) {
-        value = Number(t[2]);
-        if (Number.isNaN(value) && !/^[+-]?nan$/i.test(t[2])) {
-          throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${JSON.stringify(t[2])} is not a number`);
-        }
+      const parsed = parseMtxValue(t[2], this.field);
+      if (parsed === null) {
+        throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${JSON.stringify(t[2])} is not a number (decimal or exponent notation)`);
       }
+      value = parsed;
       if (this.field === 'integer' && !Number.isInteger(value)) {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${t[2]} is not an integer in an integer matrix`);
       }

@@ -160,6 +160,11 @@ describe('readTenx', () => {
       invalidData(/line 8: value 2\.5 is not an integer in an integer matrix/),
     );
     await assert.rejects(
+      readTenx(makeFolder('hex-value', 'v3', false, withSize(size, [...entries.slice(1), '1 1 0x10']))),
+      invalidData(/line 8: value "0x10" is not a number \(decimal or exponent notation\)/),
+    );
+    await assert.rejects(readTenx(makeFolder('hex-index', 'v3', false, withSize(size, [...entries.slice(1), '0x1 1 2']))), invalidData(/line 8: row index 0x1 is outside/));
+    await assert.rejects(
       readTenx(makeFolder('duplicate', 'v3', false, withSize('4 3 6', [...entries, entries[0]]))),
       invalidData(/an entry is given more than once/),
     );

@@ -140,6 +140,10 @@ describe('openMtxSource', () => {
       ['header', { body: `%%MatrixMarket matrix array real general\n${GENES} ${CELLS}\n` }, /header.matrix\.mtx: line 1 must be "%%MatrixMarket matrix coordinate/],
       ['not-integer', { entries: ['1 1 3', '2 2 1.5'] }, /line 5: value 1\.5 is not an integer in an integer matrix/],
       ['not-number', { field: 'real', entries: ['1 1 abc'] }, /line 4: value "abc" is not a number/],
+      // one number syntax with the CSV reader: no hexadecimal, no 'Infinity'
+      ['hex', { field: 'real', entries: ['1 1 0x10'] }, /line 4: value "0x10" is not a number \(decimal or exponent notation\)/],
+      ['hex-index', { entries: ['0x1 1 3'] }, /line 4: row index 0x1 is outside 1\.\.9/],
+      ['infinity', { field: 'real', entries: ['1 1 Infinity'] }, /line 4: value "Infinity" is not a number/],
       ['barcodes', { barcodes: 30 }, /the size line says 31 cells \(columns\) but .*barcodes\.tsv lists 30/],
       ['empty', { body: '' }, /empty.matrix\.mtx: the file is empty/],
     ];
