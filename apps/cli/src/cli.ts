@@ -109,7 +109,8 @@ export async function main(
     // after Ctrl-C, what fails next (a file a source's clean-up removed, a read cut short)
     // is the interruption's doing: report the interruption
     const error = io.signal?.aborted && !isAbort(caught) && io.signal.reason instanceof Error ? io.signal.reason : caught;
-    const message = error instanceof Error ? error.message : String(error);
+    // the readers' advice names their own option; the CLI reads the delimiter from the name
+    const message = (error instanceof Error ? error.message : String(error)).replace(/; pass the delimiter option$/m, '; name the file .csv (commas) or .tsv (tabs)');
     io.err(`bcnmf: ${message.split('\n')[0]}`);
     if (debug && error instanceof Error) {
       if (error.stack) io.err(error.stack);

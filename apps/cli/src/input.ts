@@ -188,7 +188,7 @@ function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: s
  */
 export async function readInputFile(
   path: string,
-  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; uniqueFeatures?: FeatureNameRule; layer?: string; useRaw?: boolean },
+  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; uniqueFeatures?: FeatureNameRule; layer?: string; useRaw?: boolean; signal?: AbortSignal },
 ): Promise<ReadFile> {
   const file = await readFileAsIs(path, options);
   if (!options.uniqueFeatures) return file;
@@ -197,9 +197,10 @@ export async function readInputFile(
 
 async function readFileAsIs(
   path: string,
-  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; layer?: string; useRaw?: boolean },
+  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; layer?: string; useRaw?: boolean; signal?: AbortSignal },
 ): Promise<ReadFile> {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
+  refuseMatrixMarketFile(path);
   const h5ad = /\.h5ad$/i.test(path) && !statSync(path).isDirectory();
   if (!h5ad && options.layer !== undefined) throw new UsageError(`--layer chooses a matrix of an .h5ad input, not of ${path}`);
   if (!h5ad && options.useRaw) throw new UsageError(`--use-raw chooses the raw matrix of an .h5ad input, not of ${path}`);
@@ -237,6 +238,7 @@ async function readFileAsIs(
   const table = await readDelimited(path, {
     orientation: options.featuresInRows ? 'features-in-rows' : 'samples-in-rows',
     features,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   return { matrix: table.matrix, annotations: table.annotations, kind: 'delimited' };
 }
@@ -370,6 +372,13 @@ function isDelimitedFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile() && !/\.h5ad$/i.test(path);
 }
 
+/** Refuses a path to the matrix file of a 10x folder, which is read with its folder's other files. */
+export function refuseMatrixMarketFile(path: string): void {
+  if (/\.mtx(\.gz)?$/i.test(path) && existsSync(path) && !statSync(path).isDirectory()) {
+    throw new UsageError(`${path} is one file of a 10x folder: give the folder that holds it with its features.tsv (or genes.tsv) and barcodes.tsv`);
+  }
+}
+
 /**
  * The orientation of the CSV/TSV inputs: as --orientation (or --features-in-rows) says,
  * else detected from the names of the target and the background files (@bcnmf/data's
@@ -387,6 +396,7 @@ export async function inputOrientation(
     return { orientation: 'features-in-rows', given: '--features-in-rows' };
   }
   if (given !== 'auto') return { orientation: given, given: `--orientation ${given}` };
+  paths.forEach(refuseMatrixMarketFile);
   if (paths.length < 2 || !paths.every(isDelimitedFile)) return { orientation: 'samples-in-rows', given: null };
   const layouts = await Promise.all(paths.map((path) => readDelimitedLayout(path, { signal })));
   const detected = layouts.slice(1).map((background) => detectOrientation(layouts[0], background));
@@ -448,8 +458,9 @@ function noSharedNamesHint(options: { orientation: Orientation; given: string | 
  * are refused (renamed with --make-features-unique); repeated sample names are renamed
  * apart, with a warning through `warn`.
  */
-export async function readInputs(flags: InputFlags, options: { warn?: (message: string) => void; command?: string } = {}): Promise<Inputs> {
+export async function readInputs(flags: InputFlags, options: { warn?: (message: string) => void; command?: string; signal?: AbortSignal } = {}): Promise<Inputs> {
   const warn = options.warn ?? (() => {});
+  const signal = options.signal;
   const uniqueFeatures: FeatureNameRule = { makeUnique: flags['make-features-unique'] ?? false, warn };
   const features = patternOption('--features', flags.features);
   const align = choiceOption('--align', flags.align, FEATURE_ALIGNMENTS as readonly FeatureAlignment[], 'exact');
@@ -483,7 +494,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     if (flags.align !== undefined) throw new UsageError('--align matches the features of two or more files; a split --input has one');
     const labelColumn = flags['label-column'];
     await checkAnnotationColumns(flags.input, [['--split-by', column], ['--label-column', labelColumn]]);
-    const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])], uniqueFeatures, ...h5adChoice });
+    const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])], uniqueFeatures, ...h5adChoice, signal });
     if (file.kind === 'tenx') throw new UsageError(`--split-by needs annotations: a CSV/TSV or .h5ad input, not the 10x folder ${flags.input}`);
     refuseMissingColumns(flags.input, file.annotations, [['--split-by', column], ['--label-column', labelColumn]]);
     const rows = file.matrix.rows;
@@ -527,9 +538,9 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     const { orientation, note, given } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
     if (note) notes.push(note);
     const featuresInRows = orientation === 'features-in-rows';
-    const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures, ...h5adChoice });
+    const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures, ...h5adChoice, signal });
     const files = [];
-    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows, uniqueFeatures, ...h5adChoice }));
+    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows, uniqueFeatures, ...h5adChoice, signal }));
     targetAnnotations = t.annotations;
     backgroundAnnotations = files.map((b) => b.annotations);
     const aligned = alignFeatures(t.matrix, files.map((b) => b.matrix), {

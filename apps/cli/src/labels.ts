@@ -68,10 +68,11 @@ export async function labelsForReport(
 export async function readInputsAndLabels(
   values: InputFlags & { labels?: string },
   warn: (message: string) => void,
+  signal?: AbortSignal,
 ): Promise<{ inputs: Inputs; reportLabels: ReportLabels | undefined }> {
   const labelsFile = values.labels;
   if (labelsFile !== undefined && !existsSync(labelsFile)) throw new UsageError(`--labels ${labelsFile}: no such file`);
-  const inputs = await readInputs({ ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined }, { warn });
+  const inputs = await readInputs({ ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined }, { warn, signal });
   const reportLabels = await labelsForReport(inputs, labelsFile, values['label-column'], warn);
   return { inputs, reportLabels };
 }

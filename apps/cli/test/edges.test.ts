@@ -119,6 +119,20 @@ describe('entry points off the demo path', () => {
     assert.equal(rows.length, names.length);
   });
 
+  it('a file the CLI cannot read as given says what to give instead: the 10x folder of a matrix.mtx, a name that tells the delimiter', async () => {
+    const mtx = join(dir, 'matrix.mtx');
+    writeFileSync(mtx, '%%MatrixMarket matrix coordinate integer general\n2 2 1\n1 1 3\n');
+    const r = await run(['fit', '--target', mtx, '--background', background, ...fitArgs, '--out', join(dir, 'never-mtx')]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /matrix\.mtx is one file of a 10x folder: give the folder that holds it with its features\.tsv \(or genes\.tsv\) and barcodes\.tsv/);
+    const spaced = join(dir, 'spaced.dat');
+    writeFileSync(spaced, 'sample g1 g2\ns1 1 2\n');
+    const d = await run(['fit', '--target', spaced, '--background', background, ...fitArgs, '--out', join(dir, 'never-dat')]);
+    assert.equal(d.code, 2);
+    assert.match(d.err, /spaced\.dat: cannot tell the delimiter .*; name the file \.csv \(commas\) or \.tsv \(tabs\)$/m);
+    assert.doesNotMatch(d.err, /delimiter option/);
+  });
+
   it('demo --beta beyond 1e6 is refused naming --beta (near 1e300 the simulation overflowed with a message about counts)', async () => {
     const r = await run(['demo', '--beta', '1e300']);
     assert.equal(r.code, 2);

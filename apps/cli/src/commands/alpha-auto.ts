@@ -252,7 +252,7 @@ export async function runAlphaAuto(values: AlphaAutoFlags, ctx: CommandContext):
   const key = await resultsKeyOption(values.key, inputPaths);
 
   const wLayout = choiceOption('--w-layout', values['w-layout'], ['features-as-rows', 'topics-as-rows'] as const, 'features-as-rows');
-  const { inputs, reportLabels } = await readInputsAndLabels(values, (message) => ctx.err(`bcnmf: warning: ${message}`));
+  const { inputs, reportLabels } = await readInputsAndLabels(values, (message) => ctx.err(`bcnmf: warning: ${message}`), ctx.signal);
   if (!quiet) describeInputs(ctx, 'bcnmf fit --alpha auto', inputs);
   const progress = pathProgress(ctx, quiet, nFits);
   const started = Date.now();

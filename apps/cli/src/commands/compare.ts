@@ -112,7 +112,7 @@ export async function runCompare(argv: string[], ctx: CommandContext): Promise<C
   const labelsFile = values.labels;
   const inputs = await readInputs(
     { ...values, 'label-column': labelsFile === undefined ? values['label-column'] : undefined },
-    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`), command: 'compare' },
+    { warn: (message) => ctx.err(`bcnmf: warning: ${message}`), command: 'compare', signal: ctx.signal },
   );
   let labels: string[] | null = inputs.targetLabels ?? null;
   if (labelsFile !== undefined) labels = await readLabels(labelsFile, rowNamesOf(inputs.target), values['label-column']);

@@ -312,7 +312,7 @@ export async function runConsensus(argv: string[], ctx: CommandContext): Promise
   checkOutputDir(values.out, overwrite, { inputs: inputPaths });
   await startBackend(settings.backend);
 
-  const inputs = await readInputs(values);
+  const inputs = await readInputs(values, { signal: ctx.signal });
   const several = inputs.backgrounds.length > 1;
   const memoryLimit = checkRestartsMemory('bcnmf consensus', {
     restarts: consensus.restarts, k, features: inputs.target.columns,

@@ -231,7 +231,7 @@ export async function runFit(argv: string[], ctx: CommandContext): Promise<FitSu
       await streamed.close();
     }
   }
-  const { inputs, reportLabels } = await readInputsAndLabels(values, warn);
+  const { inputs, reportLabels } = await readInputsAndLabels(values, warn, ctx.signal);
   return fitAndWrite(values, argv, ctx, { settings, alphas, batchSize, key, wLayout, h5adOut, overwrite, quiet, inputPaths }, inputs, reportLabels);
 }
 

@@ -505,7 +505,7 @@ export async function runSelect(argv: string[], ctx: CommandContext): Promise<Se
   const replace = !resume && overwrite && existsSync(out) && readdirSync(out).length > 0;
   await startBackend(fitOptions.backend);
 
-  const inputs = await readInputs(values);
+  const inputs = await readInputs(values, { signal: ctx.signal });
   if (inputs.backgrounds.length !== 1) throw new UsageError('select takes one background');
   const sweepSettings: SweepSettings = {
     restarts: consensus.restarts,

@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { choiceOption, optionalNumber, parseCommand, patternOption } from '../options.js';
 import { backendOption, startBackend } from '../fit-options.js';
-import { fitInput, columnNamesOf, IMPUTE_METHODS, imputeTogether, imputeWords, matchNames, readInputFile, refuseMissing, someNames } from '../input.js';
+import { fitInput, columnNamesOf, refuseMatrixMarketFile, IMPUTE_METHODS, imputeTogether, imputeWords, matchNames, readInputFile, refuseMissing, someNames } from '../input.js';
 import { loadModel, modelFilePath } from '../model-file.js';
 import { distinctSamples } from '../names.js';
 import { checkOutputFile, writeFileAtomically } from '../output.js';
@@ -90,6 +90,7 @@ async function transformOrientation(
     return { featuresInRows: true, given: '--features-in-rows' };
   }
   if (given !== 'auto') return { featuresInRows: given === 'features-in-rows', given: `--orientation ${given}` };
+  refuseMatrixMarketFile(path);
   if (!existsSync(path) || !statSync(path).isFile() || /\.h5ad$/i.test(path)) return { featuresInRows: false, given: null };
   const layout = await readDelimitedLayout(path);
   const rows = coverage(layout.rowNames ?? [], modelFeatures);
@@ -133,6 +134,7 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   const makeUnique = values['make-features-unique'] ?? false;
   const file = await readInputFile(values.input!, {
     features,
+    signal: ctx.signal,
     featuresInRows,
     ...(makeUnique ? { uniqueFeatures: { makeUnique, warn: (message: string) => ctx.err(`bcnmf: warning: ${message}`) } } : {}),
   });

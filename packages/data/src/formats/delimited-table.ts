@@ -46,6 +46,8 @@ export interface ReadDelimitedOptions {
   missingValues?: readonly string[];
   /** Value type of the matrix. Default: `'float64'`; `'float32'` halves the memory. */
   dtype?: 'float32' | 'float64';
+  /** Stops the read between chunks of text (rejecting with the signal's reason): a large file read on Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link parseDelimited}: the reader's options and the text's name. */
@@ -132,7 +134,7 @@ function numericFeatureColumns(name: string, layout: DelimitedLayout, first: num
  * (a layout pass first), so they need a source that can be read again.
  */
 /** The option names of the delimited readers (`name` is parseDelimited's). */
-const READ_OPTIONS = ['delimiter', 'orientation', 'features', 'namesColumn', 'missingValues', 'dtype', 'name'];
+const READ_OPTIONS = ['delimiter', 'orientation', 'features', 'namesColumn', 'missingValues', 'dtype', 'signal', 'name'];
 
 export async function readTable(source: TextSource, name: string, options: ReadDelimitedOptions): Promise<DelimitedTable> {
   refuseUnknownOptions(options, READ_OPTIONS, name);
@@ -155,7 +157,7 @@ export async function readTable(source: TextSource, name: string, options: ReadD
     if (!source.rereadable) {
       throw new BcnmfError('INVALID_OPTION', `${name}: features: 'numeric' and namesColumn: 'auto' read the text twice; pass a string, bytes or a Blob, not a stream`);
     }
-    const layout = await scanLayout(source, name, { delimiter, namesColumn, missingValues: options.missingValues });
+    const layout = await scanLayout(source, name, { delimiter, namesColumn, missingValues: options.missingValues, signal: options.signal });
     namesColumn = layout.namesColumn;
     delimiter = layout.delimiter;
     if (numericMode) numericColumns = numericFeatureColumns(name, layout, namesColumn ? 1 : 0);
@@ -233,7 +235,7 @@ export async function readTable(source: TextSource, name: string, options: ReadD
     dataRows++;
   };
 
-  await feedRecords(source, name, delimiter, onRecord);
+  await feedRecords(source, name, delimiter, onRecord, options.signal);
 
   if (header === undefined) {
     throw new BcnmfError('INVALID_DATA', `${name}: the file is empty (no header row)`);

@@ -224,3 +224,25 @@ describe('readDelimited', () => {
     assert.ok(existsSync(path));
   });
 });
+
+describe('readDelimited stops on its signal (Ctrl-C while a large file is read)', () => {
+  it('rejects with the signal\'s reason, between chunks, long before the end of the file', async () => {
+    const path = join(dir, 'large.csv');
+    const header = 'sample,' + Array.from({ length: 400 }, (_, j) => `g${j}`).join(',');
+    const row = (i: number) => `s${i},` + Array.from({ length: 400 }, (_, j) => ((i * 7 + j) % 13) + 0.5).join(',');
+    writeFileSync(path, [header, ...Array.from({ length: 6000 }, (_, i) => row(i))].join('\n') + '\n'); // ~15 MB
+    const whole = performance.now();
+    await readDelimited(path);
+    const wholeMs = performance.now() - whole;
+    const controller = new AbortController();
+    const reason = new Error('interrupted');
+    const started = performance.now();
+    setTimeout(() => controller.abort(reason), 10);
+    await assert.rejects(readDelimited(path, { signal: controller.signal }), (e) => e === reason);
+    const stoppedMs = performance.now() - started;
+    assert.ok(stoppedMs < wholeMs, `stopped after ${stoppedMs.toFixed(0)} ms; the whole read takes ${wholeMs.toFixed(0)} ms`);
+    const aborted = new AbortController();
+    aborted.abort(reason);
+    await assert.rejects(readDelimited(path, { signal: aborted.signal, namesColumn: 'auto' }), (e) => e === reason);
+  });
+});
