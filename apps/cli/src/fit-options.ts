@@ -18,19 +18,35 @@ export const FIT_SETTING_OPTIONS = {
 } as const;
 
 /** Usage text of the fit settings. */
-export const FIT_SETTINGS_USAGE = `  --k N                number of topics
-  --alpha A            contrastive weight >= 0 (0 = plain NMF of the target)
-  --loss NAME          ${LOSS_NAMES.join(' (default) or ')}
-  --max-iter N         most iterations per start (default 200)
-  --tol T              stop when the tracked score changes by at most this fraction
-                       between score checks (default 1e-4); 0 runs exactly --max-iter
-  --score-every N      iterations between score checks and progress updates (default 10)
-  --seed S             seed of the random starts (default 0)
-  --n-starts N         random starts; the best final score is kept (default 1)
-  --damping D          exponent in (0, 1] on each multiplicative ratio (default 1, poisson 0.5)
-  --init NAME          random (default), nndsvd or nndsvda
-  --backend NAME       auto (default: cpu where its native kernels were built, else wasm),
-                       cpu, wasm, webgpu or cuda (bcnmf backends lists what runs here)`;
+/** The help lines of the fit settings, one per flag (`--k` first), as one command lists them. */
+const FIT_SETTING_LINES: readonly [flag: string, text: string][] = [
+  ['--k', `  --k N                number of topics`],
+  ['--alpha', `  --alpha A            contrastive weight >= 0 (0 = plain NMF of the target)`],
+  ['--loss', `  --loss NAME          ${LOSS_NAMES.join(' (default) or ')}`],
+  ['--max-iter', `  --max-iter N         most iterations per start (default 200)`],
+  ['--tol', `  --tol T              stop when the tracked score changes by at most this fraction
+                       between score checks (default 1e-4); 0 runs exactly --max-iter`],
+  ['--score-every', `  --score-every N      iterations between score checks and progress updates (default 10)`],
+  ['--seed', `  --seed S             seed of the random starts (default 0)`],
+  ['--n-starts', `  --n-starts N         random starts; the best final score is kept (default 1)`],
+  ['--damping', `  --damping D          exponent in (0, 1] on each multiplicative ratio (default 1, poisson 0.5)`],
+  ['--init', `  --init NAME          random (default), nndsvd or nndsvda`],
+  ['--backend', `  --backend NAME       auto (default: cpu where its native kernels were built, else wasm),
+                       cpu, wasm, webgpu or cuda (bcnmf backends lists what runs here)`],
+];
+
+/**
+ * The fit settings' help for one command: `omit` leaves out the flags it does not take,
+ * `notes` adds lines under a flag (fit's repeatable --alpha).
+ */
+export function fitSettingsUsage(options: { omit?: readonly string[]; notes?: Readonly<Record<string, string>> } = {}): string {
+  return FIT_SETTING_LINES.filter(([flag]) => !options.omit?.includes(flag))
+    .map(([flag, text]) => (options.notes?.[flag] ? `${text}\n${' '.repeat(23)}${options.notes[flag]}` : text))
+    .join('\n');
+}
+
+/** Every fit setting's help, as fit and compare list them. */
+export const FIT_SETTINGS_USAGE = fitSettingsUsage();
 
 type SettingFlags = { [K in keyof typeof FIT_SETTING_OPTIONS]?: string };
 

@@ -69,7 +69,7 @@ export const INPUT_OPTIONS = {
 
 /** Usage text of the input flags. */
 export const INPUT_USAGE = `Input, either two files:
-  --target FILE            target samples: CSV/TSV (.csv, .tsv, .txt, optionally .gz), .h5ad, or a 10x folder
+  --target FILE            target samples: CSV/TSV (.csv, .tsv, .tab, .txt, optionally .gz), .h5ad, or a 10x folder
   --background FILE        background samples, same kinds
 or one file split by an annotation column (CSV/TSV column or .h5ad obs column):
   --input FILE --split-by COLUMN --target-values A,B --background-values C

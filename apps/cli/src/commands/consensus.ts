@@ -7,7 +7,7 @@ import { pngRenderer } from '@bcnmf/reproduce';
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
-import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
+import { defined, FIT_SETTING_OPTIONS, fitSettings, fitSettingsUsage, requireNumber, startBackend } from '../fit-options.js';
 import { csvLine, formatEnrichment, formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs } from '../input.js';
 import { choiceOption, numberOption, parseCommand } from '../options.js';
@@ -158,8 +158,7 @@ density histogram with the threshold; reproducibility and silhouette per topic).
 ${INPUT_USAGE}
 
 Fit (every restart; --n-starts, --init and --init-from do not apply):
-${FIT_SETTINGS_USAGE}
-                       (one per --background, or one for all)
+${fitSettingsUsage({ omit: ['--n-starts', '--init'], notes: { '--alpha': '(one per --background, or one for all)' } })}
 
 Consensus:
 ${consensusUsage(CONSENSUS_DEFAULTS.restarts, CONSENSUS_DEFAULTS.densityThreshold, ", cNMF's")}

@@ -6,7 +6,7 @@ import { diagnoseFit, fitBcnmf, type BcnmfModel, type BcnmfOptions, type FitDiag
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { UsageError } from '../errors.js';
-import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, requireNumber, startBackend } from '../fit-options.js';
+import { defined, FIT_SETTING_OPTIONS, fitSettings, fitSettingsUsage, requireNumber, startBackend } from '../fit-options.js';
 import { choiceOption, optionalNumber } from '../options.js';
 import { formatEnrichment, formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, type Inputs } from '../input.js';
@@ -44,8 +44,7 @@ background (one --background-values group).
 ${INPUT_USAGE}
 
 Fit:
-${FIT_SETTINGS_USAGE}
-                       (repeat it per --background; or 'auto', below)
+${fitSettingsUsage({ notes: { '--alpha': "(repeat it per --background; or 'auto', below)" } })}
   --init-from DIR      start from W.csv, H_target.csv and H_background.csv of an earlier
                        run (rows matched by sample name, columns by feature name); --k may
                        then be left out

@@ -21,7 +21,7 @@ import {
 import type { CommandContext } from '../context.js';
 import { describeInputs } from '../describe.js';
 import { InterruptedError, isAbort, UsageError } from '../errors.js';
-import { defined, FIT_SETTING_OPTIONS, FIT_SETTINGS_USAGE, fitSettings, startBackend } from '../fit-options.js';
+import { defined, FIT_SETTING_OPTIONS, fitSettings, fitSettingsUsage, startBackend } from '../fit-options.js';
 import { csvLine, formatSeconds, formatShort } from '../format.js';
 import { fitInput, INPUT_OPTIONS, INPUT_USAGE, readInputs, type AnyMatrix, type Inputs } from '../input.js';
 import { choiceOption, listOption, numberOption, optionalNumber, parseCommand } from '../options.js';
@@ -72,7 +72,7 @@ ${INPUT_USAGE}
 (one background)
 
 Fit (every restart; --n-starts, --init and --init-from do not apply):
-${FIT_SETTINGS_USAGE.replace(/^ {2}--k N .*\n/m, '').replace(/^ {2}--alpha A .*\n/m, '')}
+${fitSettingsUsage({ omit: ['--k', '--alpha', '--n-starts', '--init'] })}
 
 Consensus (every cell):
 ${consensusUsage(SWEEP_DEFAULTS.restarts, SWEEP_DEFAULTS.densityThreshold, ': no filter, as cNMF\'s k-selection plot')}
