@@ -147,6 +147,28 @@ describe('bcnmf fit --h5ad-out', { skip }, () => {
     assert.ok(readdirSync(dir).every((f) => !f.includes('.tmp')), 'no temporary file left');
   });
 
+  it('an .h5ad it cannot read says why: anndata\'s lzf compression, a float16 matrix (exit 2, what to do)', { skip }, async () => {
+    const lzf = join(dir, 'lzf.h5ad');
+    const half = join(dir, 'half.h5ad');
+    const r = spawnSync(python!, ['-c', `
+import sys, numpy as np, anndata, h5py
+a = anndata.AnnData(np.arange(1, 31, dtype='float32').reshape(6, 5))
+a.write_h5ad(sys.argv[1], compression='lzf')
+a.write_h5ad(sys.argv[2])
+with h5py.File(sys.argv[2], 'a') as f:
+    v = f['X'][()].astype(np.float16); del f['X']; f.create_dataset('X', data=v)
+`, lzf, half], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    for (const stream of [[], ['--stream', '--batch-size', '3']]) {
+      const compressed = await run(['fit', '--target', lzf, '--background', lzf, '--k', '2', '--alpha', '1', ...stream, '--out', join(dir, 'never-lzf')]);
+      assert.equal(compressed.code, 2, compressed.err);
+      assert.match(compressed.err, /lzf\.h5ad: X is compressed with lzf \(id 32000\), an HDF5 plugin filter this reader lacks .*compression='gzip'/);
+      const float16 = await run(['fit', '--target', half, '--background', half, '--k', '2', '--alpha', '1', ...stream, '--out', join(dir, 'never-half')]);
+      assert.equal(float16.code, 2, float16.err);
+      assert.match(float16.err, /half\.h5ad: X is stored as float16, which this reader does not read; rewrite it as float32/);
+    }
+  });
+
   const dataDir = new URL('../../../../shared/datasets', import.meta.url).pathname;
   const mice = join(dataDir, 'mice-protein', 'Data_Cortex_Nuclear.csv');
   it('carries the annotations of a split CSV into obs', { skip: existsSync(mice) ? false : `the shared data sets are not in ${dataDir}` }, async () => {

@@ -106,3 +106,27 @@ export function indexName(group: Group): string {
   const key = attr(group, '_index');
   return typeof key === 'string' ? key : '_index';
 }
+
+/** HDF5 filters h5wasm's build applies: deflate (gzip), shuffle, fletcher32, n-bit, scale-offset. */
+const BUILT_IN_FILTERS = new Set([1, 2, 3, 5, 6]);
+
+/**
+ * Refuses a dataset this HDF5 build cannot read, naming why: a plugin filter (anndata's
+ * lzf, blosc, ...) or a float16 type would end in HDF5's own error (or an abort) that says
+ * nothing of the cause.
+ */
+export function checkReadable(d: Dataset, path: string, where: string): void {
+  const foreign = (d.filters ?? []).filter((f) => !BUILT_IN_FILTERS.has(f.id));
+  if (foreign.length > 0) {
+    const names = foreign.map((f) => `${f.name || 'filter'} (id ${f.id})`).join(', ');
+    throw new BcnmfError(
+      'INVALID_DATA',
+      `${path}: ${where} is compressed with ${names}, an HDF5 plugin filter this reader lacks (it reads gzip and uncompressed data); ` +
+        "rewrite the file with gzip or no compression (anndata: adata.write_h5ad(path, compression='gzip'))",
+    );
+  }
+  const meta = d.metadata;
+  if (meta && meta.type === 1 && meta.size === 2) {
+    throw new BcnmfError('INVALID_DATA', `${path}: ${where} is stored as float16, which this reader does not read; rewrite it as float32 (anndata: adata.X = adata.X.astype('float32'))`);
+  }
+}

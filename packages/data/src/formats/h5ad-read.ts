@@ -4,7 +4,7 @@
 // Node module.
 import type { Dataset, File as H5File, Group } from 'h5wasm';
 import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
-import { attr, h5error, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers, toStrings } from './h5-util.js';
+import { attr, checkReadable, h5error, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers, toStrings } from './h5-util.js';
 
 // ---------------------------------------------------------------------------------------
 // Types
@@ -76,6 +76,12 @@ function floatKindOf(values: unknown, requested: ReadH5adOptions['dtype']): 'flo
 // ---------------------------------------------------------------------------------------
 // Reading
 
+/** A dataset's values, once {@link checkReadable} says this HDF5 build can read them. */
+function readValue(d: Dataset, path: string, where: string): unknown {
+  checkReadable(d, path, where);
+  return d.value;
+}
+
 function readMatrixX(
   file: H5File,
   path: string,
@@ -91,7 +97,7 @@ function readMatrixX(
     if (shape.length !== 2) {
       throw new BcnmfError('INVALID_DATA', `${path}: ${where} is a dataset of ${shape.length} dimension(s); expected 2`);
     }
-    const raw = x.value;
+    const raw = readValue(x, path, where);
     const data = toFloat(raw, floatKindOf(raw, options.dtype), path, where);
     return { X: new DenseMatrix({ data, shape: [shape[0], shape[1]] }), xEncoding: 'array' };
   }
@@ -112,7 +118,7 @@ function readMatrixX(
   const part = (name: string): unknown => {
     const d = x.get(name);
     if (!isDataset(d)) throw new BcnmfError('INVALID_DATA', `${path}: ${where} (${encoding}) has no ${name} dataset`);
-    return d.value;
+    return readValue(d, path, `${where}/${name}`);
   };
   const rawData = part('data');
   const data = toFloat(rawData, floatKindOf(rawData, options.dtype), path, `${where}/data`);
@@ -141,8 +147,8 @@ function readColumn(node: Group | Dataset, path: string, where: string, length: 
       if (!isDataset(codesNode) || !isDataset(categoriesNode)) {
         throw new BcnmfError('INVALID_DATA', `${path}: ${where} is categorical but lacks codes or categories`);
       }
-      const codes = toInt32(codesNode.value, path, `${where}/codes`);
-      const categories = toStrings(categoriesNode.value);
+      const codes = toInt32(readValue(codesNode, path, `${where}/codes`), path, `${where}/codes`);
+      const categories = toStrings(readValue(categoriesNode, path, `${where}/categories`));
       for (let k = 0; k < codes.length; k++) {
         if (codes[k] < -1 || codes[k] >= categories.length) {
           throw new BcnmfError('INVALID_DATA', `${path}: ${where}/codes[${k}] = ${codes[k]} but there are ${categories.length} categories`);
@@ -155,8 +161,8 @@ function readColumn(node: Group | Dataset, path: string, where: string, length: 
       const valuesNode = node.get('values');
       const maskNode = node.get('mask');
       if (!isDataset(valuesNode) || !isDataset(maskNode)) return undefined;
-      const values = toFloat(valuesNode.value, 'float64', path, `${where}/values`);
-      const mask = toNumbers(maskNode.value);
+      const values = toFloat(readValue(valuesNode, path, `${where}/values`), 'float64', path, `${where}/values`);
+      const mask = toNumbers(readValue(maskNode, path, `${where}/mask`));
       for (let k = 0; k < values.length; k++) if (mask[k]) values[k] = NaN;
       checkLength(values.length, length, path, where);
       return { kind: 'numeric', values };
@@ -165,8 +171,8 @@ function readColumn(node: Group | Dataset, path: string, where: string, length: 
       const valuesNode = node.get('values');
       const maskNode = node.get('mask');
       if (!isDataset(valuesNode) || !isDataset(maskNode)) return undefined;
-      const values = toStrings(valuesNode.value);
-      const mask = toNumbers(maskNode.value);
+      const values = toStrings(readValue(valuesNode, path, `${where}/values`));
+      const mask = toNumbers(readValue(maskNode, path, `${where}/mask`));
       for (let k = 0; k < values.length; k++) if (mask[k]) values[k] = '';
       checkLength(values.length, length, path, where);
       return { kind: 'string', values };
@@ -176,7 +182,7 @@ function readColumn(node: Group | Dataset, path: string, where: string, length: 
   if (!isDataset(node)) return undefined;
   const shape = node.shape ?? [];
   if (shape.length !== 1) return undefined;
-  const value = node.value;
+  const value = readValue(node, path, where);
   if (Array.isArray(value) && (value.length === 0 || typeof value[0] === 'string')) {
     checkLength(value.length, length, path, where);
     return { kind: 'string', values: value.map((x) => String(x)) };
@@ -217,7 +223,7 @@ function readFrame(file: H5File, name: 'obs' | 'var' | 'raw/var', length: number
   const indexNode = node.get(indexKey);
   let index: string[];
   if (isDataset(indexNode)) {
-    index = toStrings(indexNode.value);
+    index = toStrings(readValue(indexNode, path, `${name}/${indexKey}`));
     checkLength(index.length, length, path, `${name}/${indexKey} (the index)`);
   } else {
     index = Array.from({ length }, (_, k) => String(k));

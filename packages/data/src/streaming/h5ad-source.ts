@@ -5,7 +5,7 @@ import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import type { BatchSource } from './batch-source.js';
 import { checkRowRange, rebasedIndptr, ROW_NAMES_LIMIT, sliceNames } from './batch-source.js';
 import { checkHdf5File, h5ready } from '../formats/h5-node.js';
-import { attr, h5error, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers, toStrings } from '../formats/h5-util.js';
+import { attr, checkReadable, h5error, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers, toStrings } from '../formats/h5-util.js';
 
 /** Options of {@link openH5adSource}. */
 export interface H5adSourceOptions {
@@ -102,6 +102,7 @@ function openX(file: H5File, path: string, options: H5adSourceOptions): BatchSou
   let read: (start: number, count: number) => CsrMatrix | DenseMatrix;
   if (isDataset(x)) {
     [rows, columns] = datasetLength(x, 2, path, 'X');
+    checkReadable(x, path, 'X');
     const kind = kindOf(x, options.dtype);
     read = (start, count) => {
       const values = count === 0 || columns === 0 ? new Float64Array(0) : x.slice([[start, start + count], [0, columns]]);
@@ -174,6 +175,7 @@ function openSparse(
   const part = (name: string): Dataset => {
     const d = x.get(name);
     if (!isDataset(d)) throw new BcnmfError('INVALID_DATA', `${path}: X (csr_matrix) has no ${name} dataset`);
+    checkReadable(d, path, `X/${name}`);
     return d;
   };
   const dataSet = part('data');
