@@ -210,7 +210,15 @@ function openSparse(
         }
       }
     }
-    return new CsrMatrix({ indptr: rebasedIndptr(pointers, start, count), indices, data, shape: [count, columns] });
+    try {
+      return new CsrMatrix({ indptr: rebasedIndptr(pointers, start, count), indices, data, shape: [count, columns] });
+    } catch (error) {
+      // the batch's rows count from 0: name the file and the row of X
+      if (error instanceof BcnmfError && /^CSR row \d+ /.test(error.message)) {
+        throw new BcnmfError('INVALID_DATA', `${path}: X ${error.message.replace(/^CSR row (\d+)/, (_, i: string) => `row ${start + Number(i)}`)} (0-based)`);
+      }
+      throw error;
+    }
   };
   return { rows, columns, read };
 }

@@ -116,6 +116,24 @@ describe('openH5adSource', () => {
     await source.close();
     await rejects(source.readRows(0, 1), 'INVALID_OPTION', /closed/);
   });
+
+  it('refuses an entry stored twice in a row, naming the file and the row of X (not of the batch)', async () => {
+    const path = join(dir, 'repeated-entry.h5ad');
+    await writeH5ad(path, { X: CsrMatrix.fromDense(table(12, 6)) });
+    await h5wasm.ready;
+    const f = new h5wasm.File(path, 'a');
+    const indptr = Array.from((f.get('X/indptr') as InstanceType<typeof h5wasm.Dataset>).value as ArrayLike<number>, Number);
+    const indices = f.get('X/indices') as InstanceType<typeof h5wasm.Dataset>;
+    // the last row with two entries or more: its last entry names its first entry's column again
+    let row = 11;
+    while (indptr[row + 1] - indptr[row] < 2) row--;
+    assert.ok(row >= 1, 'the table has a row with two entries after row 0');
+    indices.write_slice([[indptr[row + 1] - 1, indptr[row + 1]]], Int32Array.of(Number((indices.value as ArrayLike<number>)[indptr[row]])));
+    f.close();
+    const source = await openH5adSource(path);
+    await rejects(source.readRows(row - 1, 2), 'INVALID_DATA', new RegExp(`repeated-entry\\.h5ad: X row ${row} stores column \\d more than once \\(0-based\\)`));
+    await source.close();
+  });
 });
 
 describe('generateSparseH5ad', () => {
