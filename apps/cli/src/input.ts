@@ -30,6 +30,7 @@ export type AnyMatrix = DenseMatrix | CsrMatrix;
 
 /** The input flags shared by fit, compare and transform. */
 export interface InputFlags {
+  'feature-types'?: string;
   target?: string;
   /** One background file, or several (fit's repeated --background). */
   background?: string | string[];
@@ -65,6 +66,7 @@ export const INPUT_OPTIONS = {
   impute: { type: 'string' },
   layer: { type: 'string' },
   'use-raw': { type: 'boolean' },
+  'feature-types': { type: 'string' },
 } as const;
 
 /** Usage text of the input flags. */
@@ -94,7 +96,11 @@ For every input:
                            together, zero = 0 (as numpy's genfromtxt(filling_values=0) reads
                            empty cells); default: missing values are refused
   --layer NAME             .h5ad inputs: fit layers[NAME] instead of X (same samples and features)
-  --use-raw                .h5ad inputs: fit raw.X with raw.var's features (adata.raw) instead of X`;
+  --use-raw                .h5ad inputs: fit raw.X with raw.var's features (adata.raw) instead of X
+  --feature-types LIST     10x folders whose features.tsv has several types (CITE-seq: Gene
+                           Expression and Antibody Capture): which to fit, comma-separated, or
+                           all; default Gene Expression, as scanpy reads them (said when others
+                           are left out)`;
 
 /** An .h5ad input, so that the results can be added to a copy of it. */
 export interface H5adSource {
@@ -174,6 +180,52 @@ export function columnsMatching(names: readonly string[], pattern: RegExp | unde
   return indices;
 }
 
+/** The feature type scanpy keeps by default (`read_10x_mtx(gex_only=True)`). */
+const GENE_EXPRESSION = 'Gene Expression';
+
+/**
+ * The columns of a 10x folder to fit, by feature type (--feature-types), or null for
+ * all: a folder of one type keeps all; one of several keeps 'Gene Expression' (said, with
+ * what was left out) unless --feature-types names others or all. Refuses a type the
+ * folder lacks, and --feature-types on a folder without types (cellranger v2's genes.tsv).
+ */
+export function featureTypeColumns(types: readonly string[] | undefined, raw: string | undefined, path: string, warn: (message: string) => void): number[] | null {
+  if (raw !== undefined && raw.trim().toLowerCase() === 'all') return null;
+  if (types === undefined) {
+    if (raw !== undefined) throw new UsageError(`--feature-types: ${path} has no feature types (a genes.tsv without a type column); leave the flag out`);
+    return null;
+  }
+  const counts = new Map<string, number>();
+  for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const describe = (names: Iterable<string>) => [...names].map((t) => `${counts.get(t)} ${t}`).join(', ');
+  let wanted: Set<string>;
+  if (raw !== undefined) {
+    wanted = new Set(raw.split(',').map((t) => t.trim()).filter((t) => t !== ''));
+    if (wanted.size === 0) throw new UsageError('--feature-types names no type');
+    const absent = [...wanted].filter((t) => !counts.has(t));
+    if (absent.length > 0) throw new UsageError(`--feature-types: ${path} has no features of type ${absent.map((t) => `'${t}'`).join(', ')}; its types: ${describe(counts.keys())}`);
+  } else {
+    if (counts.size <= 1 || !counts.has(GENE_EXPRESSION)) return null;
+    wanted = new Set([GENE_EXPRESSION]);
+    const left = [...counts.keys()].filter((t) => t !== GENE_EXPRESSION);
+    warn(`${path}: fitting its ${counts.get(GENE_EXPRESSION)} Gene Expression features; left out ${describe(left)}, as scanpy does (--feature-types all, or a list, fits them)`);
+  }
+  if (wanted.size === counts.size) return null;
+  const keep: number[] = [];
+  types.forEach((t, j) => {
+    if (wanted.has(t)) keep.push(j);
+  });
+  return keep;
+}
+
+/** Refuses --feature-types where no input is a 10x folder: it would choose nothing. */
+export function refuseFeatureTypesWithoutTenx(raw: string | undefined, paths: readonly (string | undefined)[]): void {
+  if (raw === undefined) return;
+  if (!paths.some((p) => p !== undefined && existsSync(p) && statSync(p).isDirectory())) {
+    throw new UsageError('--feature-types chooses among the features of a 10x folder; no input is one');
+  }
+}
+
 function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: string): { matrix: AnyMatrix; indices: number[] } {
   if (!pattern) return { matrix, indices: Array.from({ length: matrix.columns }, (_, j) => j) };
   const indices = columnsMatching(matrix.columnNames ?? Array.from({ length: matrix.columns }, (_, j) => String(j)), pattern, path);
@@ -188,7 +240,7 @@ function selectByPattern(matrix: AnyMatrix, pattern: RegExp | undefined, path: s
  */
 export async function readInputFile(
   path: string,
-  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; uniqueFeatures?: FeatureNameRule; layer?: string; useRaw?: boolean; signal?: AbortSignal },
+  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; uniqueFeatures?: FeatureNameRule; layer?: string; useRaw?: boolean; signal?: AbortSignal; featureTypes?: string; warn?: (message: string) => void },
 ): Promise<ReadFile> {
   const file = await readFileAsIs(path, options);
   if (!options.uniqueFeatures) return file;
@@ -197,7 +249,7 @@ export async function readInputFile(
 
 async function readFileAsIs(
   path: string,
-  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; layer?: string; useRaw?: boolean; signal?: AbortSignal },
+  options: { features?: RegExp; featuresInRows?: boolean; exclude?: string[]; layer?: string; useRaw?: boolean; signal?: AbortSignal; featureTypes?: string; warn?: (message: string) => void },
 ): Promise<ReadFile> {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
   refuseMatrixMarketFile(path);
@@ -207,7 +259,8 @@ async function readFileAsIs(
   if (statSync(path).isDirectory()) {
     if (options.featuresInRows) throw new UsageError(`--features-in-rows applies to CSV/TSV files, not the 10x folder ${path}`);
     const tenx = await readTenx(path);
-    const { matrix } = selectByPattern(tenx.matrix, options.features, path);
+    const typed = featureTypeColumns(tenx.featureTypes, options.featureTypes, path, options.warn ?? (() => {}));
+    const { matrix } = selectByPattern(typed === null ? tenx.matrix : selectColumns(tenx.matrix, typed), options.features, path);
     return { matrix, annotations: {}, kind: 'tenx' };
   }
   if (/\.h5ad$/i.test(path)) {
@@ -493,6 +546,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     }
     if (flags.align !== undefined) throw new UsageError('--align matches the features of two or more files; a split --input has one');
     const labelColumn = flags['label-column'];
+    refuseFeatureTypesWithoutTenx(flags['feature-types'], [flags.input]);
     await checkAnnotationColumns(flags.input, [['--split-by', column], ['--label-column', labelColumn]]);
     const file = await readInputFile(flags.input, { features, exclude: [column, ...(labelColumn ? [labelColumn] : [])], uniqueFeatures, ...h5adChoice, signal });
     if (file.kind === 'tenx') throw new UsageError(`--split-by needs annotations: a CSV/TSV or .h5ad input, not the 10x folder ${flags.input}`);
@@ -538,9 +592,11 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
     const { orientation, note, given } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
     if (note) notes.push(note);
     const featuresInRows = orientation === 'features-in-rows';
-    const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures, ...h5adChoice, signal });
+    refuseFeatureTypesWithoutTenx(flags['feature-types'], [flags.target, ...backgroundFiles]);
+    const typeChoice = { featureTypes: flags['feature-types'], warn };
+    const t = await readInputFile(flags.target, { features, featuresInRows, uniqueFeatures, ...h5adChoice, signal, ...typeChoice });
     const files = [];
-    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows, uniqueFeatures, ...h5adChoice, signal }));
+    for (const path of backgroundFiles) files.push(await readInputFile(path, { features, featuresInRows, uniqueFeatures, ...h5adChoice, signal, ...typeChoice }));
     targetAnnotations = t.annotations;
     backgroundAnnotations = files.map((b) => b.annotations);
     const aligned = alignFeatures(t.matrix, files.map((b) => b.matrix), {

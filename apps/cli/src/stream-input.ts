@@ -13,7 +13,7 @@ import {
 import { UsageError } from './errors.js';
 import { readingHdf5 } from './h5-errors.js';
 import { checkInterrupted } from './interrupt-check.js';
-import { columnsMatching, inputOrientation, twoFileH5adSources, type InputFlags, type Inputs } from './input.js';
+import { columnsMatching, featureTypeColumns, inputOrientation, refuseFeatureTypesWithoutTenx, twoFileH5adSources, type InputFlags, type Inputs } from './input.js';
 import { distinctSampleNames, uniqueFeatureNames, type FeatureNameRule } from './names.js';
 import { choiceOption, patternOption } from './options.js';
 
@@ -93,14 +93,23 @@ interface OpenedFile {
  */
 async function openFile(
   path: string,
-  options: { features?: RegExp; rule: FeatureNameRule; signal?: AbortSignal },
+  options: { features?: RegExp; rule: FeatureNameRule; signal?: AbortSignal; featureTypes?: string; warn: (message: string) => void },
 ): Promise<OpenedFile> {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
   const signal = options.signal;
   let source: BatchSource;
   let h5ad: OpenedFile['h5ad'];
+  // a 10x folder's columns of the chosen feature types (null: all)
+  let typed: number[] | null = null;
   if (statSync(path).isDirectory()) {
-    source = await openMtxSource(path, { rowNames: true, signal });
+    const mtx = await openMtxSource(path, { rowNames: true, signal });
+    source = mtx;
+    try {
+      typed = featureTypeColumns(mtx.featureTypes, options.featureTypes, path, options.warn);
+    } catch (error) {
+      await mtx.close();
+      throw error;
+    }
   } else if (/\.h5ad$/i.test(path)) {
     source = await readingHdf5(path, () => openH5adSource(path, { rowNames: true }));
     h5ad = { nObs: source.rows, nVar: source.columns };
@@ -110,7 +119,8 @@ async function openFile(
   }
   try {
     const names = source.columnNames ?? Array.from({ length: source.columns }, (_, j) => String(j));
-    const kept = columnsMatching(names, options.features, path);
+    const typedSet = typed === null ? null : new Set(typed);
+    const kept = columnsMatching(names, options.features, path).filter((j) => typedSet === null || typedSet.has(j));
     const keptNames = source.columnNames === undefined ? undefined : uniqueFeatureNames(kept.map((j) => names[j]), path, options.rule);
     return { path, source, kept, keptNames, ...(h5ad ? { h5ad } : {}) };
   } catch (error) {
@@ -144,6 +154,7 @@ export async function openStreamedInputs(
   }
   const paths = [flags.target, ...backgroundFiles];
   for (const path of paths) if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
+  refuseFeatureTypesWithoutTenx(flags['feature-types'], paths);
   const notes: string[] = [];
   const { orientation, reason } = await inputOrientation(flags, paths, signal);
   if (orientation === 'features-in-rows') {
@@ -161,7 +172,7 @@ export async function openStreamedInputs(
     const rule: FeatureNameRule = { makeUnique: flags['make-features-unique'] ?? false, warn };
     for (const path of paths) {
       signal?.throwIfAborted();
-      opened.push(await openFile(path, { features, rule, signal }));
+      opened.push(await openFile(path, { features, rule, signal, featureTypes: flags['feature-types'], warn }));
     }
     signal?.throwIfAborted();
     const [t, ...bs] = opened;

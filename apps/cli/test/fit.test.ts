@@ -356,6 +356,39 @@ describe('bcnmf fit', () => {
     });
   });
 
+  it('a CITE-seq 10x folder (Gene Expression and Antibody Capture): genes by default, said; --feature-types all or a list; loaded and streamed alike', async () => {
+    const adt = ['CD3_TotalSeqB', 'CD19_TotalSeqB'];
+    const folder = (name: string, rows: number[][], samples: string[]) => {
+      const path = join(dir, name);
+      writeTenxFolder(path, samples, [...p.features, ...adt], rows.map((row, i) => [...row, 50 + i, 3 + (i % 5)]));
+      const types = [...p.features.map(() => 'Gene Expression'), ...adt.map(() => 'Antibody Capture')];
+      writeFileSync(join(path, 'features.tsv'), [...p.features, ...adt].map((f, j) => `ID_${f}\t${f}\t${types[j]}`).join('\n') + '\n');
+      return path;
+    };
+    const t = folder('cite-target', p.target, p.targetNames);
+    const b = folder('cite-background', p.background, p.backgroundNames);
+    const common = ['--target', t, '--background', b, '--k', '2', '--alpha', '1', '--max-iter', '5'];
+    for (const stream of [[], ['--stream', '--batch-size', '8']]) {
+      const tag = stream.length > 0 ? 'stream' : 'loaded';
+      const genes = await run(['fit', ...common, ...stream, '--out', join(dir, `cite-genes-${tag}`)]);
+      assert.equal(genes.code, 0, genes.err);
+      assert.match(genes.err, /cite-target: fitting its 8 Gene Expression features; left out 2 Antibody Capture, as scanpy does \(--feature-types all, or a list, fits them\)/);
+      assert.deepEqual(readCsv(join(dir, `cite-genes-${tag}`, 'W.csv')).names, p.features);
+      const all = await run(['fit', ...common, ...stream, '--feature-types', 'all', '--quiet', '--out', join(dir, `cite-all-${tag}`)]);
+      assert.equal(all.code, 0, all.err);
+      assert.deepEqual(readCsv(join(dir, `cite-all-${tag}`, 'W.csv')).names, [...p.features, ...adt]);
+      const antibodies = await run(['fit', ...common.map((a) => (a === '2' ? '1' : a)), ...stream, '--feature-types', 'Antibody Capture', '--quiet', '--out', join(dir, `cite-adt-${tag}`)]);
+      assert.equal(antibodies.code, 0, antibodies.err);
+      assert.deepEqual(readCsv(join(dir, `cite-adt-${tag}`, 'W.csv')).names, adt);
+      const unknown = await run(['fit', ...common, ...stream, '--feature-types', 'Peaks', '--out', join(dir, 'never-peaks')]);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.err, /--feature-types: .*cite-target has no features of type 'Peaks'; its types: 8 Gene Expression, 2 Antibody Capture/);
+    }
+    const csv = await run(['fit', '--target', target, '--background', background, '--k', '2', '--alpha', '1', '--feature-types', 'all', '--out', join(dir, 'never-types')]);
+    assert.equal(csv.code, 2);
+    assert.match(csv.err, /--feature-types chooses among the features of a 10x folder; no input is one/);
+  });
+
   it('refuses a non-empty --out unless --overwrite, and then replaces it', async () => {
     const out = join(dir, 'again');
     const common = ['fit', '--target', target, '--background', background, '--alpha', '1', '--max-iter', '5', '--out', out, '--quiet'];

@@ -152,5 +152,6 @@ export type {
   GeneratedSparse,
   GenerateSparseOptions,
   H5adSourceOptions,
+  MtxSource,
   MtxSourceOptions,
 } from './streaming/index.js';

@@ -88,7 +88,13 @@ async function readAllAsync(fh: FileHandle, a: Int32Array | Float32Array | Float
  * const batch = await source.readRows(0, 1000); // CsrMatrix 1000 x genes
  * await source.close();                 // removes the index
  */
-export async function openMtxSource(dir: string, options: MtxSourceOptions = {}): Promise<BatchSource> {
+/** A 10x folder as a {@link BatchSource}, with each feature's type where the folder says it. */
+export type MtxSource = BatchSource & {
+  /** Feature types (third column of a cellranger v3 features.tsv, e.g. 'Gene Expression', 'Antibody Capture'); undefined for v2 folders. */
+  featureTypes?: string[];
+};
+
+export async function openMtxSource(dir: string, options: MtxSourceOptions = {}): Promise<MtxSource> {
   const sortEntries = options.sortEntries ?? 1 << 20;
   if (!Number.isInteger(sortEntries) || sortEntries < 1) {
     throw new BcnmfError('INVALID_OPTION', `sortEntries must be a positive integer, got ${String(options.sortEntries)}`);
@@ -97,6 +103,7 @@ export async function openMtxSource(dir: string, options: MtxSourceOptions = {})
 
   const ids: string[] = [];
   const names: string[] = [];
+  const types: string[] = [];
   for await (const [line, number] of textLines(featuresPath)) {
     if (line.length === 0) continue;
     const f = line.split('\t');
@@ -105,6 +112,7 @@ export async function openMtxSource(dir: string, options: MtxSourceOptions = {})
     }
     ids.push(f[0]);
     names.push(f.length > 1 ? f[1] : f[0]);
+    if (layout === 'v3') types.push(f[2]);
   }
   const columnNames = naming === 'ids' ? ids : names;
   let barcodes: string[] | undefined = [];
@@ -122,7 +130,8 @@ export async function openMtxSource(dir: string, options: MtxSourceOptions = {})
   const temp = createTempDir(options.tempDir);
   try {
     const index = await buildIndex(matrixPath, featuresPath, barcodesPath, ids.length, cells, kind, sortEntries, temp, options.signal);
-    return await serve(index, matrixPath, kind, columnNames, barcodes, temp);
+    const source = await serve(index, matrixPath, kind, columnNames, barcodes, temp);
+    return layout === 'v3' ? Object.assign(source, { featureTypes: types }) : source;
   } catch (error) {
     removeTempDir(temp);
     throw error;
