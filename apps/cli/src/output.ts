@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 import { filesUnder, isWithin, realPathOrResolved } from '@bcnmf/data';
@@ -133,6 +133,30 @@ export function markOutputDir(dir: string, command: string): void {
   writeFileAtomically(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
 }
 
+/** Free bytes on the file system that holds `path` (its nearest existing parent), or null. */
+function freeBytes(path: string): number | null {
+  try {
+    let at = resolve(path);
+    while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+    const fs = statfsSync(at);
+    return Number(fs.bavail) * Number(fs.bsize);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A write that failed, in words that name the place: a full disk (ENOSPC, a quota, or an
+ * HDF5 write failure with no space left) says so with the path; other errors pass unchanged.
+ */
+export function describeWriteFailure(error: unknown, path: string, what: string): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const hdf5 = error instanceof Error && /HDF5/.test(error.message);
+  const full = code === 'ENOSPC' || code === 'EDQUOT' || (hdf5 && (freeBytes(path) ?? Infinity) < 1024 ** 2);
+  if (!full) return error;
+  return new Error(`${what} ${path}: no space left on the device (${code ?? 'HDF5 write failed'}); nothing was written and any earlier output is kept: free space or choose another place`, { cause: error });
+}
+
 /** Options of {@link writeOutputDir}. */
 export interface WriteOutputOptions extends OutputTarget {
   overwrite: boolean;
@@ -171,7 +195,11 @@ export async function writeOutputDir<T>(out: string, options: WriteOutputOptions
     writeFileSync(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
     for (const file of companions) {
       await checkInterrupted(signal);
-      await file.write(file.temp);
+      try {
+        await file.write(file.temp);
+      } catch (error) {
+        throw describeWriteFailure(error, file.path, 'writing');
+      }
     }
     // a Ctrl-C that came during the long synchronous writes is seen here, before any rename
     await checkInterrupted(signal);
@@ -189,7 +217,7 @@ export async function writeOutputDir<T>(out: string, options: WriteOutputOptions
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     for (const { temp } of companions) rmSync(temp, { force: true });
-    throw error;
+    throw describeWriteFailure(error, out, 'writing the results to');
   } finally {
     forgetOnExit(dir);
     for (const { temp } of companions) forgetOnExit(temp);
@@ -218,6 +246,6 @@ export function writeFileAtomically(path: string, text: string): void {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw error;
+    throw describeWriteFailure(error, path, 'writing');
   }
 }

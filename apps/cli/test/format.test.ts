@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { ProgressEvent } from '@bcnmf/core';
 import { csvField, formatEnrichment, formatFloat32 } from '../src/format.js';
-import { checkOutputDir, OUTPUT_MARKER, writeOutputDir } from '../src/output.js';
+import { checkOutputDir, describeWriteFailure, OUTPUT_MARKER, writeOutputDir } from '../src/output.js';
 import { etaSeconds, progressLine } from '../src/progress.js';
 import { random, tempDir } from './helpers.js';
 
@@ -127,6 +127,27 @@ describe('output folder', () => {
       await writeOutputDir(out, { overwrite: true, command: 'test', alongside: alongside('new') }, async (d) => writeFileSync(join(d, 'a.txt'), 'new'));
       assert.equal(readFileSync(h5ad, 'utf8'), 'new');
       assert.deepEqual(readdirSync(dir).sort(), ['fit.h5ad', 'result']);
+    } finally {
+      remove();
+    }
+  });
+
+  it('a full disk says so with the path, and nothing is put in place', async () => {
+    const { dir, remove } = tempDir('out-full');
+    try {
+      const out = join(dir, 'result');
+      const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      await assert.rejects(
+        writeOutputDir(out, { overwrite: false, command: 'test' }, async (d) => {
+          writeFileSync(join(d, 'a.txt'), '1');
+          throw full;
+        }),
+        (e: Error) => /^writing the results to .*result: no space left on the device \(ENOSPC\); nothing was written and any earlier output is kept/.test(e.message) && e.cause === full,
+      );
+      assert.deepEqual(readdirSync(dir), []);
+      // other failures pass unchanged
+      const other = new Error('EACCES');
+      assert.equal(describeWriteFailure(other, out, 'writing'), other);
     } finally {
       remove();
     }
