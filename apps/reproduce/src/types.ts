@@ -60,6 +60,8 @@ export interface ReferenceSource {
   where: string;
   /** What the value is: one run or several, its settings, other data. */
   note?: string;
+  /** The value was measured on other data than this experiment's (said in the row's label, not only in the note). */
+  otherData?: boolean;
 }
 
 /** A reference value, printed beside ours. */

@@ -143,6 +143,9 @@ test('simulation --quick: fewer cells, never fewer genes or smaller planted prog
   assert.match(printed, /\| bcNMF \(reference: untraced\) \| 0\.999 \|/);
   assert.match(printed, /The reference rows are the references' own runs, not cut by --quick\./);
   assert.equal(printed.match(/not cut by --quick/g)?.length, 1);
+  // a figure travels without its table: it says quick run on itself
+  assert.match(readFileSync(join(out, 'figures', 'simulation-beta2-bcNMF-scatter.svg'), 'utf8'), /\(quick run\)/);
+  assert.doesNotMatch(readFileSync(join(root, 'report', 'figures', 'simulation-beta2-bcNMF-scatter.svg'), 'utf8'), /quick run/);
   // cPCA with automatic alpha: a row per returned alpha and the best one, chosen with labels
   const rows = result.rows.map((r) => r.method);
   assert.ok(rows.includes('cPCA (returned α #1)'), rows.join(', '));

@@ -32,6 +32,7 @@ const MNIST_IMAGENET: ReferenceSource = {
   kind: 'reference notebook',
   where: 'experiments/simulation/mnist_imagenet.ipynb',
   note: 'other, larger data: 1/10 of the MNIST 0s and 1s blended on ImageNet daisy patches (the paper\'s Sec 2.2), not these files; cPCA alpha fixed at 1.6 by hand',
+  otherData: true,
 };
 
 /** ALGORITHM.md §7: MNIST digits 0/1 blended on natural-image patches vs the patches alone (the reference demo's files). */

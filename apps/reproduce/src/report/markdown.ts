@@ -9,9 +9,9 @@ const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function sourceLabel(source: ReferenceSource): string {
   switch (source.kind) {
     case 'paper':
-      return `paper (${source.where})`;
+      return `paper (${source.where})${source.otherData ? ', on other data' : ''}`;
     case 'reference notebook':
-      return `notebook ${source.where}`;
+      return `notebook ${source.where}${source.otherData ? ', on other data' : ''}`;
     default:
       return 'untraced';
   }

@@ -104,7 +104,9 @@ export async function writeReport(outDir: string, report: ReproduceReport, signa
     report.png = png.ok ? { written: true, reason: 'PNG rendered by @resvg/resvg-js' } : { written: false, reason: png.reason };
     const figureFiles: Record<string, string[]> = {};
     for (const result of report.experiments) {
-      for (const f of result.figures) {
+      for (const figure of result.figures) {
+        // a quick run's figure says so on itself: it travels without its table
+        const f = result.quick ? { ...figure, title: `${figure.title} (quick run)` } : figure;
         const svg = f.kind === 'scatter' ? scatterSvg(f) : f.kind === 'heatmap' ? heatmapSvg(f) : imagesSvg(f);
         const paths = [`figures/${f.id}.svg`];
         put(paths[0], svg);
