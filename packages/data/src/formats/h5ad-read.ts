@@ -224,7 +224,11 @@ function readFrame(file: H5File, name: 'obs' | 'var' | 'raw/var', length: number
   let index: string[];
   if (isDataset(indexNode)) {
     index = toStrings(readValue(indexNode, path, `${name}/${indexKey}`));
-    checkLength(index.length, length, path, `${name}/${indexKey} (the index)`);
+    if (index.length !== length) {
+      // the length comes from X: say so, since X's shape may be the wrong one
+      const side = name === 'obs' ? 'rows (samples)' : 'columns (features)';
+      throw new BcnmfError('INVALID_DATA', `${path}: ${name}/${indexKey} (the index) names ${index.length} ${name === 'obs' ? 'sample' : 'feature'}${index.length === 1 ? '' : 's'} but X has ${length} ${side}; the two must agree`);
+    }
   } else {
     index = Array.from({ length }, (_, k) => String(k));
   }

@@ -246,3 +246,20 @@ describe('readDelimited stops on its signal (Ctrl-C while a large file is read)'
     await assert.rejects(readDelimited(path, { signal: aborted.signal, namesColumn: 'auto' }), (e) => e === reason);
   });
 });
+
+describe('a file that is not text says what it is', () => {
+  it('gzip under .csv, HDF5, a zip (xlsx) and UTF-16 each get their own advice', async () => {
+    const cases: [string, Buffer, RegExp][] = [
+      ['gz.csv', gzipSync('a,b\n1,2\n'), /gz\.csv: not CSV\/TSV text \(it holds a NUL character: it is gzip-compressed; name it \.csv\.gz or \.tsv\.gz\)/],
+      ['hdf5.csv', Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]), /it is an HDF5 file; if it is an AnnData file, name it \.h5ad/],
+      ['book.csv', Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(32)]), /it is a zip archive \(an \.xlsx workbook\?\); save the sheet as CSV/],
+      ['wide.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name,a,b\ns1,1,2\ns2,3,4\n', 'utf16le')]), /it looks like UTF-16 text; save it as UTF-8/],
+      ['blob.csv', Buffer.from([0x41, 0x00, 0x00, 0x00, 0x7f, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]), /a binary file\?/],
+    ];
+    for (const [name, bytes, pattern] of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      await assert.rejects(readDelimited(path), (e: unknown) => e instanceof BcnmfError && pattern.test(e.message), name);
+    }
+  });
+});

@@ -214,7 +214,7 @@ describe('h5ad', () => {
     obs.create_attribute('column-order', new Float64Array(0));
     obs.create_dataset({ name: '_index', data: ['only-one'] });
     g.close();
-    await assert.rejects(readH5ad(short), invalid('INVALID_DATA', /short-obs\.h5ad: obs\/_index \(the index\) has 1 values but the table has 2 rows/));
+    await assert.rejects(readH5ad(short), invalid('INVALID_DATA', /short-obs\.h5ad: obs\/_index \(the index\) names 1 sample but X has 2 rows \(samples\); the two must agree/));
     rmSync(short);
     rmSync(noX);
     rmSync(text);
