@@ -258,7 +258,7 @@ export async function runReproduce(argv: string[], print: (line: string) => void
     if (result.backendCheck?.backend === AUTO_BACKEND && autoPick !== undefined) result.backendCheck.backend = `${AUTO_BACKEND} (${autoPick})`;
     report.experiments.push(result);
     print('');
-    print(`${experiment.name}: ARI, mean ± sd over ${seeds.length} seed(s), settings ${result.settings.map((s) => s.name).join(', ')}; each reference row names its source (${result.seconds.toFixed(1)} s)`);
+    print(`${experiment.name}: mean ± sd over ${seeds.length} seed(s) of the ARI (or of the measure a row names), settings ${result.settings.map((s) => s.name).join(', ')}; each reference row names its source (${result.seconds.toFixed(1)} s)`);
     for (const line of tableMarkdown(result).split('\n')) print(line);
     if (result.backendCheck) for (const line of backendCheckMarkdown(result).slice(2)) print(line);
     print('');
