@@ -48,6 +48,13 @@ export class DelimitedParser {
 
   /** Parses every complete record of `chunk` (plus what was left from earlier chunks). */
   push(chunk: string): void {
+    // an unfinished record ends only at a line break: without one in the chunk it stays
+    // unfinished, so it is kept, not parsed again (a line of millions of fields would be
+    // parsed once per chunk otherwise)
+    if (this.pending.length > 0 && chunk.indexOf('\n') < 0 && chunk.indexOf('\r') < 0) {
+      this.pending += chunk;
+      return;
+    }
     const text = this.pending.length > 0 ? this.pending + chunk : chunk;
     const used = this.parse(text, false);
     this.pending = used < text.length ? text.slice(used) : '';

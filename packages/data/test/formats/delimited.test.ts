@@ -65,6 +65,25 @@ describe('DelimitedParser', () => {
     }
   });
 
+  it('keeps a long unfinished record without parsing it again for every chunk (a line of millions of fields)', () => {
+    const fields = Array.from({ length: 5000 }, (_, j) => `v${j}`);
+    const text = fields.join(',') + '\nnext,row\n';
+    const got: string[][] = [];
+    const p = new DelimitedParser(',', 'wide.csv', (f) => got.push(f));
+    let parses = 0;
+    const instance = p as unknown as { parse: (text: string, final: boolean) => number };
+    const parse = instance.parse.bind(p);
+    instance.parse = (t, final) => {
+      parses++;
+      return parse(t, final);
+    };
+    for (let k = 0; k < text.length; k += 100) p.push(text.slice(k, k + 100));
+    p.end();
+    assert.deepEqual(got, [fields, ['next', 'row']]);
+    // the first chunk, the chunk with the line break, and the rest: not one parse per chunk
+    assert.ok(parses <= 4, `${parses} parses for ${Math.ceil(text.length / 100)} chunks`);
+  });
+
   it('refuses an unclosed quote and text after a closing quote', () => {
     const p = new DelimitedParser(',', 'q.csv', () => {});
     p.push('a,b\n1,"open\n');
