@@ -110,7 +110,7 @@ export async function main(
     // is the interruption's doing: report the interruption
     const error = io.signal?.aborted && !isAbort(caught) && io.signal.reason instanceof Error ? io.signal.reason : caught;
     // the readers' advice names their own option; the CLI reads the delimiter from the name
-    const message = (error instanceof Error ? error.message : String(error)).replace(/; pass the delimiter option$/m, '; name the file .csv (commas) or .tsv (tabs)');
+    const message = (error instanceof Error ? error.message : String(error)).replace(/; pass (?:the delimiter option|options\.delimiter)$/m, '; name the file .csv (commas) or .tsv (tabs)');
     io.err(`bcnmf: ${message.split('\n')[0]}`);
     if (debug && error instanceof Error) {
       if (error.stack) io.err(error.stack);

@@ -78,8 +78,9 @@ export function formatEnrichment(topic: { targetMean: number; backgroundMean: nu
   const { targetMean, backgroundMean } = topic;
   if (backgroundMean === null) return formatShort(topic.enrichment);
   if (targetMean === 0 && backgroundMean === 0) return 'unused';
-  if (backgroundMean === 0) return 'target only';
-  if (targetMean === 0) return 'background only';
+  // below the guard (1e-9 of the larger mean) a mean counts as 0: the ratio is the guard's
+  if (backgroundMean <= 1e-9 * targetMean) return 'target only';
+  if (targetMean <= 1e-9 * backgroundMean) return 'background only';
   return formatShort(topic.enrichment);
 }
 

@@ -589,7 +589,7 @@ export async function readInputs(flags: InputFlags, options: { warn?: (message: 
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} goes with --input, not with --target and --background`);
     }
     if (flags['label-column'] !== undefined) throw new UsageError('--label-column names an annotation of a split --input');
-    const { orientation, note, given } = await inputOrientation(flags, [flags.target, ...backgroundFiles]);
+    const { orientation, note, given } = await inputOrientation(flags, [flags.target, ...backgroundFiles], signal);
     if (note) notes.push(note);
     const featuresInRows = orientation === 'features-in-rows';
     refuseFeatureTypesWithoutTenx(flags['feature-types'], [flags.target, ...backgroundFiles]);

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsrMatrix, DenseMatrix, diagnoseFit, type BcnmfModel, type CustomInit, type FitDiagnosis } from '@bcnmf/core';
-import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited, type AnnotationValue } from '@bcnmf/data';
+import { addResultsToH5ad, h5adResultsKeyClashes, readDelimited, textLines, type AnnotationValue } from '@bcnmf/data';
 import { writeReport, type ReportLabels } from './report.js';
 import { checkInterrupted } from './interrupt-check.js';
 import { jsonPieces, writeTextFile } from './text-file.js';
@@ -248,7 +248,16 @@ const TOPIC_NAME = /^topic_\d+$/;
  * writes after them (text such as a genotype, which is no number to read).
  */
 async function readCoefficients(dir: string, file: string): Promise<DenseMatrix> {
-  return readFactor(dir, file, TOPIC_NAME);
+  const path = join(dir, file);
+  // a start of one's own may name its columns as it likes: then every column is a topic
+  const header = existsSync(path) ? await firstLineFields(path) : [];
+  return readFactor(dir, file, header.some((name) => TOPIC_NAME.test(name)) ? TOPIC_NAME : undefined);
+}
+
+/** The fields of a CSV file's first line (the header), unquoted, as far as the topic check needs them. */
+async function firstLineFields(path: string): Promise<string[]> {
+  for await (const line of textLines(path)) return line[0].split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
+  return [];
 }
 
 /**

@@ -131,6 +131,10 @@ describe('entry points off the demo path', () => {
     assert.equal(d.code, 2);
     assert.match(d.err, /spaced\.dat: cannot tell the delimiter .*; name the file \.csv \(commas\) or \.tsv \(tabs\)$/m);
     assert.doesNotMatch(d.err, /delimiter option/);
+    const streamed = await run(['fit', '--target', spaced, '--background', spaced, ...fitArgs, '--stream', '--batch-size', '4', '--out', join(dir, 'never-dat2')]);
+    assert.equal(streamed.code, 2);
+    assert.match(streamed.err, /spaced\.dat: cannot tell the delimiter.*; name the file \.csv \(commas\) or \.tsv \(tabs\)$/m);
+    assert.doesNotMatch(streamed.err, /options\.delimiter/);
   });
 
   it('demo --beta beyond 1e6 is refused naming --beta (near 1e300 the simulation overflowed with a message about counts)', async () => {

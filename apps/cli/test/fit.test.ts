@@ -192,6 +192,19 @@ describe('bcnmf fit', () => {
     assert.equal((await run(['fit', ...split, '--k', '2', '--max-iter', '20', '--out', straight])).code, 0);
     assert.equal(readFileSync(join(second, 'W.csv'), 'utf8'), readFileSync(join(straight, 'W.csv'), 'utf8'));
     assert.equal(readFileSync(join(second, 'H_target.csv'), 'utf8'), readFileSync(join(straight, 'H_target.csv'), 'utf8'));
+    // a start of one's own whose H columns have other names: every column is a topic
+    const own = join(dir, 'annotated-own-names');
+    mkdirSync(own);
+    writeFileSync(join(own, 'W.csv'), readFileSync(join(first, 'W.csv'), 'utf8'));
+    for (const f of ['H_target.csv', 'H_background.csv']) {
+      const [header, ...rest] = readFileSync(join(first, f), 'utf8').trimEnd().split('\n');
+      const keep = header.split(',').map((name, c) => (c === 0 || /^topic_/.test(name) ? c : -1)).filter((c) => c >= 0);
+      const renamed = ['sample,a,b', ...rest.map((line) => keep.map((c) => line.split(',')[c]).join(','))];
+      writeFileSync(join(own, f), renamed.join('\n') + '\n');
+    }
+    const fromOwn = await run(['fit', ...split, '--init-from', own, '--max-iter', '10', '--out', join(dir, 'annotated-own-10')]);
+    assert.equal(fromOwn.code, 0, fromOwn.err);
+    assert.equal(readFileSync(join(dir, 'annotated-own-10', 'W.csv'), 'utf8'), readFileSync(join(straight, 'W.csv'), 'utf8'));
   });
 
   it('--init-from matches rows and features by name and says what does not match', async () => {

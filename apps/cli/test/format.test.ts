@@ -193,6 +193,9 @@ describe('formatEnrichment', () => {
     assert.equal(formatEnrichment({ targetMean: 1, backgroundMean: 0, enrichment: 29.9 }), 'target only');
     assert.equal(formatEnrichment({ targetMean: 0, backgroundMean: 2, enrichment: -29.9 }), 'background only');
     assert.equal(formatEnrichment({ targetMean: 0, backgroundMean: 0, enrichment: 0 }), 'unused');
+    // a mean below the guard is as good as 0
+    assert.equal(formatEnrichment({ targetMean: 1, backgroundMean: 5e-31, enrichment: 29.9 }), 'target only');
+    assert.equal(formatEnrichment({ targetMean: 1, backgroundMean: 1e-6, enrichment: Math.log2(1e6) }), '19.93');
     assert.equal(formatEnrichment({ targetMean: 3, backgroundMean: 1, enrichment: Math.log2(3) }), '1.585');
     assert.equal(formatEnrichment({ targetMean: 3, backgroundMean: null, enrichment: null }), '-');
   });

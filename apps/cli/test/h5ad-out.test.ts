@@ -150,6 +150,7 @@ describe('bcnmf fit --h5ad-out', { skip }, () => {
   it('an .h5ad it cannot read says why: anndata\'s lzf compression, a float16 matrix (exit 2, what to do)', { skip }, async () => {
     const lzf = join(dir, 'lzf.h5ad');
     const half = join(dir, 'half.h5ad');
+    const names = join(dir, 'lzf-names.h5ad');
     const r = spawnSync(python!, ['-c', `
 import sys, numpy as np, anndata, h5py
 a = anndata.AnnData(np.arange(1, 31, dtype='float32').reshape(6, 5))
@@ -157,7 +158,12 @@ a.write_h5ad(sys.argv[1], compression='lzf')
 a.write_h5ad(sys.argv[2])
 with h5py.File(sys.argv[2], 'a') as f:
     v = f['X'][()].astype(np.float16); del f['X']; f.create_dataset('X', data=v)
-`, lzf, half], { encoding: 'utf8' });
+a.write_h5ad(sys.argv[3])
+with h5py.File(sys.argv[3], 'a') as f:
+    names = f['obs/_index'][()]; attrs = dict(f['obs/_index'].attrs); del f['obs/_index']
+    d = f['obs'].create_dataset('_index', data=names, compression='lzf')
+    for k, v in attrs.items(): d.attrs[k] = v
+`, lzf, half, names], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     for (const stream of [[], ['--stream', '--batch-size', '3']]) {
       const compressed = await run(['fit', '--target', lzf, '--background', lzf, '--k', '2', '--alpha', '1', ...stream, '--out', join(dir, 'never-lzf')]);
@@ -166,6 +172,10 @@ with h5py.File(sys.argv[2], 'a') as f:
       const float16 = await run(['fit', '--target', half, '--background', half, '--k', '2', '--alpha', '1', ...stream, '--out', join(dir, 'never-half')]);
       assert.equal(float16.code, 2, float16.err);
       assert.match(float16.err, /half\.h5ad: X is stored as float16, which this reader does not read; rewrite it as float32/);
+      // the sample names compressed with lzf (X plain): named too, loaded and streamed
+      const lzfNames = await run(['fit', '--target', names, '--background', names, '--k', '2', '--alpha', '1', ...stream, '--out', join(dir, 'never-names')]);
+      assert.equal(lzfNames.code, 2, lzfNames.err);
+      assert.match(lzfNames.err, /lzf-names\.h5ad: obs\/_index is compressed with lzf \(id 32000\)/);
     }
   });
 

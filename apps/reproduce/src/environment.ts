@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUTO_BACKEND, listBackends } from '@bcnmf/core';
 import { nativeLinalgStatus } from '@bcnmf/baselines';
@@ -25,9 +26,19 @@ function packageVersion(specifier: string): string {
   }
 }
 
+/** `text` with each absolute path replaced by its file name. */
+function withoutPaths(text: string): string {
+  return text.replace(/(?:[A-Za-z]:)?[\\/](?:[^\s,;()'"\\/]+[\\/])+([^\s,;()'"\\/]+)/g, (_, name: string) => name);
+}
+
 /** The commit of the checkout this code runs from, '+ changes' when files differ from it; null outside one (an installed package) or without git. */
 function gitCommit(): string | null {
   const cwd = dirname(fileURLToPath(import.meta.url));
+  // only bcnmf's own checkout: an installed copy may lie inside another project's git tree
+  const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', timeout: 5000 });
+  if (top.status !== 0 || !top.stdout.trim()) return null;
+  const inside = relative(realpathSync(top.stdout.trim()), realpathSync(cwd)).split(sep).join('/');
+  if (!/^apps\/reproduce\/(src|dist)$/.test(inside)) return null;
   const head = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, encoding: 'utf8', timeout: 5000 });
   if (head.status !== 0 || !head.stdout.trim()) return null;
   const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', timeout: 5000 });
@@ -41,8 +52,9 @@ export async function runEnvironment(requested: string): Promise<RunEnvironment>
   const linalg = await nativeLinalgStatus();
   return {
     backend: used === undefined ? requested : requested === AUTO_BACKEND ? `${AUTO_BACKEND} (${used.name})` : used.name,
-    backendDetails: used?.details ?? {},
-    linalg: linalg.path === 'native' ? `native (${linalg.library})` : `JavaScript (${linalg.reason})`,
+    // no machine's paths in a report: a library file by its name
+    backendDetails: Object.fromEntries(Object.entries(used?.details ?? {}).map(([k, v]) => [k, withoutPaths(v)])),
+    linalg: linalg.path === 'native' ? `native (${withoutPaths(String(linalg.library))})` : `JavaScript (${withoutPaths(String(linalg.reason))})`,
     versions: {
       reproduce: packageVersion('../package.json'),
       commit: gitCommit(),

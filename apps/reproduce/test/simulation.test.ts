@@ -103,6 +103,7 @@ test('simulation at a tiny size: 4 methods x betas, mean ± sd, the paper\'s sep
   assert.equal(bc2[1][CSV_HEADER.indexOf('mean')], '');
   assert.equal(bc2[1][CSV_HEADER.indexOf('reference')], '0.999');
   assert.equal(bc2[1][CSV_HEADER.indexOf('reference_source')], 'untraced');
+  assert.equal(bc2[1][CSV_HEADER.indexOf('quick')], '', "a reference's own run is not cut by --quick");
   const ours = rows.filter((r) => r.at(kind) === 'ours');
   assert.equal(ours.length, result.rows.length * result.columns.length);
   // JSON
@@ -112,6 +113,9 @@ test('simulation at a tiny size: 4 methods x betas, mean ± sd, the paper\'s sep
   assert.equal(json.environment.versions.node, process.version);
   const report2 = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   assert.match(report2.environment.backend, /^auto \((cpu|wasm)\)$/);
+  // this checkout's commit; no machine's paths (a native library by its file name)
+  assert.match(report2.environment.versions.commit, /^[0-9a-f]{12}( \+ changes)?$/);
+  assert.doesNotMatch(JSON.stringify(report2.environment), /"\/|[ (]\/[\w.-]+\//);
   assert.equal(report2.generator, '@bcnmf/reproduce');
   assert.ok(existsSync(join(out, 'report.md')) && existsSync(join(out, 'results.csv')));
   // every beta's scatters; the W heatmap at beta 2

@@ -59,7 +59,16 @@ export async function readInputFile(file: Blob, name: string): Promise<InputFile
     for (const v of matrix.data) if (Number.isNaN(v)) missingCount++;
     return { kind: 'matrix', name, matrix: { fileName: name, matrix, annotations, missingCount } };
   }
-  const layout = await scanDelimited(file, { name, namesColumn: 'auto' });
+  let layout;
+  try {
+    layout = await scanDelimited(file, { name, namesColumn: 'auto' });
+  } catch (error) {
+    // the reader's advice names its option; the page has none: the name says the delimiter
+    if (error instanceof Error && /; pass the delimiter option$/.test(error.message)) {
+      error.message = error.message.replace(/; pass the delimiter option$/, '; name the file .csv (commas) or .tsv (tabs)');
+    }
+    throw error;
+  }
   return { kind: 'table', name, file, layout, byOrientation: new Map() };
 }
 

@@ -199,8 +199,9 @@ export function loadingsCsv(result: Pick<FitResult, 'W' | 'featureNames'>): stri
 export function enrichmentText(t: Pick<TopicInfo, 'targetMean' | 'backgroundMean' | 'enrichment'>): string {
   if (t.backgroundMean === null || t.enrichment === null) return '–';
   if (t.targetMean === 0 && t.backgroundMean === 0) return 'unused';
-  if (t.backgroundMean === 0) return 'target only';
-  if (t.targetMean === 0) return 'background only';
+  // below the guard (1e-9 of the larger mean) a mean counts as 0, as in the CLI
+  if (t.backgroundMean <= 1e-9 * t.targetMean) return 'target only';
+  if (t.targetMean <= 1e-9 * t.backgroundMean) return 'background only';
   return t.enrichment.toFixed(2);
 }
 

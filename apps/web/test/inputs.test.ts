@@ -119,3 +119,9 @@ describe('the page inputs', () => {
     assert.throws(() => labelsFromFile(table, 'labels.csv', ['a', 'c']), { message: "labels.csv has no label for 1 target samples ('c')" });
   });
 });
+
+describe('a file whose name does not say its delimiter', () => {
+  it('is told to be named .csv or .tsv (the page has no delimiter option)', async () => {
+    await assert.rejects(readInputFile(blob('a b c\n1 2 3\n'), 'table.dat'), (e: Error) => /table\.dat: cannot tell the delimiter .*; name the file \.csv \(commas\) or \.tsv \(tabs\)$/.test(e.message) && !/delimiter option/.test(e.message));
+  });
+});

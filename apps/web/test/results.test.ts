@@ -161,6 +161,7 @@ describe('enrichmentText', () => {
     assert.equal(enrichmentText({ targetMean: 1, backgroundMean: 0, enrichment: 29.9 }), 'target only');
     assert.equal(enrichmentText({ targetMean: 0, backgroundMean: 2, enrichment: -29.9 }), 'background only');
     assert.equal(enrichmentText({ targetMean: 0, backgroundMean: 0, enrichment: 0 }), 'unused');
+    assert.equal(enrichmentText({ targetMean: 1, backgroundMean: 5e-31, enrichment: 29.9 }), 'target only');
     assert.equal(enrichmentText({ targetMean: 2, backgroundMean: 1, enrichment: 1 }), '1.00');
     assert.equal(enrichmentText({ targetMean: 2, backgroundMean: null, enrichment: null }), '–');
   });

@@ -83,6 +83,7 @@ async function transformOrientation(
   raw: string | undefined,
   featuresInRowsFlag: boolean,
   modelFeatures: readonly string[],
+  signal?: AbortSignal,
 ): Promise<{ featuresInRows: boolean; note?: string; given: string | null }> {
   const given = choiceOption('--orientation', raw, ['auto', 'samples-in-rows', 'features-in-rows'] as const, 'auto');
   if (featuresInRowsFlag) {
@@ -92,7 +93,7 @@ async function transformOrientation(
   if (given !== 'auto') return { featuresInRows: given === 'features-in-rows', given: `--orientation ${given}` };
   refuseMatrixMarketFile(path);
   if (!existsSync(path) || !statSync(path).isFile() || /\.h5ad$/i.test(path)) return { featuresInRows: false, given: null };
-  const layout = await readDelimitedLayout(path);
+  const layout = await readDelimitedLayout(path, signal ? { signal } : {});
   const rows = coverage(layout.rowNames ?? [], modelFeatures);
   const columns = coverage(layout.columnNames, modelFeatures);
   if (rows > columns && rows >= 0.5) {
@@ -129,7 +130,7 @@ export async function runTransform(argv: string[], ctx: CommandContext): Promise
   if (!modelFeatures) throw new UsageError(`--model ${values.model}: the model has no feature names to match the input's by`);
 
   const features = patternOption('--features', values.features);
-  const { featuresInRows, note, given } = await transformOrientation(values.input!, values.orientation, values['features-in-rows'] ?? false, modelFeatures);
+  const { featuresInRows, note, given } = await transformOrientation(values.input!, values.orientation, values['features-in-rows'] ?? false, modelFeatures, ctx.signal);
   if (note && !values.quiet) ctx.err(`bcnmf transform: ${note}`);
   const makeUnique = values['make-features-unique'] ?? false;
   const file = await readInputFile(values.input!, {

@@ -36,7 +36,8 @@ export function resultsCsv(results: readonly ExperimentResult[]): string {
             [
               r.name, row.method, column, undefined, undefined, undefined, undefined,
               ref.value, ref.sd, ref.source.kind, `${ref.source.where}${ref.source.note ? `: ${ref.source.note}` : ''}`,
-              undefined, undefined, undefined, quick, 'reference',
+              // a reference's own run: not this run's settings, nor cut by --quick
+              undefined, undefined, undefined, undefined, 'reference',
             ].map(csvField).join(','),
           );
         }

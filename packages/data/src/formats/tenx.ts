@@ -165,7 +165,7 @@ async function readMtx(
     if (size === undefined) {
       if (line.startsWith('%') || line.trim().length === 0) return;
       const parts = tokens(line);
-      const nums = parts.map(Number);
+      const nums = parts.map(parseMtxIndex);
       if (parts.length !== 3 || !nums.every((x) => Number.isInteger(x) && x >= 0)) {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: the size line must be "rows columns entries", got ${JSON.stringify(line)}`);
       }
@@ -192,10 +192,10 @@ async function readMtx(
     const i = parseMtxIndex(t[0]);
     const j = parseMtxIndex(t[1]);
     if (!(i >= 1 && i <= size[0])) {
-      throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: row index ${t[0]} is outside 1..${size[0]}`);
+      throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: row index ${t[0]} ${Number.isNaN(i) ? 'is not a whole number' : `is outside 1..${size[0]}`}`);
     }
     if (!(j >= 1 && j <= size[1])) {
-      throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: column index ${t[1]} is outside 1..${size[1]}`);
+      throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: column index ${t[1]} ${Number.isNaN(j) ? 'is not a whole number' : `is outside 1..${size[1]}`}`);
     }
     let value = 1;
     if (want === 3) {
@@ -204,7 +204,7 @@ async function readMtx(
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${JSON.stringify(t[2])} is not a number (decimal or exponent notation)`);
       }
       value = parsed;
-      if (field === 'integer' && !Number.isInteger(value)) {
+      if (field === 'integer' && Number.isFinite(value) && !Number.isInteger(value)) {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${t[2]} is not an integer in an integer matrix`);
       }
     }

@@ -72,6 +72,7 @@ function frameIndex(file: H5File, name: 'obs' | 'var', length: number, path: str
   const key = indexName(node);
   const index = node.get(key);
   if (!isDataset(index)) return Array.from({ length }, (_, k) => String(k));
+  checkReadable(index, path, `${name}/${key}`);
   const names = toStrings(index.value);
   if (names.length !== length) {
     throw new BcnmfError('INVALID_DATA', `${path}: ${name}/${key} (the index) has ${names.length} values but X has ${length} ${name === 'obs' ? 'rows' : 'columns'}`);

@@ -177,7 +177,7 @@ export class MtxScanner {
     if (this.size === undefined) {
       if (line.startsWith('%') || line.trim().length === 0) return;
       const parts = line.trim().split(/[ \t]+/);
-      const nums = parts.map(Number);
+      const nums = parts.map(parseMtxIndex);
       if (parts.length !== 3 || !nums.every((x) => Number.isInteger(x) && x >= 0)) {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: the size line must be "rows columns entries", got ${JSON.stringify(line)}`);
       }
@@ -203,10 +203,10 @@ export class MtxScanner {
     const i = parseMtxIndex(t[0]);
     const j = parseMtxIndex(t[1]);
     if (!(i >= 1 && i <= this.size.rows)) {
-      throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: row index ${t[0]} is outside 1..${this.size.rows}`);
+      throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: row index ${t[0]} ${Number.isNaN(i) ? 'is not a whole number' : `is outside 1..${this.size.rows}`}`);
     }
     if (!(j >= 1 && j <= this.size.columns)) {
-      throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: column index ${t[1]} is outside 1..${this.size.columns}`);
+      throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: column index ${t[1]} ${Number.isNaN(j) ? 'is not a whole number' : `is outside 1..${this.size.columns}`}`);
     }
     let value = 1;
     if (this.want === 3) {
@@ -215,7 +215,7 @@ export class MtxScanner {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${JSON.stringify(t[2])} is not a number (decimal or exponent notation)`);
       }
       value = parsed;
-      if (this.field === 'integer' && !Number.isInteger(value)) {
+      if (this.field === 'integer' && Number.isFinite(value) && !Number.isInteger(value)) {
         throw new BcnmfError('INVALID_DATA', `${path}: line ${number}: value ${t[2]} is not an integer in an integer matrix`);
       }
     }

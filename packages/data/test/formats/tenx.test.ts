@@ -163,7 +163,7 @@ describe('readTenx', () => {
       readTenx(makeFolder('hex-value', 'v3', false, withSize(size, [...entries.slice(1), '1 1 0x10']))),
       invalidData(/line 8: value "0x10" is not a number \(decimal or exponent notation\)/),
     );
-    await assert.rejects(readTenx(makeFolder('hex-index', 'v3', false, withSize(size, [...entries.slice(1), '0x1 1 2']))), invalidData(/line 8: row index 0x1 is outside/));
+    await assert.rejects(readTenx(makeFolder('hex-index', 'v3', false, withSize(size, [...entries.slice(1), '0x1 1 2']))), invalidData(/line 8: row index 0x1 is not a whole number/));
     await assert.rejects(
       readTenx(makeFolder('duplicate', 'v3', false, withSize('4 3 6', [...entries, entries[0]]))),
       invalidData(/an entry is given more than once/),

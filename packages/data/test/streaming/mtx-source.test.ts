@@ -142,7 +142,8 @@ describe('openMtxSource', () => {
       ['not-number', { field: 'real', entries: ['1 1 abc'] }, /line 4: value "abc" is not a number/],
       // one number syntax with the CSV reader: no hexadecimal, no 'Infinity'
       ['hex', { field: 'real', entries: ['1 1 0x10'] }, /line 4: value "0x10" is not a number \(decimal or exponent notation\)/],
-      ['hex-index', { entries: ['0x1 1 3'] }, /line 4: row index 0x1 is outside 1\.\.9/],
+      ['hex-index', { entries: ['0x1 1 3'] }, /line 4: row index 0x1 is not a whole number/],
+      ['hex-size', { body: `%%MatrixMarket matrix coordinate integer general\n0x9 ${CELLS} 1\n1 1 3\n` }, /hex-size.matrix\.mtx: line 2: the size line must be "rows columns entries", got "0x9/],
       ['infinity', { field: 'real', entries: ['1 1 Infinity'] }, /line 4: value "Infinity" is not a number/],
       ['barcodes', { barcodes: 30 }, /the size line says 31 cells \(columns\) but .*barcodes\.tsv lists 30/],
       ['empty', { body: '' }, /empty.matrix\.mtx: the file is empty/],
