@@ -133,6 +133,11 @@ export function markOutputDir(dir: string, command: string): void {
   writeFileAtomically(join(dir, OUTPUT_MARKER), JSON.stringify(marker, null, 2) + '\n');
 }
 
+/** A write that ran out of space, its message naming the place. */
+class DiskFullError extends Error {
+  override name = 'Error';
+}
+
 /** Free bytes on the file system that holds `path` (its nearest existing parent), or null. */
 function freeBytes(path: string): number | null {
   try {
@@ -150,11 +155,12 @@ function freeBytes(path: string): number | null {
  * HDF5 write failure with no space left) says so with the path; other errors pass unchanged.
  */
 export function describeWriteFailure(error: unknown, path: string, what: string): unknown {
+  if (error instanceof DiskFullError) return error; // already says where
   const code = (error as NodeJS.ErrnoException)?.code;
   const hdf5 = error instanceof Error && /HDF5/.test(error.message);
   const full = code === 'ENOSPC' || code === 'EDQUOT' || (hdf5 && (freeBytes(path) ?? Infinity) < 1024 ** 2);
   if (!full) return error;
-  return new Error(`${what} ${path}: no space left on the device (${code ?? 'HDF5 write failed'}); nothing was written and any earlier output is kept: free space or choose another place`, { cause: error });
+  return new DiskFullError(`${what} ${path}: no space left on the device (${code ?? 'HDF5 write failed'}); nothing was written and any earlier output is kept: free space or choose another place`, { cause: error });
 }
 
 /** Options of {@link writeOutputDir}. */

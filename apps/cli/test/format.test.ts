@@ -145,6 +145,9 @@ describe('output folder', () => {
         (e: Error) => /^writing the results to .*result: no space left on the device \(ENOSPC\); nothing was written and any earlier output is kept/.test(e.message) && e.cause === full,
       );
       assert.deepEqual(readdirSync(dir), []);
+      // said once, where it happened: a second wrapping (the folder around a companion) keeps it
+      const inner = describeWriteFailure(full, join(dir, 'x.h5ad'), 'writing') as Error;
+      assert.equal(describeWriteFailure(inner, out, 'writing the results to'), inner);
       // other failures pass unchanged
       const other = new Error('EACCES');
       assert.equal(describeWriteFailure(other, out, 'writing'), other);
