@@ -138,7 +138,7 @@ function readMatrixX(
   }
 }
 
-function readColumn(node: Group | Dataset, path: string, where: string, length: number): H5adColumn | undefined {
+function readColumn(node: Group | Dataset, path: string, where: string, length: number, checkRows = true): H5adColumn | undefined {
   const encoding = encodingType(node);
   if (isGroup(node)) {
     if (encoding === 'categorical') {
@@ -154,7 +154,7 @@ function readColumn(node: Group | Dataset, path: string, where: string, length: 
           throw new BcnmfError('INVALID_DATA', `${path}: ${where}/codes[${k}] = ${codes[k]} but there are ${categories.length} categories`);
         }
       }
-      checkLength(codes.length, length, path, where);
+      if (checkRows) checkLength(codes.length, length, path, where);
       return { kind: 'categorical', codes, categories, ordered: Boolean(toNumbers(attr(node, 'ordered'))[0]) };
     }
     if (encoding === 'nullable-integer' || encoding === 'nullable-boolean') {
@@ -211,6 +211,20 @@ function checkLength(actual: number, expected: number, path: string, where: stri
   if (actual !== expected) throw new BcnmfError('INVALID_DATA', `${path}: ${where} has ${actual} values but the table has ${expected} rows`);
 }
 
+/**
+ * The names an obs or var index holds: strings, or a categorical (pandas' CategoricalIndex,
+ * which anndata writes as a group) decoded to its categories' text; undefined for anything
+ * else, which the caller numbers 0, 1, ...
+ */
+export function indexNames(node: unknown, path: string, where: string): string[] | undefined {
+  if (isDataset(node)) return toStrings(readValue(node, path, where));
+  if (isGroup(node) && encodingType(node) === 'categorical') {
+    const column = readColumn(node, path, where, -1, false);
+    if (column?.kind === 'categorical') return categoricalValues(column).map((v) => v ?? '');
+  }
+  return undefined;
+}
+
 function readFrame(file: H5File, name: 'obs' | 'var' | 'raw/var', length: number, path: string): H5adFrame {
   const node = file.get(name);
   if (node === null || node === undefined) {
@@ -222,8 +236,9 @@ function readFrame(file: H5File, name: 'obs' | 'var' | 'raw/var', length: number
   const indexKey = indexName(node);
   const indexNode = node.get(indexKey);
   let index: string[];
-  if (isDataset(indexNode)) {
-    index = toStrings(readValue(indexNode, path, `${name}/${indexKey}`));
+  const names = indexNames(indexNode, path, `${name}/${indexKey}`);
+  if (names !== undefined) {
+    index = names;
     if (index.length !== length) {
       // the length comes from X: say so, since X's shape may be the wrong one
       const side = name === 'obs' ? 'rows (samples)' : 'columns (features)';

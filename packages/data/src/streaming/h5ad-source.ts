@@ -5,7 +5,8 @@ import { BcnmfError, CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import type { BatchSource } from './batch-source.js';
 import { checkRowRange, rebasedIndptr, ROW_NAMES_LIMIT, sliceNames } from './batch-source.js';
 import { checkHdf5File, h5ready } from '../formats/h5-node.js';
-import { attr, checkReadable, h5error, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers, toStrings } from '../formats/h5-util.js';
+import { indexNames } from '../formats/h5ad-read.js';
+import { attr, checkReadable, h5error, indexName, isDataset, isGroup, toFloat, toInt32, toNumbers } from '../formats/h5-util.js';
 
 /** Options of {@link openH5adSource}. */
 export interface H5adSourceOptions {
@@ -71,9 +72,9 @@ function frameIndex(file: H5File, name: 'obs' | 'var', length: number, path: str
   }
   const key = indexName(node);
   const index = node.get(key);
-  if (!isDataset(index)) return Array.from({ length }, (_, k) => String(k));
-  checkReadable(index, path, `${name}/${key}`);
-  const names = toStrings(index.value);
+  const read = indexNames(index, path, `${name}/${key}`);
+  if (read === undefined) return Array.from({ length }, (_, k) => String(k));
+  const names = read;
   if (names.length !== length) {
     throw new BcnmfError('INVALID_DATA', `${path}: ${name}/${key} (the index) has ${names.length} values but X has ${length} ${name === 'obs' ? 'rows' : 'columns'}`);
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CsrMatrix, DenseMatrix } from '@bcnmf/core';
 import { readH5ad, writeH5ad } from '../../src/formats/h5ad.js';
+import { openH5adSource } from '../../src/streaming/h5ad-source.js';
 import { categoricalValues } from '../../src/formats/h5ad-read.js';
 
 /** The first python that imports anndata and h5py (Debian's is /usr/bin/python3), or the reason there is none. */
@@ -135,6 +136,26 @@ describe('writeH5ad and readH5ad against anndata', { skip }, () => {
     assert.deepEqual(seen.X, ROWS);
     assert.deepEqual(seen.obs_names, ['0', '1', '2']);
     assert.deepEqual(seen.obs, {});
+  });
+
+  it('a categorical obs index (pandas CategoricalIndex) is read as its names, loaded and streamed, not numbered 0, 1, ...', async () => {
+    const path = join(dir, 'categorical-index.h5ad');
+    py(
+      `
+import json, sys, anndata, numpy as np, pandas as pd
+p = json.load(sys.stdin)
+a = anndata.AnnData(np.ones((3, 2), dtype=np.float32))
+a.obs.index = pd.CategoricalIndex(['x', 'y', 'z'])
+a.write_h5ad(p['path'])
+print(json.dumps(True))
+`,
+      { path },
+    );
+    const { X } = await readH5ad(path);
+    assert.deepEqual(X.rowNames, ['x', 'y', 'z']);
+    const source = await openH5adSource(path, { rowNames: true });
+    assert.deepEqual(source.rowNames, ['x', 'y', 'z']);
+    await source.close();
   });
 
   it('readH5ad reads what anndata wrote: X, a layer, raw, and obs/var annotations, with the same values', async () => {
