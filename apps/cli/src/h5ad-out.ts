@@ -111,9 +111,10 @@ export async function writeH5adOut(options: { path: string; model: BcnmfModel; i
   const roles = ['target', ...inputs.backgrounds.map((_, b) => (several ? `background_${b + 1}` : 'background'))];
   const parts = [inputs.target, ...inputs.backgrounds];
   const annotated = parts.map((m, i) => ({ rows: m.rows, annotations: i === 0 ? inputs.targetAnnotations : inputs.backgroundAnnotations[i - 1] ?? {} }));
+  // the names were checked before the fit (checkH5adOutNames); here for callers that did not
+  checkH5adOutNames(inputs, key);
   const obs = annotationColumns(annotated);
   const role = roleColumn(key);
-  if (role in obs) throw new UsageError(`--h5ad-out: the inputs have an annotation named '${role}', the column that marks target and background; pass another --key`);
   const roleValues = parts.flatMap((m, i) => new Array<string>(m.rows).fill(roles[i]));
   const X = stackRows(parts, inputs.featureNames);
   const H = [model.Htarget, ...model.Hbackgrounds];

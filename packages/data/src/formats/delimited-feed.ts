@@ -36,7 +36,7 @@ export async function feedRecords(source: TextSource, name: string, delimiter: s
 
 /** What a text with NUL characters probably is, from its first characters (bytes read as UTF-8), with what to do. */
 function binaryKind(text: string): string {
-  if (text.startsWith('\u001f\ufffd\b') || text.startsWith('\u001f\ufffd')) return 'it is gzip-compressed; name it .csv.gz or .tsv.gz';
+  if (text.startsWith('\u001f\ufffd')) return 'it is gzip-compressed; name it .csv.gz or .tsv.gz';
   if (text.slice(0, 1100).includes('HDF\r\n\u001a\n')) return 'it is an HDF5 file; if it is an AnnData file, name it .h5ad';
   if (text.startsWith('PK\u0003\u0004')) return 'it is a zip archive (an .xlsx workbook?); save the sheet as CSV';
   // UTF-16 of Latin text: a NUL after nearly every character, never two in a row
